@@ -1,0 +1,43 @@
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+// Folder boundaries from DESIGN.md, enforced rather than documented.
+// Flat config replaces a rule per file rather than merging it, so every entry repeats the nock ban.
+const noNock = { group: ["nock"], message: "nock belongs to tests." };
+const restrict = (files, patterns) => ({
+  files,
+  rules: { "no-restricted-imports": ["error", { patterns: [noNock, ...patterns] }] },
+});
+
+export default tseslint.config(
+  { ignores: ["lib/**", "node_modules/**", "coverage/**", ".data/**", "fixtures/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "no-empty": ["error", { allowEmptyCatch: false }],
+    },
+  },
+  restrict(["src/**"], []),
+  restrict(["src/agent/**"], [
+    { group: ["probot", "@octokit/*", "isomorphic-git", "isomorphic-git/*"], message: "agent/ works on a directory: no GitHub or git libraries." },
+    { group: ["**/github/**", "**/workspace/**", "**/handlers/**", "**/tasks/**", "**/jobs/**"], message: "agent/ must not reach into the app's edges." },
+  ]),
+  restrict(["src/sandbox/**"], [
+    { group: ["probot", "@octokit/*", "isomorphic-git", "openai", "**/github/**", "**/workspace/**", "**/agent/**", "**/jobs/**", "**/tasks/**", "**/review/**"], message: "sandbox/ knows nothing about git, GitHub or the model." },
+  ]),
+  restrict(["src/workspace/**"], [
+    { group: ["probot", "@octokit/*", "openai", "**/agent/**", "**/github/**", "**/handlers/**"], message: "workspace/ knows nothing about the model or GitHub." },
+  ]),
+  restrict(["src/handlers/**"], [
+    { group: ["**/agent/**", "**/sandbox/**", "**/workspace/**", "isomorphic-git", "openai"], message: "handlers/ are thin: enqueue a job instead." },
+  ]),
+  restrict(["src/github/**"], [
+    { group: ["openai", "**/agent/**", "**/workspace/**", "**/sandbox/**"], message: "github/ knows nothing about the model or the workspace." },
+  ]),
+  restrict(["src/review/**"], [
+    { group: ["probot"], message: "review/ produces findings; it does not talk to Probot." },
+  ]),
+);

@@ -1,0 +1,212 @@
+/**
+ * Every environment variable the app reads, parsed once at start-up. Nothing else in the app
+ * reads `process.env`; the parsed `Env` is passed down explicitly.
+ *
+ * Operator-only settings (model endpoint, sandbox modes, network allowlist, trigger permission
+ * floor, spend caps, secret-scan override) live here and never in a repository: a repo's
+ * `.github/agent.yml` may narrow them, never widen them.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { ConfigError } from "../shared/errors.js";
+
+export const SANDBOX_MODES = ["read-only", "workspace-write", "danger-full-access"] as const;
+export type SandboxMode = (typeof SANDBOX_MODES)[number];
+
+export const PERMISSION_LEVELS = ["read", "triage", "write", "maintain", "admin"] as const;
+export type PermissionLevel = (typeof PERMISSION_LEVELS)[number];
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v));
+
+const bool = (defaultValue: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no", ""], { error: "must be true or false" })
+    .optional()
+    .transform((v) => (v === undefined || v === "" ? defaultValue : ["true", "1", "yes"].includes(v)));
+
+const int = (defaultValue: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return defaultValue;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: "custom", message: `must be a whole number from ${min} to ${max}, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const positiveNumber = (defaultValue: number | undefined) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return defaultValue;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0) {
+        ctx.addIssue({ code: "custom", message: `must be a positive number, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const list = <T extends string>(item: z.ZodType<T>, defaultValue: T[]) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return defaultValue;
+      const out: T[] = [];
+      for (const raw of v.split(",").map((s) => s.trim()).filter(Boolean)) {
+        const parsed = item.safeParse(raw);
+        if (!parsed.success) {
+          ctx.addIssue({ code: "custom", message: `"${raw}" is not allowed: ${parsed.error.issues[0]?.message ?? "invalid"}` });
+          return z.NEVER;
+        }
+        out.push(parsed.data);
+      }
+      return out;
+    });
+
+const url = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v.trim() === "") return undefined;
+    try {
+      const u = new URL(v);
+      if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error("scheme");
+      return v.replace(/\/+$/, "");
+    } catch {
+      ctx.addIssue({ code: "custom", message: `must be an http(s) URL, got "${v}"` });
+      return z.NEVER;
+    }
+  });
+
+const hostname = z.string().regex(/^(\*\.)?[a-z0-9.-]+(:\d+)?$/i, "must be a host name such as registry.npmjs.org or *.example.com");
+
+export const envSchema = z.object({
+  // GitHub App credentials (Probot's own variable names).
+  APP_ID: optionalString.pipe(z.string().regex(/^\d+$/, "must be the numeric App ID").optional()),
+  PRIVATE_KEY: optionalString,
+  PRIVATE_KEY_PATH: optionalString,
+  WEBHOOK_SECRET: optionalString,
+  WEBHOOK_PATH: z.string().default("/api/github/webhooks"),
+  PORT: int(3000, 0, 65535),
+  HOST: optionalString,
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"], { error: "must be one of trace, debug, info, warn, error, fatal" }).default("info"),
+  LOG_FORMAT: z.enum(["json", "pretty"], { error: "must be json or pretty" }).default("json"),
+  GHE_HOST: optionalString.pipe(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/i, "must be a host name without scheme, e.g. github.example.com").optional()),
+  GHE_PROTOCOL: z.enum(["https", "http"], { error: "must be https or http" }).default("https"),
+  /** The bot's slug (`<slug>[bot]`), used for the commit author and to recognise the app's own comments. */
+  APP_SLUG: optionalString,
+
+  // The model endpoint (the openai SDK's own variables).
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: url,
+  AGENT_MODEL: z.string().min(1).default("gpt-5-codex"),
+  AGENT_REVIEW_MODEL: optionalString,
+  AGENT_WIRE_API: z.enum(["responses", "chat"], { error: "must be responses or chat" }).default("responses"),
+  /** JSON object extending the built-in price table: {"model": {"input": 1.25, "cachedInput": 0.125, "output": 10}} (USD per million tokens). */
+  AGENT_MODEL_PRICES: optionalString,
+
+  // Storage and queue.
+  AGENT_DATA_DIR: z.string().default("./.data").transform((v) => path.resolve(v)),
+  REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional()),
+  AGENT_CONCURRENCY: int(2, 1, 64),
+  AGENT_JOB_MAX_ATTEMPTS: int(2, 1, 10),
+  AGENT_SHUTDOWN_GRACE_SECONDS: int(30, 0, 3600),
+
+  // Operator caps: a repository may narrow these, never widen them.
+  AGENT_SANDBOX_MODES: list(z.enum(SANDBOX_MODES), ["read-only", "workspace-write"]),
+  AGENT_NETWORK_ALLOWLIST: list(hostname, []),
+  AGENT_MIN_TRIGGER_PERMISSION: z.enum(PERMISSION_LEVELS, { error: `must be one of ${PERMISSION_LEVELS.join(", ")}` }).default("write"),
+  AGENT_MAX_TURNS: int(200, 1),
+  AGENT_MAX_MINUTES: int(60, 1),
+  AGENT_MAX_TOKENS: int(20_000_000, 1000),
+  AGENT_MAX_USD_PER_RUN: positiveNumber(10),
+  AGENT_MAX_USD_PER_REPO_PER_DAY: positiveNumber(50),
+  AGENT_MAX_USD_PER_INSTALLATION_PER_DAY: positiveNumber(200),
+  AGENT_ALLOW_DISABLE_SECRET_SCAN: bool(false),
+  AGENT_MAX_REPO_MB: int(1024, 1),
+  AGENT_CLONE_DEPTH: int(1, 0),
+  AGENT_TRIGGERS_PER_USER_PER_HOUR: int(20, 1),
+  AGENT_TRIGGERS_PER_REPO_PER_HOUR: int(60, 1),
+
+  // Security review.
+  OSV_API_URL: url.transform((v) => v ?? "https://api.osv.dev"),
+  AGENT_METRICS: bool(true),
+});
+
+export type EnvInput = z.input<typeof envSchema>;
+export type ParsedEnv = z.output<typeof envSchema>;
+export type Env = ParsedEnv & {
+  /** The PEM, whether given inline (PRIVATE_KEY, `\n` escapes allowed) or by PRIVATE_KEY_PATH. */
+  privateKey: string | undefined;
+  /** GitHub REST base URL: https://api.github.com, or `<proto>://<GHE_HOST>/api/v3`. */
+  githubApiUrl: string;
+  /** True when APP_ID is set: the app serves webhooks rather than the setup flow. */
+  hasCredentials: boolean;
+};
+
+/** Turn zod issues into `VAR: what is wrong` lines. */
+function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const key = issue.path.join(".") || "(environment)";
+    const message = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
+    return `${key}: ${message}`;
+  });
+}
+
+/**
+ * Parse and validate the environment. Throws one ConfigError listing every problem; its message is
+ * a single line suitable for printing before exit.
+ */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = envSchema.safeParse(source);
+  const issues = result.success ? [] : formatIssues(result.error);
+  let privateKey: string | undefined;
+  if (result.success) {
+    const env = result.data;
+    if (env.PRIVATE_KEY) privateKey = env.PRIVATE_KEY.replace(/\\n/g, "\n");
+    else if (env.PRIVATE_KEY_PATH) {
+      try {
+        privateKey = readFileSync(env.PRIVATE_KEY_PATH, "utf8");
+      } catch (error) {
+        issues.push(`PRIVATE_KEY_PATH: cannot read "${env.PRIVATE_KEY_PATH}" (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+      }
+    }
+    if (privateKey !== undefined && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
+      issues.push(`${env.PRIVATE_KEY ? "PRIVATE_KEY" : "PRIVATE_KEY_PATH"}: is not a PEM private key (expected "-----BEGIN RSA PRIVATE KEY-----")`);
+    }
+    if (env.APP_ID) {
+      if (!privateKey && !issues.some((i) => i.startsWith("PRIVATE_KEY"))) issues.push("PRIVATE_KEY: is required when APP_ID is set (or set PRIVATE_KEY_PATH)");
+      // Probot would otherwise accept webhooks signed with its public default secret "development".
+      if (!env.WEBHOOK_SECRET) issues.push("WEBHOOK_SECRET: is required when APP_ID is set");
+    }
+    if (env.AGENT_MODEL_PRICES) {
+      try {
+        JSON.parse(env.AGENT_MODEL_PRICES);
+      } catch {
+        issues.push("AGENT_MODEL_PRICES: must be a JSON object");
+      }
+    }
+  }
+  if (!result.success || issues.length > 0) {
+    throw new ConfigError("config/invalid-env", `Invalid environment: ${issues.join("; ")}`, issues);
+  }
+  const env = result.data;
+  const githubApiUrl = env.GHE_HOST ? `${env.GHE_PROTOCOL}://${env.GHE_HOST}/api/v3` : "https://api.github.com";
+  return { ...env, privateKey, githubApiUrl, hasCredentials: Boolean(env.APP_ID) };
+}
+
+/** Values the logger must never print, whatever the log line. */
+export function secretValuesOf(env: Env): string[] {
+  return [env.privateKey, env.WEBHOOK_SECRET, env.OPENAI_API_KEY].filter((v): v is string => Boolean(v));
+}

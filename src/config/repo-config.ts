@@ -1,0 +1,205 @@
+/**
+ * The schema of `.github/agent.yml` in a target repository. Every key has a default, so an absent
+ * file means "all defaults". Unknown keys are rejected so a typo never silently does nothing.
+ *
+ * The file is written by anyone with write access to the repository, so `applyOperatorCaps`
+ * clamps it to the operator's env settings: a repo may narrow them, never widen them.
+ */
+import { z } from "zod";
+import { PERMISSION_LEVELS, SANDBOX_MODES, type Env, type PermissionLevel, type SandboxMode } from "./env.js";
+
+export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const REVIEW_EVENTS = ["opened", "synchronize", "ready_for_review", "reopened"] as const;
+export const COMPACTION_STRATEGIES = ["semantic", "aggressive", "minimal"] as const;
+export type CompactionStrategy = (typeof COMPACTION_STRATEGIES)[number];
+
+const hostPattern = /^(\*\.)?[a-z0-9.-]+(:\d+)?$/i;
+
+export const repoConfigSchema = z
+  .object({
+    /** Who and what starts a run. */
+    trigger: z
+      .object({
+        /** Label that turns an issue into a resolve-issue run. */
+        label: z.string().min(1).max(50).default("agent"),
+        /** Prefix of slash commands in comments. */
+        commandPrefix: z.string().regex(/^\/[a-z][a-z0-9-]*$/, "must look like /agent").default("/agent"),
+        /** Lowest repository permission that may trigger a run (the operator's floor still applies). */
+        minPermission: z.enum(PERMISSION_LEVELS).default("write"),
+        /** Bot logins (e.g. `renovate[bot]`) allowed to trigger runs; all other bots are ignored. */
+        allowedBots: z.array(z.string().min(1)).max(50).default([]),
+        /** Remove the trigger label when a run starts, so toggling it cannot queue a pile of runs. */
+        removeLabel: z.boolean().default(true),
+      })
+      .strict()
+      .default({ label: "agent", commandPrefix: "/agent", minPermission: "write", allowedBots: [], removeLabel: true }),
+    /** The model. The endpoint itself is the operator's (OPENAI_BASE_URL); a repo picks the model name. */
+    model: z
+      .object({
+        /** Model name; empty means the operator's AGENT_MODEL. */
+        name: z.string().min(1).optional(),
+        /** Wire API: OpenAI Responses (default) or Chat Completions (vLLM, Ollama, OpenRouter, Azure...). */
+        wireApi: z.enum(["responses", "chat"]).optional(),
+        /** Reasoning effort for reasoning models. */
+        reasoningEffort: z.enum(["minimal", "low", "medium", "high"]).default("medium"),
+        /** Send images linked from the issue to the model. */
+        vision: z.boolean().default(false),
+        /** Context window in tokens; unknown models default to 128k. */
+        contextWindow: z.number().int().min(4096).optional(),
+      })
+      .strict()
+      .default({ reasoningEffort: "medium", vision: false }),
+    /** Where the agent's commands run. */
+    sandbox: z
+      .object({
+        /** read-only, workspace-write or danger-full-access (the last only if the operator allows it). */
+        mode: z.enum(SANDBOX_MODES).default("workspace-write"),
+        /** "off", or hosts that setup commands may reach (must be within the operator's allowlist). */
+        network: z.union([z.literal("off"), z.array(z.string().regex(hostPattern, "must be a host name")).max(50)]).default("off"),
+        /** Commands run once after cloning (e.g. `npm ci`), with `network` applied. */
+        setupCommands: z.array(z.string().min(1).max(2000)).max(20).default([]),
+        /** The repository's test command, reported in the PR and offered to the agent. */
+        testCommand: z.string().max(2000).optional(),
+        /** Non-secret environment variables for commands. */
+        env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be an UPPER_CASE name"), z.string().max(4096)).default({}),
+      })
+      .strict()
+      .default({ mode: "workspace-write", network: "off", setupCommands: [], env: {} }),
+    /** Budgets per run; each is clamped to the operator's cap. */
+    limits: z
+      .object({
+        maxTurns: z.number().int().positive().default(100),
+        maxMinutes: z.number().positive().default(30),
+        maxTokens: z.number().int().positive().default(5_000_000),
+        maxUsd: z.number().positive().default(5),
+      })
+      .strict()
+      .default({ maxTurns: 100, maxMinutes: 30, maxTokens: 5_000_000, maxUsd: 5 }),
+    /** Context compaction for long runs. */
+    compaction: z
+      .object({
+        strategy: z.enum(COMPACTION_STRATEGIES).default("semantic"),
+        /** Fraction of the context window at which history is compacted. */
+        threshold: z.number().gt(0.1).lt(1).default(0.8),
+      })
+      .strict()
+      .default({ strategy: "semantic", threshold: 0.8 }),
+    /** Branches the app pushes. */
+    branch: z
+      .object({ prefix: z.string().regex(/^[a-z0-9][a-z0-9._-]*\/$/i, "must be like agent/").default("agent/") })
+      .strict()
+      .default({ prefix: "agent/" }),
+    /** Pull requests the app opens. */
+    pullRequest: z
+      .object({
+        draft: z.boolean().default(false),
+        /** Allow the agent to change CI and agent configuration (.github/workflows, AGENTS.md, agent.yml). */
+        allowConfigChanges: z.boolean().default(false),
+      })
+      .strict()
+      .default({ draft: false, allowConfigChanges: false }),
+    /** Start a fix-pr run when a check fails on a PR the app opened. */
+    autofix: z
+      .object({ enabled: z.boolean().default(false), maxAttempts: z.number().int().min(1).max(10).default(2) })
+      .strict()
+      .default({ enabled: false, maxAttempts: 2 }),
+    /** Automated security review of pull requests. */
+    review: z
+      .object({
+        enabled: z.boolean().default(true),
+        events: z.array(z.enum(REVIEW_EVENTS)).default([...REVIEW_EVENTS]),
+        includeDrafts: z.boolean().default(false),
+        reviewOwnPullRequests: z.boolean().default(true),
+        /** Findings below this severity are not posted. */
+        minSeverity: z.enum(SEVERITIES).default("low"),
+        /** Submit REQUEST_CHANGES when a finding at or above this severity exists ("never" to always COMMENT). */
+        requestChangesAt: z.enum([...SEVERITIES, "never"]).default("never"),
+        /** Glob patterns of paths not reviewed. */
+        ignorePaths: z.array(z.string().min(1)).max(200).default([]),
+        /** The deterministic secret scan; turning it off needs AGENT_ALLOW_DISABLE_SECRET_SCAN. */
+        secretScan: z.boolean().default(true),
+        /** Model review on top of the deterministic checks. */
+        modelReview: z.boolean().default(true),
+        /** Upload findings to code scanning as SARIF. */
+        sarif: z.boolean().default(false),
+      })
+      .strict()
+      .default({
+        enabled: true,
+        events: [...REVIEW_EVENTS],
+        includeDrafts: false,
+        reviewOwnPullRequests: true,
+        minSeverity: "low",
+        requestChangesAt: "never",
+        ignorePaths: [],
+        secretScan: true,
+        modelReview: true,
+        sarif: false,
+      }),
+  })
+  .strict();
+
+export type RepoConfigInput = z.input<typeof repoConfigSchema>;
+export type RepoConfig = z.output<typeof repoConfigSchema>;
+
+export const DEFAULT_REPO_CONFIG: RepoConfig = repoConfigSchema.parse({});
+
+/** The config a run actually uses: the repo's file clamped to the operator's caps. */
+export interface EffectiveConfig extends RepoConfig {
+  model: RepoConfig["model"] & { name: string; wireApi: "responses" | "chat" };
+  /** Notes about values the operator's caps changed, shown by `/agent help`. */
+  clamped: string[];
+}
+
+const permissionRank = (p: PermissionLevel): number => PERMISSION_LEVELS.indexOf(p);
+
+/** Narrow a repo config to the operator's env caps. Never widens. */
+export function applyOperatorCaps(config: RepoConfig, env: Env): EffectiveConfig {
+  const clamped: string[] = [];
+  const out = structuredClone(config) as EffectiveConfig;
+  out.model = { ...config.model, name: config.model.name ?? env.AGENT_MODEL, wireApi: config.model.wireApi ?? env.AGENT_WIRE_API };
+
+  if (permissionRank(config.trigger.minPermission) < permissionRank(env.AGENT_MIN_TRIGGER_PERMISSION)) {
+    clamped.push(`trigger.minPermission raised to the operator's floor "${env.AGENT_MIN_TRIGGER_PERMISSION}"`);
+    out.trigger.minPermission = env.AGENT_MIN_TRIGGER_PERMISSION;
+  }
+  if (!env.AGENT_SANDBOX_MODES.includes(config.sandbox.mode)) {
+    const fallback: SandboxMode = env.AGENT_SANDBOX_MODES.includes("workspace-write") ? "workspace-write" : "read-only";
+    clamped.push(`sandbox.mode "${config.sandbox.mode}" is not allowed by the operator; using "${fallback}"`);
+    out.sandbox.mode = fallback;
+  }
+  if (config.sandbox.network !== "off") {
+    const allowed = config.sandbox.network.filter((host) => hostAllowed(host, env.AGENT_NETWORK_ALLOWLIST));
+    const refused = config.sandbox.network.filter((host) => !allowed.includes(host));
+    if (refused.length > 0) clamped.push(`sandbox.network hosts not in the operator's allowlist were dropped: ${refused.join(", ")}`);
+    out.sandbox.network = allowed.length > 0 ? allowed : "off";
+  }
+  const cap = <K extends keyof RepoConfig["limits"]>(key: K, max: number | undefined) => {
+    if (max !== undefined && config.limits[key] > max) {
+      clamped.push(`limits.${key} lowered to the operator's cap ${max}`);
+      out.limits[key] = max;
+    }
+  };
+  cap("maxTurns", env.AGENT_MAX_TURNS);
+  cap("maxMinutes", env.AGENT_MAX_MINUTES);
+  cap("maxTokens", env.AGENT_MAX_TOKENS);
+  cap("maxUsd", env.AGENT_MAX_USD_PER_RUN);
+  if (!config.review.secretScan && !env.AGENT_ALLOW_DISABLE_SECRET_SCAN) {
+    clamped.push("review.secretScan cannot be turned off on this installation");
+    out.review.secretScan = true;
+  }
+  out.clamped = clamped;
+  return out;
+}
+
+/** A repo's host is allowed if the operator lists it, or lists a wildcard that covers it. */
+export function hostAllowed(host: string, allowlist: readonly string[]): boolean {
+  const h = host.toLowerCase();
+  return allowlist.some((entry) => {
+    const e = entry.toLowerCase();
+    if (e === h) return true;
+    if (e.startsWith("*.")) return h.endsWith(e.slice(1)) && !h.startsWith("*.") ? true : h === e;
+    return false;
+  });
+}
