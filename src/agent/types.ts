@@ -1,0 +1,123 @@
+/**
+ * The agent contract. The agent works on a directory and a task; it imports nothing from Probot,
+ * Octokit or git, so the app, the CLI and the tests drive it alike.
+ */
+import type { Sandbox } from "../sandbox/types.js";
+import type { CompactionStrategy } from "../config/repo-config.js";
+
+export type TaskKind = "resolve-issue" | "fix-pr" | "security-review" | "cli";
+
+export interface AgentTask {
+  kind: TaskKind;
+  /** The user's request, already sanitized by the caller. */
+  text: string;
+  /** Image URLs to send as image inputs when the model has vision. */
+  images?: string[];
+}
+
+export interface ModelSettings {
+  name: string;
+  wireApi: "responses" | "chat";
+  reasoningEffort?: "minimal" | "low" | "medium" | "high";
+  vision?: boolean;
+  contextWindow?: number;
+  /** OPENAI_BASE_URL / OPENAI_API_KEY; passed in, never read from env here. */
+  baseURL?: string;
+  apiKey?: string;
+  /** Extra prices (USD per 1M tokens) on top of the built-in table. */
+  prices?: Record<string, { input: number; cachedInput?: number; output: number }>;
+  /** Retries on 429/5xx/timeouts before a typed ModelError. */
+  maxRetries?: number;
+  /** For tests: inject fetch. */
+  fetch?: typeof fetch;
+}
+
+export interface AgentLimits {
+  maxTurns: number;
+  maxMinutes: number;
+  maxTokens: number;
+  maxUsd: number;
+}
+
+export interface CompactionSettings {
+  strategy: CompactionStrategy;
+  /** Fraction of the context window at which history is compacted. */
+  threshold: number;
+}
+
+export interface PlanStep {
+  step: string;
+  status: "pending" | "in_progress" | "completed";
+}
+
+export interface Usage {
+  input: number;
+  cachedInput: number;
+  output: number;
+  reasoning: number;
+}
+
+export type AgentOutcome = "completed" | "no_changes" | "budget_exhausted" | "cancelled" | "failed";
+
+export type AgentEvent =
+  | { type: "turn_start"; turn: number }
+  | { type: "model_text"; text: string }
+  | { type: "tool_call"; name: string; callId: string; arguments: string }
+  | { type: "tool_result"; name: string; callId: string; ok: boolean; output: string; durationMs: number }
+  | { type: "plan_update"; plan: PlanStep[]; explanation?: string }
+  | { type: "compaction"; strategy: CompactionStrategy; tokensBefore: number; tokensAfter: number }
+  | { type: "usage"; usage: Usage; costUsd: number; turn: number }
+  | { type: "steering"; message: string }
+  | { type: "outcome"; outcome: AgentOutcome; summary: string };
+
+export interface RunAgentInput {
+  task: AgentTask;
+  workspaceDir: string;
+  sandbox: Sandbox;
+  model: ModelSettings;
+  limits: AgentLimits;
+  compaction: CompactionSettings;
+  /** Extra trusted instructions (e.g. base-branch AGENTS.md content, test command). */
+  instructions?: string;
+  onEvent?: (event: AgentEvent) => void;
+  signal?: AbortSignal;
+  /** Pulled once per turn: new user messages (steering) to append to the conversation. */
+  takeMessages?: () => string[];
+  /** Extra tools (e.g. the security review's `report_finding`). */
+  extraTools?: AgentTool[];
+  /** Restrict the tool set (e.g. read-only review: no apply_patch). */
+  toolNames?: string[];
+  /** When true the agent must not look for AGENTS.md in the workspace (caller passes base-branch ones). */
+  skipRepoInstructions?: boolean;
+}
+
+export interface RunAgentResult {
+  outcome: AgentOutcome;
+  summary: string;
+  prTitle: string;
+  prBody: string;
+  plan: PlanStep[];
+  usage: Usage;
+  costUsd: number;
+  turns: number;
+  /** Commands the agent ran that look like tests, with their exit codes (for the PR body). */
+  testsRun: { command: string; exitCode: number | null }[];
+  /** Set when outcome is failed or budget_exhausted. */
+  error?: { code: string; message: string };
+}
+
+/** A tool result goes back to the model; `ok: false` is an expected failure, not a crash. */
+export interface ToolResult {
+  ok: boolean;
+  output: string;
+}
+
+export interface AgentTool {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments (function-tool form). */
+  parameters: Record<string, unknown>;
+  /** Mutating tools run one at a time; read-only ones may run in parallel. */
+  mutating: boolean;
+  handle(args: unknown, ctx: { workspaceDir: string; signal?: AbortSignal }): Promise<ToolResult>;
+}

@@ -1,0 +1,68 @@
+/**
+ * The queue contract between handlers (which enqueue in milliseconds) and tasks (which run for
+ * minutes). Handlers and tasks depend on these types only; `embedded-queue.ts` (node:sqlite) and
+ * `bullmq-queue.ts` (Redis) implement them.
+ */
+import type { Logger } from "pino";
+
+export const JOB_KINDS = ["resolve-issue", "fix-pr", "security-review"] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface EnqueueRequest {
+  kind: JobKind;
+  /** Serialization key: one running job per key, e.g. `octo/repo#12`. */
+  key: string;
+  /** `X-GitHub-Delivery` of the webhook; a redelivery with the same id never creates a second job. */
+  deliveryId: string;
+  /** Everything the task needs, JSON-serializable (installation id, repo, number, sender...). */
+  payload: { [key: string]: JsonValue };
+  /** Overrides the queue's default attempt limit. */
+  maxAttempts?: number;
+}
+
+export interface EnqueueResult {
+  jobId: string;
+  /** `duplicate`: this delivery id was seen before and nothing new was queued. */
+  status: "enqueued" | "duplicate";
+  /** Jobs ahead of this one for the same key (0 when it can start at once). */
+  position: number;
+}
+
+export type JobOutcome = "succeeded" | "failed" | "cancelled" | "no_changes" | "budget_exhausted";
+
+export interface JobContext {
+  id: string;
+  kind: JobKind;
+  key: string;
+  deliveryId: string;
+  payload: { [key: string]: JsonValue };
+  /** 1 on the first run; higher after a crash or a retryable failure. */
+  attempt: number;
+  maxAttempts: number;
+  /** Aborted on cancel and on shutdown past the grace period. */
+  signal: AbortSignal;
+  /** Child logger that carries the job id on every line. */
+  log: Logger;
+  /** Steering messages (`/agent <text>` during a run) received since the last call. */
+  takeMessages(): string[];
+}
+
+export type JobHandler = (job: JobContext) => Promise<JobOutcome>;
+
+export interface JobQueue {
+  enqueue(request: EnqueueRequest): Promise<EnqueueResult>;
+  /** Cancel the running and queued jobs of a key. Returns how many were cancelled. */
+  cancel(key: string): Promise<number>;
+  /** Hand a message to the job running for `key`. Returns false when none is running. */
+  steer(key: string, message: string): Promise<boolean>;
+  /** Whether a job for `key` is running right now. */
+  isRunning(key: string): Promise<boolean>;
+  /** Start working jobs in this process (embedded mode, or `npm run worker`). */
+  startWorker(handler: JobHandler): Promise<void>;
+  /** Jobs waiting to start. */
+  depth(): Promise<number>;
+  /** Stop taking jobs; let running ones finish for up to `graceMs`, then cancel and requeue them. */
+  close(graceMs?: number): Promise<void>;
+}
