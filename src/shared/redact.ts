@@ -19,8 +19,8 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g,
   // JWTs (also covers GitHub App JWTs minted from the private key).
   /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g,
-  // Basic-auth credentials in URLs: scheme://user:password@host.
-  /(?<=[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+(?=@)/gi,
+  // Basic-auth credentials in URLs: scheme://user:password@host (the user may be empty: redis://:pw@host).
+  /(?<=[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+(?=@)/gi,
 ];
 
 export const REDACTED = "[REDACTED]";
