@@ -6,6 +6,7 @@
  * floor, spend caps, secret-scan override) live here and never in a repository: a repo's
  * `.github/agent.yml` may narrow them, never widen them.
  */
+import { createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -97,10 +98,12 @@ export const envSchema = z.object({
   PRIVATE_KEY: optionalString,
   PRIVATE_KEY_PATH: optionalString,
   WEBHOOK_SECRET: optionalString,
-  WEBHOOK_PATH: z.string().default("/api/github/webhooks"),
+  WEBHOOK_PATH: z.string().regex(/^\/[\w./-]*$/, "must be a path starting with /, e.g. /api/github/webhooks").default("/api/github/webhooks"),
+  /** A smee.io (or compatible) channel that forwards webhooks to this process during development. */
+  WEBHOOK_PROXY_URL: url,
   PORT: int(3000, 0, 65535),
   HOST: optionalString,
-  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"], { error: "must be one of trace, debug, info, warn, error, fatal" }).default("info"),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"], { error: "must be one of trace, debug, info, warn, error, fatal, silent" }).default("info"),
   LOG_FORMAT: z.enum(["json", "pretty"], { error: "must be json or pretty" }).default("json"),
   GHE_HOST: optionalString.pipe(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/i, "must be a host name without scheme, e.g. github.example.com").optional()),
   GHE_PROTOCOL: z.enum(["https", "http"], { error: "must be https or http" }).default("https"),
@@ -155,6 +158,28 @@ export type Env = ParsedEnv & {
   hasCredentials: boolean;
 };
 
+/**
+ * PRIVATE_KEY as Probot accepts it: the PEM itself, the PEM with `\n` escapes (one-line .env
+ * files, and what Probot's manifest flow writes), or the PEM base64-encoded.
+ */
+function decodePrivateKey(value: string): string {
+  const unescaped = value.replace(/\\n/g, "\n");
+  if (unescaped.includes("-----BEGIN")) return unescaped;
+  const decoded = Buffer.from(value.trim(), "base64").toString("utf8");
+  return decoded.includes("-----BEGIN") ? decoded : unescaped;
+}
+
+/** A key Node can load: a truncated or mangled PEM fails here rather than at the first webhook. */
+function isPemPrivateKey(pem: string): boolean {
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) return false;
+  try {
+    createPrivateKey(pem);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Turn zod issues into `VAR: what is wrong` lines. */
 function formatIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
@@ -174,7 +199,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   let privateKey: string | undefined;
   if (result.success) {
     const env = result.data;
-    if (env.PRIVATE_KEY) privateKey = env.PRIVATE_KEY.replace(/\\n/g, "\n");
+    if (env.PRIVATE_KEY) privateKey = decodePrivateKey(env.PRIVATE_KEY);
     else if (env.PRIVATE_KEY_PATH) {
       try {
         privateKey = readFileSync(env.PRIVATE_KEY_PATH, "utf8");
@@ -182,7 +207,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
         issues.push(`PRIVATE_KEY_PATH: cannot read "${env.PRIVATE_KEY_PATH}" (${(error as NodeJS.ErrnoException).code ?? "error"})`);
       }
     }
-    if (privateKey !== undefined && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
+    if (privateKey !== undefined && !isPemPrivateKey(privateKey)) {
       issues.push(`${env.PRIVATE_KEY ? "PRIVATE_KEY" : "PRIVATE_KEY_PATH"}: is not a PEM private key (expected "-----BEGIN RSA PRIVATE KEY-----")`);
     }
     if (env.APP_ID) {
