@@ -66,3 +66,22 @@ export interface JobQueue {
   /** Stop taking jobs; let running ones finish for up to `graceMs`, then cancel and requeue them. */
   close(graceMs?: number): Promise<void>;
 }
+
+/** What the queue knows about a job, without the per-run parts of JobContext. */
+export interface JobInfo {
+  id: string;
+  kind: JobKind;
+  key: string;
+  deliveryId: string;
+  payload: { [key: string]: JsonValue };
+  attempt: number;
+  maxAttempts: number;
+}
+
+/**
+ * Called when the queue gives up on a job on its own: the worker died mid-run and no attempts
+ * remain, or the handler threw and may not be retried. `reason` is safe to post to the user.
+ * Outcomes the handler returns itself (including "failed") do not call this: the task already
+ * told the user.
+ */
+export type GiveUpHook = (job: JobInfo, reason: string) => void | Promise<void>;
