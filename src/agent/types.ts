@@ -30,6 +30,13 @@ export interface ModelSettings {
   maxRetries?: number;
   /** For tests: inject fetch. */
   fetch?: typeof fetch;
+  /** Stream responses (default true). Some compatible servers only do one or the other. */
+  stream?: boolean;
+  /** Per-request timeout in ms (default 10 minutes); a timeout is retried. */
+  timeoutMs?: number;
+  /** Backoff base and cap between retries (defaults 1000 and 30000 ms; tests set them tiny). */
+  retryBaseDelayMs?: number;
+  retryMaxDelayMs?: number;
 }
 
 export interface AgentLimits {
@@ -104,6 +111,8 @@ export interface RunAgentResult {
   testsRun: { command: string; exitCode: number | null }[];
   /** Set when outcome is failed or budget_exhausted. */
   error?: { code: string; message: string };
+  /** Workspace-relative files whose content differs from the start of the run (.git/ and node_modules/ excluded). */
+  changedFiles?: string[];
 }
 
 /** A tool result goes back to the model; `ok: false` is an expected failure, not a crash. */
