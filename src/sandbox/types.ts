@@ -34,6 +34,10 @@ export interface SandboxPolicy {
   /** Per-job private HOME and /tmp live here; created and removed by the caller's workspace. */
   scratchDir?: string;
   limits?: Partial<SandboxLimits>;
+  /** Path of the bubblewrap binary (default /usr/bin/bwrap). Injectable so tests can break it. */
+  bwrapPath?: string;
+  /** Host paths mounted read-only at the same place, e.g. a toolchain outside /usr. */
+  readOnlyPaths?: readonly string[];
 }
 
 export interface RunCommandOptions {
@@ -56,6 +60,8 @@ export interface RunResult {
   /** True when any output was cut to the cap. */
   truncated: boolean;
   timedOut: boolean;
+  /** True when `signal` aborted the command (the tree was killed). */
+  cancelled?: boolean;
   durationMs: number;
 }
 

@@ -1,0 +1,97 @@
+/**
+ * Turns a policy into bubblewrap arguments. The sandbox starts from an empty root and mounts
+ * only what is listed here (an allowlist), so the app's data dir, other jobs' workspaces, the
+ * real home, /root, /run (the Docker socket) and the host's /proc are absent rather than hidden.
+ */
+import { lstatSync, readlinkSync } from "node:fs";
+import path from "node:path";
+import { SANDBOX_GITCONFIG, SANDBOX_HOME } from "./sandbox-env.js";
+import { SANDBOX_GID, SANDBOX_UID, type SandboxFiles } from "./sandbox-files.js";
+import type { SandboxMode } from "./types.js";
+
+/** Top-level system directories; on merged-/usr systems most are symlinks into /usr. */
+const SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"];
+/** The parts of /etc programs need; not /etc as a whole (shadow, the host's configs). */
+const ETC_ENTRIES = [
+  "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "ssl", "ca-certificates", "ca-certificates.conf",
+  "pki", "hosts", "nsswitch.conf", "localtime", "timezone", "mime.types", "protocols", "services", "os-release",
+  "debian_version", "inputrc", "terminfo", "magic", "gai.conf", "host.conf",
+];
+
+export interface BwrapArgsInput {
+  mode: Exclude<SandboxMode, "danger-full-access">;
+  /** Real path of the workspace; mounted at the same path so paths in output match the host's. */
+  workspaceDir: string;
+  /** Real path of the working directory, inside the workspace. */
+  cwd: string;
+  homeDir: string;
+  tmpDir: string;
+  files: SandboxFiles;
+  /** Extra host paths mounted read-only at the same place (toolchains outside /usr). */
+  readOnlyPaths?: readonly string[];
+  /** Extra read-only binds (host, sandbox), e.g. the network proxy's socket and forwarder. */
+  extraReadOnlyBinds?: readonly (readonly [string, string])[];
+  env: Readonly<Record<string, string>>;
+  command: readonly string[];
+}
+
+export function buildBwrapArgs(input: BwrapArgsInput): string[] {
+  const args = [
+    "--unshare-user", "--uid", String(SANDBOX_UID), "--gid", String(SANDBOX_GID),
+    "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--hostname", "sandbox", "--unshare-cgroup-try",
+    // No user namespaces inside: they would hand the command fresh capabilities to play with.
+    "--disable-userns",
+    "--die-with-parent",
+    // No shared controlling terminal, so TIOCSTI cannot type into the app's terminal.
+    "--new-session",
+    // Always an own, empty network namespace (loopback only). The allowlist, when any, is a
+    // proxy reached through a unix socket, never the host's network.
+    "--unshare-net",
+  ];
+
+  for (const dir of SYSTEM_DIRS) {
+    const kind = kindOf(dir);
+    if (kind === "symlink") args.push("--symlink", readlinkSync(dir), dir);
+    else if (kind === "dir") args.push("--ro-bind", dir, dir);
+  }
+  for (const entry of ETC_ENTRIES) args.push("--ro-bind-try", `/etc/${entry}`, `/etc/${entry}`);
+  args.push("--ro-bind", input.files.passwd, "/etc/passwd", "--ro-bind", input.files.group, "/etc/group");
+  args.push("--ro-bind", input.files.gitconfig, SANDBOX_GITCONFIG);
+  for (const p of input.readOnlyPaths ?? []) args.push("--ro-bind", p, p);
+
+  args.push("--proc", "/proc", "--dev", "/dev");
+  args.push("--bind", input.tmpDir, "/tmp", "--bind", input.homeDir, SANDBOX_HOME);
+
+  const ws = input.workspaceDir;
+  if (input.mode === "read-only") {
+    args.push("--ro-bind", ws, ws);
+  } else {
+    args.push("--bind", ws, ws);
+    // .git stays read-only: hooks and config written now would run later. Only a real
+    // directory or gitdir file is re-mounted; a symlinked .git points outside the workspace,
+    // which is not mounted, so it resolves to nothing.
+    const dotGit = path.join(ws, ".git");
+    const kind = kindOf(dotGit);
+    if (kind === "dir" || kind === "file") args.push("--ro-bind", dotGit, dotGit);
+  }
+  for (const [from, to] of input.extraReadOnlyBinds ?? []) args.push("--ro-bind", from, to);
+
+  // The root tmpfs bwrap builds is read-only too: writes go to the workspace, HOME or /tmp.
+  args.push("--remount-ro", "/");
+  args.push("--chdir", input.cwd, "--clearenv");
+  for (const [key, value] of Object.entries(input.env)) args.push("--setenv", key, value);
+  args.push("--", ...input.command);
+  return args;
+}
+
+function kindOf(p: string): "dir" | "file" | "symlink" | "other" | "missing" {
+  try {
+    const st = lstatSync(p);
+    if (st.isSymbolicLink()) return "symlink";
+    if (st.isDirectory()) return "dir";
+    if (st.isFile()) return "file";
+    return "other";
+  } catch {
+    return "missing";
+  }
+}
