@@ -1,0 +1,73 @@
+/**
+ * An invalid `.github/agent.yml` must never be silently ignored: the task that loaded it calls
+ * `reportConfigError`, which keeps exactly ONE comment on the issue or PR naming the file, each key
+ * path and its problem. The comment carries a hidden marker, so a redelivered webhook or a second
+ * trigger edits (or leaves) that comment instead of posting another.
+ */
+import { REPO_CONFIG_PATH, RepoConfigError } from "../config/parse-repo-config.js";
+import type { ConfigError } from "../shared/errors.js";
+import type { GitHubClient } from "./client.js";
+import { fenceFor, formatOutbound } from "./format-outbound.js";
+import { toGitHubError } from "./github-errors.js";
+
+export const CONFIG_ERROR_MARKER = "<!-- issue-agent:config-error -->";
+
+export interface ReportConfigErrorParams {
+  owner: string;
+  repo: string;
+  /** Issue or pull request number (PR conversations are issues to the comments API). */
+  issueNumber: number;
+  error: ConfigError;
+}
+
+export interface ReportConfigErrorResult {
+  commentId: number;
+  action: "created" | "updated" | "unchanged";
+}
+
+/** The comment body: redacted and mention-free, problems in a fence they cannot break out of. */
+export function renderConfigErrorBody(error: ConfigError): string {
+  const files = error instanceof RepoConfigError && error.files.length > 0 ? error.files : [REPO_CONFIG_PATH];
+  const problems = error.issues.length > 0 ? error.issues.join("\n") : error.message;
+  const fence = fenceFor(problems);
+  const text = [
+    `**issue-agent did not start: the configuration in ${files.map((f) => `\`${f}\``).join(" + ")} is invalid.**`,
+    "",
+    "Each line names a key path and what is wrong with it:",
+    "",
+    `${fence}text`,
+    problems,
+    fence,
+    "",
+    "Fix the file on the default branch, then trigger the agent again. The keys and their defaults are listed in the app's README.",
+  ].join("\n");
+  return `${formatOutbound(text)}\n\n${CONFIG_ERROR_MARKER}`;
+}
+
+/** Create the config-error comment, update it if the problems changed, or leave it alone. */
+export async function reportConfigError(octokit: GitHubClient, params: ReportConfigErrorParams): Promise<ReportConfigErrorResult> {
+  const { owner, repo, issueNumber } = params;
+  const body = renderConfigErrorBody(params.error);
+  try {
+    const existing = await findConfigErrorComment(octokit, owner, repo, issueNumber);
+    if (existing && existing.body === body) return { commentId: existing.id, action: "unchanged" };
+    if (existing) {
+      await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
+      return { commentId: existing.id, action: "updated" };
+    }
+    const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
+    return { commentId: data.id, action: "created" };
+  } catch (error) {
+    throw toGitHubError(error, "report the invalid configuration");
+  }
+}
+
+/** Only a bot's comment counts: a user pasting the marker must not make us edit their comment. */
+async function findConfigErrorComment(octokit: GitHubClient, owner: string, repo: string, issueNumber: number): Promise<{ id: number; body: string } | null> {
+  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
+  for await (const page of pages) {
+    const found = page.data.find((c) => c.user?.type === "Bot" && c.body?.includes(CONFIG_ERROR_MARKER));
+    if (found) return { id: found.id, body: found.body ?? "" };
+  }
+  return null;
+}
