@@ -1,0 +1,14 @@
+/**
+ * The few git operations the CLI needs on the user's checkout, over src/workspace (the only
+ * folder that imports isomorphic-git). An interface so the run command's tests can see calls.
+ */
+export interface LocalGit {
+  /** Paths that differ from HEAD in the working tree (added, modified, deleted), sorted. */
+  changedFiles(dir: string): Promise<string[]>;
+  /** Create `branch` at HEAD, switch to it without touching the working tree, commit every change; returns the commit id. */
+  commitOnNewBranch(dir: string, branch: string, title: string, body: string): Promise<string>;
+  /** Unified diff of the working tree (committed and uncommitted changes) against `baseRef`. */
+  diffAgainst(dir: string, baseRef: string): Promise<string>;
+  /** The first of `candidates` that resolves to a commit, or null. */
+  resolveFirstRef(dir: string, candidates: readonly string[]): Promise<string | null>;
+}

@@ -1,0 +1,167 @@
+/**
+ * Pure argv -> command parsing on node:util parseArgs. Anything wrong with the command line is a
+ * UsageError (exit code 2) whose message says what to type instead.
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { SANDBOX_MODES, type SandboxMode } from "../config/env.js";
+import { COMPACTION_STRATEGIES, type CompactionStrategy } from "../config/repo-config.js";
+
+export class UsageError extends Error {
+  readonly code = "cli/usage" as const;
+  /** Which command's help to point at. */
+  readonly command: "run" | "review" | undefined;
+  constructor(message: string, command?: "run" | "review") {
+    super(message);
+    this.name = "UsageError";
+    this.command = command;
+  }
+}
+
+export interface RunOptions {
+  /** The task text, or undefined when it comes from --task-file. */
+  task: string | undefined;
+  taskFile: string | undefined;
+  repo: string;
+  model: string | undefined;
+  wire: "responses" | "chat" | undefined;
+  sandbox: SandboxMode | undefined;
+  maxTurns: number | undefined;
+  maxUsd: number | undefined;
+  compaction: CompactionStrategy | undefined;
+  json: boolean;
+  branch: string | undefined;
+  commit: boolean;
+}
+
+export interface ReviewOptions {
+  base: string | undefined;
+  repo: string;
+  model: string | undefined;
+  wire: "responses" | "chat" | undefined;
+  /** Deterministic checks only: no model call, no key needed. */
+  noModel: boolean;
+  format: "text" | "json" | "sarif";
+}
+
+export type CliCommand =
+  | { kind: "help"; topic: "run" | "review" | undefined }
+  | { kind: "version" }
+  | { kind: "run"; options: RunOptions }
+  | { kind: "review"; options: ReviewOptions };
+
+const common = {
+  help: { type: "boolean", short: "h" },
+  repo: { type: "string", short: "C" },
+  model: { type: "string", short: "m" },
+  wire: { type: "string" },
+} as const satisfies ParseArgsConfig["options"];
+
+const runFlags = {
+  ...common,
+  sandbox: { type: "string", short: "s" },
+  "max-turns": { type: "string" },
+  "max-usd": { type: "string" },
+  compaction: { type: "string" },
+  json: { type: "boolean" },
+  branch: { type: "string", short: "b" },
+  commit: { type: "boolean" },
+  "task-file": { type: "string", short: "f" },
+} as const satisfies ParseArgsConfig["options"];
+
+const reviewFlags = {
+  ...common,
+  base: { type: "string" },
+  json: { type: "boolean" },
+  sarif: { type: "boolean" },
+  "no-model": { type: "boolean" },
+} as const satisfies ParseArgsConfig["options"];
+
+function parseWith<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T, command: "run" | "review") {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    // parseArgs errors are already phrased for people ("Unknown option '--x'"); keep the text.
+    throw new UsageError((error as Error).message, command);
+  }
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string, command: "run" | "review"): T | undefined {
+  if (value === undefined) return undefined;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`--${flag} must be one of ${allowed.join(", ")}, got "${value}"`, command);
+}
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} must be a whole number of at least 1, got "${value}"`, "run");
+  return n;
+}
+
+function positiveNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${flag} must be a positive number, got "${value}"`, "run");
+  return n;
+}
+
+function parseRun(argv: string[]): CliCommand {
+  const { values, positionals } = parseWith(argv, runFlags, "run");
+  if (values.help) return { kind: "help", topic: "run" };
+  if (positionals.length > 1) throw new UsageError(`run takes one task argument; quote it ("fix the failing test"), got ${positionals.length}`, "run");
+  const task = positionals[0];
+  const taskFile = values["task-file"];
+  if (task !== undefined && taskFile !== undefined) throw new UsageError("give the task either as an argument or with --task-file, not both", "run");
+  if (task === undefined && taskFile === undefined) throw new UsageError('run needs a task: issue-agent run "fix the failing test"', "run");
+  if (task !== undefined && task.trim() === "") throw new UsageError("the task is empty", "run");
+  if (values.commit && !values.branch) throw new UsageError("--commit needs --branch NAME (the agent never commits to the branch you are on)", "run");
+  if (values.branch && !values.commit) throw new UsageError("--branch needs --commit (without it the changes stay in the working tree)", "run");
+  return {
+    kind: "run",
+    options: {
+      task,
+      taskFile,
+      repo: values.repo ?? ".",
+      model: values.model,
+      wire: oneOf(values.wire, ["responses", "chat"] as const, "wire", "run"),
+      sandbox: oneOf(values.sandbox, SANDBOX_MODES, "sandbox", "run"),
+      maxTurns: positiveInt(values["max-turns"], "max-turns"),
+      maxUsd: positiveNumber(values["max-usd"], "max-usd"),
+      compaction: oneOf(values.compaction, COMPACTION_STRATEGIES, "compaction", "run"),
+      json: values.json ?? false,
+      branch: values.branch,
+      commit: values.commit ?? false,
+    },
+  };
+}
+
+function parseReview(argv: string[]): CliCommand {
+  const { values, positionals } = parseWith(argv, reviewFlags, "review");
+  if (values.help) return { kind: "help", topic: "review" };
+  if (positionals.length > 0) throw new UsageError(`review takes no arguments (use --base REF), got "${positionals[0]}"`, "review");
+  if (values.json && values.sarif) throw new UsageError("choose one of --json and --sarif", "review");
+  return {
+    kind: "review",
+    options: {
+      base: values.base,
+      repo: values.repo ?? ".",
+      model: values.model,
+      wire: oneOf(values.wire, ["responses", "chat"] as const, "wire", "review"),
+      noModel: values["no-model"] ?? false,
+      format: values.sarif ? "sarif" : values.json ? "json" : "text",
+    },
+  };
+}
+
+/** Parse the arguments after `issue-agent`. Throws UsageError. */
+export function parseCliArgs(argv: readonly string[]): CliCommand {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === "--help" || first === "-h" || first === "help") {
+    const topic = first === "help" && (rest[0] === "run" || rest[0] === "review") ? rest[0] : undefined;
+    return { kind: "help", topic };
+  }
+  if (first === "--version" || first === "-V" || first === "version") return { kind: "version" };
+  if (first === "run") return parseRun(rest);
+  if (first === "review") return parseReview(rest);
+  throw new UsageError(first.startsWith("-") ? `unknown option "${first}" before the command` : `unknown command "${first}"; the commands are run and review`);
+}

@@ -1,0 +1,73 @@
+/**
+ * Progress output. Three renderers share one interface so the run command does not care which is
+ * in use: `--json` (machine), plain lines (logs, CI, pipes) and a live compact display (a terminal).
+ */
+import type { AgentEvent } from "../agent/types.js";
+import { describeToolCall, formatDuration, formatPlanLines, formatUsage, oneLine } from "./describe-event.js";
+
+/** The part of a stream the CLI writes to; process.stdout fits, and so does a test buffer. */
+export interface CliOutput {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface ProgressRenderer {
+  event(event: AgentEvent): void;
+  /** Print a note that is not an agent event (settings notes, commit made...). */
+  note(text: string): void;
+  /** Leave the terminal clean before the final report. */
+  finish(): void;
+}
+
+/** `--json`: every agent event as one JSON line; notes become {"type":"note"} lines. */
+export function createJsonRenderer(out: CliOutput): ProgressRenderer {
+  return {
+    event: (event) => out.write(`${JSON.stringify(event)}\n`),
+    note: (text) => out.write(`${JSON.stringify({ type: "note", message: text })}\n`),
+    finish: () => undefined,
+  };
+}
+
+/** Non-TTY: one plain line per event, stable enough to grep in CI logs. */
+export function createLineRenderer(out: CliOutput): ProgressRenderer {
+  const line = (text: string) => out.write(`${text}\n`);
+  return {
+    event(event) {
+      switch (event.type) {
+        case "turn_start":
+          line(`turn ${event.turn}`);
+          break;
+        case "model_text":
+          if (event.text.trim()) line(`  model: ${oneLine(event.text, 500)}`);
+          break;
+        case "tool_call":
+          line(`  tool: ${describeToolCall(event.name, event.arguments)}`);
+          break;
+        case "tool_result":
+          line(`  ${event.ok ? "ok" : "error"} (${formatDuration(event.durationMs)})${event.ok ? "" : `: ${oneLine(event.output, 200)}`}`);
+          break;
+        case "plan_update":
+          line("  plan:");
+          for (const l of formatPlanLines(event.plan)) line(`    ${l}`);
+          break;
+        case "compaction":
+          line(`  compacted history (${event.strategy}): ${event.tokensBefore} -> ${event.tokensAfter} tokens`);
+          break;
+        case "usage":
+          line(`  usage: ${formatUsage(event.usage, event.costUsd)}`);
+          break;
+        case "steering":
+          line(`  steering: ${oneLine(event.message, 200)}`);
+          break;
+        case "outcome":
+          line(`outcome: ${event.outcome}`);
+          break;
+      }
+    },
+    note: (text) => line(`note: ${text}`),
+    finish: () => undefined,
+  };
+}
+
+export { createTtyRenderer } from "./tty-renderer.js";

@@ -1,0 +1,66 @@
+/**
+ * Pure merge of the three sources of a CLI run's settings, lowest first: the environment, the
+ * repository's `.github/agent.yml`, the command-line flags.
+ *
+ * On the CLI the operator is the person at the keyboard, so there are no operator caps, with one
+ * exception: agent.yml is written by whoever wrote the repository (maybe a stranger whose project
+ * you cloned), so it can never turn on danger-full-access. Only the --sandbox flag can.
+ */
+import type { AgentLimits, CompactionSettings, ModelSettings } from "../agent/types.js";
+import type { RepoConfig } from "../config/repo-config.js";
+import type { SandboxPolicy } from "../sandbox/types.js";
+import type { CliEnv } from "./parse-cli-env.js";
+import { apiKeyFor } from "./parse-cli-env.js";
+import type { RunOptions } from "./parse-cli-args.js";
+
+export interface RunSettings {
+  model: ModelSettings;
+  limits: AgentLimits;
+  compaction: CompactionSettings;
+  sandbox: SandboxPolicy;
+  /** Trusted extra instructions for the agent (e.g. the repo's test command). */
+  instructions: string | undefined;
+  /** Things the user should know about how settings were resolved. */
+  notes: string[];
+}
+
+export function resolveRunSettings(options: RunOptions, config: RepoConfig, env: CliEnv, workspaceDir: string): RunSettings {
+  const notes: string[] = [];
+  let mode = options.sandbox ?? config.sandbox.mode;
+  if (options.sandbox === undefined && mode === "danger-full-access") {
+    notes.push('agent.yml asks for sandbox.mode "danger-full-access"; using "workspace-write" (pass --sandbox danger-full-access to allow it)');
+    mode = "workspace-write";
+  }
+  const model: ModelSettings = {
+    name: options.model ?? config.model.name ?? env.AGENT_MODEL,
+    wireApi: options.wire ?? config.model.wireApi ?? env.AGENT_WIRE_API,
+    reasoningEffort: config.model.reasoningEffort,
+    vision: config.model.vision,
+    ...(config.model.contextWindow !== undefined ? { contextWindow: config.model.contextWindow } : {}),
+    ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}),
+    ...(apiKeyFor(env) !== undefined ? { apiKey: apiKeyFor(env) } : {}),
+    ...(env.prices ? { prices: env.prices } : {}),
+  };
+  const limits: AgentLimits = {
+    maxTurns: options.maxTurns ?? config.limits.maxTurns,
+    maxMinutes: config.limits.maxMinutes,
+    maxTokens: config.limits.maxTokens,
+    maxUsd: options.maxUsd ?? config.limits.maxUsd,
+  };
+  const sandbox: SandboxPolicy = {
+    mode,
+    workspaceDir,
+    network: config.sandbox.network,
+    allowDangerFullAccess: options.sandbox === "danger-full-access",
+    env: config.sandbox.env,
+  };
+  const instructions = config.sandbox.testCommand ? `The repository's test command is: ${config.sandbox.testCommand}` : undefined;
+  return {
+    model,
+    limits,
+    compaction: { strategy: options.compaction ?? config.compaction.strategy, threshold: config.compaction.threshold },
+    sandbox,
+    instructions,
+    notes,
+  };
+}

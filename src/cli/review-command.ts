@@ -1,0 +1,94 @@
+/**
+ * `issue-agent review`: the app's security review on the local branch. The deterministic checks
+ * (secrets, hidden Unicode, dependencies) always run; the model review runs when a model is
+ * reachable with the settings given, and is skipped with a note otherwise (or with --no-model).
+ */
+import path from "node:path";
+import type { ModelSettings } from "../agent/types.js";
+import type { RepoConfig } from "../config/repo-config.js";
+import type { ReviewResult } from "../review/types.js";
+import { ConfigError } from "../shared/errors.js";
+import type { CliIo } from "./cli-io.js";
+import { describeFailure } from "./describe-failure.js";
+import { EXIT } from "./exit-codes.js";
+import { findGitRoot, isDirectory } from "./find-git-root.js";
+import { getVersion } from "./format-help.js";
+import { formatReviewReport } from "./format-review-report.js";
+import { formatSarif } from "./format-sarif.js";
+import { loadLocalConfig } from "./load-local-config.js";
+import type { LocalGit } from "./local-git.js";
+import { UsageError, type ReviewOptions } from "./parse-cli-args.js";
+import { apiKeyFor, parseCliEnv } from "./parse-cli-env.js";
+
+export interface LocalReviewInput {
+  /** Unified diff of the branch (and working tree) against the base. */
+  diff: string;
+  workspaceDir: string;
+  /** Undefined: deterministic checks only. */
+  model: ModelSettings | undefined;
+  config: RepoConfig["review"];
+  osvApiUrl: string;
+  signal?: AbortSignal;
+}
+
+export interface ReviewDeps {
+  git: LocalGit;
+  review(input: LocalReviewInput): Promise<ReviewResult>;
+}
+
+export const DEFAULT_BASES = ["main", "master", "origin/main", "origin/master"] as const;
+
+export async function runReviewCommand(options: ReviewOptions, io: CliIo, deps: ReviewDeps): Promise<number> {
+  const warn = (s: string) => io.stderr.write(`issue-agent: ${s}\n`);
+  let input: LocalReviewInput;
+  let base: string;
+  try {
+    const repoDir = path.resolve(io.cwd, options.repo);
+    if (!isDirectory(repoDir)) throw new UsageError(`${repoDir} does not exist or is not a directory`, "review");
+    const root = findGitRoot(repoDir);
+    if (!root) throw new UsageError(`${repoDir} is not a git repository (no .git in it or any parent)`, "review");
+    const env = parseCliEnv(io.env);
+    const { config } = await loadLocalConfig(root);
+    const found = await deps.git.resolveFirstRef(root, options.base ? [options.base] : DEFAULT_BASES);
+    if (!found) throw new UsageError(options.base ? `--base "${options.base}" is not a branch, tag or commit here` : `no base branch found (tried ${DEFAULT_BASES.join(", ")}): pass --base REF`, "review");
+    base = found;
+    let model: ModelSettings | undefined;
+    const apiKey = apiKeyFor(env);
+    if (options.noModel || !config.review.modelReview) {
+      model = undefined;
+    } else if (apiKey === undefined) {
+      warn("OPENAI_API_KEY is not set: running the deterministic checks only (secrets, hidden text, dependencies). Pass --no-model to silence this.");
+    } else {
+      model = {
+        name: options.model ?? env.AGENT_REVIEW_MODEL ?? config.model.name ?? env.AGENT_MODEL,
+        wireApi: options.wire ?? config.model.wireApi ?? env.AGENT_WIRE_API,
+        reasoningEffort: config.model.reasoningEffort,
+        apiKey,
+        ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}),
+        ...(env.prices ? { prices: env.prices } : {}),
+      };
+    }
+    // The secret scan stays on: agent.yml comes with the code under review and must not blind it.
+    const reviewConfig = { ...config.review, secretScan: true };
+    const diff = await deps.git.diffAgainst(root, base);
+    input = { diff, workspaceDir: root, model, config: reviewConfig, osvApiUrl: env.OSV_API_URL, ...(io.signal ? { signal: io.signal } : {}) };
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      warn(error.message);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+
+  let result: ReviewResult;
+  try {
+    result = await deps.review(input);
+  } catch (error) {
+    warn(describeFailure(error, { baseURL: input.model?.baseURL, apiKey: input.model?.apiKey }));
+    return EXIT.failed;
+  }
+  if (options.format === "sarif") io.stdout.write(formatSarif(result, { toolVersion: getVersion() }));
+  else if (options.format === "json") io.stdout.write(`${JSON.stringify({ type: "review", base, ...result })}\n`);
+  else io.stdout.write(formatReviewReport(result, base));
+  return EXIT.ok;
+}

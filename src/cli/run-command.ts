@@ -1,0 +1,185 @@
+/**
+ * `issue-agent run`: the same runAgent the app uses, on a local directory. Steps:
+ * 1. read the task, 2. check the repo, env and agent.yml (any problem: exit 2 before spending),
+ * 3. build the sandbox, 4. run the agent with a progress renderer, 5. optionally commit on a new
+ * branch, 6. report and map the outcome to an exit code.
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { RunAgentInput, RunAgentResult } from "../agent/types.js";
+import type { Sandbox, SandboxPolicy } from "../sandbox/types.js";
+import { ConfigError } from "../shared/errors.js";
+import { readAll, type CliIo } from "./cli-io.js";
+import { describeFailure } from "./describe-failure.js";
+import { formatCount, formatUsd } from "./describe-event.js";
+import { EXIT, exitCodeForOutcome } from "./exit-codes.js";
+import { findGitRoot, isDirectory } from "./find-git-root.js";
+import { loadLocalConfig } from "./load-local-config.js";
+import type { LocalGit } from "./local-git.js";
+import { UsageError, type RunOptions } from "./parse-cli-args.js";
+import { needsApiKey, parseCliEnv } from "./parse-cli-env.js";
+import { createJsonRenderer, createLineRenderer, createTtyRenderer, type ProgressRenderer } from "./renderers.js";
+import { resolveRunSettings } from "./resolve-run-settings.js";
+
+export interface RunDeps {
+  runAgent(input: RunAgentInput): Promise<RunAgentResult>;
+  createSandbox(policy: SandboxPolicy): Sandbox | Promise<Sandbox>;
+  git: LocalGit;
+}
+
+/** The final `--json` line. */
+export interface RunResultLine extends Partial<RunAgentResult> {
+  type: "result";
+  outcome: RunAgentResult["outcome"];
+  exitCode: number;
+  changedFiles: string[];
+  branch?: string;
+  commit?: string;
+  error?: { code: string; message: string };
+}
+
+export const MISSING_KEY_MESSAGE =
+  "OPENAI_API_KEY is not set. Export your key (export OPENAI_API_KEY=sk-...), or point OPENAI_BASE_URL at a local OpenAI-compatible server that needs none (for example http://localhost:11434/v1 for Ollama).";
+
+async function readTask(options: RunOptions, io: CliIo): Promise<string> {
+  if (options.task !== undefined) return options.task;
+  const file = options.taskFile as string;
+  let text: string;
+  try {
+    text = file === "-" ? await readAll(io.stdin) : await readFile(path.resolve(io.cwd, file), "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read the task file "${file}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, "run");
+  }
+  if (text.trim() === "") throw new UsageError(file === "-" ? "the task read from standard input is empty" : `the task file "${file}" is empty`, "run");
+  return text;
+}
+
+/** Branch names git accepts; checked before the run so a typo costs nothing. */
+function assertBranchName(name: string): void {
+  const control = [...name].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127);
+  const bad = control || /(^[-/.])|([/.]$)|\.\.|\/\/|@\{|[\s~^:?*[\\]|\.lock(\/|$)/.test(name) || name === "@";
+  if (bad) throw new UsageError(`"${name}" is not a valid branch name`, "run");
+}
+
+export async function runRunCommand(options: RunOptions, io: CliIo, deps: RunDeps): Promise<number> {
+  const renderer: ProgressRenderer = options.json ? createJsonRenderer(io.stdout) : io.stdout.isTTY ? createTtyRenderer(io.stdout) : createLineRenderer(io.stdout);
+  const fail = (exitCode: number, code: string, message: string): number => {
+    io.stderr.write(`issue-agent: ${message}\n`);
+    if (options.json) writeResult(io, { type: "result", outcome: "failed", exitCode, changedFiles: [], error: { code, message } });
+    return exitCode;
+  };
+
+  // 1-2. Everything that can be wrong before spending a token: exit 2.
+  let task: string;
+  let settings: ReturnType<typeof resolveRunSettings>;
+  let repoDir: string;
+  try {
+    task = await readTask(options, io);
+    repoDir = path.resolve(io.cwd, options.repo);
+    if (!isDirectory(repoDir)) throw new UsageError(`${repoDir} does not exist or is not a directory`, "run");
+    if (!findGitRoot(repoDir)) {
+      throw new UsageError(`${repoDir} is not a git repository (no .git in it or any parent). Run the agent inside a git checkout (or "git init" first) so its changes can be reviewed and undone.`, "run");
+    }
+    if (options.branch) assertBranchName(options.branch);
+    const env = parseCliEnv(io.env);
+    if (needsApiKey(env) && !env.OPENAI_API_KEY) throw new UsageError(MISSING_KEY_MESSAGE, "run");
+    const { config } = await loadLocalConfig(repoDir);
+    settings = resolveRunSettings(options, config, env, repoDir);
+    if (options.commit) {
+      // The commit must hold the agent's work only, never the user's unfinished edits.
+      const dirty = await deps.git.changedFiles(repoDir);
+      if (dirty.length > 0) throw new UsageError(`--commit needs a clean working tree; commit or stash these first: ${dirty.slice(0, 5).join(", ")}${dirty.length > 5 ? ", ..." : ""}`, "run");
+    }
+  } catch (error) {
+    if (error instanceof UsageError) return fail(EXIT.usage, error.code, error.message);
+    if (error instanceof ConfigError) return fail(EXIT.usage, error.code, error.issues.length > 1 ? `${error.message.split(":")[0]}:\n  ${error.issues.join("\n  ")}` : error.message);
+    throw error;
+  }
+  for (const note of settings.notes) renderer.note(note);
+  const failureContext = { baseURL: settings.model.baseURL, apiKey: settings.model.apiKey };
+
+  // 3-4. The sandbox and the agent.
+  let result: RunAgentResult;
+  try {
+    const sandbox = await deps.createSandbox(settings.sandbox);
+    result = await deps.runAgent({
+      task: { kind: "cli", text: task },
+      workspaceDir: repoDir,
+      sandbox,
+      model: settings.model,
+      limits: settings.limits,
+      compaction: settings.compaction,
+      ...(settings.instructions ? { instructions: settings.instructions } : {}),
+      onEvent: (event) => renderer.event(event),
+      ...(io.signal ? { signal: io.signal } : {}),
+    });
+  } catch (error) {
+    renderer.finish();
+    const code = (error as { code?: unknown }).code;
+    return fail(EXIT.failed, typeof code === "string" ? code : "internal", describeFailure(error, failureContext));
+  }
+  renderer.finish();
+
+  // 5. Changed files, and the commit when asked.
+  let changedFiles: string[] = [];
+  let commit: string | undefined;
+  let exitCode: number = exitCodeForOutcome(result.outcome);
+  let error = result.error ? { code: result.error.code, message: describeFailure(result.error, failureContext) } : undefined;
+  try {
+    changedFiles = await deps.git.changedFiles(repoDir);
+    if (result.outcome === "completed" && changedFiles.length === 0) {
+      // The agent said it was done but nothing differs from HEAD: for a script that is "no changes".
+      exitCode = EXIT.noChanges;
+    }
+    if (options.commit && options.branch && changedFiles.length > 0 && (result.outcome === "completed" || result.outcome === "budget_exhausted")) {
+      commit = await deps.git.commitOnNewBranch(repoDir, options.branch, result.prTitle || task.split("\n")[0] || "issue-agent changes", result.prBody || result.summary);
+    }
+  } catch (gitError) {
+    exitCode = EXIT.failed;
+    error = { code: (gitError as { code?: string }).code ?? "workspace/commit-refused", message: `git: ${(gitError as Error).message}` };
+  }
+
+  // 6. Report.
+  const line: RunResultLine = {
+    type: "result",
+    ...result,
+    exitCode,
+    changedFiles,
+    ...(commit ? { branch: options.branch, commit } : {}),
+    ...(error ? { error } : {}),
+  };
+  if (options.json) writeResult(io, line);
+  else writeHumanReport(io, line, options);
+  return exitCode;
+}
+
+function writeResult(io: CliIo, line: RunResultLine): void {
+  io.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+const HEADLINE: Record<RunAgentResult["outcome"], string> = {
+  completed: "Done",
+  no_changes: "Finished without changing any file",
+  budget_exhausted: "Stopped: budget exhausted",
+  cancelled: "Cancelled",
+  failed: "Failed",
+};
+
+function writeHumanReport(io: CliIo, r: RunResultLine, options: RunOptions): void {
+  const out = (s = "") => io.stdout.write(`${s}\n`);
+  const usage = r.usage ? ` · ${formatCount(r.usage.input)} in · ${formatCount(r.usage.output)} out · ${formatUsd(r.costUsd ?? 0)}` : "";
+  const headline = r.exitCode === EXIT.noChanges ? HEADLINE.no_changes : HEADLINE[r.outcome];
+  out();
+  out(`${headline} after ${r.turns ?? 0} turn${r.turns === 1 ? "" : "s"}${usage}`);
+  if (r.summary) out(r.summary.trim());
+  if (r.changedFiles.length > 0) {
+    out();
+    out(`Changed files (${r.changedFiles.length}):`);
+    for (const f of r.changedFiles) out(`  ${f}`);
+    out();
+    out(r.commit ? `Committed ${r.commit.slice(0, 7)} on new branch ${r.branch}.` : "The changes are in the working tree: review them with git diff.");
+  } else if (options.commit && r.exitCode !== EXIT.ok) {
+    out("Nothing was committed.");
+  }
+  if (r.error) io.stderr.write(`issue-agent: ${r.error.message}\n`);
+}
