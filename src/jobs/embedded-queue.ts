@@ -15,6 +15,7 @@ import { hostname } from "node:os";
 import type { Logger } from "pino";
 import { CancelledError, isAppError, userMessageOf } from "../shared/errors.js";
 import type { JobMetrics } from "./metrics.js";
+import { settles } from "./settles.js";
 import { jobLogger, runJob, type RunJobResult } from "./run-job.js";
 import { SqliteJobStore, type StoredJob } from "./sqlite-job-store.js";
 import type { EnqueueRequest, EnqueueResult, GiveUpHook, JobHandler, JobQueue } from "./types.js";
@@ -250,15 +251,5 @@ function isAlive(pid: number): boolean {
   } catch (error) {
     // EPERM: the process exists but belongs to someone else.
     return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-async function settles(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([promise.then(() => true as const), timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }

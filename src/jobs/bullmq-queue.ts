@@ -1,0 +1,254 @@
+/**
+ * The scale-out queue: BullMQ on Redis. The web process only enqueues; any number of
+ * `npm run worker` processes run jobs.
+ *
+ * Same policy as the embedded queue: a second trigger on a busy key waits, jobs of one key run in
+ * enqueue order (a Redis line per key plus a key lock, see redis-key-state.ts). A job whose key is
+ * busy goes back to BullMQ's delayed set for `keyWaitMs` and tries again; that costs no attempt.
+ *
+ * Attempts are counted by us (a start after taking the key lock), not by BullMQ, so a crash (BullMQ
+ * "stalled" job, picked up again once its lock expires) and a retryable error both use one attempt.
+ * Past the limit the job fails and `onGiveUp` runs. Shutdown requeues without using an attempt.
+ */
+import { randomUUID } from "node:crypto";
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from "bullmq";
+import { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { CancelledError, isAppError, userMessageOf } from "../shared/errors.js";
+import type { JobMetrics } from "./metrics.js";
+import { RedisKeyState } from "./redis-key-state.js";
+import { settles } from "./settles.js";
+import { jobLogger, runJob } from "./run-job.js";
+import type { EnqueueRequest, EnqueueResult, GiveUpHook, JobHandler, JobInfo, JobOutcome, JobQueue } from "./types.js";
+
+export interface BullmqQueueOptions {
+  redisUrl: string;
+  log: Logger;
+  concurrency: number;
+  maxAttempts: number;
+  graceMs: number;
+  metrics?: JobMetrics | undefined;
+  onGiveUp?: GiveUpHook | undefined;
+  /** Namespace for every Redis key (default "issue-agent"); tests use one per run. */
+  prefix?: string;
+  /** Key-lock and BullMQ job-lock TTL; a dead worker's job restarts after about this long (default 30000). */
+  lockMs?: number;
+  /** How often a running job checks for cancel and steering messages (default 1000). */
+  pollMs?: number;
+  /** How long a job whose key is busy waits before trying again (default 1000). */
+  keyWaitMs?: number;
+  retryDelayMs?: number;
+  /** How long a delivery id is remembered (default 7 days; GitHub redelivers for 3). */
+  dedupeTtlSeconds?: number;
+}
+
+type JobData = Omit<EnqueueRequest, "maxAttempts"> & { maxAttempts: number };
+
+interface Running {
+  controller: AbortController;
+  key: string;
+  stop?: "cancel" | "shutdown" | "lost-lock";
+}
+
+const QUEUE_NAME = "jobs";
+const SHUTDOWN_MESSAGE = "The app is shutting down; the job will restart from the beginning.";
+
+export class BullmqQueue implements JobQueue {
+  private readonly redis: Redis;
+  private readonly queue: Queue<JobData, JobOutcome>;
+  private readonly state: RedisKeyState;
+  private readonly running = new Map<string, Running>();
+  private worker: Worker<JobData, JobOutcome> | undefined;
+  private workerRedis: Redis | undefined;
+  private closing = false;
+  private closed: Promise<void> | undefined;
+  private readonly prefix: string;
+  private readonly lockMs: number;
+
+  constructor(private readonly opts: BullmqQueueOptions) {
+    this.prefix = opts.prefix ?? "issue-agent";
+    this.lockMs = opts.lockMs ?? 30_000;
+    this.redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
+    this.queue = new Queue<JobData, JobOutcome>(QUEUE_NAME, { connection: this.redis, prefix: this.prefix });
+    this.state = new RedisKeyState(this.redis, this.prefix, `${this.prefix}:${QUEUE_NAME}:`);
+    opts.metrics?.setDepthSource(() => this.depth());
+  }
+
+  async enqueue(request: EnqueueRequest): Promise<EnqueueResult> {
+    const jobId = randomUUID();
+    const reservation = await this.state.reserve(request.deliveryId, request.key, jobId, this.opts.dedupeTtlSeconds ?? 7 * 24 * 3600);
+    const status = reservation.duplicateOf === null ? "enqueued" : "duplicate";
+    this.opts.metrics?.jobsEnqueued.inc({ kind: request.kind, status });
+    const id = reservation.duplicateOf ?? jobId;
+    this.opts.log.info({ jobId: id, jobKind: request.kind, jobKey: request.key, deliveryId: request.deliveryId, status }, "job enqueue");
+    if (reservation.duplicateOf !== null) return { jobId: id, status, position: reservation.position };
+    const data: JobData = { ...request, maxAttempts: request.maxAttempts ?? this.opts.maxAttempts };
+    try {
+      await this.queue.add(request.kind, data, {
+        jobId,
+        // Our processor decides retry or give-up; BullMQ just has to keep offering the job.
+        attempts: 1000,
+        backoff: { type: "fixed", delay: this.opts.retryDelayMs ?? 5000 },
+        removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
+        removeOnFail: { age: 14 * 24 * 3600 },
+      });
+    } catch (error) {
+      await this.state.unreserve(request.deliveryId, request.key, jobId);
+      throw error;
+    }
+    await this.state.reserved(jobId);
+    return { jobId, status, position: reservation.position };
+  }
+
+  async cancel(key: string): Promise<number> {
+    const ids = await this.state.line(key);
+    await this.state.markCancelled(ids);
+    const holder = await this.state.holder(key);
+    for (const id of ids) {
+      if (id === holder) continue;
+      // A waiting or delayed job can be removed now; one a worker holds sees its cancel flag.
+      const removed = await this.queue.remove(id).catch(() => 0);
+      if (removed === 1) await this.state.leave(key, id);
+    }
+    for (const [, entry] of this.running) if (entry.key === key) this.stopLocal(entry, "cancel");
+    this.opts.log.info({ jobKey: key, cancelled: ids.length }, "jobs cancelled");
+    return ids.length;
+  }
+
+  async steer(key: string, message: string): Promise<boolean> {
+    return this.state.pushMessage(key, message);
+  }
+
+  async isRunning(key: string): Promise<boolean> {
+    return this.state.isLocked(key);
+  }
+
+  async depth(): Promise<number> {
+    return this.queue.getJobCountByTypes("wait", "delayed", "prioritized");
+  }
+
+  async startWorker(handler: JobHandler): Promise<void> {
+    if (this.worker) throw new Error("startWorker was already called on this queue");
+    this.workerRedis = new Redis(this.opts.redisUrl, { maxRetriesPerRequest: null });
+    this.worker = new Worker<JobData, JobOutcome>(QUEUE_NAME, (job, token) => this.process(job, token ?? "", handler), {
+      connection: this.workerRedis,
+      prefix: this.prefix,
+      concurrency: this.opts.concurrency,
+      lockDuration: this.lockMs,
+      stalledInterval: this.lockMs,
+      // Stalls (a dead worker) are counted as attempts by us, not capped by BullMQ.
+      maxStalledCount: 1000,
+    });
+    this.worker.on("error", (error) => this.opts.log.error({ err: error }, "BullMQ worker error"));
+    await this.worker.waitUntilReady();
+  }
+
+  close(graceMs = this.opts.graceMs): Promise<void> {
+    this.closed ??= this.shutdown(graceMs);
+    return this.closed;
+  }
+
+  private async shutdown(graceMs: number): Promise<void> {
+    this.closing = true;
+    if (this.worker) {
+      const workerClosed = this.worker.close();
+      if (!(await settles(workerClosed, graceMs))) {
+        for (const entry of this.running.values()) this.stopLocal(entry, "shutdown");
+        if (!(await settles(workerClosed, 5000))) await this.worker.close(true);
+      }
+    }
+    await this.queue.close();
+    for (const client of [this.redis, this.workerRedis]) await client?.quit().catch(() => undefined);
+  }
+
+  private async process(job: Job<JobData, JobOutcome>, token: string, handler: JobHandler): Promise<JobOutcome> {
+    const { key } = job.data;
+    const jobId = job.id ?? "";
+    if (await this.state.isCancelled(jobId)) {
+      await this.state.leave(key, jobId);
+      this.opts.metrics?.recordFinished(job.data.kind, "cancelled", 0);
+      return "cancelled";
+    }
+    const lockToken = `${jobId}/${randomUUID()}`;
+    if (this.closing || !(await this.state.acquire(key, jobId, lockToken, this.lockMs))) {
+      await job.moveToDelayed(Date.now() + (this.closing ? 0 : (this.opts.keyWaitMs ?? 1000)), token);
+      throw new DelayedError();
+    }
+    const attempt = await this.state.countAttempt(jobId, 1);
+    const info: JobInfo = { id: jobId, kind: job.data.kind, key, deliveryId: job.data.deliveryId, payload: job.data.payload, attempt, maxAttempts: job.data.maxAttempts };
+    const log = jobLogger(this.opts.log, info);
+    if (attempt > info.maxAttempts) {
+      const reason = `The worker stopped while running this job (attempt ${info.maxAttempts} of ${info.maxAttempts}), so it was not retried again. Trigger it again to retry.`;
+      return this.giveUp({ ...info, attempt: info.maxAttempts }, reason, log, lockToken, 0);
+    }
+    const entry: Running = { controller: new AbortController(), key };
+    this.running.set(jobId, entry);
+    const inbox: string[] = [];
+    const ticker = setInterval(() => void this.tick(entry, lockToken, inbox, jobId), Math.min(this.opts.pollMs ?? 1000, this.lockMs / 3));
+    try {
+      const result = await runJob({ info, handler, log, signal: entry.controller.signal, takeMessages: () => inbox.splice(0), metrics: this.opts.metrics });
+      clearInterval(ticker);
+      const metrics = this.opts.metrics;
+      const stoppedWithoutResult = result.type === "error" || result.outcome === "cancelled";
+      if (entry.stop === "lost-lock") throw new Error("lost the key lock; another worker owns this job now");
+      if (entry.stop === "shutdown" && stoppedWithoutResult) {
+        await this.state.countAttempt(jobId, -1);
+        await this.state.release(key, lockToken);
+        metrics?.recordFinished(info.kind, "interrupted", result.seconds);
+        log.info("job interrupted by shutdown; requeued without using an attempt");
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+      if (entry.stop === "cancel" && stoppedWithoutResult) return await this.finish(info, "cancelled", result.seconds, lockToken);
+      if (result.type === "outcome") return await this.finish(info, result.outcome, result.seconds, lockToken);
+      if (isAppError(result.error) && result.error.retryable && attempt < info.maxAttempts) {
+        await this.state.release(key, lockToken);
+        metrics?.recordFinished(info.kind, "retrying", result.seconds);
+        log.warn("job will be retried");
+        throw result.error;
+      }
+      return await this.giveUp(info, userMessageOf(result.error), log, lockToken, result.seconds);
+    } finally {
+      clearInterval(ticker);
+      this.running.delete(jobId);
+    }
+  }
+
+  /** Keep the key lock alive, pick up cancel requests and steering messages. */
+  private async tick(entry: Running, lockToken: string, inbox: string[], jobId: string): Promise<void> {
+    try {
+      if (!(await this.state.extend(entry.key, lockToken, this.lockMs))) return this.stopLocal(entry, "lost-lock");
+      if (await this.state.isCancelled(jobId)) return this.stopLocal(entry, "cancel");
+      inbox.push(...(await this.state.takeMessages(entry.key)));
+    } catch (error) {
+      this.opts.log.warn({ err: error, jobId }, "job heartbeat failed");
+    }
+  }
+
+  private async finish(info: JobInfo, outcome: JobOutcome, seconds: number, lockToken: string): Promise<JobOutcome> {
+    await this.state.leave(info.key, info.id);
+    await this.state.release(info.key, lockToken);
+    this.opts.metrics?.recordFinished(info.kind, outcome, seconds);
+    return outcome;
+  }
+
+  private async giveUp(info: JobInfo, reason: string, log: Logger, lockToken: string, seconds: number): Promise<never> {
+    await this.state.leave(info.key, info.id);
+    await this.state.release(info.key, lockToken);
+    this.opts.metrics?.recordFinished(info.kind, "error", seconds);
+    log.error({ reason }, "job failed; giving up");
+    try {
+      await this.opts.onGiveUp?.(info, reason);
+    } catch (error) {
+      log.error({ err: error }, "onGiveUp hook failed");
+    }
+    throw new UnrecoverableError(reason);
+  }
+
+  private stopLocal(entry: Running, stop: NonNullable<Running["stop"]>): void {
+    if (entry.stop) return;
+    entry.stop = stop;
+    const message = stop === "cancel" ? "The job was cancelled." : stop === "shutdown" ? SHUTDOWN_MESSAGE : "The worker lost its lock on this job.";
+    entry.controller.abort(new CancelledError(message));
+  }
+}
