@@ -1,0 +1,90 @@
+/**
+ * What the agent is told about an issue: title, body and the comments it may see. Comments are
+ * kept only when their author meets the trigger permission (Copilot: "comments from users without
+ * write access are never presented to the agent"), and only when written and last edited before
+ * the trigger (THREATS A5). The app's own comments are left out. Everything is sanitized here.
+ */
+import type { PermissionLevel } from "../config/env.js";
+import { sanitizeUntrusted } from "../shared/sanitize.js";
+import type { GitHubClient } from "./client.js";
+import { meetsPermission, type RepoPermission } from "./get-permission.js";
+import { toGitHubError } from "./github-errors.js";
+import { isSelf } from "./authorize-sender.js";
+
+export interface ContextComment {
+  author: string;
+  body: string;
+}
+
+export interface IssueContext {
+  number: number;
+  title: string;
+  body: string;
+  author: string;
+  labels: string[];
+  comments: ContextComment[];
+  /** Image URLs on GitHub's own hosts found in the kept text. */
+  images: string[];
+  /** How many comments were left out, and why (for logs). */
+  omitted: { permission: number; editedAfterTrigger: number };
+}
+
+export interface CommentFilter {
+  triggerAt: string;
+  minPermission: PermissionLevel;
+  permissionOf: (login: string) => Promise<RepoPermission>;
+  appSlug: string | undefined;
+}
+
+const IMAGE_URL = /https:\/\/(?:github\.com\/(?:user-attachments\/assets|[\w.-]+\/[\w.-]+\/assets)\/[\w./-]+|(?:private-)?user-images\.githubusercontent\.com\/[\w./%-]+)/g;
+
+export function findImageUrls(text: string): string[] {
+  return [...new Set(text.match(IMAGE_URL) ?? [])].slice(0, 10);
+}
+
+export async function filterComments(
+  comments: readonly { user: { login: string; type?: string } | null; body?: string | null; created_at: string; updated_at: string }[],
+  filter: CommentFilter,
+): Promise<{ kept: ContextComment[]; omitted: IssueContext["omitted"] }> {
+  const trigger = Date.parse(filter.triggerAt);
+  const kept: ContextComment[] = [];
+  const omitted = { permission: 0, editedAfterTrigger: 0 };
+  for (const c of comments) {
+    const login = c.user?.login;
+    if (!login || !c.body || isSelf({ login }, filter.appSlug)) continue;
+    if (Date.parse(c.created_at) > trigger || Date.parse(c.updated_at) > trigger) {
+      omitted.editedAfterTrigger += 1;
+      continue;
+    }
+    if (c.user?.type === "Bot" || !meetsPermission(await filter.permissionOf(login), filter.minPermission)) {
+      omitted.permission += 1;
+      continue;
+    }
+    const body = sanitizeUntrusted(c.body);
+    if (body) kept.push({ author: login, body });
+  }
+  return { kept, omitted };
+}
+
+export async function getIssueContext(octokit: GitHubClient, params: { owner: string; repo: string; number: number } & CommentFilter): Promise<IssueContext> {
+  const { owner, repo, number } = params;
+  try {
+    const { data: issue } = await octokit.rest.issues.get({ owner, repo, issue_number: number });
+    const raw = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 });
+    const { kept, omitted } = await filterComments(raw, params);
+    const title = sanitizeUntrusted(issue.title);
+    const body = sanitizeUntrusted(issue.body ?? "");
+    return {
+      number,
+      title,
+      body,
+      author: issue.user?.login ?? "ghost",
+      labels: issue.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))).filter(Boolean),
+      comments: kept,
+      images: findImageUrls([body, ...kept.map((c) => c.body)].join("\n")),
+      omitted,
+    };
+  } catch (error) {
+    throw toGitHubError(error, `read issue #${number}`);
+  }
+}

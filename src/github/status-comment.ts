@@ -1,0 +1,128 @@
+/**
+ * The status comment: created once (by the handler, at "queued"), then edited by the task.
+ * Edits are throttled: intermediate "working" updates closer than `minIntervalMs` are coalesced
+ * into the next one, so a long run stays well within GitHub's secondary rate limits; final
+ * updates always go out. The comment carries a hidden marker with the job key and delivery id.
+ *
+ * A status can live in the issue/PR conversation or, for a review-thread trigger, as a reply in
+ * that thread (then the result is "the reply in the thread").
+ */
+import type { GitHubClient } from "./client.js";
+import { formatOutbound } from "./format-outbound.js";
+import { renderStatus, type StatusView } from "./format-status.js";
+import { toGitHubError } from "./github-errors.js";
+import { renderMarker, type MarkerData } from "./markers.js";
+
+export type StatusTarget =
+  | { type: "issue"; owner: string; repo: string; number: number }
+  | { type: "review-thread"; owner: string; repo: string; pullNumber: number; inReplyTo: number };
+
+export interface StatusCommentRef {
+  target: StatusTarget;
+  commentId: number;
+}
+
+export function renderStatusBody(view: StatusView, marker: MarkerData, allowCloseIssue?: number): string {
+  return `${formatOutbound(renderStatus(view), { allowCloseIssue })}\n\n${renderMarker("status", marker)}`;
+}
+
+export async function createStatusComment(octokit: GitHubClient, target: StatusTarget, view: StatusView, marker: MarkerData): Promise<StatusCommentRef> {
+  try {
+    if (target.type === "issue") {
+      const { data } = await octokit.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.number, body: renderStatusBody(view, marker) });
+      return { target, commentId: data.id };
+    }
+    const { data } = await octokit.rest.pulls.createReplyForReviewComment({
+      owner: target.owner,
+      repo: target.repo,
+      pull_number: target.pullNumber,
+      comment_id: target.inReplyTo,
+      body: renderStatusBody(view, marker),
+    });
+    return { target, commentId: data.id };
+  } catch (error) {
+    throw toGitHubError(error, "post the status comment");
+  }
+}
+
+export async function updateStatusComment(octokit: GitHubClient, ref: StatusCommentRef, text: string): Promise<void> {
+  const { target } = ref;
+  try {
+    if (target.type === "issue") await octokit.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: ref.commentId, body: text });
+    else await octokit.rest.pulls.updateReviewComment({ owner: target.owner, repo: target.repo, comment_id: ref.commentId, body: text });
+  } catch (error) {
+    throw toGitHubError(error, "update the status comment");
+  }
+}
+
+export async function deleteStatusComment(octokit: GitHubClient, ref: StatusCommentRef): Promise<void> {
+  const { target } = ref;
+  if (target.type === "issue") await octokit.rest.issues.deleteComment({ owner: target.owner, repo: target.repo, comment_id: ref.commentId });
+  else await octokit.rest.pulls.deleteReviewComment({ owner: target.owner, repo: target.repo, comment_id: ref.commentId });
+}
+
+export interface StatusReporterOptions {
+  minIntervalMs?: number;
+  now?: () => number;
+  marker: MarkerData;
+  allowCloseIssue?: number;
+  /** Literal secrets to redact from every edit (the installation token in use). */
+  secrets?: () => readonly string[];
+  onError?: (error: unknown) => void;
+}
+
+/** Throttled editor of one status comment. */
+export class StatusReporter {
+  private lastSentAt = Number.NEGATIVE_INFINITY;
+  private lastBody = "";
+  private pending: StatusView | null = null;
+  private chain: Promise<void> = Promise.resolve();
+  readonly edits: string[] = [];
+
+  constructor(
+    private readonly octokit: GitHubClient,
+    readonly ref: StatusCommentRef,
+    private readonly options: StatusReporterOptions,
+  ) {}
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /** Queue an intermediate update; sent now if the throttle allows, else folded into the next. */
+  update(view: StatusView): Promise<void> {
+    this.pending = view;
+    if (this.now() - this.lastSentAt < (this.options.minIntervalMs ?? 10_000)) return this.chain;
+    return this.flush();
+  }
+
+  /** A final state: always sent (unless identical to the last one). */
+  finish(view: StatusView): Promise<void> {
+    this.pending = view;
+    return this.flush();
+  }
+
+  private flush(): Promise<void> {
+    this.chain = this.chain.then(async () => {
+      const view = this.pending;
+      if (!view) return;
+      this.pending = null;
+      const text = formatOutbound(renderStatus({ ...view, now: view.now ?? this.now() }), {
+        allowCloseIssue: this.options.allowCloseIssue,
+        secrets: this.options.secrets?.() ?? [],
+      });
+      const full = `${text}\n\n${renderMarker("status", this.options.marker)}`;
+      if (full === this.lastBody) return;
+      this.lastSentAt = this.now();
+      try {
+        await updateStatusComment(this.octokit, this.ref, full);
+        this.lastBody = full;
+        this.edits.push(full);
+      } catch (error) {
+        // A failed status edit must not fail the run; the next edit carries the newer state.
+        this.options.onError?.(error);
+      }
+    });
+    return this.chain;
+  }
+}
