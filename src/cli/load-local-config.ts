@@ -5,7 +5,8 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { DEFAULT_REPO_CONFIG, repoConfigSchema, type RepoConfig } from "../config/repo-config.js";
+import { parseRepoConfig } from "../config/parse-repo-config.js";
+import { DEFAULT_REPO_CONFIG, type RepoConfig } from "../config/repo-config.js";
 import { ConfigError } from "../shared/errors.js";
 
 export interface LocalConfig {
@@ -33,12 +34,8 @@ export async function loadLocalConfig(repoDir: string): Promise<LocalConfig> {
       const issue = `${relative}: is not valid YAML (${(error as Error).message.split("\n")[0]})`;
       throw new ConfigError("config/invalid-repo-config", issue, [issue], { cause: error });
     }
-    const parsed = repoConfigSchema.safeParse(raw);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => `${relative}: ${i.path.join(".") || "(top level)"}: ${i.message}`);
-      throw new ConfigError("config/invalid-repo-config", `Invalid ${relative}: ${issues.join("; ")}`, issues);
-    }
-    return { config: parsed.data, file };
+    // The app's own parser: same defaults, same `key.path: problem` messages as on GitHub.
+    return { config: parseRepoConfig(raw, [relative]), file };
   }
   return { config: structuredClone(DEFAULT_REPO_CONFIG), file: undefined };
 }

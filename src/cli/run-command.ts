@@ -24,6 +24,8 @@ import { resolveRunSettings } from "./resolve-run-settings.js";
 export interface RunDeps {
   runAgent(input: RunAgentInput): Promise<RunAgentResult>;
   createSandbox(policy: SandboxPolicy): Sandbox | Promise<Sandbox>;
+  /** Probe bubblewrap before spending tokens (the sandbox fails closed either way). */
+  checkSandbox(): Promise<{ ok: true } | { ok: false; reason: string; fix: string }>;
   git: LocalGit;
 }
 
@@ -99,6 +101,12 @@ export async function runRunCommand(options: RunOptions, io: CliIo, deps: RunDep
   const failureContext = { baseURL: settings.model.baseURL, apiKey: settings.model.apiKey };
 
   // 3-4. The sandbox and the agent.
+  if (settings.sandbox.mode !== "danger-full-access") {
+    const availability = await deps.checkSandbox();
+    if (!availability.ok) {
+      return fail(EXIT.failed, "sandbox/unavailable", `The sandbox cannot start: ${availability.reason}. ${availability.fix} (Or pass --sandbox danger-full-access to run the agent's commands unsandboxed on this machine.)`);
+    }
+  }
   let result: RunAgentResult;
   try {
     const sandbox = await deps.createSandbox(settings.sandbox);

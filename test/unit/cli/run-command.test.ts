@@ -1,0 +1,149 @@
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { RunAgentInput, RunAgentResult } from "../../../src/agent/types.js";
+import type { CliIo } from "../../../src/cli/cli-io.js";
+import type { LocalGit } from "../../../src/cli/local-git.js";
+import { parseCliArgs, type RunOptions } from "../../../src/cli/parse-cli-args.js";
+import { runRunCommand, type RunDeps } from "../../../src/cli/run-command.js";
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), "cli-run-"));
+  await mkdir(path.join(dir, ".git"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function io(env: Record<string, string> = { OPENAI_API_KEY: "sk-test-unit-0123456789abcdef" }) {
+  let out = "";
+  let err = "";
+  const value: CliIo = {
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    stdin: Readable.from([]),
+    env,
+    cwd: dir,
+  };
+  return { io: value, out: () => out, err: () => err };
+}
+
+const result = (over: Partial<RunAgentResult> = {}): RunAgentResult => ({
+  outcome: "completed", summary: "Fixed it.", prTitle: "Fix it", prBody: "Body", plan: [],
+  usage: { input: 100, cachedInput: 0, output: 10, reasoning: 0 }, costUsd: 0.001, turns: 2, testsRun: [], ...over,
+});
+
+function deps(over: { result?: RunAgentResult; changed?: string[][]; sandboxOk?: boolean; throws?: unknown } = {}) {
+  const calls: { agent: RunAgentInput[]; commits: string[][] } = { agent: [], commits: [] };
+  const changed = [...(over.changed ?? [[], ["src/a.js"]])];
+  const git: LocalGit = {
+    changedFiles: async () => changed.shift() ?? [],
+    commitOnNewBranch: async (d, branch, title) => {
+      calls.commits.push([branch, title]);
+      return "0123456789abcdef0123456789abcdef01234567";
+    },
+    diffAgainst: async () => "",
+    resolveFirstRef: async () => null,
+  };
+  const d: RunDeps = {
+    git,
+    createSandbox: (policy) => ({ policy, run: async () => { throw new Error("unused"); } }),
+    checkSandbox: async () => (over.sandboxOk === false ? { ok: false, reason: "bubblewrap could not be run at /usr/bin/bwrap: ENOENT", fix: "Install bubblewrap." } : { ok: true }),
+    runAgent: async (input) => {
+      calls.agent.push(input);
+      if (over.throws) throw over.throws;
+      input.onEvent?.({ type: "turn_start", turn: 1 });
+      return over.result ?? result();
+    },
+  };
+  return { deps: d, calls };
+}
+
+const opts = (...argv: string[]): RunOptions => {
+  const cmd = parseCliArgs(["run", ...argv]);
+  if (cmd.kind !== "run") throw new Error("not run");
+  return cmd.options;
+};
+
+describe("runRunCommand", () => {
+  it("runs the agent on the repo as a cli task and reports the changed files", async () => {
+    const t = io();
+    const { deps: d, calls } = deps({ changed: [["src/a.js"]] });
+    expect(await runRunCommand(opts("fix it", "--repo", dir), t.io, d)).toBe(0);
+    expect(calls.agent[0]).toMatchObject({ task: { kind: "cli", text: "fix it" }, workspaceDir: dir, sandbox: { policy: { mode: "workspace-write", workspaceDir: dir } } });
+    expect(t.out()).toContain("Changed files (1):\n  src/a.js");
+    expect(t.out()).toContain("git diff");
+  });
+
+  it("treats 'completed' with nothing changed as exit 4", async () => {
+    const t = io();
+    expect(await runRunCommand(opts("fix it", "--repo", dir), t.io, deps({ changed: [[]] }).deps)).toBe(4);
+  });
+
+  it("maps budget_exhausted to 3 and prints why", async () => {
+    const t = io();
+    const r = result({ outcome: "budget_exhausted", error: { code: "budget/exceeded", message: "The run reached its limit of 2 turns." } });
+    expect(await runRunCommand(opts("fix it", "--repo", dir), t.io, deps({ result: r, changed: [["a"]] }).deps)).toBe(3);
+    expect(t.out()).toContain("Stopped: budget exhausted");
+    expect(t.err()).toContain("limit of 2 turns");
+  });
+
+  it("stops before spending anything when bubblewrap cannot run", async () => {
+    const t = io();
+    const { deps: d, calls } = deps({ sandboxOk: false });
+    expect(await runRunCommand(opts("fix it", "--repo", dir, "--json"), t.io, d)).toBe(1);
+    expect(calls.agent).toHaveLength(0);
+    expect(t.err()).toContain("Install bubblewrap.");
+    expect(t.err()).toContain("--sandbox danger-full-access");
+    expect(JSON.parse(t.out())).toMatchObject({ type: "result", outcome: "failed", exitCode: 1, error: { code: "sandbox/unavailable" } });
+  });
+
+  it("skips the probe for danger-full-access, which only the flag enables", async () => {
+    const { deps: d, calls } = deps({ sandboxOk: false, changed: [["a"]] });
+    expect(await runRunCommand(opts("fix it", "--repo", dir, "--sandbox", "danger-full-access"), io().io, d)).toBe(0);
+    expect(calls.agent[0]!.sandbox.policy).toMatchObject({ mode: "danger-full-access", allowDangerFullAccess: true });
+  });
+
+  it("refuses --commit on a dirty tree so the user's own edits are never committed", async () => {
+    const t = io();
+    const { deps: d, calls } = deps({ changed: [["notes.txt"]] });
+    expect(await runRunCommand(opts("fix it", "--repo", dir, "--branch", "agent/x", "--commit"), t.io, d)).toBe(2);
+    expect(t.err()).toContain("--commit needs a clean working tree");
+    expect(calls.agent).toHaveLength(0);
+  });
+
+  it("commits with the agent's title on the new branch", async () => {
+    const t = io();
+    const { deps: d, calls } = deps({ changed: [[], ["src/a.js"]] });
+    expect(await runRunCommand(opts("fix it", "--repo", dir, "--branch", "agent/x", "--commit"), t.io, d)).toBe(0);
+    expect(calls.commits).toEqual([["agent/x", "Fix it"]]);
+    expect(t.out()).toContain("Committed 0123456 on new branch agent/x.");
+  });
+
+  it("rejects an invalid branch name before running", async () => {
+    const t = io();
+    expect(await runRunCommand(opts("fix it", "--repo", dir, "--branch", "bad..name", "--commit"), t.io, deps().deps)).toBe(2);
+    expect(t.err()).toContain('"bad..name" is not a valid branch name');
+  });
+
+  it("reports an invalid agent.yml with every problem and exits 2", async () => {
+    const { writeFile } = await import("node:fs/promises");
+    await mkdir(path.join(dir, ".github"));
+    await writeFile(path.join(dir, ".github/agent.yml"), "limits:\n  maxTurns: 0\nsandbox:\n  mode: yolo\n");
+    const t = io();
+    expect(await runRunCommand(opts("fix it", "--repo", dir), t.io, deps().deps)).toBe(2);
+    expect(t.err()).toContain("limits.maxTurns");
+    expect(t.err()).toContain("sandbox.mode");
+  });
+
+  it("turns a thrown 401 into advice about the key, redacted", async () => {
+    const t = io({ OPENAI_API_KEY: "sk-live-secret-0123456789abcdef" });
+    const error = Object.assign(new Error("401 Incorrect API key provided: sk-live-secret-0123456789abcdef"), { code: "model/auth" });
+    expect(await runRunCommand(opts("fix it", "--repo", dir), t.io, deps({ throws: error }).deps)).toBe(1);
+    expect(t.err()).toContain("refused the API key. Set OPENAI_API_KEY");
+    expect(t.err()).not.toContain("sk-live-secret");
+  });
+});
