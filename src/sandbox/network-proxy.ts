@@ -18,8 +18,11 @@ import path from "node:path";
 
 export const PROXY_PORT = 3128;
 const SANDBOX_DIR = "/run/issue-agent";
+const SANDBOX_NODE = "/run/issue-agent-node";
 
 export interface NetworkProxy {
+  /** Host path of the unix socket the proxy listens on. */
+  socketPath: string;
   /** (host, sandbox) pairs to bind read-only: the socket dir and the node binary. */
   binds: (readonly [string, string])[];
   env: Record<string, string>;
@@ -59,7 +62,12 @@ export function isPublicAddress(address: string): boolean {
   return !(v6 === "::" || v6 === "::1" || v6.startsWith("fc") || v6.startsWith("fd") || v6.startsWith("fe80") || v6.startsWith("ff"));
 }
 
-export async function startNetworkProxy(allowlist: readonly string[]): Promise<NetworkProxy> {
+export interface NetworkProxyOptions {
+  /** Tests only: lets the proxy reach a loopback server standing in for a registry. */
+  allowPrivateAddresses?: boolean;
+}
+
+export async function startNetworkProxy(allowlist: readonly string[], options: NetworkProxyOptions = {}): Promise<NetworkProxy> {
   const hostDir = await mkdtemp(path.join(os.tmpdir(), "issue-agent-net-"));
   const socketPath = path.join(hostDir, "proxy.sock");
   await writeFile(path.join(hostDir, "forwarder.cjs"), FORWARDER, { mode: 0o644 });
@@ -86,7 +94,7 @@ export async function startNetworkProxy(allowlist: readonly string[]): Promise<N
         refused.push(`${host}:${port}`);
         return client.end("HTTP/1.1 403 Forbidden\r\n\r\nissue-agent sandbox: host not in the network allowlist\n");
       }
-      void connectUpstream(host, port).then(
+      void connectUpstream(host, port, options.allowPrivateAddresses === true).then(
         (upstream) => {
           sockets.add(upstream);
           upstream.on("close", () => sockets.delete(upstream));
@@ -111,12 +119,13 @@ export async function startNetworkProxy(allowlist: readonly string[]): Promise<N
 
   const proxyUrl = `http://127.0.0.1:${PROXY_PORT}`;
   return {
-    binds: [[hostDir, SANDBOX_DIR], [await realpath(process.execPath), `${SANDBOX_DIR}/node`]],
+    socketPath,
+    binds: [[hostDir, SANDBOX_DIR], [await realpath(process.execPath), SANDBOX_NODE]],
     refused,
     env: { HTTPS_PROXY: proxyUrl, https_proxy: proxyUrl, HTTP_PROXY: proxyUrl, http_proxy: proxyUrl, ALL_PROXY: proxyUrl, NO_PROXY: "", no_proxy: "" },
     wrap: (command) => [
       "/bin/bash", "-c",
-      `exec 3< <(exec ${SANDBOX_DIR}/node ${SANDBOX_DIR}/forwarder.cjs); read -r _ <&3 || { echo "issue-agent: network proxy forwarder did not start" >&2; exit 125; }; exec 3<&-; exec "$@"`,
+      `exec 3< <(exec ${SANDBOX_NODE} ${SANDBOX_DIR}/forwarder.cjs); read -r _ <&3 || { echo "issue-agent: network proxy forwarder did not start" >&2; exit 125; }; exec 3<&-; exec "$@"`,
       "issue-agent-net", ...command,
     ],
     close: async () => {
@@ -127,9 +136,9 @@ export async function startNetworkProxy(allowlist: readonly string[]): Promise<N
   };
 }
 
-async function connectUpstream(host: string, port: number): Promise<net.Socket> {
+async function connectUpstream(host: string, port: number, allowPrivate: boolean): Promise<net.Socket> {
   const { address } = await lookup(host);
-  if (!isPublicAddress(address)) throw new Error(`refusing non-public address ${address}`);
+  if (!allowPrivate && !isPublicAddress(address)) throw new Error(`refusing non-public address ${address}`);
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: address, port }, () => resolve(socket));
     socket.once("error", reject);
