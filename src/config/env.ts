@@ -101,7 +101,8 @@ export const envSchema = z.object({
   WEBHOOK_PATH: z.string().regex(/^\/[\w./-]*$/, "must be a path starting with /, e.g. /api/github/webhooks").default("/api/github/webhooks"),
   /** A smee.io (or compatible) channel that forwards webhooks to this process during development. */
   WEBHOOK_PROXY_URL: url,
-  PORT: int(3000, 0, 65535),
+  // Probot treats 0 as "unset" and listens on 3000, so an ephemeral port cannot be asked for.
+  PORT: int(3000, 1, 65535),
   HOST: optionalString,
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"], { error: "must be one of trace, debug, info, warn, error, fatal, silent" }).default("info"),
   LOG_FORMAT: z.enum(["json", "pretty"], { error: "must be json or pretty" }).default("json"),

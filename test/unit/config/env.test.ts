@@ -65,8 +65,8 @@ describe("parseEnv", () => {
     ["a missing WEBHOOK_SECRET with APP_ID (Probot would fall back to 'development')", { APP_ID: "1", PRIVATE_KEY: PEM }, "Invalid environment: WEBHOOK_SECRET: is required when APP_ID is set"],
     ["a missing private key with APP_ID", { APP_ID: "1", WEBHOOK_SECRET: "s" }, "Invalid environment: PRIVATE_KEY: is required when APP_ID is set (or set PRIVATE_KEY_PATH)"],
     ["a non-numeric APP_ID", { ...CREDENTIALS, APP_ID: "my-app" }, "Invalid environment: APP_ID: must be the numeric App ID"],
-    ["a PORT that is not a number", { PORT: "http" }, 'Invalid environment: PORT: must be a whole number from 0 to 65535, got "http"'],
-    ["a PORT out of range", { PORT: "70000" }, 'Invalid environment: PORT: must be a whole number from 0 to 65535, got "70000"'],
+    ["a PORT that is not a number", { PORT: "http" }, 'Invalid environment: PORT: must be a whole number from 1 to 65535, got "http"'],
+    ["a PORT out of range", { PORT: "70000" }, 'Invalid environment: PORT: must be a whole number from 1 to 65535, got "70000"'],
     ["an unknown LOG_LEVEL", { LOG_LEVEL: "loud" }, "Invalid environment: LOG_LEVEL: must be one of trace, debug, info, warn, error, fatal, silent"],
     ["a GHE_HOST with a scheme", { GHE_HOST: "https://github.example.com" }, "Invalid environment: GHE_HOST: must be a host name without scheme, e.g. github.example.com"],
     ["an unknown GHE_PROTOCOL", { GHE_PROTOCOL: "ftp" }, "Invalid environment: GHE_PROTOCOL: must be https or http"],
@@ -88,7 +88,7 @@ describe("parseEnv", () => {
 
   it("lists every problem at once", () => {
     expect(messageOf({ PORT: "x", LOG_LEVEL: "loud" })).toBe(
-      'Invalid environment: PORT: must be a whole number from 0 to 65535, got "x"; LOG_LEVEL: must be one of trace, debug, info, warn, error, fatal, silent',
+      'Invalid environment: PORT: must be a whole number from 1 to 65535, got "x"; LOG_LEVEL: must be one of trace, debug, info, warn, error, fatal, silent',
     );
   });
 

@@ -1,0 +1,76 @@
+/**
+ * The webhook server, with credentials: Probot's own `Server` (signature checks, routing, request
+ * logs) pointed at GitHub or GitHub Enterprise, plus `GET /healthz` and `GET /metrics`.
+ * Stopping closes the HTTP server first (no new deliveries), then the queue with its grace period.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Probot, Server, type ApplicationFunction, type Logger } from "probot";
+import type { Env } from "../config/env.js";
+import type { JobQueue } from "../jobs/types.js";
+import { createHealthHandler, type HealthProbeResult } from "./health-handler.js";
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+
+export interface StartServerOptions {
+  env: Env;
+  log: Logger;
+  version: string;
+  /** The Probot application function (handlers, and the in-process worker when there is one). */
+  appFn: ApplicationFunction;
+  queue: JobQueue;
+  /** How the queue is backed, shown by /healthz. */
+  queueMode: "embedded" | "bullmq";
+  sandboxProbe: () => Promise<HealthProbeResult>;
+  /** `GET /metrics`; omitted when AGENT_METRICS=false. */
+  metricsHandler?: Handler | undefined;
+}
+
+export interface RunningServer {
+  readonly port: number;
+  /** Stop accepting requests, then let running jobs finish for the grace period. */
+  stop(): Promise<void>;
+}
+
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const { env, log, queue } = options;
+  if (!env.APP_ID || !env.privateKey || !env.WEBHOOK_SECRET) {
+    // parseEnv already refuses this; the check keeps Probot's public "development" secret unreachable.
+    throw new Error("startServer needs APP_ID, a private key and WEBHOOK_SECRET");
+  }
+  let ready = false;
+  const server = new Server({
+    Probot: Probot.defaults({ appId: env.APP_ID, privateKey: env.privateKey, secret: env.WEBHOOK_SECRET, baseUrl: env.githubApiUrl, log }),
+    log,
+    port: env.PORT,
+    host: env.HOST,
+    webhookPath: env.WEBHOOK_PATH,
+    webhookProxy: env.WEBHOOK_PROXY_URL,
+  });
+  server.addHandler(
+    createHealthHandler({
+      version: options.version,
+      isReady: () => ready,
+      queue: async () => ({ ok: true, mode: options.queueMode, depth: await queue.depth() }),
+      sandbox: options.sandboxProbe,
+    }),
+  );
+  if (options.metricsHandler) server.addHandler(options.metricsHandler);
+  await server.load(options.appFn);
+  await server.start();
+  ready = true;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    get port() {
+      return server.port;
+    },
+    stop() {
+      stopping ??= (async () => {
+        ready = false;
+        await server.stop();
+        await queue.close(env.AGENT_SHUTDOWN_GRACE_SECONDS * 1000);
+      })();
+      return stopping;
+    },
+  };
+}
