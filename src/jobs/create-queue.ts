@@ -19,6 +19,20 @@ export interface CreateQueueOptions {
   onGiveUp?: GiveUpHook | undefined;
   /** Redis key namespace for BullMQ (default "issue-agent"). */
   prefix?: string | undefined;
+  /** Timing knobs for tests and unusual deployments; the defaults suit production. */
+  tuning?: QueueTuning | undefined;
+}
+
+export interface QueueTuning {
+  /** Poll / heartbeat interval (both queues). */
+  pollMs?: number;
+  /** BullMQ: key-lock and job-lock TTL, so how soon a dead worker's job restarts. */
+  lockMs?: number;
+  /** BullMQ: how long a job waits for its busy key before trying again. */
+  keyWaitMs?: number;
+  /** Embedded: a running job without heartbeat for this long belongs to a dead process. */
+  staleMs?: number;
+  retryDelayMs?: number;
 }
 
 export function createQueue(env: QueueEnv, options: CreateQueueOptions): JobQueue {
@@ -29,6 +43,7 @@ export function createQueue(env: QueueEnv, options: CreateQueueOptions): JobQueu
     concurrency: env.AGENT_CONCURRENCY,
     maxAttempts: env.AGENT_JOB_MAX_ATTEMPTS,
     graceMs: env.AGENT_SHUTDOWN_GRACE_SECONDS * 1000,
+    ...options.tuning,
   };
   if (env.REDIS_URL) {
     const queue = new BullmqQueue({ ...common, redisUrl: env.REDIS_URL, ...(options.prefix ? { prefix: options.prefix } : {}) });
