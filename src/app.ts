@@ -5,14 +5,32 @@
 import type { ApplicationFunction, Probot } from "probot";
 import type { Env } from "./config/env.js";
 import type { JobQueue } from "./jobs/types.js";
+import { handleCheckRunCompleted } from "./handlers/check-run-completed.js";
+import { handleIssueCommentCreated } from "./handlers/issue-comment-created.js";
+import { handleIssuesLabeled } from "./handlers/issues-labeled.js";
+import { handlePullRequestReviewCommentCreated } from "./handlers/review-comment-created.js";
+import { createTriggerLimiter, type TriggerLimiter } from "./handlers/trigger-limiter.js";
 
 export interface AppDeps {
   env: Env;
   queue: JobQueue;
+  /** Per-user/per-repo trigger limits; defaults to an in-memory limiter from the env caps. */
+  limiter?: TriggerLimiter;
 }
 
 export function createApp(deps: AppDeps): ApplicationFunction {
   return (app: Probot) => {
-    app.log.debug({ queue: deps.queue.constructor.name }, "issue-agent handlers registered");
+    const handlerDeps = {
+      env: deps.env,
+      queue: deps.queue,
+      limiter:
+        deps.limiter ??
+        createTriggerLimiter({ perUserPerHour: deps.env.AGENT_TRIGGERS_PER_USER_PER_HOUR, perRepoPerHour: deps.env.AGENT_TRIGGERS_PER_REPO_PER_HOUR }),
+    };
+    // Explicit (event, action) allow-list: everything else is acknowledged and ignored (THREATS A11).
+    app.on("issues.labeled", handleIssuesLabeled(handlerDeps));
+    app.on("issue_comment.created", handleIssueCommentCreated(handlerDeps));
+    app.on("pull_request_review_comment.created", handlePullRequestReviewCommentCreated(handlerDeps));
+    app.on("check_run.completed", handleCheckRunCompleted(handlerDeps));
   };
 }

@@ -1,0 +1,67 @@
+/**
+ * Optional autofix (config `autofix.enabled`, off by default): a check run that failed on a pull
+ * request this app opened starts a fix-pr run with the check's output, at most
+ * `autofix.maxAttempts` times per PR (counted from the status comments' markers, so the count
+ * survives restarts and lives on GitHub).
+ */
+import type { Context } from "probot";
+import { findMarker } from "../github/markers.js";
+import { isSelf } from "../github/authorize-sender.js";
+import { jobKey, toJobPayload } from "../tasks/job-payloads.js";
+import { loadTriggerConfig, startRun, type HandlerDeps } from "./trigger-flow.js";
+
+const FAILED = new Set(["failure", "timed_out"]);
+
+export function handleCheckRunCompleted(deps: HandlerDeps) {
+  return async (context: Context<"check_run.completed">): Promise<void> => {
+    const { payload, octokit } = context;
+    const { check_run: check, repository } = payload;
+    const installationId = payload.installation?.id;
+    const prRef = check.pull_requests[0];
+    if (installationId === undefined || !prRef || !FAILED.has(check.conclusion ?? "") || !deps.env.APP_SLUG) return;
+    if (check.app?.slug === deps.env.APP_SLUG) return; // our own checks (security review) never loop into fixes
+    const ref = { owner: repository.owner.login, repo: repository.name, number: prRef.number };
+    const log = context.log.child({ delivery: context.id, repo: `${ref.owner}/${ref.repo}`, pr: ref.number, check: check.name });
+    const loaded = await loadTriggerConfig(octokit, deps.env, ref);
+    if (!loaded.ok || !loaded.config.autofix.enabled) return;
+    const { data: pr } = await octokit.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.number });
+    if (pr.state !== "open" || !isSelf(pr.user ?? { login: "" }, deps.env.APP_SLUG) || !pr.head.ref.startsWith(loaded.config.branch.prefix)) return;
+    if (pr.head.sha !== check.head_sha) return; // an older commit's check: the branch moved on
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner: ref.owner, repo: ref.repo, issue_number: ref.number, per_page: 100 });
+    const attempts = comments.filter((c) => isSelf(c.user ?? { login: "" }, deps.env.APP_SLUG) && findMarker(c.body, "status")?.autofix === true).length;
+    if (attempts >= loaded.config.autofix.maxAttempts) {
+      log.info({ attempts }, "autofix attempts exhausted");
+      return;
+    }
+    if (!deps.limiter.tryTrigger(`${ref.owner}/${ref.repo}`, "autofix").ok) return;
+    const summary = [check.output?.title, check.output?.summary, check.output?.text].filter(Boolean).join("\n\n").slice(0, 20_000);
+    await startRun(
+      octokit,
+      deps,
+      {
+        kind: "fix-pr",
+        key: jobKey(ref.owner, ref.repo, ref.number),
+        deliveryId: context.id,
+        title: `fixing the failing check "${check.name}" (attempt ${attempts + 1} of ${loaded.config.autofix.maxAttempts})`,
+        reaction: { type: "issue", ...ref },
+        statusTarget: { type: "issue", ...ref },
+        marker: { autofix: true },
+        payload: (status) =>
+          toJobPayload({
+            installationId,
+            owner: ref.owner,
+            repo: ref.repo,
+            repoId: repository.id,
+            cloneUrl: repository.clone_url,
+            requester: { login: payload.sender.login, id: payload.sender.id },
+            triggerAt: new Date().toISOString(),
+            instruction: `The check "${check.name}" failed on this pull request. Make it pass.`,
+            status,
+            prNumber: ref.number,
+            checkRun: { name: check.name, summary, headSha: check.head_sha },
+          }),
+      },
+      log,
+    );
+  };
+}

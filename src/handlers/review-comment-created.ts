@@ -1,0 +1,47 @@
+/**
+ * `pull_request_review_comment.created` starting with the command prefix: `/agent fix` works on
+ * that review thread and answers in it; stop, help and steering behave as in conversation comments.
+ * (Not named pull-request-*.ts: those files are the security-review handlers of `pull_request`
+ * events.)
+ */
+import type { Context } from "probot";
+import { parseSlashCommand } from "../commands/parse-slash-command.js";
+import { isSelf } from "../github/authorize-sender.js";
+import { gateTrigger, loadTriggerConfig, type HandlerDeps } from "./trigger-flow.js";
+import { runSlashCommand } from "./run-command.js";
+
+export function handlePullRequestReviewCommentCreated(deps: HandlerDeps) {
+  return async (context: Context<"pull_request_review_comment.created">): Promise<void> => {
+    const { payload, octokit } = context;
+    const { comment, pull_request: pr, repository, sender } = payload;
+    const installationId = payload.installation?.id;
+    if (installationId === undefined || isSelf(sender, deps.env.APP_SLUG) || isSelf(comment.user ?? { login: "" }, deps.env.APP_SLUG)) return;
+    if (!comment.body.trimStart().startsWith("/")) return;
+    const ref = { owner: repository.owner.login, repo: repository.name, number: pr.number };
+    const log = context.log.child({ delivery: context.id, repo: `${ref.owner}/${ref.repo}`, pr: ref.number });
+    const loaded = await loadTriggerConfig(octokit, deps.env, ref);
+    const command = parseSlashCommand(comment.body, loaded.ok ? loaded.config.trigger.commandPrefix : "/agent");
+    if (!command) return;
+    const config = await gateTrigger(octokit, deps, ref, sender, loaded, log);
+    if (!config) return;
+    await runSlashCommand(
+      octokit,
+      deps,
+      config,
+      {
+        ...ref,
+        repoId: repository.id,
+        cloneUrl: repository.clone_url,
+        defaultBranch: repository.default_branch,
+        installationId,
+        isPullRequest: true,
+        requester: { login: sender.login, id: sender.id },
+        deliveryId: context.id,
+        reaction: { type: "review-comment", owner: ref.owner, repo: ref.repo, commentId: comment.id },
+        reviewComment: { id: comment.id, inReplyTo: comment.in_reply_to_id ?? comment.id },
+      },
+      command,
+      log,
+    );
+  };
+}

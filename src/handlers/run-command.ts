@@ -1,0 +1,152 @@
+/**
+ * What a parsed slash command does, shared by issue comments and review comments: stop, help,
+ * steering, and starting resolve-issue or fix-pr runs. Called only after the sender passed the gate.
+ */
+import type { Logger } from "pino";
+import { formatCommandHelp, type SlashCommand } from "../commands/parse-slash-command.js";
+import type { EffectiveConfig } from "../config/repo-config.js";
+import type { GitHubClient } from "../github/client.js";
+import { fenceFor, formatOutbound } from "../github/format-outbound.js";
+import { addEyesReaction, postComment, type ReactionTarget } from "../github/issue-actions.js";
+import { renderMarker } from "../github/markers.js";
+import { jobKey, toJobPayload } from "../tasks/job-payloads.js";
+import { startRun, type HandlerDeps } from "./trigger-flow.js";
+
+export interface CommandTarget {
+  owner: string;
+  repo: string;
+  repoId: number;
+  cloneUrl: string;
+  defaultBranch: string;
+  installationId: number;
+  number: number;
+  isPullRequest: boolean;
+  requester: { login: string; id: number };
+  deliveryId: string;
+  reaction: ReactionTarget;
+  /** Set when the comment is an inline review comment: replies go into its thread. */
+  reviewComment?: { id: number; inReplyTo: number };
+}
+
+async function reply(octokit: GitHubClient, t: CommandTarget, text: string): Promise<void> {
+  if (t.reviewComment) {
+    await octokit.rest.pulls.createReplyForReviewComment({ owner: t.owner, repo: t.repo, pull_number: t.number, comment_id: t.reviewComment.inReplyTo, body: formatOutbound(text) });
+    return;
+  }
+  await postComment(octokit, { owner: t.owner, repo: t.repo, number: t.number, body: `${formatOutbound(text)}\n\n${renderMarker("notice", { kind: "reply" })}` });
+}
+
+function formatHelp(config: EffectiveConfig, unknown?: string): string {
+  const prefix = config.trigger.commandPrefix;
+  const effective = {
+    trigger: config.trigger,
+    model: config.model,
+    sandbox: { mode: config.sandbox.mode, network: config.sandbox.network, testCommand: config.sandbox.testCommand ?? null },
+    limits: config.limits,
+    pullRequest: config.pullRequest,
+    autofix: config.autofix,
+  };
+  const json = JSON.stringify(effective, null, 2);
+  const fence = fenceFor(json);
+  return [
+    unknown ? `Unknown command \`${prefix} ${unknown.split(/\s/)[0]?.slice(0, 40) ?? ""}\`. Nothing is running here to hand the message to.` : "**issue-agent commands**",
+    "",
+    formatCommandHelp(prefix),
+    "",
+    `<details><summary>Effective configuration</summary>`,
+    "",
+    `${fence}json`,
+    json,
+    fence,
+    ...(config.clamped.length > 0 ? ["", "Operator caps applied:", ...config.clamped.map((c) => `- ${c}`)] : []),
+    "",
+    "</details>",
+  ].join("\n");
+}
+
+export async function runSlashCommand(octokit: GitHubClient, deps: HandlerDeps, config: EffectiveConfig, t: CommandTarget, command: SlashCommand, log: Logger): Promise<void> {
+  const key = jobKey(t.owner, t.repo, t.number);
+  switch (command.kind) {
+    case "stop": {
+      const cancelled = await deps.queue.cancel(key);
+      await reply(octokit, t, cancelled > 0 ? `Stopping ${cancelled} run(s) here.` : "Nothing is running here.");
+      return;
+    }
+    case "help":
+      await reply(octokit, t, formatHelp(config));
+      return;
+    case "message": {
+      if (await deps.queue.steer(key, command.text)) {
+        await addEyesReaction(octokit, t.reaction).catch((error: unknown) => log.warn({ err: error }, "could not add the reaction"));
+        log.info({ key }, "steering message handed to the running job");
+        return;
+      }
+      await reply(octokit, t, formatHelp(config, command.text));
+      return;
+    }
+    case "review": {
+      if (!t.isPullRequest) {
+        await reply(octokit, t, "`review` works on pull requests only.");
+        return;
+      }
+      await deps.queue.enqueue({
+        kind: "security-review",
+        key: `${key}:review`,
+        deliveryId: t.deliveryId,
+        payload: { installationId: t.installationId, owner: t.owner, repo: t.repo, repoId: t.repoId, cloneUrl: t.cloneUrl, prNumber: t.number, requester: t.requester, trigger: "command" },
+      });
+      await addEyesReaction(octokit, t.reaction).catch((error: unknown) => log.warn({ err: error }, "could not add the reaction"));
+      return;
+    }
+    case "fix":
+      await startFix(octokit, deps, t, command.text, key, log);
+      return;
+  }
+}
+
+async function startFix(octokit: GitHubClient, deps: HandlerDeps, t: CommandTarget, instruction: string, key: string, log: Logger): Promise<void> {
+  const common = {
+    installationId: t.installationId,
+    owner: t.owner,
+    repo: t.repo,
+    repoId: t.repoId,
+    cloneUrl: t.cloneUrl,
+    requester: t.requester,
+    triggerAt: new Date().toISOString(),
+    instruction,
+  };
+  if (!t.isPullRequest) {
+    await startRun(
+      octokit,
+      deps,
+      {
+        kind: "resolve-issue",
+        key,
+        deliveryId: t.deliveryId,
+        title: `resolving issue #${t.number}`,
+        reaction: t.reaction,
+        statusTarget: { type: "issue", owner: t.owner, repo: t.repo, number: t.number },
+        payload: (status) => toJobPayload({ ...common, status, issueNumber: t.number, defaultBranch: t.defaultBranch }),
+      },
+      log,
+    );
+    return;
+  }
+  const thread = t.reviewComment;
+  await startRun(
+    octokit,
+    deps,
+    {
+      kind: "fix-pr",
+      key,
+      deliveryId: t.deliveryId,
+      title: thread ? `fixing this review thread` : `fixing pull request #${t.number}`,
+      reaction: t.reaction,
+      statusTarget: thread
+        ? { type: "review-thread", owner: t.owner, repo: t.repo, pullNumber: t.number, inReplyTo: thread.inReplyTo }
+        : { type: "issue", owner: t.owner, repo: t.repo, number: t.number },
+      payload: (status) => toJobPayload({ ...common, status, prNumber: t.number, ...(thread ? { reviewCommentId: thread.id } : {}) }),
+    },
+    log,
+  );
+}

@@ -1,0 +1,131 @@
+/**
+ * The steps every trigger shares, in order: load the repo config (default branch only), decide
+ * whether the sender may start work, count the trigger against the rate limits, then acknowledge
+ * (👀 + one "queued" status comment) and enqueue. A handler file picks the event apart and calls
+ * these; none of them clones, calls a model or holds task logic.
+ */
+import type { Logger } from "pino";
+import type { Env } from "../config/env.js";
+import { loadRepoConfig } from "../config/load-repo-config.js";
+import { applyOperatorCaps, DEFAULT_REPO_CONFIG, type EffectiveConfig } from "../config/repo-config.js";
+import { authorizeSender, type Sender } from "../github/authorize-sender.js";
+import type { GitHubClient } from "../github/client.js";
+import { formatOutbound } from "../github/format-outbound.js";
+import { addEyesReaction, postComment, type ReactionTarget } from "../github/issue-actions.js";
+import { renderMarker } from "../github/markers.js";
+import { createStatusComment, deleteStatusComment, type StatusTarget } from "../github/status-comment.js";
+import { reportConfigError } from "../github/report-config-error.js";
+import type { JobKind, JobQueue, JsonValue } from "../jobs/types.js";
+import { ConfigError } from "../shared/errors.js";
+import type { StatusRef } from "../tasks/job-payloads.js";
+import type { TriggerLimiter } from "./trigger-limiter.js";
+
+export interface HandlerDeps {
+  env: Env;
+  queue: JobQueue;
+  limiter: TriggerLimiter;
+}
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+  /** Issue or PR number the conversation lives on (for refusals and config errors). */
+  number: number;
+}
+
+export type LoadedConfig = { ok: true; config: EffectiveConfig } | { ok: false; error: ConfigError };
+
+export async function loadTriggerConfig(octokit: GitHubClient, env: Env, ref: RepoRef): Promise<LoadedConfig> {
+  try {
+    const { config } = await loadRepoConfig(octokit, { owner: ref.owner, repo: ref.repo });
+    return { ok: true, config: applyOperatorCaps(config, env) };
+  } catch (error) {
+    if (error instanceof ConfigError) return { ok: false, error };
+    throw error;
+  }
+}
+
+/**
+ * Authorize with the config when it loaded, or with the defaults (and the operator's floor) when it
+ * did not, and explain an invalid config only to someone who could have started a run.
+ * Returns the config when work may go on, or null when the handler must stop.
+ */
+export async function gateTrigger(
+  octokit: GitHubClient,
+  deps: HandlerDeps,
+  ref: RepoRef,
+  sender: Sender,
+  loaded: LoadedConfig,
+  log: Logger,
+): Promise<EffectiveConfig | null> {
+  const config = loaded.ok ? loaded.config : applyOperatorCaps(DEFAULT_REPO_CONFIG, deps.env);
+  const auth = await authorizeSender(octokit, {
+    owner: ref.owner,
+    repo: ref.repo,
+    sender,
+    minPermission: config.trigger.minPermission,
+    allowedBots: config.trigger.allowedBots,
+    appSlug: deps.env.APP_SLUG,
+  });
+  if (!auth.allowed) {
+    log.info({ sender: sender.login, reason: auth.reason }, "trigger refused");
+    if (!auth.silent && deps.limiter.shouldRefuse(`${ref.owner}/${ref.repo}`, sender.login)) {
+      const text = `Thanks for the request. Only people with **${config.trigger.minPermission}** access (or higher) to this repository can start issue-agent, so nothing was started. A maintainer can trigger it for you.`;
+      await postComment(octokit, { ...ref, body: `${formatOutbound(text)}\n\n${renderMarker("refusal", { user: sender.login })}` });
+    }
+    return null;
+  }
+  if (!loaded.ok) {
+    await reportConfigError(octokit, { owner: ref.owner, repo: ref.repo, issueNumber: ref.number, error: loaded.error });
+    log.warn({ issues: loaded.error.issues }, "invalid repository config reported");
+    return null;
+  }
+  const limit = deps.limiter.tryTrigger(`${ref.owner}/${ref.repo}`, sender.login);
+  if (!limit.ok) {
+    log.info({ sender: sender.login, scope: limit.scope }, "trigger rate-limited");
+    if (deps.limiter.shouldRefuse(`${ref.owner}/${ref.repo}`, `${sender.login}:rate`)) {
+      const who = limit.scope === "user" ? "you have" : "this repository has";
+      await postComment(octokit, {
+        ...ref,
+        body: `${formatOutbound(`issue-agent is pausing: ${who} started too many runs in the last hour. Try again in about ${limit.retryAfterMinutes} minutes.`)}\n\n${renderMarker("refusal", { user: sender.login, rate: true })}`,
+      });
+    }
+    return null;
+  }
+  return config;
+}
+
+export interface StartRunParams {
+  kind: JobKind;
+  key: string;
+  deliveryId: string;
+  title: string;
+  reaction: ReactionTarget;
+  statusTarget: StatusTarget;
+  /** Build the job payload once the status comment exists. */
+  payload: (status: StatusRef) => { [key: string]: JsonValue };
+  /** Extra fields for the status marker (e.g. `autofix: true`, counted against autofix.maxAttempts). */
+  marker?: { [key: string]: JsonValue };
+}
+
+/** 👀 at once, one "queued" status comment, then enqueue. A redelivered webhook leaves no trace. */
+export async function startRun(octokit: GitHubClient, deps: HandlerDeps, params: StartRunParams, log: Logger): Promise<void> {
+  try {
+    await addEyesReaction(octokit, params.reaction);
+  } catch (error) {
+    log.warn({ err: error }, "could not add the reaction");
+  }
+  const marker = { ...params.marker, key: params.key, delivery: params.deliveryId, kind: params.kind };
+  const ref = await createStatusComment(octokit, params.statusTarget, { title: params.title, phase: "queued" }, marker);
+  const status: StatusRef =
+    ref.target.type === "issue"
+      ? { type: "issue", number: ref.target.number, commentId: ref.commentId }
+      : { type: "review-thread", pullNumber: ref.target.pullNumber, inReplyTo: ref.target.inReplyTo, commentId: ref.commentId };
+  const result = await deps.queue.enqueue({ kind: params.kind, key: params.key, deliveryId: params.deliveryId, payload: params.payload(status) });
+  if (result.status === "duplicate") {
+    await deleteStatusComment(octokit, ref);
+    log.info({ deliveryId: params.deliveryId }, "duplicate delivery ignored");
+    return;
+  }
+  log.info({ jobId: result.jobId, key: params.key, position: result.position }, "job enqueued");
+}
