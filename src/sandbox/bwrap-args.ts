@@ -5,19 +5,12 @@
  */
 import { lstatSync, readlinkSync } from "node:fs";
 import path from "node:path";
-import { SANDBOX_GITCONFIG, SANDBOX_HOME } from "./sandbox-env.js";
+import { SANDBOX_HOME } from "./sandbox-env.js";
 import { SANDBOX_GID, SANDBOX_UID, type SandboxFiles } from "./sandbox-files.js";
 import type { SandboxMode } from "./types.js";
 
 /** Top-level system directories; on merged-/usr systems most are symlinks into /usr. */
 const SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"];
-/** The parts of /etc programs need; not /etc as a whole (shadow, the host's configs). */
-const ETC_ENTRIES = [
-  "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "ssl", "ca-certificates", "ca-certificates.conf",
-  "pki", "hosts", "nsswitch.conf", "localtime", "timezone", "mime.types", "protocols", "services", "os-release",
-  "debian_version", "inputrc", "terminfo", "magic", "gai.conf", "host.conf",
-];
-
 export interface BwrapArgsInput {
   mode: Exclude<SandboxMode, "danger-full-access">;
   /** Real path of the workspace; mounted at the same path so paths in output match the host's. */
@@ -54,9 +47,8 @@ export function buildBwrapArgs(input: BwrapArgsInput): string[] {
     if (kind === "symlink") args.push("--symlink", readlinkSync(dir), dir);
     else if (kind === "dir") args.push("--ro-bind", dir, dir);
   }
-  for (const entry of ETC_ENTRIES) args.push("--ro-bind-try", `/etc/${entry}`, `/etc/${entry}`);
-  args.push("--ro-bind", input.files.passwd, "/etc/passwd", "--ro-bind", input.files.group, "/etc/group");
-  args.push("--ro-bind", input.files.gitconfig, SANDBOX_GITCONFIG);
+  // A prepared copy of the needed /etc entries plus passwd, group and the git config.
+  args.push("--ro-bind", input.files.etc, "/etc");
   for (const p of input.readOnlyPaths ?? []) args.push("--ro-bind", p, p);
 
   args.push("--proc", "/proc", "--dev", "/dev");
