@@ -120,7 +120,7 @@ export async function runAgent(input: RunAgentInput, options: RunAgentOptions = 
     if (input.compaction.strategy === "minimal") {
       throw new Stop("budget_exhausted", `the conversation (~${tokensBefore} tokens) no longer fits the context window of ${window} tokens and compaction is off (minimal)`, "model/context-overflow");
     }
-    const result = await compactHistory({ client, instructions, tools: registry.specs, history, strategy: input.compaction.strategy, budget: force ? Math.floor(budget * 0.6) : budget, meter, signal });
+    const result = await compactHistory({ client, instructions, tools: registry.specs, history, strategy: force ? "aggressive" : input.compaction.strategy, budget: force ? Math.floor(budget * 0.6) : budget, meter, signal });
     history = result.history;
     account(result.usage);
     emit({ type: "compaction", strategy: input.compaction.strategy, tokensBefore, tokensAfter: estimateTokens(meter, instructions, registry.specs, history) });
