@@ -4,7 +4,7 @@
  * reachable with the settings given, and is skipped with a note otherwise (or with --no-model).
  */
 import path from "node:path";
-import type { ModelSettings } from "../agent/types.js";
+import type { AgentLimits, CompactionSettings, ModelSettings } from "../agent/types.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import type { ReviewResult } from "../review/types.js";
 import { ConfigError } from "../shared/errors.js";
@@ -26,6 +26,10 @@ export interface LocalReviewInput {
   workspaceDir: string;
   /** Undefined: deterministic checks only. */
   model: ModelSettings | undefined;
+  /** Why there is no model, for the report's coverage line. */
+  noModelReason: string;
+  limits: AgentLimits;
+  compaction: CompactionSettings;
   config: RepoConfig["review"];
   osvApiUrl: string;
   signal?: AbortSignal;
@@ -53,10 +57,12 @@ export async function runReviewCommand(options: ReviewOptions, io: CliIo, deps: 
     if (!found) throw new UsageError(options.base ? `--base "${options.base}" is not a branch, tag or commit here` : `no base branch found (tried ${DEFAULT_BASES.join(", ")}): pass --base REF`, "review");
     base = found;
     let model: ModelSettings | undefined;
+    let noModelReason = "--no-model was given; only the deterministic checks ran.";
     const apiKey = apiKeyFor(env);
     if (options.noModel || !config.review.modelReview) {
       model = undefined;
     } else if (apiKey === undefined) {
+      noModelReason = "OPENAI_API_KEY is not set; only the deterministic checks ran.";
       warn("OPENAI_API_KEY is not set: running the deterministic checks only (secrets, hidden text, dependencies). Pass --no-model to silence this.");
     } else {
       model = {
@@ -71,7 +77,17 @@ export async function runReviewCommand(options: ReviewOptions, io: CliIo, deps: 
     // The secret scan stays on: agent.yml comes with the code under review and must not blind it.
     const reviewConfig = { ...config.review, secretScan: true };
     const diff = await deps.git.diffAgainst(root, base);
-    input = { diff, workspaceDir: root, model, config: reviewConfig, osvApiUrl: env.OSV_API_URL, ...(io.signal ? { signal: io.signal } : {}) };
+    input = {
+      diff,
+      workspaceDir: root,
+      model,
+      noModelReason,
+      limits: config.limits,
+      compaction: config.compaction,
+      config: reviewConfig,
+      osvApiUrl: env.OSV_API_URL,
+      ...(io.signal ? { signal: io.signal } : {}),
+    };
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) {
       warn(error.message);

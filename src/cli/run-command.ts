@@ -156,8 +156,10 @@ export async function runRunCommand(options: RunOptions, io: CliIo, deps: RunDep
     ...(commit ? { branch: options.branch, commit } : {}),
     ...(error ? { error } : {}),
   };
-  if (options.json) writeResult(io, line);
-  else writeHumanReport(io, line, options);
+  if (options.json) {
+    writeResult(io, line);
+    if (line.error) io.stderr.write(`issue-agent: ${line.error.message}\n`);
+  } else writeHumanReport(io, line, options);
   return exitCode;
 }
 

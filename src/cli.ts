@@ -1,0 +1,48 @@
+/**
+ * `issue-agent`: the agent and the security review on a local checkout, no GitHub needed.
+ * `main` takes argv and the outside world as arguments and returns the exit code, so tests run
+ * it in-process; bin/issue-agent.js is the only place that touches `process`.
+ */
+import { runAgent } from "./agent/index.js";
+import { checkSandboxAvailable, createSandbox } from "./sandbox/index.js";
+import type { CliIo } from "./cli/cli-io.js";
+import { EXIT } from "./cli/exit-codes.js";
+import { formatHelp, getVersion } from "./cli/format-help.js";
+import { createLocalGit } from "./cli/create-local-git.js";
+import { parseCliArgs, UsageError, type CliCommand } from "./cli/parse-cli-args.js";
+import { reviewLocal } from "./cli/review-local.js";
+import { runReviewCommand, type ReviewDeps } from "./cli/review-command.js";
+import { runRunCommand, type RunDeps } from "./cli/run-command.js";
+
+export type { CliIo } from "./cli/cli-io.js";
+export { EXIT } from "./cli/exit-codes.js";
+
+export type CliDeps = RunDeps & ReviewDeps;
+
+export function defaultCliDeps(): CliDeps {
+  return { runAgent: (input) => runAgent(input), createSandbox, checkSandbox: () => checkSandboxAvailable(), git: createLocalGit(), review: reviewLocal };
+}
+
+export async function main(argv: readonly string[], io: CliIo, deps: CliDeps = defaultCliDeps()): Promise<number> {
+  let command: CliCommand;
+  try {
+    command = parseCliArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    const helpHint = error.command ? `issue-agent ${error.command} --help` : "issue-agent --help";
+    io.stderr.write(`issue-agent: ${error.message}\nRun "${helpHint}" for usage.\n`);
+    return EXIT.usage;
+  }
+  switch (command.kind) {
+    case "help":
+      io.stdout.write(formatHelp(command.topic));
+      return EXIT.ok;
+    case "version":
+      io.stdout.write(`${getVersion()}\n`);
+      return EXIT.ok;
+    case "run":
+      return runRunCommand(command.options, io, deps);
+    case "review":
+      return runReviewCommand(command.options, io, deps);
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * `issue-agent review` on a real git checkout: a feature branch that leaks a key is reported with
+ * the exact line, as text and as SARIF 2.1.0 that validates against the official schema.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { main } from "../../../src/cli.js";
+import { captureIo, checkoutFixture, git } from "./cli-harness.js";
+import { validateSarif } from "./validate-sarif.js";
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+// Built at run time so no credential-shaped literal sits in the repository.
+const FAKE_AWS_KEY = ["AKIA", "Q4NXPEJ7R2KLMW3T"].join("");
+
+async function featureBranch(): Promise<string> {
+  const { dir, cleanup } = await checkoutFixture("cli-review");
+  cleanups.push(cleanup);
+  git(dir, "checkout", "-q", "-b", "feature");
+  await mkdir(path.join(dir, "src"), { recursive: true });
+  await writeFile(
+    path.join(dir, "src/config.js"),
+    ["// Deployment settings.", "export const region = \"eu-west-1\";", `export const awsAccessKeyId = "${FAKE_AWS_KEY}";`, ""].join("\n"),
+  );
+  git(dir, "add", "-A");
+  git(dir, "commit", "-q", "-m", "add config");
+  return dir;
+}
+
+describe("issue-agent review", () => {
+  it("prints the leaked key with its file and line, masked", async () => {
+    const dir = await featureBranch();
+    const io = captureIo({ env: {} });
+    const code = await main(["review", "--repo", dir, "--no-model"], io);
+    expect(io.err()).toBe("");
+    expect(code).toBe(0);
+    expect(io.out()).toMatch(/Security review against main: [1-9]\d* findings?/);
+    expect(io.out()).toMatch(/(CRITICAL|HIGH)\s+src\/config\.js:3\s+CWE-798/);
+    expect(io.out()).not.toContain(FAKE_AWS_KEY);
+  });
+
+  it("--sarif emits a valid SARIF 2.1.0 log with the finding's region", async () => {
+    const dir = await featureBranch();
+    const io = captureIo({ env: {} });
+    expect(await main(["review", "--repo", dir, "--base", "main", "--no-model", "--sarif"], io)).toBe(0);
+    const log = JSON.parse(io.out()) as { version: string; runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
+    expect(validateSarif(log)).toEqual([]);
+    expect(log.version).toBe("2.1.0");
+    const locations = log.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation);
+    expect(locations).toContainEqual(expect.objectContaining({ artifactLocation: expect.objectContaining({ uri: "src/config.js" }), region: expect.objectContaining({ startLine: 3 }) }));
+    expect(io.out()).not.toContain(FAKE_AWS_KEY);
+  });
+
+  it("reports no findings for a clean branch, and refuses an unknown base", async () => {
+    const { dir, cleanup } = await checkoutFixture("cli-review");
+    cleanups.push(cleanup);
+    const io = captureIo({ env: {} });
+    expect(await main(["review", "--repo", dir, "--no-model", "--json"], io)).toBe(0);
+    expect(JSON.parse(io.out())).toMatchObject({ type: "review", base: "main", findings: [] });
+    const bad = captureIo({ env: {} });
+    expect(await main(["review", "--repo", dir, "--base", "nope"], bad)).toBe(2);
+    expect(bad.err()).toContain('--base "nope" is not a branch, tag or commit here');
+  });
+});
