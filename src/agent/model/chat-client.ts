@@ -40,13 +40,14 @@ export function toChatMessages(instructions: string, history: readonly HistoryIt
 }
 
 export function buildChatParams(settings: ModelSettings, request: ModelRequest): Params {
+  // Stable parts first, the growing messages last (prefix-stable request bytes).
   return {
     model: settings.name,
-    messages: toChatMessages(request.instructions, request.history),
-    ...(request.tools.length > 0
-      ? { tools: request.tools.map((t) => ({ type: "function" as const, function: { name: t.name, description: t.description, parameters: t.parameters } })), tool_choice: "auto" as const }
-      : {}),
     ...(settings.reasoningEffort ? { reasoning_effort: settings.reasoningEffort } : {}),
+    ...(request.tools.length > 0
+      ? { tool_choice: "auto" as const, tools: request.tools.map((t) => ({ type: "function" as const, function: { name: t.name, description: t.description, parameters: t.parameters } })) }
+      : {}),
+    messages: toChatMessages(request.instructions, request.history),
   };
 }
 

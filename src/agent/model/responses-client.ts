@@ -33,17 +33,19 @@ export function toResponsesInput(history: readonly HistoryItem[]): InputItem[] {
 }
 
 export function buildResponsesParams(settings: ModelSettings, request: ModelRequest): Params {
+  // Key order puts everything that never changes first and the growing input last, so even
+  // caches keyed on the raw request bytes see a stable prefix.
   return {
     model: settings.name,
-    instructions: request.instructions,
-    input: toResponsesInput(request.history),
-    tools: request.tools.map((t) => ({ type: "function", name: t.name, description: t.description, parameters: t.parameters, strict: false })),
+    store: false,
     tool_choice: "auto",
     parallel_tool_calls: true,
-    store: false,
     ...(settings.reasoningEffort
       ? { reasoning: { effort: settings.reasoningEffort, summary: "auto" }, include: ["reasoning.encrypted_content"] }
       : {}),
+    tools: request.tools.map((t) => ({ type: "function", name: t.name, description: t.description, parameters: t.parameters, strict: false })),
+    instructions: request.instructions,
+    input: toResponsesInput(request.history),
   };
 }
 
