@@ -1,0 +1,123 @@
+/**
+ * The summary comment: every finding (inline or not), what got fixed since the last run, and the
+ * coverage (what was reviewed, what was skipped and why), so "no findings" never hides a
+ * truncation. `summarizeState` is the bookkeeping; `formatReviewSummary` the markdown.
+ */
+import { formatOutbound } from "../github/format-outbound.js";
+import { cweLink, oneLine, severityBadge } from "./format-review-comment.js";
+import { renderSummaryMarker, type SummaryEntry, type SummaryMarker } from "./review-markers.js";
+import { SEVERITY_ORDER, type Finding, type ReviewResult, type SkippedFile, type UnanchoredFinding } from "./types.js";
+
+export const SUMMARY_HEADING = "## 🛡️ issue-agent security review";
+
+export interface SummaryState {
+  open: SummaryEntry[];
+  resolved: SummaryEntry[];
+}
+
+function entryOf(f: Finding | UnanchoredFinding): SummaryEntry {
+  const e: SummaryEntry = { fp: f.fingerprint, severity: f.severity, title: oneLine(f.title), path: f.path, source: f.source };
+  if (f.line !== undefined) e.line = f.line;
+  return e;
+}
+
+/**
+ * Open = found now. Resolved = open last time and not found now, except model findings when the
+ * model did not run this time (absence of evidence is not a fix).
+ */
+export function summarizeState(result: ReviewResult, previous: SummaryMarker | null): SummaryState {
+  const open = [...result.findings, ...result.unanchored].map(entryOf);
+  const now = new Set(open.map((e) => e.fp));
+  const resolved: SummaryEntry[] = [...(previous?.resolved ?? [])].filter((e) => !now.has(e.fp));
+  for (const e of previous?.open ?? []) {
+    if (now.has(e.fp) || resolved.some((r) => r.fp === e.fp)) continue;
+    if (e.source === "model" && !result.coverage.modelReviewed) open.push(e);
+    else resolved.push(e);
+  }
+  return { open, resolved };
+}
+
+function location(e: { path: string; line?: number; startLine?: number }): string {
+  const range = e.line === undefined ? "" : e.startLine !== undefined ? `:${e.startLine}-${e.line}` : `:${e.line}`;
+  return `\`${formatOutbound(e.path).replace(/`/g, "'")}${range}\``;
+}
+
+function countBySeverity(list: readonly { severity: Finding["severity"] }[]): string {
+  return [...SEVERITY_ORDER]
+    .reverse()
+    .map((s) => [s, list.filter((f) => f.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(", ");
+}
+
+const SKIP_LABEL: Record<SkippedFile["reason"], string> = {
+  binary: "binary",
+  vendored: "vendored",
+  generated: "generated",
+  lockfile: "lockfiles (dependency check only)",
+  "size-cap": "over the size cap",
+  ignored: "ignored by review.ignorePaths",
+  deleted: "deleted",
+};
+
+function coverageLines(result: ReviewResult, textFiles: number): string[] {
+  const c = result.coverage;
+  const lines = [
+    `- Model review: ${c.modelReviewed ? `${c.filesReviewed} file(s), ${c.linesReviewed} added line(s)` : "not run"}${c.modelNote ? ` (${formatOutbound(c.modelNote)})` : ""}.`,
+    `- Secrets, hidden characters and dependency versions: checked in all ${textFiles} changed text file(s).`,
+  ];
+  const byReason = new Map<string, string[]>();
+  for (const s of c.skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.path]);
+  for (const [reason, paths] of byReason) {
+    const shown = paths.slice(0, 10).map((p) => `\`${formatOutbound(p).replace(/`/g, "'")}\``).join(", ");
+    lines.push(`- Skipped, ${SKIP_LABEL[reason as SkippedFile["reason"]]}: ${paths.length} file(s): ${shown}${paths.length > 10 ? `, and ${paths.length - 10} more` : ""}.`);
+  }
+  if (c.modelTruncated) lines.push("- ⚠️ The diff is larger than the model's budget: the files listed as over the size cap were not read by the model.");
+  return lines;
+}
+
+export interface SummaryInput {
+  result: ReviewResult;
+  state: SummaryState;
+  headSha: string;
+  pr: number;
+  /** Fingerprints that have an inline comment (this run or an earlier one). */
+  inline: ReadonlySet<string>;
+  /** Changed text files (for the coverage line). */
+  textFiles: number;
+}
+
+export function formatReviewSummary(input: SummaryInput): string {
+  const { result, state } = input;
+  const all: (Finding | UnanchoredFinding)[] = [...result.findings, ...result.unanchored];
+  const incomplete = result.coverage.modelTruncated || result.coverage.skipped.some((s) => s.reason === "size-cap") || !result.coverage.modelReviewed;
+  const out = [SUMMARY_HEADING, ""];
+  if (all.length === 0) {
+    out.push(`No findings on \`${input.headSha.slice(0, 7)}\`${incomplete ? ", **but the review was not complete: see Coverage below**" : ""}.`);
+  } else {
+    out.push(`**${all.length} finding(s)** on \`${input.headSha.slice(0, 7)}\` (${countBySeverity(all)}).${incomplete ? " The review was not complete: see Coverage below." : ""}`, "");
+    out.push("| Severity | Finding | Where | |", "| --- | --- | --- | --- |");
+    for (const f of all) {
+      const where = "reason" in f ? "not in the diff" : input.inline.has(f.fingerprint) ? "inline" : "summary only";
+      out.push(`| ${severityBadge(f.severity)} | ${formatOutbound(oneLine(f.title, 100)).replace(/\|/g, "\\|")} (${cweLink(f.cwe)}) | ${location(f)} | ${where} |`);
+    }
+  }
+  if (result.unanchored.length > 0) {
+    out.push("", "### Findings outside the diff", "");
+    for (const f of result.unanchored) out.push(`- **${formatOutbound(oneLine(f.title))}** ${location(f)}: ${formatOutbound(oneLine(f.reason, 200))}. ${formatOutbound(oneLine(f.explanation, 600))}`);
+  }
+  const carried = state.open.filter((e) => !all.some((f) => f.fingerprint === e.fp));
+  if (carried.length > 0) {
+    out.push("", "### Still open from earlier reviews (not re-checked: the model did not run)", "");
+    for (const e of carried) out.push(`- ${severityBadge(e.severity)} ${formatOutbound(e.title)} ${location(e)}`);
+  }
+  if (state.resolved.length > 0) {
+    out.push("", "### Resolved", "");
+    for (const e of state.resolved.slice(-30)) out.push(`- ✅ ~~${formatOutbound(e.title)}~~ ${location(e)}`);
+  }
+  out.push("", "### Coverage", "", ...coverageLines(result, input.textFiles));
+  if (result.notes.length > 0) out.push("", "### Notes", "", ...result.notes.map((n) => `- ${formatOutbound(oneLine(n, 400))}`));
+  out.push("", "<sub>Reply `/agent fix` on an inline finding to have it fixed. Findings are anchored to the reviewed commit.</sub>");
+  return `${out.join("\n")}\n${renderSummaryMarker({ pr: input.pr, sha: input.headSha, open: state.open, resolved: state.resolved })}`;
+}
