@@ -61,7 +61,7 @@ export function createGrepTool(cap: OutputCap, options: { useRipgrep?: boolean }
 
 function ripgrep(root: string, rel: string, args: GrepArgs, signal?: AbortSignal): Promise<GrepOutcome> {
   const limit = (args.limit ?? 200) + 1;
-  const argv = ["--no-config", "--line-number", "--no-heading", "--color", "never", "--max-columns", "400", "--max-columns-preview", "--glob", "!.git", "--glob", "!node_modules"];
+  const argv = ["--no-config", "--no-require-git", "--line-number", "--no-heading", "--color", "never", "--max-columns", "400", "--max-columns-preview", "--glob", "!.git", "--glob", "!node_modules"];
   if (args.ignore_case) argv.push("-i");
   if (args.include) argv.push("--glob", args.include);
   argv.push("-e", args.pattern, "--", rel);
