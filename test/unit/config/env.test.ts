@@ -1,9 +1,10 @@
 import { generateKeyPairSync } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { parseEnv as parseDotEnv } from "node:util";
 import { describe, expect, it } from "vitest";
-import { parseEnv, secretValuesOf } from "../../../src/config/env.js";
+import { envSchema, parseEnv, secretValuesOf } from "../../../src/config/env.js";
 import { ConfigError } from "../../../src/shared/errors.js";
 
 const PEM = generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
@@ -96,5 +97,20 @@ describe("parseEnv", () => {
     const message = messageOf({ APP_ID: "x", PRIVATE_KEY: "-----BEGIN RSA PRIVATE KEY-----\nsecretbody\n-----END RSA PRIVATE KEY-----", WEBHOOK_SECRET: "topsecretvalue" });
     expect(message).not.toContain("secretbody");
     expect(message).not.toContain("topsecretvalue");
+  });
+});
+
+describe(".env.example", () => {
+  const text = readFileSync(new URL("../../../.env.example", import.meta.url), "utf8");
+
+  it("lists every variable the app reads", () => {
+    const listed = Object.keys(parseDotEnv(text));
+    expect(Object.keys(envSchema.shape).filter((key) => !listed.includes(key))).toEqual([]);
+  });
+
+  it("is a valid configuration as shipped (setup mode, all defaults)", () => {
+    const env = parseEnv(parseDotEnv(text));
+    expect(env.hasCredentials).toBe(false);
+    expect(env.PORT).toBe(3000);
   });
 });
