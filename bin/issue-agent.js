@@ -5,9 +5,10 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
+// ISSUE_AGENT_FROM_SOURCE=1 runs src/ even when a (possibly stale) lib/ exists: for development and tests.
 const built = new URL("../lib/cli.js", import.meta.url);
 let cli;
-if (existsSync(fileURLToPath(built))) {
+if (existsSync(fileURLToPath(built)) && process.env.ISSUE_AGENT_FROM_SOURCE !== "1") {
   cli = await import(built.href);
 } else {
   const { tsImport } = await import("tsx/esm/api");

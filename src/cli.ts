@@ -3,14 +3,11 @@
  * `main` takes argv and the outside world as arguments and returns the exit code, so tests run
  * it in-process; bin/issue-agent.js is the only place that touches `process`.
  */
-import { runAgent } from "./agent/index.js";
-import { checkSandboxAvailable, createSandbox } from "./sandbox/index.js";
 import type { CliIo } from "./cli/cli-io.js";
+import { createLocalGit } from "./cli/create-local-git.js";
 import { EXIT } from "./cli/exit-codes.js";
 import { formatHelp, getVersion } from "./cli/format-help.js";
-import { createLocalGit } from "./cli/create-local-git.js";
 import { parseCliArgs, UsageError, type CliCommand } from "./cli/parse-cli-args.js";
-import { reviewLocal } from "./cli/review-local.js";
 import { runReviewCommand, type ReviewDeps } from "./cli/review-command.js";
 import { runRunCommand, type RunDeps } from "./cli/run-command.js";
 
@@ -19,11 +16,20 @@ export { EXIT } from "./cli/exit-codes.js";
 
 export type CliDeps = RunDeps & ReviewDeps;
 
-export function defaultCliDeps(): CliDeps {
+/**
+ * The real agent, sandbox and review. Imported lazily so `--help` and usage errors answer at
+ * once, without loading the model client and everything behind it.
+ */
+export async function defaultCliDeps(): Promise<CliDeps> {
+  const [{ runAgent }, { checkSandboxAvailable, createSandbox }, { reviewLocal }] = await Promise.all([
+    import("./agent/index.js"),
+    import("./sandbox/index.js"),
+    import("./cli/review-local.js"),
+  ]);
   return { runAgent: (input) => runAgent(input), createSandbox, checkSandbox: () => checkSandboxAvailable(), git: createLocalGit(), review: reviewLocal };
 }
 
-export async function main(argv: readonly string[], io: CliIo, deps: CliDeps = defaultCliDeps()): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo, deps?: CliDeps): Promise<number> {
   let command: CliCommand;
   try {
     command = parseCliArgs(argv);
@@ -41,8 +47,8 @@ export async function main(argv: readonly string[], io: CliIo, deps: CliDeps = d
       io.stdout.write(`${getVersion()}\n`);
       return EXIT.ok;
     case "run":
-      return runRunCommand(command.options, io, deps);
+      return runRunCommand(command.options, io, deps ?? (await defaultCliDeps()));
     case "review":
-      return runReviewCommand(command.options, io, deps);
+      return runReviewCommand(command.options, io, deps ?? (await defaultCliDeps()));
   }
 }

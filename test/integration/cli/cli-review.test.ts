@@ -6,6 +6,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../../src/cli.js";
+import { startFakeModel } from "../../helpers/fake-model.js";
 import { captureIo, checkoutFixture, git } from "./cli-harness.js";
 import { validateSarif } from "./validate-sarif.js";
 
@@ -64,5 +65,50 @@ describe("issue-agent review", () => {
     const bad = captureIo({ env: {} });
     expect(await main(["review", "--repo", dir, "--base", "nope"], bad)).toBe(2);
     expect(bad.err()).toContain('--base "nope" is not a branch, tag or commit here');
+  });
+
+  it("runs the model review through the fake model and prints its finding at the reported line", async () => {
+    const { dir, cleanup } = await checkoutFixture("cli-review");
+    cleanups.push(cleanup);
+    git(dir, "checkout", "-q", "-b", "feature");
+    // Left uncommitted on purpose: the review covers the working tree too.
+    await writeFile(
+      path.join(dir, "src/db.js"),
+      ["// Base version: parameterised query.", "export function findUser(db, id) {", '  return db.query("SELECT * FROM users WHERE id = " + id);', "}", ""].join("\n"),
+    );
+    const model = await startFakeModel({
+      script: [
+        {
+          toolCalls: [
+            {
+              name: "report_finding",
+              arguments: { path: "src/db.js", line: 3, severity: "high", cwe: "CWE-89", title: "SQL injection in findUser", explanation: "id is concatenated into the SQL text; pass it as a parameter instead." },
+            },
+          ],
+        },
+        { text: "Title: Review done\n\nOne finding." },
+      ],
+    });
+    cleanups.push(() => model.close());
+    const io = captureIo({ env: { OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: "sk-test-cli-0123456789abcdef" } });
+    const code = await main(["review", "--repo", dir, "--wire", "chat"], io);
+    expect(io.err()).toBe("");
+    expect(code).toBe(0);
+    expect(io.out()).toMatch(/HIGH\s+src\/db\.js:3\s+CWE-89\s+SQL injection in findUser/);
+    expect(io.out()).toContain("model review: yes");
+    // The model saw the uncommitted change, and the user's index was not touched.
+    expect(model.turnRequests()[0]!.raw).toContain("SELECT * FROM users WHERE id = \\\" + id");
+    expect(git(dir, "status", "--porcelain")).toBe(" M src/db.js\n");
+  });
+
+  it("reviews untracked new files without staging them", async () => {
+    const { dir, cleanup } = await checkoutFixture("cli-review");
+    cleanups.push(cleanup);
+    await writeFile(path.join(dir, "new.js"), `const key = "${FAKE_AWS_KEY}";\n`);
+    const io = captureIo({ env: {} });
+    expect(await main(["review", "--repo", dir, "--no-model", "--json"], io)).toBe(0);
+    const report = JSON.parse(io.out()) as { findings: { path: string; line: number }[] };
+    expect(report.findings).toContainEqual(expect.objectContaining({ path: "new.js", line: 1 }));
+    expect(git(dir, "status", "--porcelain")).toBe("?? new.js\n");
   });
 });

@@ -54,6 +54,17 @@ describe("issue-agent run", () => {
     expect(out).not.toContain("\x1b[");
   });
 
+  it("draws the live display on a terminal: plan checklist and status line redrawn in place", async () => {
+    const { dir, env } = await setup(FIX_SCRIPT);
+    const io = captureIo({ env, tty: true });
+    expect(await main(["run", "fix add", "--repo", dir], io)).toBe(0);
+    const out = io.out();
+    expect(out).toContain("\x1b[J");
+    expect(out).toMatch(/turn 4 · running shell node test\.mjs · [\d.]+k? tokens · \$/);
+    expect(out).toContain("[>] Find the bug");
+    expect(out).toContain("Changed files (1):");
+  });
+
   it("--json prints one event per line and ends with the result object", async () => {
     const { dir, env } = await setup(FIX_SCRIPT);
     const io = captureIo({ env });
@@ -138,7 +149,7 @@ describe("issue-agent run", () => {
     const key = "sk-test-cli-0123456789abcdef";
     const io = captureIo({ env: { OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`, OPENAI_API_KEY: key } });
     // No retries, so the test does not sit through the backoff a user gets for a flaky network.
-    const deps = { ...defaultCliDeps(), runAgent: (input: Parameters<typeof runAgent>[0]) => runAgent({ ...input, model: { ...input.model, maxRetries: 0 } }) };
+    const deps = { ...(await defaultCliDeps()), runAgent: (input: Parameters<typeof runAgent>[0]) => runAgent({ ...input, model: { ...input.model, maxRetries: 0 } }) };
     expect(await main(["run", "fix add", "--repo", dir, "--json"], io, deps)).toBe(1);
     expect(io.err()).toContain(`Cannot reach the model endpoint http://127.0.0.1:${port}/v1`);
     expect(io.err() + io.out()).not.toContain(key);
