@@ -8,7 +8,7 @@
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { DatabaseSync, type SQLOutputValue } from "node:sqlite";
+import { DatabaseSync, type SQLOutputValue, type StatementSync } from "node:sqlite";
 import type { EnqueueRequest, JobInfo, JobKind, JobOutcome, JsonValue } from "./types.js";
 
 export interface StoredJob extends JobInfo {
@@ -65,6 +65,8 @@ function toJob(row: Record<string, SQLOutputValue>): StoredJob {
 export class SqliteJobStore {
   readonly file: string;
   private readonly db: DatabaseSync;
+  /** Prepared once: enqueue sits on the webhook path, where re-preparing SQL is measurable. */
+  private readonly statements = new Map<string, StatementSync>();
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -77,8 +79,7 @@ export class SqliteJobStore {
 
   /** Insert a job; returns null when the delivery id already exists (a redelivery). */
   insert(id: string, request: EnqueueRequest, maxAttempts: number, now: number): StoredJob | null {
-    const row = this.db
-      .prepare(
+    const row = this.sql(
         `INSERT INTO jobs (id, kind, key, delivery_id, payload, state, max_attempts, created_at)
          VALUES (?, ?, ?, ?, ?, 'queued', ?, ?) ON CONFLICT(delivery_id) DO NOTHING RETURNING *`,
       )
@@ -87,19 +88,18 @@ export class SqliteJobStore {
   }
 
   findByDelivery(deliveryId: string): StoredJob | null {
-    const row = this.db.prepare("SELECT * FROM jobs WHERE delivery_id = ?").get(deliveryId);
+    const row = this.sql("SELECT * FROM jobs WHERE delivery_id = ?").get(deliveryId);
     return row ? toJob(row) : null;
   }
 
   get(id: string): StoredJob | null {
-    const row = this.db.prepare("SELECT * FROM jobs WHERE id = ?").get(id);
+    const row = this.sql("SELECT * FROM jobs WHERE id = ?").get(id);
     return row ? toJob(row) : null;
   }
 
   /** Unfinished jobs of the same key ahead of this one. */
   positionOf(job: StoredJob): number {
-    const row = this.db
-      .prepare("SELECT COUNT(*) AS n FROM jobs WHERE key = ? AND state IN ('queued', 'running') AND seq < ?")
+    const row = this.sql("SELECT COUNT(*) AS n FROM jobs WHERE key = ? AND state IN ('queued', 'running') AND seq < ?")
       .get(job.key, job.seq);
     return Number(row?.n ?? 0);
   }
@@ -109,8 +109,7 @@ export class SqliteJobStore {
    * queued job of its key (FIFO per key, even when the older one waits for a retry backoff).
    */
   claim(owner: string, now: number): StoredJob | null {
-    const row = this.db
-      .prepare(
+    const row = this.sql(
         `UPDATE jobs SET state = 'running', owner = ?, heartbeat_at = ?, attempt = attempt + 1
          WHERE id = (
            SELECT j.id FROM jobs j
@@ -125,15 +124,13 @@ export class SqliteJobStore {
   }
 
   finish(id: string, state: "done" | "failed" | "cancelled", outcome: JobOutcome | null, error: string | null, now: number): void {
-    this.db
-      .prepare("UPDATE jobs SET state = ?, outcome = ?, error = ?, finished_at = ?, owner = NULL WHERE id = ?")
+    this.sql("UPDATE jobs SET state = ?, outcome = ?, error = ?, finished_at = ?, owner = NULL WHERE id = ?")
       .run(state, outcome, error, now, id);
   }
 
   /** Put a running job back in line. `burnAttempt: false` gives the attempt back (shutdown). */
   requeue(id: string, burnAttempt: boolean, runAfter: number): void {
-    this.db
-      .prepare(
+    this.sql(
         `UPDATE jobs SET state = 'queued', owner = NULL, run_after = ?,
          attempt = CASE WHEN ? THEN attempt ELSE MAX(attempt - 1, 0) END WHERE id = ? AND state = 'running'`,
       )
@@ -142,9 +139,8 @@ export class SqliteJobStore {
 
   /** Refresh the heartbeat of this owner's running jobs; returns the ids asked to cancel. */
   heartbeat(owner: string, now: number): string[] {
-    this.db.prepare("UPDATE jobs SET heartbeat_at = ? WHERE owner = ? AND state = 'running'").run(now, owner);
-    return this.db
-      .prepare("SELECT id FROM jobs WHERE owner = ? AND state = 'running' AND cancel_requested = 1")
+    this.sql("UPDATE jobs SET heartbeat_at = ? WHERE owner = ? AND state = 'running'").run(now, owner);
+    return this.sql("SELECT id FROM jobs WHERE owner = ? AND state = 'running' AND cancel_requested = 1")
       .all(owner)
       .map((r) => String(r.id));
   }
@@ -166,8 +162,7 @@ export class SqliteJobStore {
 
   /** Running jobs whose owner is gone: `isOrphan` decides from owner and heartbeat age. */
   running(): Array<StoredJob & { heartbeatAt: number }> {
-    return this.db
-      .prepare("SELECT * FROM jobs WHERE state = 'running'")
+    return this.sql("SELECT * FROM jobs WHERE state = 'running'")
       .all()
       .map((r) => ({ ...toJob(r), heartbeatAt: Number(r.heartbeat_at ?? 0) }));
   }
@@ -175,19 +170,18 @@ export class SqliteJobStore {
   /** Take over an orphan only if it is still in the state we saw (another worker may race us). */
   recoverOrphan(id: string, owner: string, giveUpReason: string | null, now: number): boolean {
     const result = giveUpReason === null
-      ? this.db.prepare("UPDATE jobs SET state = 'queued', owner = NULL, run_after = 0 WHERE id = ? AND state = 'running' AND owner = ?").run(id, owner)
-      : this.db
-          .prepare("UPDATE jobs SET state = 'failed', owner = NULL, error = ?, finished_at = ? WHERE id = ? AND state = 'running' AND owner = ?")
+      ? this.sql("UPDATE jobs SET state = 'queued', owner = NULL, run_after = 0 WHERE id = ? AND state = 'running' AND owner = ?").run(id, owner)
+      : this.sql("UPDATE jobs SET state = 'failed', owner = NULL, error = ?, finished_at = ? WHERE id = ? AND state = 'running' AND owner = ?")
           .run(giveUpReason, now, id, owner);
     return Number(result.changes) === 1;
   }
 
   depth(): number {
-    return Number(this.db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE state = 'queued'").get()?.n ?? 0);
+    return Number(this.sql("SELECT COUNT(*) AS n FROM jobs WHERE state = 'queued'").get()?.n ?? 0);
   }
 
   isRunning(key: string): boolean {
-    return this.db.prepare("SELECT 1 FROM jobs WHERE key = ? AND state = 'running' LIMIT 1").get(key) !== undefined;
+    return this.sql("SELECT 1 FROM jobs WHERE key = ? AND state = 'running' LIMIT 1").get(key) !== undefined;
   }
 
   /**
@@ -195,12 +189,21 @@ export class SqliteJobStore {
    * past GitHub's redelivery window (a few days).
    */
   prune(before: number): number {
-    const result = this.db.prepare("DELETE FROM jobs WHERE state IN ('done', 'failed', 'cancelled') AND finished_at < ?").run(before);
+    const result = this.sql("DELETE FROM jobs WHERE state IN ('done', 'failed', 'cancelled') AND finished_at < ?").run(before);
     return Number(result.changes);
   }
 
   close(): void {
     if (this.db.isOpen) this.db.close();
+  }
+
+  private sql(text: string): StatementSync {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
   }
 
   private transaction<T>(fn: () => T): T {
