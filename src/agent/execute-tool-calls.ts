@@ -57,6 +57,6 @@ export async function executeToolCalls(
       guard.lastFailedKey = undefined;
       guard.repeats = 0;
     }
-    return { type: "function_call_output", callId: call.callId, output };
+    return { type: "function_call_output", callId: call.callId, output, ...(call.native ? { native: call.native, ok: result.ok } : {}) };
   });
 }

@@ -37,6 +37,11 @@ export interface ModelSettings {
   /** Backoff base and cap between retries (defaults 1000 and 30000 ms; tests set them tiny). */
   retryBaseDelayMs?: number;
   retryMaxDelayMs?: number;
+  /**
+   * Responses API only: offer `apply_patch` and `shell` as the native tool types (for models
+   * trained on them, e.g. gpt-5.1 and later) instead of function tools. Same semantics.
+   */
+  nativeTools?: boolean;
 }
 
 export interface AgentLimits {

@@ -28,6 +28,11 @@ export interface FakeToolCall {
   /** An object is JSON-encoded; a string is sent verbatim (so tests can send broken JSON). */
   arguments: string | Record<string, unknown>;
   callId?: string;
+  /**
+   * Responses API only: send a native tool call item instead of a function call. `arguments`
+   * is then the `operation` of an `apply_patch_call` or the `action` of a `shell_call`.
+   */
+  native?: "apply_patch" | "shell";
 }
 
 export interface FakeUsage {
@@ -158,6 +163,7 @@ export async function startFakeModel(options: FakeModelOptions): Promise<FakeMod
           callId: c.callId ?? `call_${++callCounter}`,
           name: c.name,
           arguments: typeof c.arguments === "string" ? c.arguments : JSON.stringify(c.arguments),
+          ...(c.native ? { native: c.native, raw: c.arguments } : {}),
         }));
         const model = (body as { model?: string }).model ?? "fake";
         if (api === "responses") sendResponses(res, record.stream, model, turn, calls, usage);
@@ -214,6 +220,8 @@ interface Call {
   callId: string;
   name: string;
   arguments: string;
+  native?: "apply_patch" | "shell";
+  raw?: unknown;
 }
 
 function responseObject(model: string, turn: FakeTurn, calls: Call[], usage: FakeUsage) {
@@ -236,6 +244,14 @@ function responseObject(model: string, turn: FakeTurn, calls: Call[], usage: Fak
     });
   }
   for (const c of calls) {
+    if (c.native === "apply_patch") {
+      output.push({ type: "apply_patch_call", id: `apc_${c.callId}`, call_id: c.callId, operation: c.raw, status: "completed" });
+      continue;
+    }
+    if (c.native === "shell") {
+      output.push({ type: "shell_call", id: `sc_${c.callId}`, call_id: c.callId, action: c.raw, status: "completed", environment: null });
+      continue;
+    }
     output.push({ type: "function_call", id: `fc_${c.callId}`, call_id: c.callId, name: c.name, arguments: c.arguments, status: "completed" });
   }
   return {

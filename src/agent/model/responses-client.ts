@@ -5,6 +5,7 @@
 import type OpenAI from "openai";
 import type { ModelSettings } from "../types.js";
 import type { HistoryItem, ModelRequest, ModelTurn, ToolCallRequest } from "./types.js";
+import { fromNativeCall, NATIVE_TOOL_NAMES, toNativeOutput } from "./native-tools.js";
 import { StreamFailure } from "./with-retry.js";
 
 type Params = OpenAI.Responses.ResponseCreateParamsNonStreaming;
@@ -23,8 +24,10 @@ export function toResponsesInput(history: readonly HistoryItem[]): InputItem[] {
         }
         return { role: item.role, content: item.text };
       case "function_call":
+        if (item.native) return item.native.item as unknown as InputItem;
         return { type: "function_call", call_id: item.callId, name: item.name, arguments: item.arguments };
       case "function_call_output":
+        if (item.native) return toNativeOutput(item) as unknown as InputItem;
         return { type: "function_call_output", call_id: item.callId, output: item.output };
       case "reasoning":
         return item.item as unknown as InputItem;
@@ -43,7 +46,11 @@ export function buildResponsesParams(settings: ModelSettings, request: ModelRequ
     ...(settings.reasoningEffort
       ? { reasoning: { effort: settings.reasoningEffort, summary: "auto" }, include: ["reasoning.encrypted_content"] }
       : {}),
-    tools: request.tools.map((t) => ({ type: "function", name: t.name, description: t.description, parameters: t.parameters, strict: false })),
+    tools: request.tools.map((t): OpenAI.Responses.Tool =>
+      settings.nativeTools && (NATIVE_TOOL_NAMES as readonly string[]).includes(t.name)
+        ? ({ type: t.name as "apply_patch" | "shell" } as OpenAI.Responses.Tool)
+        : { type: "function", name: t.name, description: t.description, parameters: t.parameters, strict: false },
+    ),
     instructions: request.instructions,
     input: toResponsesInput(request.history),
   };
@@ -88,6 +95,12 @@ function parseResponse(response: Response, requestBytes: number): ModelTurn {
       if (text) {
         texts.push(text);
         items.push({ type: "message", role: "assistant", text });
+      }
+    } else if (out.type === "apply_patch_call" || out.type === "shell_call") {
+      const native = fromNativeCall(out);
+      if (native) {
+        toolCalls.push(native.call);
+        items.push(native.item);
       }
     } else if (out.type === "function_call") {
       toolCalls.push({ callId: out.call_id, name: out.name, arguments: out.arguments });

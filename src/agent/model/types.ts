@@ -7,10 +7,19 @@ import type { Usage } from "../types.js";
 
 export type HistoryItem =
   | { type: "message"; role: "user" | "assistant"; text: string; images?: string[] }
-  | { type: "function_call"; callId: string; name: string; arguments: string }
-  | { type: "function_call_output"; callId: string; output: string }
+  | { type: "function_call"; callId: string; name: string; arguments: string; native?: NativeCall }
+  | { type: "function_call_output"; callId: string; output: string; native?: NativeKind; ok?: boolean }
   /** An opaque Responses API reasoning item (with encrypted_content), carried forward verbatim. */
   | { type: "reasoning"; item: Record<string, unknown> };
+
+/** Responses API built-in tool types Codex models are trained on (`apply_patch`, `shell`). */
+export type NativeKind = "apply_patch" | "shell";
+
+/** A native call as the server sent it, carried back verbatim next turn. */
+export interface NativeCall {
+  kind: NativeKind;
+  item: Record<string, unknown>;
+}
 
 export interface ToolSpec {
   name: string;
@@ -30,7 +39,9 @@ export interface ModelRequest {
 export interface ToolCallRequest {
   callId: string;
   name: string;
+  /** JSON arguments of the function tool; native calls are translated to the same shape. */
   arguments: string;
+  native?: NativeKind;
 }
 
 export interface ModelTurn {

@@ -153,3 +153,27 @@ describe("runAgent", () => {
     expect(result.outcome).toBe("no_changes");
   });
 });
+
+describe("runAgent with native Responses tools", () => {
+  it("offers apply_patch and shell as native tool types and round-trips their calls", async () => {
+    const { dir, model } = await setup([
+      { toolCalls: [{ name: "apply_patch", native: "apply_patch", arguments: { type: "update_file", path: "src/sum.js", diff: "@@ export function sum(a, b) {\n-  return a - b;\n+  return a + b;\n" } }] },
+      { toolCalls: [{ name: "apply_patch", native: "apply_patch", arguments: { type: "create_file", path: "NOTES.md", diff: "+fixed\n" } }] },
+      { toolCalls: [{ name: "shell", native: "shell", arguments: { commands: ["node --test"], timeout_ms: 60_000, max_output_length: null } }] },
+      { text: "Title: Fix sum\n\nDone." },
+    ]);
+    const base = agentInput(dir, model.baseURL);
+    const result = await runAgent({ ...base, model: { ...base.model, nativeTools: true } });
+    expect(result.outcome).toBe("completed");
+    expect(result.changedFiles).toEqual(["NOTES.md", "src/sum.js"]);
+    expect(await readFile(path.join(dir, "NOTES.md"), "utf8")).toBe("fixed\n");
+    expect(result.testsRun).toEqual([{ command: "node --test", exitCode: 0 }]);
+    const reqs = model.turnRequests();
+    expect(reqs[0]!.body.tools.slice(0, 2)).toEqual([{ type: "shell" }, { type: "apply_patch" }]);
+    const input = reqs[3]!.body.input as { type?: string; status?: string; output?: unknown }[];
+    expect(input.filter((i) => i.type === "apply_patch_call")).toHaveLength(2);
+    expect(input.filter((i) => i.type === "apply_patch_call_output").map((i) => i.status)).toEqual(["completed", "completed"]);
+    const shellOut = input.find((i) => i.type === "shell_call_output") as { output: { outcome: unknown }[] };
+    expect(shellOut.output[0]!.outcome).toEqual({ type: "exit", exit_code: 0 });
+  });
+});
