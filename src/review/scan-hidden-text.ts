@@ -56,7 +56,7 @@ function codePointName(cp: number): string {
 /** Hidden characters of one line, with their columns; emoji uses are left out. */
 export function findHiddenCharacters(text: string): { kind: HiddenKind; codePoint: number; column: number }[] {
   // Fast path: ASCII-only lines (most code) cannot contain any of these.
-  if (!/[^\x00-\x7f]/.test(text)) return [];
+  if (!/[\u0080-\u{10FFFF}]/u.test(text)) return [];
   const flagged: { kind: HiddenKind; codePoint: number; column: number }[] = [];
   const allowed = new Set<number>();
   for (const m of text.matchAll(FLAG_SEQUENCE)) for (let i = 0; i < m[0].length; i++) allowed.add((m.index ?? 0) + i);

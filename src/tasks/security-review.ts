@@ -1,0 +1,184 @@
+/**
+ * The security-review job, in order: read the PR and its files, load the repo config, run the
+ * deterministic checks and (when a model is configured) the read-only model review on a clone of
+ * the head, then post: one review with the new inline findings, the summary comment (upserted),
+ * the check run, and SARIF when asked. If the PR head moved while reviewing, post nothing: a newer
+ * job for that head is already queued.
+ */
+import { loadRepoConfig } from "../config/load-repo-config.js";
+import { applyOperatorCaps, type EffectiveConfig } from "../config/repo-config.js";
+import { formatSarif } from "../cli/format-sarif.js";
+import { createSecurityCheckRun, type CheckAnnotation } from "../github/check-run-security.js";
+import type { GitHubClient } from "../github/client.js";
+import { getPullRequest } from "../github/get-pull-request-context.js";
+import { ensureSecuritySummary, postSecurityReview, type InlineComment } from "../github/review-post.js";
+import { findSecuritySummary, listPostedFindings, listPullRequestDiffFiles } from "../github/review-pull-request-data.js";
+import { uploadReviewSarif } from "../github/review-sarif-upload.js";
+import type { JobContext, JobOutcome } from "../jobs/types.js";
+import { createAgentReviewer, type ModelReviewer } from "../review/agent-reviewer.js";
+import { formatFindingComment, oneLine, severityBadge } from "../review/format-review-comment.js";
+import { formatReviewSummary, summarizeState } from "../review/format-review-summary.js";
+import type { DiffFile } from "../review/parse-diff.js";
+import { reviewDiff, type ReviewDiffResult } from "../review/review-diff.js";
+import { securityReviewPayloadSchema, type SecurityReviewPayload } from "../review/security-review-payload.js";
+import { atLeast, type Finding, type Severity } from "../review/types.js";
+import { ConfigError } from "../shared/errors.js";
+import type { TaskDeps } from "./task-deps.js";
+
+export type SecurityReviewDeps = Pick<TaskDeps, "env" | "github" | "git" | "runAgent" | "createSandbox">;
+
+/** GitHub rejects huge reviews; the rest are listed in the summary. */
+export const MAX_INLINE_COMMENTS = 40;
+
+export function reviewEvent(findings: readonly { severity: Severity }[], threshold: Severity | "never", ownPr: boolean): "COMMENT" | "REQUEST_CHANGES" {
+  // GitHub refuses REQUEST_CHANGES on a PR the reviewer opened itself.
+  if (threshold === "never" || ownPr) return "COMMENT";
+  return findings.some((f) => atLeast(f.severity, threshold)) ? "REQUEST_CHANGES" : "COMMENT";
+}
+
+export function checkConclusion(findings: readonly { severity: Severity }[], threshold: Severity | "never"): "success" | "neutral" | "failure" {
+  if (findings.length === 0) return "success";
+  const failAt: Severity = threshold === "never" ? "high" : threshold;
+  return findings.some((f) => atLeast(f.severity, failAt)) ? "failure" : "neutral";
+}
+
+export function toInlineComment(f: Finding, headSha: string): InlineComment {
+  const c: InlineComment = { path: f.path, line: f.line, side: "RIGHT", body: formatFindingComment(f, headSha) };
+  if (f.startLine !== undefined) {
+    c.start_line = f.startLine;
+    c.start_side = "RIGHT";
+  }
+  return c;
+}
+
+const LEVEL = { critical: "failure", high: "failure", medium: "warning", low: "notice" } as const;
+
+function annotationsOf(findings: readonly Finding[]): CheckAnnotation[] {
+  return findings.map((f) => ({
+    path: f.path,
+    start_line: f.startLine ?? f.line,
+    end_line: f.line,
+    annotation_level: LEVEL[f.severity],
+    title: oneLine(`${f.severity.toUpperCase()} ${f.cwe}: ${f.title}`, 255),
+    message: oneLine(f.explanation, 3000),
+  }));
+}
+
+async function loadConfig(octokit: GitHubClient, deps: SecurityReviewDeps, p: SecurityReviewPayload): Promise<EffectiveConfig> {
+  const { config } = await loadRepoConfig(octokit, { owner: p.owner, repo: p.repo });
+  return applyOperatorCaps(config, deps.env);
+}
+
+async function runReview(deps: SecurityReviewDeps, job: JobContext, config: EffectiveConfig, files: DiffFile[], clone: { url: string; ref: string; token: string } | null, title: string): Promise<ReviewDiffResult> {
+  const base = {
+    diff: files,
+    config: { ...config.review, secretScan: true },
+    osv: { baseUrl: deps.env.OSV_API_URL, signal: job.signal },
+    context: `Pull request title: ${title}`,
+    signal: job.signal,
+  };
+  const hasModel = Boolean(deps.env.OPENAI_API_KEY || deps.env.OPENAI_BASE_URL);
+  if (!config.review.modelReview || !hasModel || !clone) return reviewDiff({ ...base, noReviewerReason: "No model is configured for this installation; only the deterministic checks ran." });
+  return deps.git.withWorkspace(job.id, async (dir) => {
+    await deps.git.clone({ dir, url: clone.url, ref: clone.ref, token: clone.token, depth: 1 });
+    const sandbox = deps.createSandbox({ mode: "read-only", workspaceDir: dir, network: "off" });
+    const reviewer: ModelReviewer = createAgentReviewer({
+      runAgent: deps.runAgent,
+      workspaceDir: dir,
+      sandbox,
+      model: {
+        name: deps.env.AGENT_REVIEW_MODEL ?? config.model.name,
+        wireApi: config.model.wireApi,
+        reasoningEffort: config.model.reasoningEffort,
+        ...(deps.env.OPENAI_BASE_URL ? { baseURL: deps.env.OPENAI_BASE_URL } : {}),
+        ...(deps.env.OPENAI_API_KEY ? { apiKey: deps.env.OPENAI_API_KEY } : {}),
+      },
+      limits: config.limits,
+      compaction: config.compaction,
+    });
+    return reviewDiff({ ...base, reviewer });
+  });
+}
+
+export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContext): Promise<JobOutcome> {
+  const p = securityReviewPayloadSchema.parse(job.payload);
+  const ref = { owner: p.owner, repo: p.repo, number: p.prNumber };
+  const octokit = await deps.github.forInstallation(p.installationId);
+
+  // 1. The PR as it is now; a closed PR is not reviewed.
+  const pr = await getPullRequest(octokit, ref);
+  if (pr.state !== "open") return "no_changes";
+  const headSha = pr.headSha;
+
+  // 2. Config from the default branch (never the PR head), clamped by the operator.
+  let config: EffectiveConfig;
+  try {
+    config = await loadConfig(octokit, deps, p);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      job.log.info({ issues: error.issues }, "security review skipped: invalid repository config");
+      return "no_changes";
+    }
+    throw error;
+  }
+
+  // 3. Review the files GitHub reports for the PR.
+  const files = await listPullRequestDiffFiles(octokit, ref);
+  const token = await deps.github.installationToken(p.installationId);
+  const cloneUrl = pr.headCloneUrl;
+  const result = await runReview(deps, job, config, files, cloneUrl ? { url: cloneUrl, ref: pr.headRef, token } : null, pr.title);
+
+  // 4. What is already on the PR.
+  const appSlug = deps.env.APP_SLUG;
+  const [posted, summary] = await Promise.all([listPostedFindings(octokit, ref, appSlug), findSecuritySummary(octokit, ref, appSlug)]);
+
+  // 5. Stale-head guard: if the PR moved on, this review is about a commit nobody looks at.
+  const now = await getPullRequest(octokit, ref);
+  if (now.headSha !== headSha) {
+    job.log.info({ reviewed: headSha, head: now.headSha }, "security review discarded: the PR head moved");
+    return "cancelled";
+  }
+
+  // 6. One review with the new inline findings.
+  const fresh = result.findings.filter((f) => !posted.has(f.fingerprint));
+  const inline = fresh.slice(0, MAX_INLINE_COMMENTS);
+  const ownPr = appSlug !== undefined && pr.author.toLowerCase() === `${appSlug.toLowerCase()}[bot]`;
+  const event = reviewEvent(result.findings, config.review.requestChangesAt, ownPr);
+  const inlineDone = new Set(posted);
+  if (inline.length > 0) {
+    const counts = inline.map((f) => f.severity);
+    const body = `issue-agent security review of \`${headSha.slice(0, 7)}\`: ${inline.length} new finding(s) (${[...new Set(counts)].map((s) => `${counts.filter((c) => c === s).length} ${severityBadge(s)}`).join(", ")}). The summary comment lists everything, including what could not be commented inline.`;
+    const review = await postSecurityReview(octokit, { ...ref, commitId: headSha, event, body, comments: inline.map((f) => toInlineComment(f, headSha)) });
+    const rejected = new Set(review.rejected.map((c) => `${c.path}:${c.line}`));
+    for (const f of inline) if (!rejected.has(`${f.path}:${f.line}`)) inlineDone.add(f.fingerprint);
+  }
+
+  // 7. Summary comment, upserted.
+  const state = summarizeState(result, summary?.marker ?? null);
+  const textFiles = files.filter((f) => !f.binary && f.status !== "removed").length;
+  const summaryBody = formatReviewSummary({ result, state, headSha, pr: p.prNumber, inline: inlineDone, textFiles });
+  await ensureSecuritySummary(octokit, { ...ref, body: summaryBody, existingId: summary?.id ?? null });
+
+  // 8. Check run on the reviewed commit.
+  const all = [...result.findings, ...result.unanchored];
+  await createSecurityCheckRun(octokit, {
+    owner: p.owner,
+    repo: p.repo,
+    headSha,
+    conclusion: checkConclusion(all, config.review.requestChangesAt),
+    title: all.length === 0 ? "No security findings" : `${all.length} security finding(s)`,
+    summary: summaryBody.replace(/<!-- issue-agent:[^>]*-->/g, ""),
+    annotations: annotationsOf(result.findings),
+  });
+
+  // 9. Optional SARIF upload; a missing permission must not fail the review.
+  if (config.review.sarif) {
+    try {
+      await uploadReviewSarif(octokit, { owner: p.owner, repo: p.repo, commitSha: headSha, ref: `refs/pull/${p.prNumber}/head`, sarif: formatSarif(result, { toolVersion: "0.1.0" }) });
+    } catch (error) {
+      job.log.warn({ err: error }, "SARIF upload failed");
+    }
+  }
+  job.log.info({ findings: result.findings.length, unanchored: result.unanchored.length, inline: inline.length, event }, "security review posted");
+  return "succeeded";
+}
