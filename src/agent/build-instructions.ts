@@ -17,6 +17,11 @@ export async function buildInstructions(input: RunAgentInput): Promise<string> {
   return parts.join("\n\n");
 }
 
-export function formatTaskMessage(input: RunAgentInput): string {
-  return `<task kind="${input.task.kind}">\n${input.task.text.trim()}\n</task>`;
+export function formatTaskMessage(input: RunAgentInput, maxChars: number): string {
+  let text = input.task.text.trim();
+  if (text.length > maxChars) {
+    const half = Math.floor(maxChars / 2);
+    text = `${text.slice(0, half)}\n[... ${text.length - maxChars} characters of the task cut to fit the context window ...]\n${text.slice(-half)}`;
+  }
+  return `<task kind="${input.task.kind}">\n${text}\n</task>`;
 }

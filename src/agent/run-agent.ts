@@ -85,9 +85,10 @@ export async function runAgent(input: RunAgentInput, options: RunAgentOptions = 
   );
 
   const before = await snapshotWorkspace(input.workspaceDir);
-  const instructions = await buildInstructions(input);
+  let instructions = "";
   const images = input.model.vision && input.task.images?.length ? { images: input.task.images } : {};
-  let history: HistoryItem[] = [{ type: "message", role: "user", text: formatTaskMessage(input), ...images }];
+  // The task may be a huge issue thread: it never gets more than ~30% of the budget (THREATS E10).
+  let history: HistoryItem[] = [{ type: "message", role: "user", text: formatTaskMessage(input, Math.floor(budget * 0.3 * 3)), ...images }];
   const meter: TokenMeter = { ratio: 0.3 };
   let usage: Usage = ZERO_USAGE;
   let costUsd = 0;
@@ -110,7 +111,7 @@ export async function runAgent(input: RunAgentInput, options: RunAgentOptions = 
   };
   const callModel = async (): Promise<ModelTurn> => {
     const bytes = requestBytes(instructions, registry.specs, history);
-    const turn = await client.complete({ instructions, tools: registry.specs, history, signal, onTextDelta: () => undefined });
+    const turn = await client.complete({ instructions, tools: registry.specs, history, signal });
     if (turn.usage.input > 0 && bytes > 0) meter.ratio = turn.usage.input / bytes;
     return turn;
   };
@@ -142,6 +143,7 @@ export async function runAgent(input: RunAgentInput, options: RunAgentOptions = 
   let stopReason = "";
   let error: RunAgentResult["error"];
   try {
+    instructions = await buildInstructions(input);
     for (;;) {
       checkBudgets();
       for (const message of input.takeMessages?.() ?? []) {

@@ -129,3 +129,23 @@ describe("model client", () => {
     expect(contextWindowOf("x", 4096)).toBe(4096);
   });
 });
+
+describe("model client over nock", () => {
+  it("streams Chat Completions SSE from the OpenAI host, tool call split across chunks", async () => {
+    const chunk = (delta: unknown, extra: Record<string, unknown> = {}) =>
+      `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "gpt-4.1", choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\n\n`;
+    const sse =
+      chunk({ role: "assistant", content: "" }) +
+      chunk({ tool_calls: [{ index: 0, id: "call_a", type: "function", function: { name: "read_file", arguments: '{"file_' } }] }) +
+      chunk({ tool_calls: [{ index: 0, function: { arguments: 'path":"a.js"}' } }] }) +
+      `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "gpt-4.1", choices: [], usage: { prompt_tokens: 50, completion_tokens: 5, total_tokens: 55 } })}\n\n` +
+      "data: [DONE]\n\n";
+    const scope = nock("https://api.openai.com")
+      .post("/v1/chat/completions", (b: { stream?: boolean; stream_options?: unknown }) => b.stream === true && JSON.stringify(b.stream_options) === '{"include_usage":true}')
+      .reply(200, sse, { "content-type": "text/event-stream" });
+    const turn = await createModelClient({ name: "gpt-4.1", wireApi: "chat", apiKey: KEY }).complete({ instructions: "i", history, tools });
+    expect(turn.toolCalls).toEqual([{ callId: "call_a", name: "read_file", arguments: '{"file_path":"a.js"}' }]);
+    expect(turn.usage).toEqual({ input: 50, cachedInput: 0, output: 5, reasoning: 0 });
+    expect(scope.isDone()).toBe(true);
+  });
+});

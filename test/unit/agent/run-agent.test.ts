@@ -177,3 +177,24 @@ describe("runAgent with native Responses tools", () => {
     expect(shellOut.output[0]!.outcome).toEqual({ type: "exit", exit_code: 0 });
   });
 });
+
+describe("runAgent task input", () => {
+  it("sends issue images as image inputs only when the model has vision", async () => {
+    const { dir, model } = await setup([{ text: "Title: a\n\nb" }, { text: "Title: a\n\nb" }]);
+    const base = agentInput(dir, model.baseURL, { task: { kind: "resolve-issue", text: "See screenshot", images: ["https://user-images.example/shot.png"] } });
+    await runAgent({ ...base, model: { ...base.model, vision: true } });
+    await runAgent(base);
+    const [withVision, without] = model.turnRequests();
+    expect(JSON.stringify(withVision!.body.input[0])).toContain('"type":"input_image","image_url":"https://user-images.example/shot.png"');
+    expect(JSON.stringify(without!.body.input[0])).not.toContain("input_image");
+  });
+
+  it("clips a task too large for the context window", async () => {
+    const { dir, model } = await setup([{ text: "Title: a\n\nb" }]);
+    const base = agentInput(dir, model.baseURL, { task: { kind: "resolve-issue", text: "start " + "x".repeat(200_000) + " end" } });
+    await runAgent({ ...base, model: { ...base.model, contextWindow: 16_000 } });
+    const first = model.turnRequests()[0]!;
+    expect(first.inputTokens).toBeLessThan(16_000);
+    expect(first.body.input[0].content).toMatch(/^<task kind="resolve-issue">\nstart x+\n\[\.\.\. \d+ characters of the task cut to fit the context window \.\.\.\]\nx+ end\n<\/task>$/);
+  });
+});
