@@ -1,0 +1,92 @@
+/**
+ * One agent session inside a cloned workspace, shared by resolve-issue and fix-pr: build the
+ * sandbox from the effective config, run the repo's setup commands in it, run the agent with the
+ * job's signal and steering inbox, and mirror its plan and progress into the status comment.
+ */
+import type { AgentEvent, ModelSettings, PlanStep, RunAgentResult } from "../agent/types.js";
+import type { EffectiveConfig } from "../config/repo-config.js";
+import type { StatusReporter } from "../github/status-comment.js";
+import type { JobContext } from "../jobs/types.js";
+import { SandboxError } from "../shared/errors.js";
+import type { TaskDeps } from "./task-deps.js";
+
+export interface SessionParams {
+  deps: TaskDeps;
+  job: JobContext;
+  config: EffectiveConfig;
+  dir: string;
+  task: { kind: "resolve-issue" | "fix-pr"; text: string; images?: string[] };
+  /** Trusted instructions: base-branch AGENTS.md and the configured test command. */
+  instructions: string;
+  reporter: StatusReporter;
+  title: string;
+  startedAt: number;
+}
+
+function modelSettings(deps: TaskDeps, config: EffectiveConfig): ModelSettings {
+  let prices: ModelSettings["prices"];
+  if (deps.env.AGENT_MODEL_PRICES) prices = JSON.parse(deps.env.AGENT_MODEL_PRICES) as ModelSettings["prices"];
+  return {
+    name: config.model.name,
+    wireApi: config.model.wireApi,
+    reasoningEffort: config.model.reasoningEffort,
+    vision: config.model.vision,
+    ...(config.model.contextWindow ? { contextWindow: config.model.contextWindow } : {}),
+    ...(deps.env.OPENAI_BASE_URL ? { baseURL: deps.env.OPENAI_BASE_URL } : {}),
+    ...(deps.env.OPENAI_API_KEY ? { apiKey: deps.env.OPENAI_API_KEY } : {}),
+    ...(prices ? { prices } : {}),
+  };
+}
+
+function describeTool(name: string, args: string): string {
+  try {
+    const a = JSON.parse(args) as Record<string, unknown>;
+    const detail = a.command ?? a.cmd ?? a.path ?? a.file_path ?? a.pattern ?? "";
+    const text = Array.isArray(detail) ? detail.join(" ") : String(detail);
+    return text ? `\`${name}\` ${text.replace(/`/g, "'").slice(0, 80)}` : `\`${name}\``;
+  } catch {
+    return `\`${name}\``;
+  }
+}
+
+export async function runAgentSession(p: SessionParams): Promise<RunAgentResult> {
+  const { deps, job, config, dir, reporter } = p;
+  const sandbox = deps.createSandbox({
+    mode: config.sandbox.mode,
+    workspaceDir: dir,
+    network: config.sandbox.network,
+    env: config.sandbox.env,
+  });
+  for (const script of config.sandbox.setupCommands) {
+    await reporter.update({ title: p.title, phase: "working", startedAt: p.startedAt, currentStep: `setup: \`${script.slice(0, 80)}\`` });
+    const result = await sandbox.run({ script, signal: job.signal });
+    if (result.exitCode !== 0) {
+      throw new SandboxError("sandbox/denied", `setup command failed with exit ${result.exitCode ?? "signal"}`, {
+        userMessage: `The setup command \`${script.slice(0, 80)}\` failed (exit ${result.exitCode ?? "killed"}${result.timedOut ? ", timed out" : ""}).`,
+      });
+    }
+  }
+  let plan: PlanStep[] = [];
+  let currentStep = "reading the code";
+  const onEvent = (event: AgentEvent): void => {
+    if (event.type === "plan_update") plan = event.plan;
+    else if (event.type === "tool_call") currentStep = describeTool(event.name, event.arguments);
+    else if (event.type === "steering") currentStep = "read your new message";
+    else return;
+    void reporter.update({ title: p.title, phase: "working", startedAt: p.startedAt, plan, currentStep });
+  };
+  await reporter.update({ title: p.title, phase: "working", startedAt: p.startedAt, currentStep });
+  return deps.runAgent({
+    task: { kind: p.task.kind, text: p.task.text, ...(p.task.images && config.model.vision ? { images: p.task.images } : {}) },
+    workspaceDir: dir,
+    sandbox,
+    model: modelSettings(deps, config),
+    limits: config.limits,
+    compaction: config.compaction,
+    instructions: p.instructions,
+    onEvent,
+    signal: job.signal,
+    takeMessages: () => job.takeMessages(),
+    skipRepoInstructions: true,
+  });
+}

@@ -1,0 +1,127 @@
+/**
+ * fix-pr: `/agent fix` on a pull request (or in one review thread, or an autofix after a failed
+ * check) pushes follow-up commits to the PR's own branch.
+ *  1. take over the status comment, load config, check spend caps (task-frame);
+ *  2. read the PR; closed, or a fork that does not allow maintainer edits -> explain and stop;
+ *  3. gather context: description, diff, unresolved threads (or the one thread), the previous run's
+ *     summary from our marker, the failing check; AGENTS.md from the BASE branch via the API;
+ *  4. clone the PR head, run the agent, check, commit and push fast-forward only: if the branch
+ *     moved meanwhile, explain and stop with the remote untouched;
+ *  5. finish the status comment (in the thread for a review comment) with the new commit.
+ */
+import { isSelf } from "../github/authorize-sender.js";
+import { createPermissionCache } from "../github/get-permission.js";
+import { getPullRequest, getPullRequestDiff, getReviewThread, getUnresolvedThreads, type ReviewThread } from "../github/get-pull-request-context.js";
+import { findMarker, renderMarker } from "../github/markers.js";
+import { findFirstRepoFile, INSTRUCTION_FILES } from "../github/repo-files.js";
+import type { JobContext, JobOutcome } from "../jobs/types.js";
+import { CancelledError } from "../shared/errors.js";
+import { sanitizeUntrusted } from "../shared/sanitize.js";
+import { runAgentSession } from "./agent-session.js";
+import { RunStoppedError } from "./explain-failure.js";
+import { formatTitle } from "./format-pull-request.js";
+import { fixPrPayloadSchema } from "./job-payloads.js";
+import { buildInstructions, buildPullRequestPrompt } from "./prompts.js";
+import { publishChanges } from "./publish-changes.js";
+import { runInTaskFrame } from "./task-frame.js";
+import type { TaskDeps } from "./task-deps.js";
+
+export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutcome> {
+  const p = fixPrPayloadSchema.parse(job.payload);
+  const { owner, repo, prNumber: number } = p;
+  const title = p.reviewCommentId ? "fixing this review thread" : `fixing pull request #${number}`;
+  return runInTaskFrame(deps, job, { installationId: p.installationId, owner, repo, number, status: p.status, title }, async ({ octokit, reporter, config, startedAt, secrets }) => {
+    await reporter.update({ title, phase: "working", startedAt, currentStep: "reading the pull request" });
+    const pr = await getPullRequest(octokit, { owner, repo, number });
+    if (pr.state !== "open") throw new RunStoppedError("This pull request is closed, so nothing was changed.");
+    if (pr.isFork && !pr.maintainerCanModify) {
+      throw new RunStoppedError("This pull request comes from a fork that does not allow edits from maintainers, so the app cannot push to it. The author can enable \"Allow edits by maintainers\", then comment `/agent fix` again.");
+    }
+    const pushUrl = pr.isFork ? pr.headCloneUrl : p.cloneUrl;
+    if (!pushUrl) throw new RunStoppedError("The pull request's head repository is gone, so the app cannot push to it.");
+
+    const filter = { triggerAt: p.triggerAt, minPermission: config.trigger.minPermission, permissionOf: createPermissionCache(octokit, owner, repo), appSlug: deps.env.APP_SLUG };
+    const diff = await getPullRequestDiff(octokit, { owner, repo, number });
+    let threads: ReviewThread[];
+    if (p.reviewCommentId) threads = [await getReviewThread(octokit, { owner, repo, number, commentId: p.reviewCommentId, ...filter })];
+    else threads = await getUnresolvedThreads(octokit, { owner, repo, number, ...filter });
+    const ours = isSelf({ login: pr.author }, deps.env.APP_SLUG);
+    const previousSummary = ours ? String(findMarker(pr.rawBody, "pr")?.summary ?? "") : "";
+    // Instructions come from the base branch: a PR cannot rewrite the rules it is fixed under.
+    const agentsMd = await findFirstRepoFile(octokit, { owner, repo, ref: pr.baseRef }, INSTRUCTION_FILES);
+    const token = await deps.github.installationToken(p.installationId, pr.isFork ? {} : { repositoryIds: [p.repoId] });
+    secrets.push(token);
+
+    return deps.git.withWorkspace(job.id, async (dir) => {
+      const cloned = await deps.git.clone({ dir, url: pushUrl, ref: pr.headRef, token, depth: deps.env.AGENT_CLONE_DEPTH });
+      const result = await runAgentSession({
+        deps,
+        job,
+        config,
+        dir,
+        reporter,
+        title,
+        startedAt,
+        task: {
+          kind: "fix-pr",
+          text: buildPullRequestPrompt({
+            pr,
+            diff,
+            threads,
+            singleThread: Boolean(p.reviewCommentId),
+            instruction: p.instruction,
+            requester: p.requester.login,
+            previousSummary,
+            checkRun: p.checkRun ? { name: p.checkRun.name, summary: sanitizeUntrusted(p.checkRun.summary) } : undefined,
+          }),
+        },
+        instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand),
+      });
+      deps.spend.record(`${owner}/${repo}`, p.installationId, result.costUsd);
+      deps.metrics?.recordModelUsage({ repo: `${owner}/${repo}`, model: config.model.name, input: result.usage.input, output: result.usage.output, costUsd: result.costUsd });
+      const stats = { turns: result.turns, tokens: result.usage.input + result.usage.output, costUsd: result.costUsd, testsRun: result.testsRun };
+      if (result.outcome === "cancelled") throw new CancelledError();
+      if (result.outcome === "failed" || result.outcome === "budget_exhausted") {
+        await reporter.finish({ title, phase: "failed", startedAt, ...stats, message: `The agent could not finish: ${result.error?.message ?? result.outcome}`, summary: result.summary, hint: "Comment `/agent fix <instructions>` to try again." });
+        return result.outcome === "budget_exhausted" ? "budget_exhausted" : "failed";
+      }
+      const subject = formatTitle(result.prTitle, p.reviewCommentId ? "Address review comment" : `Follow-up for #${number}`);
+      const published = await publishChanges({
+        deps,
+        config,
+        dir,
+        baseSha: cloned.headSha,
+        pushUrl,
+        branch: pr.headRef,
+        expectedRemoteSha: cloned.headSha,
+        token,
+        message: subject,
+        requester: p.requester,
+      });
+      if (!published) {
+        await reporter.finish({ title, phase: "no_changes", startedAt, ...stats, message: "The agent finished without changing any files, so nothing was pushed.", summary: result.summary });
+        return "no_changes";
+      }
+      if (ours) await updatePrMarker(octokit, owner, repo, pr.number, pr.rawBody, { summary: result.summary.slice(0, 3000), sha: published.sha, job: job.id });
+      await reporter.finish({
+        title,
+        phase: "succeeded",
+        startedAt,
+        ...stats,
+        resultLabel: "Pushed",
+        resultUrl: `${pr.htmlUrl}/commits/${published.sha}`,
+        summary: result.summary,
+        changedFiles: published.changedFiles,
+        configChanges: published.configChanges,
+      });
+      return "succeeded";
+    });
+  });
+}
+
+/** Carry the newest run summary in the PR's hidden marker, so the next follow-up continues from it. */
+async function updatePrMarker(octokit: Awaited<ReturnType<TaskDeps["github"]["forInstallation"]>>, owner: string, repo: string, number: number, body: string, data: { summary: string; sha: string; job: string }): Promise<void> {
+  const previous = findMarker(body, "pr") ?? {};
+  const stripped = body.replace(/\n*<!-- issue-agent:pr [A-Za-z0-9_-]* -->/g, "");
+  await octokit.rest.pulls.update({ owner, repo, pull_number: number, body: `${stripped}\n\n${renderMarker("pr", { ...previous, ...data })}` });
+}

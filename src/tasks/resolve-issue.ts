@@ -1,0 +1,136 @@
+/**
+ * resolve-issue: a labelled issue (or `/agent fix` on it) becomes a pull request.
+ *  1. take over the status comment, load config, check spend caps (task-frame);
+ *  2. remove the trigger label, so toggling it cannot queue a pile of runs;
+ *  3. read the issue and the comments the agent may see (sanitized, permission- and time-filtered);
+ *  4. read AGENTS.md and the PR template from the default branch through the API;
+ *  5. clone: the existing agent branch when a previous run made one, else the default branch;
+ *  6. run the agent in the sandbox, mirroring its plan in the status comment;
+ *  7. no changes -> explain, no PR; else check, commit and push (publish-changes);
+ *  8. ensure the PR (find by head branch, create or update) and finish the status comment.
+ */
+import type { JobContext, JobOutcome } from "../jobs/types.js";
+import { ensurePullRequest, findPullRequestForBranch } from "../github/ensure-pull-request.js";
+import { getIssueContext } from "../github/get-issue-context.js";
+import { createPermissionCache } from "../github/get-permission.js";
+import { removeLabel } from "../github/issue-actions.js";
+import { findMarker } from "../github/markers.js";
+import { findFirstRepoFile, INSTRUCTION_FILES, PR_TEMPLATE_FILES } from "../github/repo-files.js";
+import { runAgentSession } from "./agent-session.js";
+import { CancelledError } from "../shared/errors.js";
+import { formatPullRequestBody, formatTitle, slugify } from "./format-pull-request.js";
+import { resolveIssuePayloadSchema } from "./job-payloads.js";
+import { buildInstructions, buildIssuePrompt } from "./prompts.js";
+import { publishChanges } from "./publish-changes.js";
+import { runInTaskFrame } from "./task-frame.js";
+import type { TaskDeps } from "./task-deps.js";
+
+export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<JobOutcome> {
+  const p = resolveIssuePayloadSchema.parse(job.payload);
+  const { owner, repo, issueNumber: number } = p;
+  const frameParams = { installationId: p.installationId, owner, repo, number, status: p.status, title: `resolving issue #${number}`, allowCloseIssue: number };
+  return runInTaskFrame(deps, job, frameParams, async ({ octokit, reporter, config, startedAt, title, secrets }) => {
+    if (p.removeLabel) await removeLabel(octokit, { owner, repo, number, label: p.removeLabel });
+    await reporter.update({ title, phase: "working", startedAt, currentStep: "reading the issue" });
+
+    const permissionOf = createPermissionCache(octokit, owner, repo);
+    const issue = await getIssueContext(octokit, { owner, repo, number, triggerAt: p.triggerAt, minPermission: config.trigger.minPermission, permissionOf, appSlug: deps.env.APP_SLUG });
+    const repoRef = { owner, repo, ref: p.defaultBranch };
+    const agentsMd = await findFirstRepoFile(octokit, repoRef, INSTRUCTION_FILES);
+    const template = await findFirstRepoFile(octokit, repoRef, PR_TEMPLATE_FILES);
+
+    const branch = `${config.branch.prefix}issue-${number}-${slugify(issue.title)}`;
+    const existingPr = await findPullRequestForBranch(octokit, { owner, repo, head: branch });
+    const previousSummary = existingPr ? String(findMarker(existingPr.body, "pr")?.summary ?? "") : "";
+    const token = await deps.github.installationToken(p.installationId, { repositoryIds: [p.repoId] });
+    secrets.push(token);
+
+    return deps.git.withWorkspace(job.id, async (dir) => {
+      const existingBranch = existingPr !== null;
+      const cloned = await deps.git.clone({ dir, url: p.cloneUrl, ref: existingBranch ? branch : p.defaultBranch, token, depth: deps.env.AGENT_CLONE_DEPTH });
+      if (!existingBranch) await deps.git.createBranch({ dir, name: branch });
+
+      const result = await runAgentSession({
+        deps,
+        job,
+        config,
+        dir,
+        reporter,
+        title,
+        startedAt,
+        task: { kind: "resolve-issue", text: buildIssuePrompt({ issue, requester: p.requester.login, instruction: p.instruction, previousSummary }), images: issue.images },
+        instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand),
+      });
+      deps.spend.record(`${owner}/${repo}`, p.installationId, result.costUsd);
+      deps.metrics?.recordModelUsage({ repo: `${owner}/${repo}`, model: config.model.name, input: result.usage.input, output: result.usage.output, costUsd: result.costUsd });
+      const stats = { turns: result.turns, tokens: result.usage.input + result.usage.output, costUsd: result.costUsd, testsRun: result.testsRun };
+      if (result.outcome === "cancelled") throw new CancelledError();
+      if (result.outcome === "failed" || result.outcome === "budget_exhausted") {
+        await reporter.finish({ title, phase: "failed", startedAt, ...stats, message: `The agent could not finish: ${result.error?.message ?? result.outcome}`, summary: result.summary, hint: "Comment `/agent fix <more context>` to try again." });
+        return result.outcome === "budget_exhausted" ? "budget_exhausted" : "failed";
+      }
+
+      const subject = formatTitle(result.prTitle, issue.title);
+      const published = await publishChanges({
+        deps,
+        config,
+        dir,
+        baseSha: cloned.headSha,
+        pushUrl: p.cloneUrl,
+        branch,
+        expectedRemoteSha: existingBranch ? cloned.headSha : null,
+        token,
+        message: `${subject}\n\nResolves #${number}.`,
+        requester: p.requester,
+      });
+      if (!published) {
+        await reporter.finish({ title, phase: "no_changes", startedAt, ...stats, message: "The agent finished without changing any files, so no pull request was opened.", summary: result.summary, hint: "Comment `/agent fix <more context>` to try again." });
+        return "no_changes";
+      }
+
+      const body = formatPullRequestBody({
+        issueNumber: number,
+        summary: result.prBody || result.summary,
+        changedFiles: published.changedFiles,
+        configChanges: published.configChanges,
+        testsRun: result.testsRun,
+        template: template?.text ?? null,
+        secrets,
+        marker: { issue: number, job: job.id, summary: result.summary.slice(0, 3000), sha: published.sha },
+      });
+      const pr = await ensurePullRequest(
+        octokit,
+        {
+          owner,
+          repo,
+          head: branch,
+          base: p.defaultBranch,
+          title: subject,
+          body,
+          draft: config.pullRequest.draft,
+          labels: issue.labels.filter((l) => l.toLowerCase() !== config.trigger.label.toLowerCase()),
+          assignees: coAuthorLogin(p.requester.login),
+          reviewers: coAuthorLogin(p.requester.login),
+        },
+        (what, error) => job.log.warn({ err: error, what }, "pull request extra failed"),
+      );
+      await reporter.finish({
+        title,
+        phase: "succeeded",
+        startedAt,
+        ...stats,
+        resultLabel: pr.created ? "Pull request" : "Updated pull request",
+        resultUrl: pr.url,
+        summary: result.summary,
+        changedFiles: published.changedFiles,
+        configChanges: published.configChanges,
+        hint: "Comment `/agent fix <instructions>` on the pull request for follow-up changes.",
+      });
+      return "succeeded";
+    });
+  });
+}
+
+function coAuthorLogin(login: string): string[] {
+  return login.endsWith("[bot]") ? [] : [login];
+}

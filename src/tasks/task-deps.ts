@@ -1,0 +1,54 @@
+/**
+ * What the resolve-issue and fix-pr tasks need, injected so tests drive them with a nocked
+ * Octokit, the real test git server, the scripted model and the real sandbox. `GitOps` is the
+ * narrow slice of src/workspace/ the tasks use; `create-task-deps.ts` binds it to the real module.
+ */
+import type { Env } from "../config/env.js";
+import type { GitHubClientFactory } from "../github/client.js";
+import type { JobMetrics } from "../jobs/metrics.js";
+import type { RunAgentInput, RunAgentResult } from "../agent/types.js";
+import type { Sandbox, SandboxPolicy } from "../sandbox/types.js";
+import type { SpendLedger } from "./spend-ledger.js";
+
+export interface GitIdentity {
+  name: string;
+  email: string;
+}
+
+export interface GitOps {
+  /** A private scratch directory for the job, always removed afterwards. */
+  withWorkspace<T>(jobId: string, fn: (dir: string) => Promise<T>): Promise<T>;
+  /** Clone `ref` (branch name) of `url` into `dir`; returns the checked-out commit. */
+  clone(options: { dir: string; url: string; ref: string; token: string; depth?: number }): Promise<{ headSha: string }>;
+  /** Create branch `name` at HEAD and check it out. */
+  createBranch(options: { dir: string; name: string }): Promise<void>;
+  /** Stage everything and commit; null when there is nothing to commit. */
+  commitAll(options: { dir: string; message: string; author: GitIdentity; coAuthors: GitIdentity[] }): Promise<string | null>;
+  /** Push HEAD to `branch` without force; throws a `workspace/branch-moved` AppError if the remote is not at `expectedRemoteSha` (null: must not exist). */
+  push(options: { dir: string; url: string; branch: string; token: string; expectedRemoteSha: string | null }): Promise<void>;
+  /** Paths changed in the work tree relative to `baseSha` (added, modified, deleted). */
+  changedFiles(options: { dir: string; baseSha: string }): Promise<string[]>;
+  /** Unified diff of the work tree against `baseSha`. */
+  unifiedDiff(options: { dir: string; baseSha: string }): Promise<string>;
+}
+
+export interface SecretHit {
+  path: string;
+  line: number;
+  title: string;
+}
+
+export interface TaskDeps {
+  env: Env;
+  github: GitHubClientFactory;
+  git: GitOps;
+  runAgent: (input: RunAgentInput) => Promise<RunAgentResult>;
+  createSandbox: (policy: SandboxPolicy) => Sandbox;
+  /** Deterministic secret scan of the agent's diff before push. */
+  scanDiffForSecrets: (diff: string) => Promise<SecretHit[]>;
+  spend: SpendLedger;
+  metrics?: JobMetrics | undefined;
+  /** Minimum gap between intermediate status edits (default 10 s). */
+  statusIntervalMs?: number;
+  now?: () => number;
+}
