@@ -69,6 +69,14 @@ export interface Usage {
   reasoning: number;
 }
 
+/**
+ * `completed`: the model gave its final answer and files changed. `no_changes`: it finished but
+ * no file content differs from the start (content-hash snapshot, .git/ and node_modules/
+ * excluded; callers may still check git). `budget_exhausted`: turns, minutes, tokens, USD or the
+ * context window (`minimal` compaction) ran out; partial changes stay in the workspace.
+ * `cancelled`: the signal fired. `failed`: the model could not be reached, the sandbox could not
+ * start, or the model was stuck (empty replies, repeated failing calls); see `error.code`.
+ */
 export type AgentOutcome = "completed" | "no_changes" | "budget_exhausted" | "cancelled" | "failed";
 
 export type AgentEvent =
@@ -78,6 +86,7 @@ export type AgentEvent =
   | { type: "tool_result"; name: string; callId: string; ok: boolean; output: string; durationMs: number }
   | { type: "plan_update"; plan: PlanStep[]; explanation?: string }
   | { type: "compaction"; strategy: CompactionStrategy; tokensBefore: number; tokensAfter: number }
+  /** Cumulative for the run so far (summary requests of compaction included). */
   | { type: "usage"; usage: Usage; costUsd: number; turn: number }
   | { type: "steering"; message: string }
   | { type: "outcome"; outcome: AgentOutcome; summary: string };
