@@ -42,7 +42,10 @@ export async function scoreCorpus(corpus: Corpus, options: SecretScanOptions = {
     const want = new Set(c.lines ?? []);
     expected += want.size;
     const hitLines = new Set(found.map((f) => f.line));
-    for (const l of want) (hitLines.has(l) ? (tp++, null) : missed.push({ id: c.id, line: l }));
+    for (const l of want) {
+      if (hitLines.has(l)) tp++;
+      else missed.push({ id: c.id, line: l });
+    }
     for (const f of found) if (!want.has(f.line)) falsePositives.push({ id: c.id, line: f.line, ruleId: f.ruleId });
   }
   const flaggedLines = tp + falsePositives.length;

@@ -1,0 +1,208 @@
+/**
+ * The security-review task end to end against the strict GitHub mock: real diff parsing, secret
+ * scan, anchoring and formatting; the model is a scripted agent run that calls report_finding.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pino from "pino";
+import { ProbotOctokit } from "probot";
+import { afterEach, describe, expect, it } from "vitest";
+import type { RunAgentInput, RunAgentResult } from "../../../src/agent/types.js";
+import { parseEnv } from "../../../src/config/env.js";
+import type { JobContext } from "../../../src/jobs/types.js";
+import { parseFindingMarker } from "../../../src/review/review-markers.js";
+import { runSecurityReview, type SecurityReviewDeps } from "../../../src/tasks/security-review.js";
+import { mockGitHub, type GitHubMock } from "../../helpers/mock-github.js";
+
+const SECRET = "ghp_Zq8vN2kR5tW1yB4mC7xE0aD3fG6hJ9lP2sU5";
+const PATCH = [
+  "@@ -1,3 +1,6 @@",
+  " import { db } from './db';",
+  `+const GITHUB_TOKEN = "${SECRET}";`,
+  " export async function find(name: string) {",
+  "+  const sql = `SELECT * FROM users WHERE name = '${name}'`;",
+  "+  return db.query(sql);",
+  " }",
+].join("\n");
+
+const octokit = new (ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }))();
+const BOT = { login: "issue-agent[bot]", type: "Bot" };
+
+function pr(sha: string) {
+  return {
+    number: 5,
+    title: "Add user search",
+    body: "",
+    user: { login: "alice" },
+    state: "open",
+    head: { ref: "feature", sha, repo: { full_name: "octo/app", clone_url: "https://github.com/octo/app.git" } },
+    base: { ref: "main", sha: "b".repeat(40) },
+    maintainer_can_modify: false,
+    html_url: "https://github.com/octo/app/pull/5",
+  };
+}
+
+/** The scripted "model": reports the SQL injection (with a fix) and one finding on a line outside the diff. */
+async function scriptedAgent(input: RunAgentInput): Promise<RunAgentResult> {
+  expect(input.sandbox.policy).toMatchObject({ mode: "read-only", network: "off" });
+  expect(input.toolNames).toEqual(["read_file", "list_dir", "grep", "report_finding"]);
+  const tool = input.extraTools?.find((t) => t.name === "report_finding");
+  const ctx = { workspaceDir: input.workspaceDir };
+  await tool?.handle({ path: "src/users.ts", line: 4, severity: "high", cwe: "CWE-89", title: "SQL injection in find()", explanation: "`name` is interpolated into the SQL text; a name like `' OR 1=1 --` dumps the table.", suggested_fix: "  const sql = 'SELECT * FROM users WHERE name = ?';" }, ctx);
+  await tool?.handle({ path: "src/users.ts", line: 40, severity: "medium", cwe: "CWE-862", title: "No authorization check", explanation: "find() is exported without any caller check." }, ctx);
+  return { outcome: "completed", summary: "done", prTitle: "", prBody: "", plan: [], usage: { input: 1000, cachedInput: 0, output: 100, reasoning: 0 }, costUsd: 0.01, turns: 2, testsRun: [] };
+}
+
+let work: string | undefined;
+afterEach(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+  work = undefined;
+});
+
+function deps(): SecurityReviewDeps {
+  return {
+    env: parseEnv({ APP_SLUG: "issue-agent", OPENAI_API_KEY: "sk-test-not-real", OSV_API_URL: "https://osv.test" }),
+    github: { forInstallation: async () => octokit, installationToken: async () => "ghs_installation_token_for_tests" },
+    git: {
+      withWorkspace: async (_id, fn) => {
+        work = mkdtempSync(path.join(tmpdir(), "review-"));
+        return fn(work);
+      },
+      clone: async () => ({ headSha: "a".repeat(40) }),
+      createBranch: async () => undefined,
+      commitAll: async () => null,
+      push: async () => undefined,
+      changedFiles: async () => [],
+      unifiedDiff: async () => "",
+    },
+    runAgent: scriptedAgent,
+    createSandbox: (policy) => ({ policy, run: async () => ({ exitCode: 0, signal: null, stdout: "", stderr: "", truncated: false, timedOut: false, durationMs: 0 }) }),
+  };
+}
+
+function job(): JobContext {
+  return {
+    id: "job-1",
+    kind: "security-review",
+    key: "octo/app#5",
+    deliveryId: "d1",
+    payload: { installationId: 1, owner: "octo", repo: "app", prNumber: 5, headSha: "a".repeat(40), trigger: "opened", requester: { login: "alice", id: 1 } },
+    attempt: 1,
+    maxAttempts: 1,
+    signal: new AbortController().signal,
+    log: pino({ level: "silent" }),
+    takeMessages: () => [],
+  };
+}
+
+interface Scenario {
+  agentYml?: string;
+  headAtEnd?: string;
+  reviewComments?: unknown[];
+  issueComments?: unknown[];
+}
+
+function arrange(s: Scenario = {}): GitHubMock {
+  const gh = mockGitHub();
+  const sha = "a".repeat(40);
+  gh.on("GET", "/repos/octo/app/pulls/5").reply(200, pr(sha));
+  gh.on("GET", "/repos/octo/app/contents/.github%2Fagent.yml").reply(s.agentYml === undefined ? 404 : 200, s.agentYml ?? { message: "Not Found" });
+  gh.on("GET", "/repos/octo/.github/contents/.github%2Fagent.yml").any().reply(404, { message: "Not Found" });
+  gh.on("GET", "/repos/octo/app/pulls/5/files").reply(200, [{ filename: "src/users.ts", status: "modified", changes: 3, patch: PATCH }, { filename: "assets/logo.png", status: "added", changes: 0 }]);
+  gh.on("GET", "/repos/octo/app/pulls/5/comments").reply(200, s.reviewComments ?? []);
+  gh.on("GET", "/repos/octo/app/issues/5/comments").reply(200, s.issueComments ?? []);
+  gh.on("GET", "/repos/octo/app/pulls/5").reply(200, pr(s.headAtEnd ?? sha));
+  return gh;
+}
+
+function expectWrites(gh: GitHubMock) {
+  gh.on("POST", "/repos/octo/app/pulls/5/reviews").any().reply(200, { id: 77 });
+  gh.on("POST", "/repos/octo/app/issues/5/comments").any().reply(201, { id: 88 });
+  gh.on("PATCH", "/repos/octo/app/issues/comments/88").any().reply(200, { id: 88 });
+  gh.on("POST", "/repos/octo/app/check-runs").any().reply(201, { id: 99 });
+}
+
+describe("runSecurityReview", () => {
+  it("posts one review with inline findings on the right lines, a summary with the unanchored one, and a check run", async () => {
+    const gh = arrange();
+    expectWrites(gh);
+    expect(await runSecurityReview(deps(), job())).toBe("succeeded");
+    gh.assertDone();
+
+    const [review] = gh.callsTo("POST", "/repos/octo/app/pulls/5/reviews");
+    expect(review?.json).toMatchObject({ commit_id: "a".repeat(40), event: "COMMENT" });
+    const comments = review?.json.comments as { path: string; line: number; side: string; body: string }[];
+    expect(comments.map((c) => [c.path, c.line, c.side])).toEqual([
+      ["src/users.ts", 2, "RIGHT"],
+      ["src/users.ts", 4, "RIGHT"],
+    ]);
+    expect(comments[1]?.body).toContain("[CWE-89](https://cwe.mitre.org/data/definitions/89.html)");
+    expect(comments[1]?.body).toContain("```suggestion\n  const sql = 'SELECT * FROM users WHERE name = ?';\n```");
+    expect(parseFindingMarker(comments[1]?.body)).toMatchObject({ path: "src/users.ts", line: 4, cwe: "CWE-89", sha: "a".repeat(40) });
+
+    const summary = gh.callsTo("POST", "/repos/octo/app/issues/5/comments")[0]?.json.body as string;
+    expect(summary).toContain("No authorization check");
+    expect(summary).toContain("line 40 of src/users.ts is not part of the diff");
+    expect(summary).toMatch(/Skipped, binary: 1 file\(s\): `assets\/logo.png`/);
+
+    const check = gh.callsTo("POST", "/repos/octo/app/check-runs")[0]?.json;
+    expect(check).toMatchObject({ name: "issue-agent/security", head_sha: "a".repeat(40), conclusion: "failure" });
+    expect(check.output.annotations).toHaveLength(2);
+
+    // The secret is masked everywhere the app wrote to.
+    expect(gh.outboundText()).not.toContain(SECRET);
+    expect(gh.outboundText()).toContain("ghp_Z…(40 chars)");
+  });
+
+  it("posts no duplicate when the same PR is synchronized again (summary edited in place)", async () => {
+    const first = arrange();
+    expectWrites(first);
+    await runSecurityReview(deps(), job());
+    const posted = (first.callsTo("POST", "/repos/octo/app/pulls/5/reviews")[0]?.json.comments as { body: string }[]).map((c, i) => ({ id: i + 1, body: c.body, user: BOT }));
+    const summaryBody = first.callsTo("POST", "/repos/octo/app/issues/5/comments")[0]?.json.body as string;
+    first.stop();
+
+    const second = arrange({ reviewComments: posted, issueComments: [{ id: 88, body: summaryBody, user: BOT }] });
+    second.on("PATCH", "/repos/octo/app/issues/comments/88").reply(200, { id: 88 });
+    second.on("POST", "/repos/octo/app/check-runs").reply(201, { id: 100 });
+    await runSecurityReview(deps(), job());
+    second.assertDone();
+    expect(second.callsTo("POST", "/repos/octo/app/pulls/5/reviews")).toEqual([]);
+    expect(second.callsTo("POST", "/repos/octo/app/issues/5/comments")).toEqual([]);
+  });
+
+  it("does not let a forged marker from another user suppress a finding", async () => {
+    const gh = arrange({ reviewComments: [] });
+    expectWrites(gh);
+    await runSecurityReview(deps(), job());
+    const real = gh.callsTo("POST", "/repos/octo/app/pulls/5/reviews")[0]?.json.comments as { body: string }[];
+    gh.stop();
+
+    const forged = arrange({ reviewComments: real.map((c, i) => ({ id: i + 1, body: c.body, user: { login: "mallory", type: "User" } })) });
+    expectWrites(forged);
+    await runSecurityReview(deps(), job());
+    expect((forged.callsTo("POST", "/repos/octo/app/pulls/5/reviews")[0]?.json.comments as unknown[]).length).toBe(2);
+  });
+
+  it("posts nothing when the PR head moved during the review", async () => {
+    const gh = arrange({ headAtEnd: "c".repeat(40) });
+    expect(await runSecurityReview(deps(), job())).toBe("cancelled");
+    gh.assertDone();
+    expect(gh.calls.filter((c) => c.method !== "GET")).toEqual([]);
+  });
+
+  it("requests changes only at the configured threshold", async () => {
+    const atCritical = arrange({ agentYml: "review:\n  requestChangesAt: critical\n" });
+    expectWrites(atCritical);
+    await runSecurityReview(deps(), job());
+    expect(atCritical.callsTo("POST", "/repos/octo/app/pulls/5/reviews")[0]?.json.event).toBe("REQUEST_CHANGES");
+    atCritical.stop();
+
+    const noSecret = arrange({ agentYml: "review:\n  requestChangesAt: critical\n  secretScan: false\n" });
+    expectWrites(noSecret);
+    await runSecurityReview(deps(), job());
+    // secretScan cannot be turned off by a repo, so the critical secret still triggers REQUEST_CHANGES.
+    expect(noSecret.callsTo("POST", "/repos/octo/app/pulls/5/reviews")[0]?.json.event).toBe("REQUEST_CHANGES");
+  });
+});
