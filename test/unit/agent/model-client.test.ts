@@ -149,3 +149,12 @@ describe("model client over nock", () => {
     expect(scope.isDone()).toBe(true);
   });
 });
+
+describe("model client timeouts", () => {
+  it("retries a request that times out", async () => {
+    model = await startFakeModel({ script: [{ text: "slow", delayMs: 2000 }, { text: "fast" }] });
+    const client = createModelClient({ name: "m", wireApi: "responses", baseURL: model.baseURL, apiKey: KEY, timeoutMs: 200, retryBaseDelayMs: 1 });
+    expect((await client.complete({ instructions: "i", history, tools })).text).toBe("fast");
+    expect(model.requests).toHaveLength(2);
+  });
+});

@@ -61,6 +61,14 @@ describe("budgets", () => {
     expect(result.plan).toHaveLength(2);
   });
 
+  it("ends with failed and the typed model error when the model stays unreachable", async () => {
+    const { dir, model } = await setup(Array.from({ length: 5 }, () => ({ error: { status: 429, retryAfter: "0" } })));
+    const result = await runAgent(agentInput(dir, model.baseURL));
+    expect(result).toMatchObject({ outcome: "failed", error: { code: "model/rate-limited" }, turns: 1 });
+    expect(result.error?.message).not.toContain("sk-test-key-0123456789");
+    expect(model.requests).toHaveLength(3);
+  });
+
   it("computes cost from the reported usage with the price table", async () => {
     const { dir, model } = await setup([{ text: "Title: x\n\ny", usage: { input: 2_000_000, cachedInput: 1_000_000, output: 100_000 } }]);
     const result = await runAgent(agentInput(dir, model.baseURL));
