@@ -1,0 +1,107 @@
+/**
+ * Clone one ref of a remote into an empty directory with isomorphic-git: single branch, shallow by
+ * default, no tags, no submodules, then check it out. The default branch and branches end on a
+ * local branch of the same name; any other ref (a PR head `refs/pull/N/head`, a tag) is fetched
+ * by its explicit name and checked out detached.
+ */
+import fs from "node:fs";
+import git from "isomorphic-git";
+import { CancelledError } from "../shared/errors.js";
+import { WorkspaceError } from "./errors.js";
+import { assertCredentialFreeUrl, gitAuth } from "./git-auth.js";
+import { describeUrl, translateGitError } from "./git-errors.js";
+import { limitedHttp } from "./limited-http.js";
+import { silentLog, type WorkspaceLog } from "./workspace-log.js";
+
+export interface CloneRepoOptions {
+  /** An empty (or missing) directory to clone into. */
+  dir: string;
+  /** The clone URL as GitHub gives it (`repository.clone_url`), without credentials. */
+  url: string;
+  /** Branch name, full ref (`refs/pull/12/head`) or omitted for the remote's default branch. */
+  ref?: string | undefined;
+  /** Commits of history to fetch; 0 means full history. Default 1. */
+  depth?: number | undefined;
+  /** Installation token, handed to isomorphic-git only through `onAuth`. */
+  token?: string | undefined;
+  /** Cap on bytes received from the server (the pack), enforced while downloading. */
+  maxBytes?: number | undefined;
+  signal?: AbortSignal | undefined;
+  log?: WorkspaceLog | undefined;
+  /** isomorphic-git object cache; pass the same object to later calls on this dir to reuse parsed packs. */
+  cache?: object | undefined;
+}
+
+export interface CloneResult {
+  /** The commit checked out. */
+  headSha: string;
+  /** The remote ref that was fetched, fully qualified (`refs/heads/main`, `refs/pull/3/head`). */
+  fetchedRef: string;
+  /** Local branch checked out, or null when HEAD is detached (non-branch refs). */
+  branch: string | null;
+  /** The remote's default branch name when it was asked for, else null. */
+  defaultBranch: string | null;
+  /** Bytes received from the server. */
+  receivedBytes: number;
+}
+
+export async function cloneRepo(options: CloneRepoOptions): Promise<CloneResult> {
+  const { dir, url, ref, depth = 1, token, maxBytes, signal, log = silentLog, cache = {} } = options;
+  assertCredentialFreeUrl(url);
+  if (signal?.aborted) throw new CancelledError();
+  const started = Date.now();
+  const http = limitedHttp({ maxBytes, signal });
+  const where = describeUrl(url);
+  log.info({ url: where, ref: ref ?? "(default)", depth }, "clone started");
+
+  try {
+    await git.init({ fs, dir, defaultBranch: "main" });
+    await git.addRemote({ fs, dir, remote: "origin", url });
+    const fetched = await git.fetch({
+      fs,
+      http,
+      dir,
+      cache,
+      url,
+      ref: ref ?? "HEAD",
+      singleBranch: true,
+      tags: false,
+      depth: depth > 0 ? depth : undefined,
+      ...gitAuth(token),
+    });
+    if (signal?.aborted) throw new CancelledError();
+    const headSha = fetched.fetchHead;
+    if (!headSha) throw new WorkspaceError("workspace/clone", `The remote ${where} is empty: nothing to clone.`);
+
+    const fetchedRef = ref === undefined ? (fetched.defaultBranch ?? "HEAD") : await fullRefOf(ref, fetched.fetchHeadDescription);
+    const branch = fetchedRef.startsWith("refs/heads/") ? fetchedRef.slice("refs/heads/".length) : null;
+    if (branch) {
+      await git.writeRef({ fs, dir, ref: `refs/heads/${branch}`, value: headSha, force: true });
+      await git.writeRef({ fs, dir, ref: "HEAD", value: `refs/heads/${branch}`, symbolic: true, force: true });
+      await git.checkout({ fs, dir, cache, ref: branch, force: true });
+    } else {
+      await git.writeRef({ fs, dir, ref: "HEAD", value: headSha, force: true });
+      await git.checkout({ fs, dir, cache, ref: headSha, noUpdateHead: true, force: true });
+    }
+    const result: CloneResult = {
+      headSha,
+      fetchedRef,
+      branch,
+      defaultBranch: ref === undefined && branch ? branch : null,
+      receivedBytes: http.receivedBytes(),
+    };
+    log.info({ url: where, ref: fetchedRef, headSha, bytes: result.receivedBytes, ms: Date.now() - started }, "clone finished");
+    return result;
+  } catch (error) {
+    const translated = signal?.aborted && !(error instanceof WorkspaceError) ? new CancelledError() : translateGitError(error, { operation: "clone", url, ref, secrets: token ? [token] : [] });
+    log.warn({ url: where, ref: ref ?? "(default)", code: translated.code, bytes: http.receivedBytes() }, "clone failed");
+    throw translated;
+  }
+}
+
+/** `main` -> `refs/heads/main` (from the fetch description), full refs unchanged. */
+async function fullRefOf(ref: string, description: string | null | undefined): Promise<string> {
+  if (ref.startsWith("refs/")) return ref;
+  if (description?.startsWith("tag ")) return `refs/tags/${ref}`;
+  return `refs/heads/${ref}`;
+}
