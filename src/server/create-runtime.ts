@@ -8,8 +8,9 @@ import { createApp } from "../app.js";
 import type { Env } from "../config/env.js";
 import { createQueue } from "../jobs/create-queue.js";
 import { createMetrics, metricsHandler, type JobMetrics } from "../jobs/metrics.js";
-import type { JobHandler, JobQueue } from "../jobs/types.js";
+import type { JobQueue } from "../jobs/types.js";
 import { checkSandboxAvailable } from "../sandbox/index.js";
+import { createJobHandler, type JobHandlerDeps } from "../tasks/create-job-handler.js";
 import type { HealthProbeResult } from "./health-handler.js";
 import type { StartServerOptions } from "./start-server.js";
 
@@ -48,21 +49,22 @@ interface WorkerDeps {
 }
 
 /**
- * The job handler comes from src/tasks/create-job-handler.ts, loaded by path exactly as
- * src/worker.ts does, so the web process and `npm run worker` run jobs the same way, and this
- * entry builds before that module exists. Without it the app still verifies, acknowledges and
- * queues webhooks (durably), and says loudly that nothing works the queue.
+ * Jobs run through `createJobHandler(createTaskDeps({ env, log, metrics }))`, exactly as
+ * `npm run worker` (src/worker.ts) builds them. `createTaskDeps` is loaded by path so this entry
+ * builds before src/tasks/create-task-deps.ts exists; without it the app still verifies,
+ * acknowledges and durably queues webhooks, and says loudly that nothing works the queue.
  */
 async function startInProcessWorker(deps: WorkerDeps): Promise<void> {
-  const specifier = "../tasks/create-job-handler.js";
-  let mod: { createJobHandler?: (d: { env: Env; log: Logger; metrics: JobMetrics }) => JobHandler | Promise<JobHandler> };
+  const specifier = "../tasks/create-task-deps.js";
+  const input = { env: deps.env, log: deps.log, metrics: deps.metrics };
+  let mod: { createTaskDeps?: (i: typeof input) => JobHandlerDeps | Promise<JobHandlerDeps> };
   try {
     mod = (await import(specifier)) as typeof mod;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") throw error;
-    deps.log.error("src/tasks/create-job-handler.ts is missing from this build: jobs are queued but not run");
+    deps.log.error("src/tasks/create-task-deps.ts is missing from this build: jobs are queued but not run");
     return;
   }
-  if (typeof mod.createJobHandler !== "function") throw new Error(`${specifier} does not export createJobHandler`);
-  await deps.queue.startWorker(await mod.createJobHandler({ env: deps.env, log: deps.log, metrics: deps.metrics }));
+  if (typeof mod.createTaskDeps !== "function") throw new Error(`${specifier} does not export createTaskDeps`);
+  await deps.queue.startWorker(createJobHandler(await mod.createTaskDeps(input)));
 }
