@@ -51,11 +51,13 @@ export async function compareWorkTree(dir: string, baseRef: string, cache: objec
     map: async (filepath, [base, work, stage]) => {
       if (filepath === ".") return undefined;
       if (filepath === ".git") return null;
-      if (!base && !stage && work && (await git.isIgnored({ fs, dir, filepath }))) return null;
+      // Before the ignore check: isomorphic-git treats every `.git` as ignored, which would hide a
+      // nested one instead of refusing it.
       if (isGitMetadataPath(filepath)) {
         if (work) gitMetadataPaths.push(filepath);
         return null;
       }
+      if (!base && !stage && work && (await git.isIgnored({ fs, dir, filepath }))) return null;
       const [baseType, workType, stageType] = await Promise.all([base?.type(), work?.type(), stage?.type()]);
       const baseBlob = baseType === "blob";
       const workBlob = workType === "blob";
