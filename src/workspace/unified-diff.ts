@@ -75,8 +75,8 @@ async function fileDiff(dir: string, file: ChangedFile, maxFileBytes: number, ca
   const patch = structuredPatch(a, b, oldText, newText, "", "", { context: 3 });
   const lines = [...header, `--- ${a}`, `+++ ${b}`];
   for (const hunk of patch.hunks) {
-    // git writes `-0,0` for an empty side, and omits a count of 1.
-    const range = (start: number, count: number): string => (count === 1 ? `${start}` : `${count === 0 ? Math.max(0, start) : start},${count}`);
+    // As git (and jsdiff's own formatPatch): an empty side starts one line earlier; a count of 1 is omitted.
+    const range = (start: number, count: number): string => (count === 1 ? `${start}` : `${count === 0 ? start - 1 : start},${count}`);
     lines.push(`@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@`, ...hunk.lines);
   }
   return `${lines.join("\n")}\n`;
