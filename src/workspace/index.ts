@@ -9,3 +9,4 @@ export { changedFiles, type ChangeStatus, type ChangedFile } from "./changed-fil
 export { unifiedDiff, type UnifiedDiffOptions } from "./unified-diff.js";
 export { isGitMetadataPath } from "./compare-work-tree.js";
 export { silentLog, type WorkspaceLog } from "./workspace-log.js";
+export { createGitOps, type CreateGitOpsOptions, type WorkspaceGitOps } from "./create-git-ops.js";
