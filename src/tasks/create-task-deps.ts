@@ -1,0 +1,38 @@
+/**
+ * Production wiring of the tasks' dependencies: the real agent, sandbox and secret scan, and an
+ * Octokit per installation from the Probot instance. main.ts / the worker call this once.
+ */
+import type { Probot } from "probot";
+import { runAgent } from "../agent/index.js";
+import type { Env } from "../config/env.js";
+import { createProbotClientFactory } from "../github/client.js";
+import type { JobMetrics } from "../jobs/metrics.js";
+import { scanDiffForSecrets } from "../review/scan-secrets.js";
+import { createSandbox } from "../sandbox/index.js";
+import { createSpendLedger } from "./spend-ledger.js";
+import type { GitOps, SecretHit, TaskDeps } from "./task-deps.js";
+
+export interface CreateTaskDepsOptions {
+  env: Env;
+  probot: Pick<Probot, "auth">;
+  git: GitOps;
+  metrics?: JobMetrics | undefined;
+}
+
+export async function scanForSecretHits(diff: string): Promise<SecretHit[]> {
+  const findings = await scanDiffForSecrets(diff);
+  return findings.map((f) => ({ path: f.path, line: f.line, title: f.title }));
+}
+
+export function createTaskDeps(options: CreateTaskDepsOptions): TaskDeps {
+  return {
+    env: options.env,
+    github: createProbotClientFactory(options.probot),
+    git: options.git,
+    runAgent: (input) => runAgent(input),
+    createSandbox,
+    scanDiffForSecrets: scanForSecretHits,
+    spend: createSpendLedger({ perRepoPerDay: options.env.AGENT_MAX_USD_PER_REPO_PER_DAY, perInstallationPerDay: options.env.AGENT_MAX_USD_PER_INSTALLATION_PER_DAY }),
+    metrics: options.metrics,
+  };
+}

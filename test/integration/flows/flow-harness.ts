@@ -1,0 +1,147 @@
+/**
+ * End-to-end harness for the GitHub flows: the real Probot app (createApp) receiving fixture
+ * webhooks, the embedded job queue and worker, the real agent loop, bubblewrap sandbox and secret
+ * scan, a real git server, the scripted model server, and the strict GitHub REST mock.
+ * `waitForJobs(n)` resolves when n jobs have finished: no sleeps as synchronisation.
+ */
+import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pino } from "pino";
+import { Probot, ProbotOctokit } from "probot";
+import { createApp } from "../../../src/app.js";
+import { parseEnv, type Env } from "../../../src/config/env.js";
+import { EmbeddedQueue } from "../../../src/jobs/embedded-queue.js";
+import type { JobContext, JobOutcome } from "../../../src/jobs/types.js";
+import { createJobHandler } from "../../../src/tasks/create-job-handler.js";
+import { createTaskDeps } from "../../../src/tasks/create-task-deps.js";
+import type { TaskDeps } from "../../../src/tasks/task-deps.js";
+import { startFakeModel, type FakeModel, type FakeScript } from "../../helpers/fake-model.js";
+import type { FixtureFiles } from "../../helpers/git-fixtures.js";
+import { startGitServer, type GitServer } from "../../helpers/git-server.js";
+import { mockGitHub, type GitHubMock } from "../../helpers/mock-github.js";
+import { FIXTURE_INSTALLATION_ID } from "../../helpers/webhook-fixtures.js";
+import { nativeGitOps } from "./native-git-ops.js";
+
+export const OWNER = "Codertocat";
+export const REPO = "Hello-World";
+export const REPO_PATH = `/repos/${OWNER}/${REPO}`;
+export const INSTALLATION_ID = FIXTURE_INSTALLATION_ID;
+/** A classic-format installation token: the redactor knows its shape, so leaks are caught. */
+export const TOKEN = "ghs_FlowTestTokenAbCdEfGhIjKlMnOpQrStUvWx";
+export const MODEL_KEY = "sk-test-flowkey-0123456789abcdefghij";
+export const APP_SLUG = "issue-agent";
+
+const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+
+export interface Finished {
+  job: JobContext;
+  outcome: JobOutcome | "threw";
+}
+
+export interface FlowHarness {
+  env: Env;
+  gh: GitHubMock;
+  git: GitServer;
+  model: FakeModel;
+  probot: Probot;
+  queue: EmbeddedQueue;
+  cloneUrl: string;
+  finished: Finished[];
+  receive(name: string, payload: unknown, id?: string): Promise<void>;
+  waitForJobs(count: number, timeoutMs?: number): Promise<Finished[]>;
+  close(): Promise<void>;
+}
+
+export interface FlowOptions {
+  files: FixtureFiles;
+  script: FakeScript;
+  env?: Record<string, string>;
+  deps?: (deps: TaskDeps) => TaskDeps;
+}
+
+export async function startFlowHarness(options: FlowOptions): Promise<FlowHarness> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "ia-flow-"));
+  const git = await startGitServer({ token: TOKEN });
+  const cloneUrl = await git.createBareRepo(REPO, options.files);
+  const model = await startFakeModel({ script: options.script });
+  const gh = mockGitHub();
+  gh.installationToken(INSTALLATION_ID, TOKEN);
+  const env = parseEnv({
+    APP_ID: "1",
+    PRIVATE_KEY: privateKey,
+    WEBHOOK_SECRET: "flow-secret",
+    APP_SLUG,
+    OPENAI_BASE_URL: model.baseURL,
+    OPENAI_API_KEY: MODEL_KEY,
+    AGENT_MODEL: "gpt-5-codex",
+    AGENT_DATA_DIR: dataDir,
+    ...options.env,
+  });
+  const log = pino({ level: "silent" });
+  const probot = new Probot({
+    appId: 1,
+    privateKey,
+    secret: "flow-secret",
+    log,
+    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+  });
+  const queue = new EmbeddedQueue({ dataDir, log, concurrency: 1, maxAttempts: 1, graceMs: 2000, pollMs: 20 });
+  const base = { ...createTaskDeps({ env, probot, git: nativeGitOps(dataDir) }), statusIntervalMs: 0 };
+  const handler = createJobHandler(options.deps ? options.deps(base) : base);
+  const finished: Finished[] = [];
+  const waiters: (() => void)[] = [];
+  await queue.startWorker(async (job) => {
+    let outcome: JobOutcome | "threw" = "threw";
+    try {
+      outcome = await handler(job);
+      return outcome;
+    } finally {
+      finished.push({ job, outcome });
+      for (const w of waiters.splice(0)) w();
+    }
+  });
+  await probot.load(createApp({ env, queue }));
+
+  return {
+    env,
+    gh,
+    git,
+    model,
+    probot,
+    queue,
+    cloneUrl,
+    finished,
+    async receive(name, payload, id = randomUUID()) {
+      await probot.receive({ id, name, payload } as Parameters<Probot["receive"]>[0]);
+    },
+    async waitForJobs(count, timeoutMs = 25_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (finished.length < count) {
+        if (Date.now() > deadline) throw new Error(`waited for ${count} job(s), ${finished.length} finished`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 500).unref();
+        });
+      }
+      return finished.slice(0, count);
+    },
+    async close() {
+      await queue.close(1000);
+      await model.close();
+      await git.close();
+      gh.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Default answers for calls most flows make; register test-specific expectations first. */
+export function mockCommonCalls(gh: GitHubMock, options: { permission?: Record<string, "admin" | "write" | "read" | "triage" | "none"> } = {}): void {
+  for (const [login, role] of Object.entries(options.permission ?? { Codertocat: "write" })) gh.permission(OWNER, REPO, login, role);
+  // Config, AGENTS.md and templates: absent unless a test registered them first.
+  gh.on("GET", /\/contents\//).any().reply(404, { message: "Not Found" });
+  gh.on("POST", /\/reactions$/).any().reply(201, { id: 1, content: "eyes" });
+  gh.on("PATCH", new RegExp(`^${REPO_PATH}/issues/comments/\\d+$`)).any().reply(200, (call) => ({ id: 1, body: call.json.body }));
+}
