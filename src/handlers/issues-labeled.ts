@@ -1,5 +1,6 @@
 /** `issues.labeled` with the trigger label -> a resolve-issue job. */
 import type { Context } from "probot";
+import { isSelf } from "../github/authorize-sender.js";
 import { jobKey, toJobPayload } from "../tasks/job-payloads.js";
 import { gateTrigger, loadTriggerConfig, startRun, type HandlerDeps } from "./trigger-flow.js";
 
@@ -8,7 +9,7 @@ export function handleIssuesLabeled(deps: HandlerDeps) {
     const { payload, octokit } = context;
     const { issue, repository, sender, label } = payload;
     const installationId = payload.installation?.id;
-    if (!label || installationId === undefined || issue.state !== "open") return;
+    if (!label || installationId === undefined || issue.state !== "open" || isSelf(sender, deps.env.APP_SLUG)) return;
     // Pull requests are issues too; labelling one is not a trigger.
     if ("pull_request" in issue && issue.pull_request) return;
     const ref = { owner: repository.owner.login, repo: repository.name, number: issue.number };
