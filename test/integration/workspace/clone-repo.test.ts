@@ -117,6 +117,16 @@ describe("cloneRepo", () => {
     });
   });
 
+  it("stops on cancellation with a CancelledError and checks nothing out", async () => {
+    await inWorkspace(async (ws) => {
+      const controller = new AbortController();
+      const clone = cloneRepo({ dir: ws.repoDir, url, token: TOKEN, signal: controller.signal });
+      controller.abort();
+      await expect(clone).rejects.toMatchObject({ code: "job/cancelled" });
+      expect(existsSync(path.join(ws.repoDir, "README.md"))).toBe(false);
+    });
+  });
+
   it("reports a missing ref as workspace/not-found", async () => {
     await inWorkspace(async (ws) => {
       const error = await cloneRepo({ dir: ws.repoDir, url, token: TOKEN, ref: "refs/pull/99/head" }).catch((e: unknown) => e);
