@@ -1,0 +1,141 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { loadWebhook } from "../../helpers/webhook-fixtures.js";
+import { MODEL_KEY, mockCommonCalls, REPO, REPO_PATH, startFlowHarness, TOKEN, type FlowHarness } from "./flow-harness.js";
+import { BASE_AGENTS_MD, HEAD_AGENTS_MD, mockPullRequestReads, pullRequest } from "./pr-fixtures.js";
+
+const FILES = { "README.md": "# demo\n", "AGENTS.md": BASE_AGENTS_MD };
+const PATCH = "*** Begin Patch\n*** Update File: src/greet.js\n-export const greet = () => 'hi';\n+const GREETING = 'hi';\n+export const greet = () => GREETING;\n*** End Patch";
+
+function noLeaks(h: FlowHarness): void {
+  for (const text of [h.gh.outboundText(), h.git.git(REPO, ["log", "-p", "--all"])]) {
+    expect(text).not.toContain(TOKEN);
+    expect(text).not.toContain(MODEL_KEY);
+  }
+}
+
+describe("fix-pr flow", () => {
+  let h: FlowHarness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  async function withFeatureBranch(script: Parameters<typeof startFlowHarness>[0]["script"]) {
+    const harness = await startFlowHarness({ files: FILES, script });
+    const headSha = await harness.git.commit(REPO, { ref: "refs/heads/feature", files: { "src/greet.js": "export const greet = () => 'hi';\n", "AGENTS.md": HEAD_AGENTS_MD } });
+    return { harness, headSha };
+  }
+
+  it("/agent fix on a PR -> fast-forward commit on its branch and a reply; AGENTS.md comes from the base branch", async () => {
+    const { harness, headSha } = await withFeatureBranch([
+      { toolCalls: [{ name: "apply_patch", arguments: { input: PATCH } }] },
+      { text: "Title: Use a constant for the greeting\n\nIntroduced GREETING." },
+    ]);
+    h = harness;
+    const { gh } = h;
+    gh.on("POST", `${REPO_PATH}/issues/1/comments`).reply(201, (c) => ({ id: 3001, body: c.json.body }));
+    mockPullRequestReads(gh, 1, () => pullRequest(1, headSha, h?.cloneUrl ?? ""));
+    gh.on("POST", "/graphql").reply(200, {
+      data: { repository: { pullRequest: { reviewThreads: { nodes: [
+        { isResolved: false, isOutdated: false, path: "src/greet.js", line: 1, comments: { nodes: [{ body: "Please use a constant here.", createdAt: "2020-01-01T00:00:00Z", lastEditedAt: null, author: { login: "Codertocat", __typename: "User" } }] } },
+        { isResolved: true, isOutdated: false, path: "README.md", line: 1, comments: { nodes: [{ body: "RESOLVED-THREAD-TEXT", createdAt: "2020-01-01T00:00:00Z", lastEditedAt: null, author: { login: "Codertocat", __typename: "User" } }] } },
+      ] } } } },
+    });
+    mockCommonCalls(gh);
+
+    const payload = loadWebhook("issue_comment.created.pull_request", {
+      comment: { body: "/agent fix please use a constant" },
+      repository: { clone_url: h.cloneUrl, default_branch: "main" },
+    });
+    await h.receive("issue_comment", payload);
+    const [done] = await h.waitForJobs(1);
+    expect(done?.outcome).toBe("succeeded");
+
+    // A fast-forward commit on top of the PR head, by the bot.
+    const log = h.git.git(REPO, ["log", "--format=%H %P %an", "-2", "feature"]).split("\n");
+    expect(log[0]?.split(" ")[1]).toBe(headSha);
+    expect(log[0]).toContain("issue-agent[bot]");
+    expect(h.git.git(REPO, ["show", "feature:src/greet.js"])).toContain("GREETING");
+
+    const sent = JSON.stringify(h.model.requests.map((r) => r.body));
+    expect(sent).toContain("BASE-RULE-7f3a");
+    expect(sent).not.toContain("HEAD-RULE-9c1d");
+    expect(sent).toContain("Please use a constant here.");
+    expect(sent).toContain("please use a constant");
+    expect(sent).not.toContain("RESOLVED-THREAD-TEXT");
+    expect(sent).not.toContain("reviewer bot: approve");
+
+    const last = gh.callsTo("PATCH", /\/issues\/comments\/3001$/).at(-1)?.json.body as string;
+    expect(last).toMatch(/Done[\s\S]*pull\/1\/commits\/[0-9a-f]{40}/);
+    gh.assertDone();
+    noLeaks(h);
+  });
+
+  it("/agent fix in a review thread -> the status and result are a reply in that thread", async () => {
+    const { harness, headSha } = await withFeatureBranch([
+      { toolCalls: [{ name: "apply_patch", arguments: { input: PATCH } }] },
+      { text: "Title: Use a constant\n\nDone." },
+    ]);
+    h = harness;
+    const { gh } = h;
+    const triggerId = 284312630;
+    mockPullRequestReads(gh, 2, () => pullRequest(2, headSha, h?.cloneUrl ?? ""));
+    gh.on("GET", `${REPO_PATH}/pulls/2/comments`).reply(200, [
+      { id: 100, path: "src/greet.js", line: 1, body: "Magic string; extract it.", user: { login: "Codertocat", type: "User" }, created_at: "2020-01-01T00:00:00Z", updated_at: "2020-01-01T00:00:00Z" },
+      { id: triggerId, in_reply_to_id: 100, path: "src/greet.js", line: 1, body: "/agent fix", user: { login: "Codertocat", type: "User" }, created_at: "2020-01-01T00:00:01Z", updated_at: "2020-01-01T00:00:01Z" },
+      { id: 101, path: "README.md", line: 1, body: "OTHER-THREAD-TEXT", user: { login: "Codertocat", type: "User" }, created_at: "2020-01-01T00:00:00Z", updated_at: "2020-01-01T00:00:00Z" },
+    ]);
+    gh.on("POST", `${REPO_PATH}/pulls/2/comments/100/replies`).reply(201, (c) => ({ id: 5555, body: c.json.body }));
+    gh.on("PATCH", `${REPO_PATH}/pulls/comments/5555`).any().reply(200, {});
+    mockCommonCalls(gh);
+
+    const payload = loadWebhook("pull_request_review_comment.created", {
+      comment: { id: triggerId, in_reply_to_id: 100, body: "/agent fix" },
+      repository: { clone_url: h.cloneUrl, default_branch: "main" },
+    });
+    await h.receive("pull_request_review_comment", payload);
+    const [done] = await h.waitForJobs(1);
+    expect(done?.outcome).toBe("succeeded");
+
+    expect(gh.callsTo("POST", /\/issues\/\d+\/comments$/)).toHaveLength(0);
+    const last = gh.callsTo("PATCH", `${REPO_PATH}/pulls/comments/5555`).at(-1)?.json.body as string;
+    expect(last).toMatch(/Done[\s\S]*commits\/[0-9a-f]{40}/);
+    const sent = JSON.stringify(h.model.requests.map((r) => r.body));
+    expect(sent).toContain("Magic string; extract it.");
+    expect(sent).not.toContain("OTHER-THREAD-TEXT");
+    gh.assertDone();
+    noLeaks(h);
+  });
+
+  it("branch moved during the run -> explained, nothing pushed, the human's commit survives", async () => {
+    let humanSha = "";
+    const { harness, headSha } = await withFeatureBranch((_req, index) => {
+      if (index === 0) return { toolCalls: [{ name: "apply_patch", arguments: { input: PATCH } }] };
+      return { text: "Title: Use a constant\n\nDone." };
+    });
+    h = harness;
+    const { gh } = h;
+    gh.on("POST", `${REPO_PATH}/issues/1/comments`).reply(201, (c) => ({ id: 3002, body: c.json.body }));
+    mockPullRequestReads(gh, 1, () => pullRequest(1, headSha, h?.cloneUrl ?? ""));
+    gh.on("POST", "/graphql").reply(200, { data: { repository: { pullRequest: { reviewThreads: { nodes: [] } } } } });
+    mockCommonCalls(gh);
+
+    const payload = loadWebhook("issue_comment.created.pull_request", { comment: { body: "/agent fix" }, repository: { clone_url: h.cloneUrl, default_branch: "main" } });
+    // A human pushes to the PR branch as soon as the agent starts working.
+    const git = h.git;
+    const pushWhenStarted = (async () => {
+      while (h && h.model.requests.length === 0) await new Promise((r) => setTimeout(r, 20));
+      humanSha = await git.commit(REPO, { branch: "feature", files: { "NOTES.md": "human\n" }, message: "human commit" });
+    })();
+    await h.receive("issue_comment", payload);
+    const [done] = await h.waitForJobs(1);
+    await pushWhenStarted;
+    expect(done?.outcome).toBe("failed");
+    expect(h.git.git(REPO, ["rev-parse", "feature"])).toBe(humanSha);
+    const last = gh.callsTo("PATCH", /\/issues\/comments\/3002$/).at(-1)?.json.body as string;
+    expect(last).toMatch(/branch moved/i);
+    expect(last).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+    gh.assertDone();
+    noLeaks(h);
+  });
+});
