@@ -1,0 +1,93 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { FakeScript } from "../../helpers/fake-model.js";
+import { loadWebhook } from "../../helpers/webhook-fixtures.js";
+import { MODEL_KEY, mockCommonCalls, REPO, REPO_PATH, startFlowHarness, TOKEN, type FlowHarness } from "./flow-harness.js";
+
+const FILES = { "README.md": "# demo\n", ".github/workflows/ci.yml": "on: push\n" };
+const AWS_KEY = "AKIAZ3MHQW7XK2PLN4TB";
+
+describe("failures end in the status comment", () => {
+  let h: FlowHarness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  /** A labelled issue whose run is expected to end without a PR. */
+  async function runIssue(script: FakeScript, statusId: number): Promise<{ outcome: string; status: string }> {
+    h = await startFlowHarness({ files: FILES, script });
+    const { gh } = h;
+    gh.on("POST", `${REPO_PATH}/issues/1/comments`).reply(201, (c) => ({ id: statusId, body: c.json.body }));
+    gh.on("DELETE", `${REPO_PATH}/issues/1/labels/agent`).reply(200, []);
+    gh.on("GET", `${REPO_PATH}/issues/1`).reply(200, { number: 1, title: "Do it", body: "Please.", state: "open", user: { login: "Codertocat" }, labels: [] });
+    gh.on("GET", `${REPO_PATH}/issues/1/comments`).reply(200, []);
+    gh.on("GET", `${REPO_PATH}/pulls`).any().reply(200, []);
+    mockCommonCalls(gh);
+    await h.receive("issues", loadWebhook("issues.labeled", { label: { name: "agent" }, repository: { clone_url: h.cloneUrl, default_branch: "main" } }));
+    const [done] = await h.waitForJobs(1);
+    const status = gh.callsTo("PATCH", new RegExp(`/issues/comments/${statusId}$`)).at(-1)?.json.body as string;
+    gh.assertDone();
+    const outbound = gh.outboundText();
+    expect(outbound).not.toContain(TOKEN);
+    expect(outbound).not.toContain(MODEL_KEY);
+    expect(status).not.toMatch(/\n\s+at .+:\d+:\d+/); // never a stack trace
+    return { outcome: String(done?.outcome), status };
+  }
+
+  it("model failure -> explained failure comment, no PR", async () => {
+    const r = await runIssue([{ error: { status: 401, message: "invalid api key" } }], 4001);
+    expect(r.outcome).toBe("failed");
+    expect(r.status).toMatch(/Failed[\s\S]*(model|agent could not finish)/i);
+    expect(h?.git.git(REPO, ["branch", "--list"])).not.toContain("agent/");
+  });
+
+  it("a change adding a secret is not pushed; the status says why without the secret", async () => {
+    const patch = `*** Begin Patch\n*** Add File: config.js\n+export const key = "${AWS_KEY}";\n*** End Patch`;
+    const r = await runIssue([{ toolCalls: [{ name: "apply_patch", arguments: { input: patch } }] }, { text: "Title: Add config\n\nAdded." }], 4002);
+    expect(r.outcome).toBe("failed");
+    expect(r.status).toMatch(/secret scan[\s\S]*config\.js/);
+    expect(r.status).not.toContain(AWS_KEY);
+    expect(h?.git.git(REPO, ["branch", "--list"])).not.toContain("agent/");
+    expect(h?.git.pushes).toHaveLength(0);
+  });
+
+  it("a workflow change is refused before push unless allowed, and listed", async () => {
+    const patch = "*** Begin Patch\n*** Update File: .github/workflows/ci.yml\n-on: push\n+on: [push, pull_request]\n*** End Patch";
+    const r = await runIssue([{ toolCalls: [{ name: "apply_patch", arguments: { input: patch } }] }, { text: "Title: CI\n\nChanged CI." }], 4003);
+    expect(r.outcome).toBe("failed");
+    expect(r.status).toContain(".github/workflows/ci.yml");
+    expect(r.status).toMatch(/allowConfigChanges/);
+    expect(h?.git.pushes).toHaveLength(0);
+  });
+
+  it("no changes -> an explanation and no PR", async () => {
+    const r = await runIssue([{ text: "Title: Nothing to do\n\nThe issue is already fixed." }], 4004);
+    expect(r.outcome).toBe("no_changes");
+    expect(r.status).toMatch(/without changing any files[\s\S]*already fixed/);
+  });
+
+  it("/agent stop cancels the running job", async () => {
+    h = await startFlowHarness({ files: FILES, script: [{ delayMs: 20_000, text: "Title: late\n\nlate" }] });
+    const { gh } = h;
+    gh.on("POST", `${REPO_PATH}/issues/1/comments`).times(2).reply(201, (c) => ({ id: 4005, body: c.json.body }));
+    gh.on("DELETE", `${REPO_PATH}/issues/1/labels/agent`).reply(200, []);
+    gh.on("GET", `${REPO_PATH}/issues/1`).reply(200, { number: 1, title: "Slow", body: "Slow.", state: "open", user: { login: "Codertocat" }, labels: [] });
+    gh.on("GET", `${REPO_PATH}/issues/1/comments`).reply(200, []);
+    gh.on("GET", `${REPO_PATH}/pulls`).any().reply(200, []);
+    mockCommonCalls(gh);
+    await h.receive("issues", loadWebhook("issues.labeled", { label: { name: "agent" }, repository: { clone_url: h.cloneUrl, default_branch: "main" } }));
+    const started = Date.now();
+    while (h.model.requests.length === 0 && Date.now() - started < 15_000) await new Promise((r) => setTimeout(r, 20));
+    expect(await h.queue.isRunning("codertocat/hello-world#1")).toBe(true);
+
+    await h.receive("issue_comment", loadWebhook("issue_comment.created", { comment: { body: "/agent stop" }, repository: { clone_url: h.cloneUrl } }));
+    const [done] = await h.waitForJobs(1);
+    expect(done?.outcome).toBe("cancelled");
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const replies = gh.callsTo("POST", `${REPO_PATH}/issues/1/comments`).map((c) => c.json.body as string);
+    expect(replies.some((b) => /Stopping 1 run/.test(b))).toBe(true);
+    expect(gh.callsTo("PATCH", /\/issues\/comments\/4005$/).at(-1)?.json.body).toMatch(/Stopped/);
+    expect(h.git.pushes).toHaveLength(0);
+    gh.assertDone();
+  });
+});
