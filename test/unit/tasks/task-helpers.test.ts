@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { createTriggerLimiter } from "../../../src/handlers/trigger-limiter.js";
+import { explainFailure } from "../../../src/tasks/explain-failure.js";
+import { formatPullRequestBody, formatTitle, slugify } from "../../../src/tasks/format-pull-request.js";
+import { isProtectedPath } from "../../../src/tasks/protected-paths.js";
+import { createSpendLedger } from "../../../src/tasks/spend-ledger.js";
+import { AppError } from "../../../src/shared/errors.js";
+
+describe("protected paths", () => {
+  it.each([".github/workflows/ci.yml", "AGENTS.md", "pkg/AGENTS.md", ".github/agent.yml", ".github/agent.yaml", "CLAUDE.md", ".mcp.json", ".husky/pre-commit"])("%s is CI/agent configuration", (p) => {
+    expect(isProtectedPath(p)).toBe(true);
+  });
+  it.each(["src/index.ts", "README.md", "docs/workflows.md", ".github/ISSUE_TEMPLATE/bug.md"])("%s is not", (p) => {
+    expect(isProtectedPath(p)).toBe(false);
+  });
+});
+
+describe("trigger limiter", () => {
+  it("limits triggers per user and per repo in a sliding hour, and refuses once per window", () => {
+    let now = 0;
+    const limiter = createTriggerLimiter({ perUserPerHour: 2, perRepoPerHour: 3, now: () => now });
+    expect(limiter.tryTrigger("o/r", "a").ok).toBe(true);
+    expect(limiter.tryTrigger("o/r", "a").ok).toBe(true);
+    expect(limiter.tryTrigger("o/r", "a")).toMatchObject({ ok: false, scope: "user" });
+    expect(limiter.tryTrigger("o/r", "b").ok).toBe(true);
+    expect(limiter.tryTrigger("o/r", "c")).toMatchObject({ ok: false, scope: "repo" });
+    now += 3_600_001;
+    expect(limiter.tryTrigger("o/r", "a").ok).toBe(true);
+    expect(limiter.shouldRefuse("o/r", "x")).toBe(true);
+    expect(limiter.shouldRefuse("o/r", "x")).toBe(false);
+  });
+});
+
+describe("spend ledger", () => {
+  it("stops a repository at its daily cap", () => {
+    const ledger = createSpendLedger({ perRepoPerDay: 1, perInstallationPerDay: 5 });
+    expect(ledger.check("o/r", 1)).toBeNull();
+    ledger.record("o/r", 1, 1.2);
+    expect(ledger.check("o/r", 1)).toMatch(/spending cap/);
+    expect(ledger.check("o/other", 1)).toBeNull();
+  });
+});
+
+describe("explainFailure", () => {
+  it("explains a workflow-permission push refusal and a ruleset (GH013) refusal", () => {
+    const workflow = new AppError("workspace/push", "push failed", { cause: new Error("refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission") });
+    expect(explainFailure(workflow).message).toMatch(/workflows\*\* permission/);
+    expect(explainFailure(new Error("remote: error: GH013: Repository rule violations found")).message).toMatch(/repository rule/);
+  });
+  it("never shows internal messages or secrets", () => {
+    const e = new Error("TypeError at foo.ts:12 token ghs_abcdefghijklmnopqrstuvwxyz0123456789");
+    const { message } = explainFailure(e);
+    expect(message).not.toContain("foo.ts");
+    expect(message).not.toContain("ghs_");
+  });
+});
+
+describe("pull request body", () => {
+  const base = { issueNumber: 4, summary: "Fixed it. Also fixes #9, thanks @bob", changedFiles: ["a.ts"], configChanges: [], testsRun: [{ command: "npm test", exitCode: 0 }], secrets: [], marker: { issue: 4 } };
+  it("has summary, changes, tests, Closes #n and the marker; foreign closing keywords and mentions are neutralized", () => {
+    const body = formatPullRequestBody({ ...base, template: null });
+    expect(body).toMatch(/## Summary[\s\S]*## Changes[\s\S]*`a.ts`[\s\S]*## Tests[\s\S]*npm test[\s\S]*Closes #4/);
+    expect(body).not.toMatch(/\bfixes #9/);
+    expect(body).not.toMatch(/(^|\s)@bob/);
+    expect(body).toMatch(/<!-- issue-agent:pr [A-Za-z0-9_-]+ -->$/);
+  });
+  it("follows the repository's PR template and lists config changes prominently", () => {
+    const template = "## Description\n<!-- describe -->\n\n## How was this tested?\n\n## Checklist\n- [ ] docs\n";
+    const body = formatPullRequestBody({ ...base, configChanges: [".github/workflows/ci.yml"], template });
+    expect(body).toMatch(/^> \[!WARNING\][\s\S]*\.github\/workflows\/ci\.yml/);
+    expect(body).toMatch(/## Description\n\nFixed it[\s\S]*## How was this tested\?\n\n- `npm test`[\s\S]*## Checklist\n- \[ \] docs/);
+  });
+  it("titles and branch slugs are single-line and safe", () => {
+    expect(formatTitle("Fix @team\nsecond line", "x")).toBe("Fix @\u200Bteam");
+    expect(slugify("Crash when `rm -rf /`; run $(curl x)!")).toBe("crash-when-rm-rf-run-curl-x");
+  });
+});
