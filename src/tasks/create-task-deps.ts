@@ -9,13 +9,15 @@ import { createProbotClientFactory } from "../github/client.js";
 import type { JobMetrics } from "../jobs/metrics.js";
 import { scanDiffForSecrets } from "../review/scan-secrets.js";
 import { createSandbox } from "../sandbox/index.js";
+import { createGitOps } from "../workspace/index.js";
 import { createSpendLedger } from "./spend-ledger.js";
 import type { GitOps, SecretHit, TaskDeps } from "./task-deps.js";
 
 export interface CreateTaskDepsOptions {
   env: Env;
   probot: Pick<Probot, "auth">;
-  git: GitOps;
+  /** Defaults to the real workspace (isomorphic-git) under AGENT_DATA_DIR. */
+  git?: GitOps;
   metrics?: JobMetrics | undefined;
 }
 
@@ -28,7 +30,7 @@ export function createTaskDeps(options: CreateTaskDepsOptions): TaskDeps {
   return {
     env: options.env,
     github: createProbotClientFactory(options.probot),
-    git: options.git,
+    git: options.git ?? createGitOps({ dataDir: options.env.AGENT_DATA_DIR, maxRepoBytes: options.env.AGENT_MAX_REPO_MB * 1024 * 1024, cloneDepth: options.env.AGENT_CLONE_DEPTH }),
     runAgent: (input) => runAgent(input),
     createSandbox,
     scanDiffForSecrets: scanForSecretHits,

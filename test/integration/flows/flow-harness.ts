@@ -22,7 +22,6 @@ import type { FixtureFiles } from "../../helpers/git-fixtures.js";
 import { startGitServer, type GitServer } from "../../helpers/git-server.js";
 import { mockGitHub, type GitHubMock } from "../../helpers/mock-github.js";
 import { FIXTURE_INSTALLATION_ID } from "../../helpers/webhook-fixtures.js";
-import { nativeGitOps } from "./native-git-ops.js";
 
 export const OWNER = "Codertocat";
 export const REPO = "Hello-World";
@@ -88,7 +87,7 @@ export async function startFlowHarness(options: FlowOptions): Promise<FlowHarnes
     Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
   });
   const queue = new EmbeddedQueue({ dataDir, log, concurrency: 1, maxAttempts: 1, graceMs: 2000, pollMs: 20 });
-  const base = { ...createTaskDeps({ env, probot, git: nativeGitOps(dataDir) }), statusIntervalMs: 0 };
+  const base = { ...createTaskDeps({ env, probot }), statusIntervalMs: 0 };
   const handler = createJobHandler(options.deps ? options.deps(base) : base);
   const finished: Finished[] = [];
   const waiters: (() => void)[] = [];
@@ -139,7 +138,8 @@ export async function startFlowHarness(options: FlowOptions): Promise<FlowHarnes
 
 /** Default answers for calls most flows make; register test-specific expectations first. */
 export function mockCommonCalls(gh: GitHubMock, options: { permission?: Record<string, "admin" | "write" | "read" | "triage" | "none"> } = {}): void {
-  for (const [login, role] of Object.entries(options.permission ?? { Codertocat: "write" })) gh.permission(OWNER, REPO, login, role);
+  const roles: Record<string, "admin" | "write" | "read" | "triage" | "none"> = options.permission ?? { Codertocat: "write" };
+  for (const [login, role] of Object.entries(roles)) gh.permission(OWNER, REPO, login, role);
   // Config, AGENTS.md and templates: absent unless a test registered them first.
   gh.on("GET", /\/contents\//).any().reply(404, { message: "Not Found" });
   gh.on("POST", /\/reactions$/).any().reply(201, { id: 1, content: "eyes" });
