@@ -11,6 +11,7 @@ import { formatSarif } from "../cli/format-sarif.js";
 import { createSecurityCheckRun, type CheckAnnotation } from "../github/check-run-security.js";
 import type { GitHubClient } from "../github/client.js";
 import { getPullRequest } from "../github/get-pull-request-context.js";
+import { getPermission, meetsPermission } from "../github/get-permission.js";
 import { ensureSecuritySummary, postSecurityReview, type InlineComment } from "../github/review-post.js";
 import { findSecuritySummary, listPostedFindings, listPullRequestDiffFiles } from "../github/review-pull-request-data.js";
 import { uploadReviewSarif } from "../github/review-sarif-upload.js";
@@ -69,7 +70,23 @@ async function loadConfig(octokit: GitHubClient, deps: SecurityReviewDeps, p: Se
   return applyOperatorCaps(config, deps.env);
 }
 
-async function runReview(deps: SecurityReviewDeps, job: JobContext, config: EffectiveConfig, files: DiffFile[], clone: { url: string; ref: string; token: string } | null, title: string): Promise<ReviewDiffResult> {
+/**
+ * Automatic reviews of pull requests opened by people below the trigger permission (anyone can open
+ * a PR on a public repository) run only the free deterministic checks: otherwise every drive-by PR
+ * spends the operator's model budget. `/agent review` from an authorized user runs the model review.
+ */
+async function modelReviewRefusal(octokit: GitHubClient, deps: SecurityReviewDeps, p: SecurityReviewPayload, author: string, config: EffectiveConfig): Promise<string | null> {
+  if (p.trigger === "command") return null;
+  const login = author.toLowerCase();
+  if (deps.env.APP_SLUG && login === `${deps.env.APP_SLUG.toLowerCase()}[bot]`) return null;
+  if (config.trigger.allowedBots.some((bot) => bot.toLowerCase() === login)) return null;
+  const permission = await getPermission(octokit, { owner: p.owner, repo: p.repo, username: author });
+  if (meetsPermission(permission, config.trigger.minPermission)) return null;
+  const min = config.trigger.minPermission;
+  return `The model review runs automatically only on pull requests opened by users with ${min} permission, so only the deterministic checks ran. Someone with ${min} permission can ask for it with \`${config.trigger.commandPrefix} review\`.`;
+}
+
+async function runReview(deps: SecurityReviewDeps, job: JobContext, config: EffectiveConfig, files: DiffFile[], clone: { url: string; ref: string; token: string } | null, title: string, modelRefusal: string | null): Promise<ReviewDiffResult> {
   const base = {
     diff: files,
     config: { ...config.review, secretScan: true },
@@ -79,6 +96,7 @@ async function runReview(deps: SecurityReviewDeps, job: JobContext, config: Effe
   };
   const hasModel = Boolean(deps.env.OPENAI_API_KEY || deps.env.OPENAI_BASE_URL);
   if (!config.review.modelReview || !hasModel || !clone) return reviewDiff({ ...base, noReviewerReason: "No model is configured for this installation; only the deterministic checks ran." });
+  if (modelRefusal) return reviewDiff({ ...base, noReviewerReason: modelRefusal });
   return deps.git.withWorkspace(job.id, async (dir) => {
     await deps.git.clone({ dir, url: clone.url, ref: clone.ref, token: clone.token, depth: 1 });
     const sandbox = deps.createSandbox({ mode: "read-only", workspaceDir: dir, network: "off" });
@@ -126,7 +144,8 @@ export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContex
   const files = await listPullRequestDiffFiles(octokit, ref);
   const token = await deps.github.installationToken(p.installationId);
   const cloneUrl = pr.headCloneUrl;
-  const result = await runReview(deps, job, config, files, cloneUrl ? { url: cloneUrl, ref: pr.headRef, token } : null, pr.title);
+  const modelRefusal = await modelReviewRefusal(octokit, deps, p, pr.author, config);
+  const result = await runReview(deps, job, config, files, cloneUrl ? { url: cloneUrl, ref: pr.headRef, token } : null, pr.title, modelRefusal);
 
   // 4. What is already on the PR.
   const appSlug = deps.env.APP_SLUG;

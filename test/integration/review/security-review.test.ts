@@ -101,6 +101,8 @@ interface Scenario {
   headAtEnd?: string;
   reviewComments?: unknown[];
   issueComments?: unknown[];
+  /** The PR author's permission; the model review runs automatically only from the trigger permission up. */
+  authorPermission?: string;
 }
 
 function arrange(s: Scenario = {}): GitHubMock {
@@ -109,6 +111,7 @@ function arrange(s: Scenario = {}): GitHubMock {
   gh.on("GET", "/repos/octo/app/pulls/5").reply(200, pr(sha));
   gh.on("GET", "/repos/octo/app/contents/.github%2Fagent.yml").reply(s.agentYml === undefined ? 404 : 200, s.agentYml ?? { message: "Not Found" });
   gh.on("GET", "/repos/octo/.github/contents/.github%2Fagent.yml").any().reply(404, { message: "Not Found" });
+  gh.on("GET", "/repos/octo/app/collaborators/alice/permission").reply(200, { permission: s.authorPermission ?? "write", role_name: s.authorPermission ?? "write" });
   gh.on("GET", "/repos/octo/app/pulls/5/files").reply(200, [{ filename: "src/users.ts", status: "modified", changes: 3, patch: PATCH }, { filename: "assets/logo.png", status: "added", changes: 0 }]);
   gh.on("GET", "/repos/octo/app/pulls/5/comments").reply(200, s.reviewComments ?? []);
   gh.on("GET", "/repos/octo/app/issues/5/comments").reply(200, s.issueComments ?? []);
@@ -183,6 +186,25 @@ describe("runSecurityReview", () => {
     expectWrites(forged);
     await runSecurityReview(deps(), job());
     expect((forged.callsTo("POST", "/repos/octo/app/pulls/5/reviews")[0]?.json.comments as unknown[]).length).toBe(2);
+  });
+
+  it("runs only the free deterministic checks on a PR opened by an outsider (no model spend)", async () => {
+    const gh = arrange({ authorPermission: "read" });
+    expectWrites(gh);
+    let modelRuns = 0;
+    const d = deps();
+    d.runAgent = async (input) => {
+      modelRuns++;
+      return scriptedAgent(input);
+    };
+    expect(await runSecurityReview(d, job())).toBe("succeeded");
+    expect(modelRuns).toBe(0);
+    const summary = gh.callsTo("POST", "/repos/octo/app/issues/5/comments")[0]?.json.body as string;
+    expect(summary).toContain("only the deterministic checks ran");
+    expect(summary).toContain("`/agent review`");
+    // The secret scan still ran and found the token on its line.
+    const comments = gh.callsTo("POST", "/repos/octo/app/pulls/5/reviews")[0]?.json.comments as { line: number }[];
+    expect(comments.map((c) => c.line)).toEqual([2]);
   });
 
   it("posts nothing when the PR head moved during the review", async () => {
