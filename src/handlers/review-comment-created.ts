@@ -35,6 +35,7 @@ export function handlePullRequestReviewCommentCreated(deps: HandlerDeps) {
         defaultBranch: repository.default_branch,
         installationId,
         isPullRequest: true,
+        headSha: pr.head.sha,
         requester: { login: sender.login, id: sender.id },
         deliveryId: context.id,
         reaction: { type: "review-comment", owner: ref.owner, repo: ref.repo, commentId: comment.id },

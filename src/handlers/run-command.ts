@@ -9,6 +9,7 @@ import type { GitHubClient } from "../github/client.js";
 import { fenceFor, formatOutbound } from "../github/format-outbound.js";
 import { addEyesReaction, postComment, type ReactionTarget } from "../github/issue-actions.js";
 import { renderMarker } from "../github/markers.js";
+import { securityReviewRequest } from "../review/security-review-payload.js";
 import { jobKey, toJobPayload } from "../tasks/job-payloads.js";
 import { startRun, type HandlerDeps } from "./trigger-flow.js";
 
@@ -24,6 +25,8 @@ export interface CommandTarget {
   requester: { login: string; id: number };
   deliveryId: string;
   reaction: ReactionTarget;
+  /** The PR head when the payload carries it (review comments); else looked up for `review`. */
+  headSha?: string;
   /** Set when the comment is an inline review comment: replies go into its thread. */
   reviewComment?: { id: number; inReplyTo: number };
 }
@@ -89,12 +92,13 @@ export async function runSlashCommand(octokit: GitHubClient, deps: HandlerDeps, 
         await reply(octokit, t, "`review` works on pull requests only.");
         return;
       }
-      await deps.queue.enqueue({
-        kind: "security-review",
-        key: `${key}:review`,
-        deliveryId: t.deliveryId,
-        payload: { installationId: t.installationId, owner: t.owner, repo: t.repo, repoId: t.repoId, cloneUrl: t.cloneUrl, prNumber: t.number, requester: t.requester, trigger: "command" },
-      });
+      const headSha = t.headSha ?? (await octokit.rest.pulls.get({ owner: t.owner, repo: t.repo, pull_number: t.number })).data.head.sha;
+      await deps.queue.enqueue(
+        securityReviewRequest(
+          { installationId: t.installationId, owner: t.owner, repo: t.repo, prNumber: t.number, headSha, trigger: "command", requester: t.requester },
+          t.deliveryId,
+        ),
+      );
       await addEyesReaction(octokit, t.reaction).catch((error: unknown) => log.warn({ err: error }, "could not add the reaction"));
       return;
     }

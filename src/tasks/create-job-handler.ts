@@ -5,10 +5,11 @@
 import type { JobContext, JobHandler, JobOutcome } from "../jobs/types.js";
 import { runFixPr } from "./fix-pr.js";
 import { runResolveIssue } from "./resolve-issue.js";
+import { runSecurityReview } from "./security-review.js";
 import type { TaskDeps } from "./task-deps.js";
 
 export interface JobHandlerDeps extends TaskDeps {
-  /** The security-review task (src/tasks/security-review.ts), injected to keep the kinds decoupled. */
+  /** Override the security-review task (tests); defaults to src/tasks/security-review.ts. */
   runSecurityReview?: (job: JobContext) => Promise<JobOutcome>;
 }
 
@@ -20,11 +21,7 @@ export function createJobHandler(deps: JobHandlerDeps): JobHandler {
       case "fix-pr":
         return runFixPr(deps, job);
       case "security-review":
-        if (!deps.runSecurityReview) {
-          job.log.warn("security review is not wired in this worker");
-          return "failed";
-        }
-        return deps.runSecurityReview(job);
+        return deps.runSecurityReview ? deps.runSecurityReview(job) : runSecurityReview(deps, job);
     }
   };
 }
