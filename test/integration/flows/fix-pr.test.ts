@@ -138,4 +138,22 @@ describe("fix-pr flow", () => {
     gh.assertDone();
     noLeaks(h);
   });
+
+  it("a fork PR that does not allow maintainer edits -> explained, no clone, no model call", async () => {
+    const { harness, headSha } = await withFeatureBranch([]);
+    h = harness;
+    const { gh } = h;
+    gh.on("POST", `${REPO_PATH}/issues/1/comments`).reply(201, (c) => ({ id: 3003, body: c.json.body }));
+    const fork = { full_name: "mallory/Hello-World", clone_url: "https://github.com/mallory/Hello-World.git" };
+    gh.on("GET", `${REPO_PATH}/pulls/1`).reply(200, () => ({ ...pullRequest(1, headSha, ""), head: { ref: "feature", sha: headSha, repo: fork }, maintainer_can_modify: false }));
+    mockCommonCalls(gh);
+    h.git.resetLog();
+    await h.receive("issue_comment", loadWebhook("issue_comment.created.pull_request", { comment: { body: "/agent fix" }, repository: { clone_url: h.cloneUrl } }));
+    const [done] = await h.waitForJobs(1);
+    expect(done?.outcome).toBe("failed");
+    expect(gh.callsTo("PATCH", /\/issues\/comments\/3003$/).at(-1)?.json.body).toMatch(/fork[\s\S]*Allow edits by maintainers/);
+    expect(h.git.requests).toHaveLength(0);
+    expect(h.model.requests).toHaveLength(0);
+    gh.assertDone();
+  });
 });

@@ -88,4 +88,18 @@ describe("who may trigger", () => {
     expect(h.gh.calls.filter((c) => !/\/contents\/|access_tokens$/.test(c.pathname))).toHaveLength(0);
     h.gh.assertDone();
   });
+
+  it("/agent help and an unknown /agent word answer with the commands and the effective config", async () => {
+    h = await startFlowHarness({ files: FILES, script: [] });
+    h.gh.on("POST", `${REPO_PATH}/issues/1/comments`).times(2).reply(201, (c) => ({ id: 3, body: c.json.body }));
+    mockCommonCalls(h.gh);
+    await h.receive("issue_comment", loadWebhook("issue_comment.created", { comment: { body: "/agent help" } }));
+    await h.receive("issue_comment", loadWebhook("issue_comment.created", { comment: { body: "/agent dance @everyone" } }));
+    const [help, unknown] = h.gh.callsTo("POST", `${REPO_PATH}/issues/1/comments`).map((c) => c.json.body as string);
+    expect(help).toMatch(/\/agent fix[\s\S]*\/agent stop[\s\S]*Effective configuration[\s\S]*"minPermission": "write"/);
+    expect(unknown).toMatch(/Unknown command `\/agent dance`/);
+    expect(unknown).not.toMatch(/(^|\s)@everyone/);
+    expect(await h.queue.depth()).toBe(0);
+    h.gh.assertDone();
+  });
 });
