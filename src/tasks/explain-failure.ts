@@ -48,6 +48,11 @@ export function explainFailure(error: unknown, secrets: readonly string[] = []):
   } else if (code?.startsWith("sandbox/")) {
     message = `The sandbox refused or could not run: ${userMessageOf(error)}`;
     hint = "The operator should check that bubblewrap works on the worker.";
+  } else if (code === "workspace/clone" || code === "workspace/auth" || code === "workspace/too-large" || code === "workspace/not-found") {
+    message = error instanceof AppError && error.userMessage ? error.userMessage : "Cloning the repository failed.";
+    hint = code === "workspace/too-large" ? "The repository is larger than the operator's AGENT_MAX_REPO_MB cap." : "This is usually temporary. Comment `/agent fix` to try again.";
+  } else if (code === "workspace/push" || code === "github/push-refused") {
+    message = error instanceof AppError && error.userMessage ? error.userMessage : "Pushing the changes failed.";
   } else if (code === "job/cancelled") {
     message = "Stopped on request.";
     hint = "Comment `/agent fix` to start again.";

@@ -78,7 +78,7 @@ export async function startFlowHarness(options: FlowOptions): Promise<FlowHarnes
     AGENT_DATA_DIR: dataDir,
     ...options.env,
   });
-  const log = pino({ level: "silent" });
+  const log = pino({ level: process.env.FLOW_LOG_LEVEL ?? "silent" });
   const probot = new Probot({
     appId: 1,
     privateKey,
