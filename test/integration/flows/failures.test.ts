@@ -14,8 +14,9 @@ describe("failures end in the status comment", () => {
   });
 
   /** A labelled issue whose run is expected to end without a PR. */
-  async function runIssue(script: FakeScript, statusId: number): Promise<{ outcome: string; status: string }> {
+  async function runIssue(script: FakeScript, statusId: number, prepare?: (harness: FlowHarness) => void): Promise<{ outcome: string; status: string }> {
     h = await startFlowHarness({ files: FILES, script });
+    prepare?.(h);
     const { gh } = h;
     gh.on("POST", `${REPO_PATH}/issues/1/comments`).reply(201, (c) => ({ id: statusId, body: c.json.body }));
     gh.on("DELETE", `${REPO_PATH}/issues/1/labels/agent`).reply(200, []);
@@ -89,5 +90,18 @@ describe("failures end in the status comment", () => {
     expect(gh.callsTo("PATCH", /\/issues\/comments\/4005$/).at(-1)?.json.body).toMatch(/Stopped/);
     expect(h.git.pushes).toHaveLength(0);
     gh.assertDone();
+  });
+
+  it.each([
+    ["a ruleset (GH013)", "remote: error: GH013: Repository rule violations found for refs/heads/agent/issue-1-do-it.", /rule/i],
+    ["missing workflows permission", "refusing to allow a GitHub App to create or update workflow `.github/workflows/x.yml` without `workflows` permission", /workflows/],
+  ])("a push refused by %s is explained", async (_name, stderr, expected) => {
+    const patch = "*** Begin Patch\n*** Add File: NOTES.md\n+notes\n*** End Patch";
+    const r = await runIssue([{ toolCalls: [{ name: "apply_patch", arguments: { input: patch } }] }, { text: "Title: Notes\n\nAdded notes." }], 4010, (harness) =>
+      harness.git.setHook(REPO, "pre-receive", `#!/bin/sh\necho '${stderr.replace(/'/g, "")}' >&2\nexit 1\n`),
+    );
+    expect(r.outcome).toBe("failed");
+    expect(r.status).toMatch(expected);
+    expect(r.status).not.toMatch(/internal error/);
   });
 });
