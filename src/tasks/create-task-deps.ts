@@ -2,7 +2,8 @@
  * Production wiring of the tasks' dependencies: the real agent, sandbox and secret scan, and an
  * Octokit per installation from the Probot instance. main.ts / the worker call this once.
  */
-import type { Probot } from "probot";
+import type { Logger } from "pino";
+import { Probot } from "probot";
 import { runAgent } from "../agent/index.js";
 import type { Env } from "../config/env.js";
 import { createProbotClientFactory } from "../github/client.js";
@@ -15,7 +16,9 @@ import type { GitOps, SecretHit, TaskDeps } from "./task-deps.js";
 
 export interface CreateTaskDepsOptions {
   env: Env;
-  probot: Pick<Probot, "auth">;
+  log?: Logger | undefined;
+  /** The app's Probot; a worker-only process gets one built from APP_ID / PRIVATE_KEY / GHE_HOST. */
+  probot?: Pick<Probot, "auth">;
   /** Defaults to the real workspace (isomorphic-git) under AGENT_DATA_DIR. */
   git?: GitOps;
   metrics?: JobMetrics | undefined;
@@ -26,10 +29,15 @@ export async function scanForSecretHits(diff: string): Promise<SecretHit[]> {
   return findings.map((f) => ({ path: f.path, line: f.line, title: f.title }));
 }
 
+function probotFromEnv(env: Env, log: Logger | undefined): Pick<Probot, "auth"> {
+  if (!env.APP_ID || !env.privateKey) throw new Error("APP_ID and PRIVATE_KEY are required to run GitHub jobs");
+  return new Probot({ appId: Number(env.APP_ID), privateKey: env.privateKey, baseUrl: env.githubApiUrl, ...(log ? { log } : {}) });
+}
+
 export function createTaskDeps(options: CreateTaskDepsOptions): TaskDeps {
   return {
     env: options.env,
-    github: createProbotClientFactory(options.probot),
+    github: createProbotClientFactory(options.probot ?? probotFromEnv(options.env, options.log)),
     git: options.git ?? createGitOps({ dataDir: options.env.AGENT_DATA_DIR, maxRepoBytes: options.env.AGENT_MAX_REPO_MB * 1024 * 1024, cloneDepth: options.env.AGENT_CLONE_DEPTH }),
     runAgent: (input) => runAgent(input),
     createSandbox,
