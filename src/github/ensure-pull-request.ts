@@ -38,6 +38,23 @@ export async function findPullRequestForBranch(
   }
 }
 
+/**
+ * The open PR whose head branch starts with `headPrefix` (e.g. `agent/issue-12-`), so a re-run
+ * finds its PR even when the issue title, and with it the branch slug, changed.
+ */
+export async function findPullRequestByHeadPrefix(
+  octokit: GitHubClient,
+  params: { owner: string; repo: string; headPrefix: string },
+): Promise<{ number: number; url: string; headRef: string; body: string | null } | null> {
+  try {
+    const prs = await octokit.paginate(octokit.rest.pulls.list, { owner: params.owner, repo: params.repo, state: "open", per_page: 100 });
+    const pr = prs.find((p) => p.head.ref.startsWith(params.headPrefix) && p.head.repo?.full_name?.toLowerCase() === `${params.owner}/${params.repo}`.toLowerCase());
+    return pr ? { number: pr.number, url: pr.html_url, headRef: pr.head.ref, body: pr.body } : null;
+  } catch (error) {
+    throw toGitHubError(error, "look up the pull request");
+  }
+}
+
 export async function ensurePullRequest(octokit: GitHubClient, params: EnsurePullRequestParams, onWarning?: (what: string, error: unknown) => void): Promise<EnsuredPullRequest> {
   const { owner, repo } = params;
   const existing = await findPullRequestForBranch(octokit, params);

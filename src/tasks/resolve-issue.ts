@@ -10,7 +10,7 @@
  *  8. ensure the PR (find by head branch, create or update) and finish the status comment.
  */
 import type { JobContext, JobOutcome } from "../jobs/types.js";
-import { ensurePullRequest, findPullRequestForBranch } from "../github/ensure-pull-request.js";
+import { ensurePullRequest, findPullRequestByHeadPrefix } from "../github/ensure-pull-request.js";
 import { getIssueContext } from "../github/get-issue-context.js";
 import { createPermissionCache } from "../github/get-permission.js";
 import { removeLabel } from "../github/issue-actions.js";
@@ -39,8 +39,8 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
     const agentsMd = await findFirstRepoFile(octokit, repoRef, INSTRUCTION_FILES);
     const template = await findFirstRepoFile(octokit, repoRef, PR_TEMPLATE_FILES);
 
-    const branch = `${config.branch.prefix}issue-${number}-${slugify(issue.title)}`;
-    const existingPr = await findPullRequestForBranch(octokit, { owner, repo, head: branch });
+    const existingPr = await findPullRequestByHeadPrefix(octokit, { owner, repo, headPrefix: `${config.branch.prefix}issue-${number}-` });
+    const branch = existingPr?.headRef ?? `${config.branch.prefix}issue-${number}-${slugify(issue.title)}`;
     const previousSummary = existingPr ? String(findMarker(existingPr.body, "pr")?.summary ?? "") : "";
     const token = await deps.github.installationToken(p.installationId, { repositoryIds: [p.repoId] });
     secrets.push(token);

@@ -37,7 +37,7 @@ describe("resolve-issue flow", () => {
     h = undefined;
   });
 
-  it("labelled issue -> branch pushed, PR with base, body and Closes #n; hidden text never reaches the model; re-label updates the same PR", async () => {
+  it("labelled issue -> branch pushed, PR with base, body and Closes #n; hidden text never reaches the model; re-label (even after a title change) updates the same PR", async () => {
     h = await startFlowHarness({
       files: FILES,
       script: [
@@ -50,14 +50,16 @@ describe("resolve-issue flow", () => {
       ],
     });
     const { gh } = h;
-    let prs: { number: number; head: { ref: string }; html_url: string; title: string; body: string | null }[] = [];
+    let prs: { number: number; head: { ref: string; repo: { full_name: string } }; html_url: string; title: string; body: string | null }[] = [];
+    let issueReads = 0;
     gh.on("POST", `${REPO_PATH}/issues/1/comments`).times(2).reply(201, (c) => ({ id: 9001, body: c.json.body }));
     gh.on("DELETE", `${REPO_PATH}/issues/1/labels/agent`).times(2).reply(200, []);
-    gh.on("GET", `${REPO_PATH}/issues/1`).times(2).reply(200, issueBody(1));
+    // The title changes before the second run: the run must still find its branch and PR.
+    gh.on("GET", `${REPO_PATH}/issues/1`).times(2).reply(200, () => ({ ...issueBody(1), ...(issueReads++ > 0 ? { title: "Greeting typo (renamed)" } : {}) }));
     gh.on("GET", `${REPO_PATH}/issues/1/comments`).times(2).reply(200, []);
     gh.on("GET", `${REPO_PATH}/pulls`).any().reply(200, () => prs);
     gh.on("POST", `${REPO_PATH}/pulls`).reply(201, (c) => {
-      prs = [{ number: 77, head: { ref: c.json.head }, html_url: `https://github.com/${OWNER}/${REPO}/pull/77`, title: c.json.title, body: c.json.body }];
+      prs = [{ number: 77, head: { ref: c.json.head, repo: { full_name: `${OWNER}/${REPO}` } }, html_url: `https://github.com/${OWNER}/${REPO}/pull/77`, title: c.json.title, body: c.json.body }];
       return prs[0] ?? {};
     });
     gh.on("PATCH", `${REPO_PATH}/pulls/77`).reply(200, (c) => ({ number: 77, body: c.json.body }));
