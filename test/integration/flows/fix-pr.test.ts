@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { loadWebhook } from "../../helpers/webhook-fixtures.js";
-import { MODEL_KEY, mockCommonCalls, REPO, REPO_PATH, startFlowHarness, TOKEN, type FlowHarness } from "./flow-harness.js";
+import { findMarker, renderMarker } from "../../../src/github/markers.js";
+import { APP_SLUG, MODEL_KEY, mockCommonCalls, REPO, REPO_PATH, startFlowHarness, TOKEN, type FlowHarness } from "./flow-harness.js";
 import { BASE_AGENTS_MD, HEAD_AGENTS_MD, mockPullRequestReads, pullRequest } from "./pr-fixtures.js";
 
 const FILES = { "README.md": "# demo\n", "AGENTS.md": BASE_AGENTS_MD };
@@ -154,6 +155,29 @@ describe("fix-pr flow", () => {
     expect(gh.callsTo("PATCH", /\/issues\/comments\/3003$/).at(-1)?.json.body).toMatch(/fork[\s\S]*Allow edits by maintainers/);
     expect(h.git.requests).toHaveLength(0);
     expect(h.model.requests).toHaveLength(0);
+    gh.assertDone();
+  });
+
+  it("on the app's own PR, the previous run's summary from the hidden marker is given to the agent and then updated", async () => {
+    const { harness, headSha } = await withFeatureBranch([
+      { toolCalls: [{ name: "apply_patch", arguments: { input: PATCH } }] },
+      { text: "Title: Constant\n\nNEW-SUMMARY-2 extracted the constant." },
+    ]);
+    h = harness;
+    const { gh } = h;
+    const body = `Fixes the greeting.\n\nCloses #5\n\n${renderMarker("pr", { issue: 5, summary: "PREVIOUS-SUMMARY-1 renamed greet()" })}`;
+    gh.on("POST", `${REPO_PATH}/issues/1/comments`).reply(201, (c) => ({ id: 3004, body: c.json.body }));
+    mockPullRequestReads(gh, 1, () => pullRequest(1, headSha, h?.cloneUrl ?? "", { user: { login: `${APP_SLUG}[bot]`, type: "Bot" }, body }));
+    gh.on("POST", "/graphql").reply(200, { data: { repository: { pullRequest: { reviewThreads: { nodes: [] } } } } });
+    gh.on("PATCH", `${REPO_PATH}/pulls/1`).reply(200, {});
+    mockCommonCalls(gh);
+    await h.receive("issue_comment", loadWebhook("issue_comment.created.pull_request", { comment: { body: "/agent fix" }, repository: { clone_url: h.cloneUrl } }));
+    const [done] = await h.waitForJobs(1);
+    expect(done?.outcome).toBe("succeeded");
+    expect(JSON.stringify(h.model.requests[0]?.body)).toContain("PREVIOUS-SUMMARY-1");
+    const updated = gh.callsTo("PATCH", `${REPO_PATH}/pulls/1`)[0]?.json.body as string;
+    expect(updated).toContain("Closes #5");
+    expect(findMarker(updated, "pr")).toMatchObject({ issue: 5, summary: expect.stringContaining("NEW-SUMMARY-2") });
     gh.assertDone();
   });
 });
