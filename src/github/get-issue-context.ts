@@ -66,14 +66,18 @@ export async function filterComments(
   return { kept, omitted };
 }
 
-export async function getIssueContext(octokit: GitHubClient, params: { owner: string; repo: string; number: number } & CommentFilter): Promise<IssueContext> {
+export async function getIssueContext(
+  octokit: GitHubClient,
+  params: { owner: string; repo: string; number: number; snapshot?: { title: string; body: string } | undefined } & CommentFilter,
+): Promise<IssueContext> {
   const { owner, repo, number } = params;
   try {
     const { data: issue } = await octokit.rest.issues.get({ owner, repo, issue_number: number });
     const raw = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 });
     const { kept, omitted } = await filterComments(raw, params);
-    const title = sanitizeUntrusted(issue.title);
-    const body = sanitizeUntrusted(issue.body ?? "");
+    // The trigger-time snapshot wins over the current text: later edits are not the request.
+    const title = sanitizeUntrusted(params.snapshot?.title ?? issue.title);
+    const body = sanitizeUntrusted(params.snapshot?.body ?? issue.body ?? "");
     return {
       number,
       title,

@@ -35,6 +35,7 @@ export function handleIssueCommentCreated(deps: HandlerDeps) {
         defaultBranch: repository.default_branch,
         installationId,
         isPullRequest: Boolean(issue.pull_request),
+        issue: { title: issue.title, body: issue.body },
         requester: { login: sender.login, id: sender.id },
         deliveryId: context.id,
         reaction: { type: "issue-comment", owner: ref.owner, repo: ref.repo, commentId: comment.id },

@@ -1,7 +1,7 @@
 /** `issues.labeled` with the trigger label -> a resolve-issue job. */
 import type { Context } from "probot";
 import { isSelf } from "../github/authorize-sender.js";
-import { jobKey, toJobPayload } from "../tasks/job-payloads.js";
+import { issueSnapshotOf, jobKey, toJobPayload } from "../tasks/job-payloads.js";
 import { gateTrigger, loadTriggerConfig, startRun, type HandlerDeps } from "./trigger-flow.js";
 
 export function handleIssuesLabeled(deps: HandlerDeps) {
@@ -39,6 +39,7 @@ export function handleIssuesLabeled(deps: HandlerDeps) {
             cloneUrl: repository.clone_url,
             defaultBranch: repository.default_branch,
             issueNumber: issue.number,
+            issueSnapshot: issueSnapshotOf(issue),
             requester: { login: sender.login, id: sender.id },
             triggerAt: new Date().toISOString(),
             instruction: "",

@@ -10,7 +10,7 @@ import { fenceFor, formatOutbound } from "../github/format-outbound.js";
 import { addEyesReaction, postComment, type ReactionTarget } from "../github/issue-actions.js";
 import { renderMarker } from "../github/markers.js";
 import { securityReviewRequest } from "../review/security-review-payload.js";
-import { jobKey, toJobPayload } from "../tasks/job-payloads.js";
+import { issueSnapshotOf, jobKey, toJobPayload } from "../tasks/job-payloads.js";
 import { startRun, type HandlerDeps } from "./trigger-flow.js";
 
 export interface CommandTarget {
@@ -25,6 +25,8 @@ export interface CommandTarget {
   requester: { login: string; id: number };
   deliveryId: string;
   reaction: ReactionTarget;
+  /** Issue title and body at trigger time (issue comments carry them). */
+  issue?: { title: string; body?: string | null };
   /** The PR head when the payload carries it (review comments); else looked up for `review`. */
   headSha?: string;
   /** Set when the comment is an inline review comment: replies go into its thread. */
@@ -130,7 +132,8 @@ async function startFix(octokit: GitHubClient, deps: HandlerDeps, t: CommandTarg
         title: `resolving issue #${t.number}`,
         reaction: t.reaction,
         statusTarget: { type: "issue", owner: t.owner, repo: t.repo, number: t.number },
-        payload: (status) => toJobPayload({ ...common, status, issueNumber: t.number, defaultBranch: t.defaultBranch }),
+        payload: (status) =>
+          toJobPayload({ ...common, status, issueNumber: t.number, defaultBranch: t.defaultBranch, ...(t.issue ? { issueSnapshot: issueSnapshotOf(t.issue) } : {}) }),
       },
       log,
     );

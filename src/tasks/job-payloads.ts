@@ -28,6 +28,11 @@ export const resolveIssuePayloadSchema = z.object({
   ...common,
   issueNumber: z.number().int(),
   defaultBranch: z.string(),
+  /**
+   * Title and body as the webhook delivered them at trigger time: the task uses these rather than
+   * re-reading, so an edit made after a maintainer triggered the run cannot inject text (THREATS A5).
+   */
+  issueSnapshot: z.object({ title: z.string(), body: z.string() }).optional(),
   /** Removed when the run starts, so toggling the label cannot queue a pile of runs. */
   removeLabel: z.string().optional(),
 });
@@ -40,6 +45,12 @@ export const fixPrPayloadSchema = z.object({
   /** Set for an autofix run: the failing check and its output. */
   checkRun: z.object({ name: z.string(), summary: z.string(), headSha: z.string() }).optional(),
 });
+
+const MAX_SNAPSHOT_BODY = 60_000;
+
+export function issueSnapshotOf(issue: { title: string; body?: string | null }): { title: string; body: string } {
+  return { title: issue.title, body: (issue.body ?? "").slice(0, MAX_SNAPSHOT_BODY) };
+}
 
 export type StatusRef = z.infer<typeof statusRef>;
 export type ResolveIssuePayload = z.infer<typeof resolveIssuePayloadSchema>;

@@ -34,7 +34,7 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
     await reporter.update({ title, phase: "working", startedAt, currentStep: "reading the issue" });
 
     const permissionOf = createPermissionCache(octokit, owner, repo);
-    const issue = await getIssueContext(octokit, { owner, repo, number, triggerAt: p.triggerAt, minPermission: config.trigger.minPermission, permissionOf, appSlug: deps.env.APP_SLUG });
+    const issue = await getIssueContext(octokit, { owner, repo, number, snapshot: p.issueSnapshot, triggerAt: p.triggerAt, minPermission: config.trigger.minPermission, permissionOf, appSlug: deps.env.APP_SLUG });
     const repoRef = { owner, repo, ref: p.defaultBranch };
     const agentsMd = await findFirstRepoFile(octokit, repoRef, INSTRUCTION_FILES);
     const template = await findFirstRepoFile(octokit, repoRef, PR_TEMPLATE_FILES);

@@ -42,7 +42,7 @@ describe("signed webhook deliveries", () => {
     await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
 
-    const payload = loadWebhook("issues.labeled", { label: { name: "agent" }, repository: { clone_url: h.cloneUrl, default_branch: "main" } });
+    const payload = loadWebhook("issues.labeled", { label: { name: "agent" }, issue: { title: "Fix it", body: "Please." }, repository: { clone_url: h.cloneUrl, default_branch: "main" } });
     const delivery = await signDelivery("issues", payload, "flow-secret");
     const forged = await signDelivery("issues", payload, "development");
 
