@@ -36,6 +36,7 @@ export function handlePullRequestReviewCommentCreated(deps: HandlerDeps) {
         installationId,
         isPullRequest: true,
         headSha: pr.head.sha,
+        issue: { title: pr.title, body: pr.body },
         requester: { login: sender.login, id: sender.id },
         deliveryId: context.id,
         reaction: { type: "review-comment", owner: ref.owner, repo: ref.repo, commentId: comment.id },

@@ -152,7 +152,14 @@ async function startFix(octokit: GitHubClient, deps: HandlerDeps, t: CommandTarg
       statusTarget: thread
         ? { type: "review-thread", owner: t.owner, repo: t.repo, pullNumber: t.number, inReplyTo: thread.inReplyTo }
         : { type: "issue", owner: t.owner, repo: t.repo, number: t.number },
-      payload: (status) => toJobPayload({ ...common, status, prNumber: t.number, ...(thread ? { reviewCommentId: thread.id } : {}) }),
+      payload: (status) =>
+        toJobPayload({
+          ...common,
+          status,
+          prNumber: t.number,
+          ...(thread ? { reviewCommentId: thread.id } : {}),
+          ...(t.issue ? { prSnapshot: { body: issueSnapshotOf(t.issue).body } } : {}),
+        }),
     },
     log,
   );

@@ -65,7 +65,8 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
         task: {
           kind: "fix-pr",
           text: buildPullRequestPrompt({
-            pr,
+            // The description as it was when the command was given, not as edited since.
+            pr: p.prSnapshot ? { ...pr, body: sanitizeUntrusted(p.prSnapshot.body) } : pr,
             diff,
             threads,
             singleThread: Boolean(p.reviewCommentId),

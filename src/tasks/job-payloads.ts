@@ -40,6 +40,8 @@ export const resolveIssuePayloadSchema = z.object({
 export const fixPrPayloadSchema = z.object({
   ...common,
   prNumber: z.number().int(),
+  /** The PR description at trigger time (later edits are not the request, THREATS A5). */
+  prSnapshot: z.object({ body: z.string() }).optional(),
   /** Set for a review-comment trigger: the run is scoped to that thread. */
   reviewCommentId: z.number().int().optional(),
   /** Set for an autofix run: the failing check and its output. */
