@@ -13,7 +13,7 @@ import type { GitHubClient } from "../github/client.js";
 import { formatOutbound } from "../github/format-outbound.js";
 import { addEyesReaction, postComment, type ReactionTarget } from "../github/issue-actions.js";
 import { renderMarker } from "../github/markers.js";
-import { createStatusComment, deleteStatusComment, type StatusTarget } from "../github/status-comment.js";
+import { createStatusComment, deleteStatusComment, renderStatusBody, updateStatusComment, type StatusTarget } from "../github/status-comment.js";
 import { reportConfigError } from "../github/report-config-error.js";
 import type { JobKind, JobQueue, JsonValue } from "../jobs/types.js";
 import { ConfigError } from "../shared/errors.js";
@@ -126,6 +126,12 @@ export async function startRun(octokit: GitHubClient, deps: HandlerDeps, params:
     await deleteStatusComment(octokit, ref);
     log.info({ deliveryId: params.deliveryId }, "duplicate delivery ignored");
     return;
+  }
+  if (result.position > 0) {
+    // Tell the user they wait behind earlier runs on the same issue/PR.
+    await updateStatusComment(octokit, ref, renderStatusBody({ title: params.title, phase: "queued", position: result.position }, marker)).catch((error: unknown) =>
+      log.warn({ err: error }, "could not show the queue position"),
+    );
   }
   log.info({ jobId: result.jobId, key: params.key, position: result.position }, "job enqueued");
 }
