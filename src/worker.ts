@@ -5,34 +5,26 @@
  * requeues what is still running.
  */
 import { pathToFileURL } from "node:url";
-import type { Logger } from "pino";
-import { parseEnv, secretValuesOf, type Env } from "./config/env.js";
-import { createMetrics, type JobMetrics } from "./jobs/metrics.js";
+import { parseEnv, secretValuesOf } from "./config/env.js";
+import { createMetrics } from "./jobs/metrics.js";
 import { startWorkerProcess } from "./jobs/start-worker-process.js";
 import { createLogger } from "./shared/logger.js";
-import { createJobHandler, type JobHandlerDeps } from "./tasks/create-job-handler.js";
+import { createGiveUpHook } from "./tasks/create-give-up-hook.js";
+import { createJobHandler } from "./tasks/create-job-handler.js";
+import { createTaskDeps } from "./tasks/create-task-deps.js";
+import { sweepStaleWorkspaces } from "./tasks/sweep-stale-workspaces.js";
 
 export { startWorkerProcess } from "./jobs/start-worker-process.js";
 export type { StartWorkerProcessOptions, WorkerProcess } from "./jobs/start-worker-process.js";
-
-/**
- * The task deps (GitHub client factory, git, agent runner, sandbox, spend ledger...) are built by
- * `createTaskDeps` in src/tasks/create-task-deps.ts. It is loaded by path so this entry builds
- * before that module exists; a clear error says what is missing.
- */
-async function loadTaskDeps(input: { env: Env; log: Logger; metrics: JobMetrics }): Promise<JobHandlerDeps> {
-  const specifier = "./tasks/create-task-deps.js";
-  const mod = (await import(specifier)) as { createTaskDeps?: (i: typeof input) => JobHandlerDeps | Promise<JobHandlerDeps> };
-  if (typeof mod.createTaskDeps !== "function") throw new Error(`${specifier} does not export createTaskDeps`);
-  return mod.createTaskDeps(input);
-}
 
 async function main(): Promise<void> {
   const env = parseEnv(process.env);
   const log = await createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT, secrets: secretValuesOf(env) });
   const metrics = createMetrics();
-  const handler = createJobHandler(await loadTaskDeps({ env, log, metrics }));
-  await startWorkerProcess({ env, handler, log, metrics });
+  const taskDeps = createTaskDeps({ env, log, metrics });
+  const onGiveUp = createGiveUpHook(taskDeps.github, (error) => log.warn({ err: error }, "could not post the give-up comment"));
+  await sweepStaleWorkspaces(env, log, { ownsDataDir: false });
+  await startWorkerProcess({ env, handler: createJobHandler(taskDeps), log, metrics, onGiveUp, metricsPort: env.AGENT_WORKER_METRICS_PORT });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

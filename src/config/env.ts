@@ -126,6 +126,8 @@ export const envSchema = z.object({
   AGENT_CONCURRENCY: int(2, 1, 64),
   AGENT_JOB_MAX_ATTEMPTS: int(2, 1, 10),
   AGENT_SHUTDOWN_GRACE_SECONDS: int(30, 0, 3600),
+  /** `npm run worker` serves GET /metrics and /healthz on this port when set. */
+  AGENT_WORKER_METRICS_PORT: optionalString.pipe(z.string().regex(/^\d{1,5}$/, "must be a port number").transform(Number).optional()),
 
   // Operator caps: a repository may narrow these, never widen them.
   AGENT_SANDBOX_MODES: list(z.enum(SANDBOX_MODES), ["read-only", "workspace-write"]),

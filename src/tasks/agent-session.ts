@@ -51,15 +51,19 @@ function describeTool(name: string, args: string): string {
 
 export async function runAgentSession(p: SessionParams): Promise<RunAgentResult> {
   const { deps, job, config, dir, reporter } = p;
-  const sandbox = deps.createSandbox({
+  // The network allowlist is for setup commands (`npm ci`); the agent's own commands run offline,
+  // so a prompt-injected model has no channel to send the workspace anywhere.
+  const policy = {
     mode: config.sandbox.mode,
     workspaceDir: dir,
-    network: config.sandbox.network,
     env: config.sandbox.env,
-  });
+    allowDangerFullAccess: deps.env.AGENT_SANDBOX_MODES.includes("danger-full-access"),
+  };
+  const sandbox = deps.createSandbox({ ...policy, network: "off" });
+  const setupSandbox = config.sandbox.network === "off" ? sandbox : deps.createSandbox({ ...policy, network: config.sandbox.network });
   for (const script of config.sandbox.setupCommands) {
     await reporter.update({ title: p.title, phase: "working", startedAt: p.startedAt, currentStep: `setup: \`${script.slice(0, 80)}\`` });
-    const result = await sandbox.run({ script, signal: job.signal });
+    const result = await setupSandbox.run({ script, signal: job.signal });
     if (result.exitCode !== 0) {
       throw new SandboxError("sandbox/denied", `setup command failed with exit ${result.exitCode ?? "signal"}`, {
         userMessage: `The setup command \`${script.slice(0, 80)}\` failed (exit ${result.exitCode ?? "killed"}${result.timedOut ? ", timed out" : ""}).`,
