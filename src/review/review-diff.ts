@@ -33,6 +33,9 @@ export interface ReviewDiffInput {
 export interface ReviewDiffResult extends ReviewResult {
   /** Characters of diff text sent to the model (0 without one). */
   modelPromptChars: number;
+  /** What the model review spent, for the spend caps and metrics (absent without a model run). */
+  modelCostUsd?: number;
+  modelTokens?: { input: number; output: number };
 }
 
 export const DEFAULT_MODEL_CHARS = 160_000;
@@ -73,6 +76,7 @@ export async function reviewDiff(input: ReviewDiffInput): Promise<ReviewDiffResu
   const coverage: Coverage = { filesReviewed: 0, linesReviewed: 0, skipped, modelTruncated: false, modelReviewed: false };
   let candidates: CandidateFinding[] = [];
   let modelPromptChars = 0;
+  let spent: Pick<ReviewDiffResult, "modelCostUsd" | "modelTokens"> = {};
   let modelFiles = reviewable;
   if (input.reviewer && input.config.modelReview && reviewable.length > 0) {
     const prompt = buildModelPrompt(reviewable, input.maxModelChars ?? DEFAULT_MODEL_CHARS, input.context);
@@ -84,6 +88,7 @@ export async function reviewDiff(input: ReviewDiffInput): Promise<ReviewDiffResu
       const out = await input.reviewer({ task: prompt.text, instructions: "", ...(input.signal ? { signal: input.signal } : {}) });
       candidates = out.candidates;
       coverage.modelReviewed = true;
+      if (out.usage) spent = { modelCostUsd: out.costUsd ?? 0, modelTokens: { input: out.usage.input, output: out.usage.output } };
       if (out.note) {
         coverage.modelNote = out.note;
         notes.push(out.note);
@@ -102,5 +107,5 @@ export async function reviewDiff(input: ReviewDiffInput): Promise<ReviewDiffResu
   const keep = (f: { severity: Severity }) => atLeast(f.severity, input.config.minSeverity);
   const findings = sortFindings(uniqueByFingerprint([...deterministic, ...anchoredModel.anchored].filter(keep), seen));
   const unanchored: UnanchoredFinding[] = sortFindings(uniqueByFingerprint(anchoredModel.unanchored.filter(keep), seen));
-  return { findings, unanchored, coverage, notes, modelPromptChars };
+  return { findings, unanchored, coverage, notes, modelPromptChars, ...spent };
 }

@@ -11,7 +11,7 @@ import type { JobMetrics } from "../jobs/metrics.js";
 import { scanDiffForSecrets } from "../review/scan-secrets.js";
 import { createSandbox } from "../sandbox/index.js";
 import { createGitOps } from "../workspace/index.js";
-import { createSpendLedger } from "./spend-ledger.js";
+import { createSpendLedger, redisSpendStore, sqliteSpendStore } from "./spend-ledger.js";
 import type { GitOps, SecretHit, TaskDeps } from "./task-deps.js";
 
 export interface CreateTaskDepsOptions {
@@ -42,7 +42,10 @@ export function createTaskDeps(options: CreateTaskDepsOptions): TaskDeps {
     runAgent: (input) => runAgent(input),
     createSandbox,
     scanDiffForSecrets: scanForSecretHits,
-    spend: createSpendLedger({ perRepoPerDay: options.env.AGENT_MAX_USD_PER_REPO_PER_DAY, perInstallationPerDay: options.env.AGENT_MAX_USD_PER_INSTALLATION_PER_DAY }),
+    spend: createSpendLedger(
+      { perRepoPerDay: options.env.AGENT_MAX_USD_PER_REPO_PER_DAY, perInstallationPerDay: options.env.AGENT_MAX_USD_PER_INSTALLATION_PER_DAY },
+      options.env.REDIS_URL ? redisSpendStore(options.env.REDIS_URL) : sqliteSpendStore(options.env.AGENT_DATA_DIR),
+    ),
     metrics: options.metrics,
   };
 }

@@ -61,7 +61,7 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
         task: { kind: "resolve-issue", text: buildIssuePrompt({ issue, requester: p.requester.login, instruction: p.instruction, previousSummary }), images: issue.images },
         instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand),
       });
-      deps.spend.record(`${owner}/${repo}`, p.installationId, result.costUsd);
+      await deps.spend.record(`${owner}/${repo}`, p.installationId, result.costUsd);
       deps.metrics?.recordModelUsage({ repo: `${owner}/${repo}`, model: config.model.name, input: result.usage.input, output: result.usage.output, costUsd: result.costUsd });
       const stats = { turns: result.turns, tokens: result.usage.input + result.usage.output, costUsd: result.costUsd, testsRun: result.testsRun };
       if (result.outcome === "cancelled") throw new CancelledError();

@@ -26,7 +26,7 @@ import { atLeast, type Finding, type Severity } from "../review/types.js";
 import { ConfigError } from "../shared/errors.js";
 import type { TaskDeps } from "./task-deps.js";
 
-export type SecurityReviewDeps = Pick<TaskDeps, "env" | "github" | "git" | "runAgent" | "createSandbox">;
+export type SecurityReviewDeps = Pick<TaskDeps, "env" | "github" | "git" | "runAgent" | "createSandbox" | "spend" | "metrics">;
 
 /** GitHub rejects huge reviews; the rest are listed in the summary. */
 export const MAX_INLINE_COMMENTS = 40;
@@ -144,8 +144,14 @@ export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContex
   const files = await listPullRequestDiffFiles(octokit, ref);
   const token = await deps.github.installationToken(p.installationId);
   const cloneUrl = pr.headCloneUrl;
-  const modelRefusal = await modelReviewRefusal(octokit, deps, p, pr.author, config);
+  const repoName = `${p.owner}/${p.repo}`;
+  const modelRefusal = (await deps.spend.check(repoName, p.installationId)) ?? (await modelReviewRefusal(octokit, deps, p, pr.author, config));
   const result = await runReview(deps, job, config, files, cloneUrl ? { url: cloneUrl, ref: pr.headRef, token } : null, pr.title, modelRefusal);
+  if (result.modelCostUsd !== undefined) {
+    await deps.spend.record(repoName, p.installationId, result.modelCostUsd);
+    const model = deps.env.AGENT_REVIEW_MODEL ?? config.model.name;
+    deps.metrics?.recordModelUsage({ repo: repoName, model, input: result.modelTokens?.input ?? 0, output: result.modelTokens?.output ?? 0, costUsd: result.modelCostUsd });
+  }
 
   // 4. What is already on the PR.
   const appSlug = deps.env.APP_SLUG;

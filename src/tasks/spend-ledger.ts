@@ -1,30 +1,90 @@
 /**
  * Daily spend per repository and per installation against the operator's caps
- * (AGENT_MAX_USD_PER_REPO_PER_DAY, AGENT_MAX_USD_PER_INSTALLATION_PER_DAY). Per worker process and
- * in memory: a cap is a brake on runaway cost, not an accounting system.
+ * (AGENT_MAX_USD_PER_REPO_PER_DAY, AGENT_MAX_USD_PER_INSTALLATION_PER_DAY). The totals live where
+ * every worker sees them and a restart does not reset them: node:sqlite under AGENT_DATA_DIR in
+ * embedded mode, Redis when the queue is scaled out. A cap is a brake on runaway cost, checked
+ * before a run starts; a run already going is bounded by its own `limits.maxUsd`.
  */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { Redis } from "ioredis";
+
 export interface SpendLedger {
   /** A user-facing reason when a cap is reached, else null. */
-  check(repo: string, installationId: number): string | null;
-  record(repo: string, installationId: number, usd: number): void;
+  check(repo: string, installationId: number): Promise<string | null>;
+  record(repo: string, installationId: number, usd: number): Promise<void>;
+  close?(): Promise<void>;
 }
 
-export function createSpendLedger(caps: { perRepoPerDay?: number | undefined; perInstallationPerDay?: number | undefined }, now: () => number = Date.now): SpendLedger {
-  const spent = new Map<string, number>();
+/** Where the day's totals are kept; keys already carry the UTC day. */
+export interface SpendStore {
+  get(key: string): Promise<number>;
+  add(key: string, usd: number): Promise<void>;
+  close?(): Promise<void>;
+}
+
+export interface SpendCaps {
+  perRepoPerDay?: number | undefined;
+  perInstallationPerDay?: number | undefined;
+}
+
+export function createSpendLedger(caps: SpendCaps, store: SpendStore = memorySpendStore(), now: () => number = Date.now): SpendLedger {
   const day = () => new Date(now()).toISOString().slice(0, 10);
-  const get = (k: string) => spent.get(`${day()}:${k}`) ?? 0;
+  const repoKey = (repo: string) => `${day()}:r:${repo.toLowerCase()}`;
+  const installationKey = (id: number) => `${day()}:i:${id}`;
   return {
-    check(repo, installationId) {
-      if (caps.perRepoPerDay !== undefined && get(`r:${repo.toLowerCase()}`) >= caps.perRepoPerDay) {
+    async check(repo, installationId) {
+      if (caps.perRepoPerDay !== undefined && (await store.get(repoKey(repo))) >= caps.perRepoPerDay) {
         return `This repository reached today's model spending cap ($${caps.perRepoPerDay.toFixed(2)}). Runs resume tomorrow (UTC); the operator can raise AGENT_MAX_USD_PER_REPO_PER_DAY.`;
       }
-      if (caps.perInstallationPerDay !== undefined && get(`i:${installationId}`) >= caps.perInstallationPerDay) {
+      if (caps.perInstallationPerDay !== undefined && (await store.get(installationKey(installationId))) >= caps.perInstallationPerDay) {
         return `This installation reached today's model spending cap ($${caps.perInstallationPerDay.toFixed(2)}). Runs resume tomorrow (UTC).`;
       }
       return null;
     },
-    record(repo, installationId, usd) {
-      for (const k of [`r:${repo.toLowerCase()}`, `i:${installationId}`]) spent.set(`${day()}:${k}`, get(k) + usd);
+    async record(repo, installationId, usd) {
+      if (!(usd > 0)) return;
+      await store.add(repoKey(repo), usd);
+      await store.add(installationKey(installationId), usd);
     },
+    close: () => store.close?.() ?? Promise.resolve(),
+  };
+}
+
+export function memorySpendStore(): SpendStore {
+  const spent = new Map<string, number>();
+  return {
+    get: async (key) => spent.get(key) ?? 0,
+    add: async (key, usd) => void spent.set(key, (spent.get(key) ?? 0) + usd),
+  };
+}
+
+/** Totals in `<dataDir>/spend.sqlite`, kept for 31 days. */
+export function sqliteSpendStore(dataDir: string): SpendStore {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const db = new DatabaseSync(path.join(dataDir, "spend.sqlite"));
+  db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; CREATE TABLE IF NOT EXISTS spend (key TEXT PRIMARY KEY, usd REAL NOT NULL, day TEXT NOT NULL)");
+  const cutoff = new Date(Date.now() - 31 * 86_400_000).toISOString().slice(0, 10);
+  db.prepare("DELETE FROM spend WHERE day < ?").run(cutoff);
+  const get = db.prepare("SELECT usd FROM spend WHERE key = ?");
+  const add = db.prepare("INSERT INTO spend (key, usd, day) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET usd = usd + excluded.usd");
+  return {
+    get: async (key) => (get.get(key) as { usd: number } | undefined)?.usd ?? 0,
+    add: async (key, usd) => void add.run(key, usd, key.slice(0, 10)),
+    close: async () => db.close(),
+  };
+}
+
+/** Totals in Redis (`<prefix>:spend:<day>:…`), shared by every worker, expiring after two days. */
+export function redisSpendStore(redisUrl: string, prefix = "issue-agent"): SpendStore {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  const k = (key: string) => `${prefix}:spend:${key}`;
+  return {
+    get: async (key) => Number((await redis.get(k(key))) ?? 0),
+    add: async (key, usd) => {
+      await redis.multi().incrbyfloat(k(key), usd).expire(k(key), 2 * 86_400).exec();
+    },
+    close: async () => void (await redis.quit()),
   };
 }

@@ -13,6 +13,7 @@ import { parseEnv } from "../../../src/config/env.js";
 import type { JobContext } from "../../../src/jobs/types.js";
 import { parseFindingMarker } from "../../../src/review/review-markers.js";
 import { runSecurityReview, type SecurityReviewDeps } from "../../../src/tasks/security-review.js";
+import { createSpendLedger, memorySpendStore } from "../../../src/tasks/spend-ledger.js";
 import { mockGitHub, type GitHubMock } from "../../helpers/mock-github.js";
 
 const SECRET = "ghp_Zq8vN2kR5tW1yB4mC7xE0aD3fG6hJ9lP2sU5";
@@ -77,6 +78,7 @@ function deps(): SecurityReviewDeps {
       unifiedDiff: async () => "",
     },
     runAgent: scriptedAgent,
+    spend: createSpendLedger({ perRepoPerDay: 1 }, memorySpendStore()),
     createSandbox: (policy) => ({ policy, run: async () => ({ exitCode: 0, signal: null, stdout: "", stderr: "", truncated: false, timedOut: false, durationMs: 0 }) }),
   };
 }
@@ -205,6 +207,24 @@ describe("runSecurityReview", () => {
     // The secret scan still ran and found the token on its line.
     const comments = gh.callsTo("POST", "/repos/octo/app/pulls/5/reviews")[0]?.json.comments as { line: number }[];
     expect(comments.map((c) => c.line)).toEqual([2]);
+  });
+
+  it("charges the model review to the daily spend cap, and skips the model once the cap is reached", async () => {
+    const d = deps();
+    let modelRuns = 0;
+    d.runAgent = async (input) => {
+      modelRuns++;
+      return { ...(await scriptedAgent(input)), costUsd: 0.6 };
+    };
+    for (let run = 0; run < 3; run++) {
+      const gh = arrange();
+      expectWrites(gh);
+      await runSecurityReview(d, job());
+      if (run === 2) expect(gh.callsTo("POST", "/repos/octo/app/issues/5/comments")[0]?.json.body).toContain("spending cap");
+      gh.stop();
+    }
+    // $0.60 + $0.60 passes the $1 cap: the third review runs only the deterministic checks.
+    expect(modelRuns).toBe(2);
   });
 
   it("posts nothing when the PR head moved during the review", async () => {

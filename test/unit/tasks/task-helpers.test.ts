@@ -3,7 +3,6 @@ import { createTriggerLimiter } from "../../../src/handlers/trigger-limiter.js";
 import { explainFailure } from "../../../src/tasks/explain-failure.js";
 import { formatPullRequestBody, formatTitle, slugify } from "../../../src/tasks/format-pull-request.js";
 import { isProtectedPath } from "../../../src/tasks/protected-paths.js";
-import { createSpendLedger } from "../../../src/tasks/spend-ledger.js";
 import { AppError } from "../../../src/shared/errors.js";
 
 describe("protected paths", () => {
@@ -28,16 +27,6 @@ describe("trigger limiter", () => {
     expect(limiter.tryTrigger("o/r", "a").ok).toBe(true);
     expect(limiter.shouldRefuse("o/r", "x")).toBe(true);
     expect(limiter.shouldRefuse("o/r", "x")).toBe(false);
-  });
-});
-
-describe("spend ledger", () => {
-  it("stops a repository at its daily cap", () => {
-    const ledger = createSpendLedger({ perRepoPerDay: 1, perInstallationPerDay: 5 });
-    expect(ledger.check("o/r", 1)).toBeNull();
-    ledger.record("o/r", 1, 1.2);
-    expect(ledger.check("o/r", 1)).toMatch(/spending cap/);
-    expect(ledger.check("o/other", 1)).toBeNull();
   });
 });
 
