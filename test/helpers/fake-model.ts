@@ -142,8 +142,8 @@ export async function startFakeModel(options: FakeModelOptions): Promise<FakeMod
           turnIndex++;
           turn = queue!.shift() ?? options.whenExhausted ?? { text: "Title: Done\n\nNothing more to do." };
         }
-        if (turn.delayMs) await sleep(turn.delayMs, req);
-        if (res.destroyed || req.destroyed) return;
+        if (turn.delayMs) await sleep(turn.delayMs, res);
+        if (res.destroyed) return;
         if (turn.usage?.input !== undefined) record.inputTokens = turn.usage.input;
         if (turn.error) {
           const headers: Record<string, string> = { "content-type": "application/json" };
@@ -191,10 +191,11 @@ export async function startFakeModel(options: FakeModelOptions): Promise<FakeMod
   };
 }
 
-function sleep(ms: number, req: http.IncomingMessage): Promise<void> {
+/** Waits, but gives up early when the client goes away (a request's own "close" fires once its body is read, so watch the response). */
+function sleep(ms: number, res: http.ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
-    req.once("close", () => {
+    res.once("close", () => {
       clearTimeout(t);
       resolve();
     });
