@@ -110,6 +110,12 @@ export interface StartRunParams {
 
 /** 👀 at once, one "queued" status comment, then enqueue. A redelivered webhook leaves no trace. */
 export async function startRun(octokit: GitHubClient, deps: HandlerDeps, params: StartRunParams, log: Logger): Promise<void> {
+  // A redelivered webhook must not flash a second status comment; the enqueue below stays the
+  // authority for two copies arriving at the same moment.
+  if (await deps.queue.hasDelivery(params.deliveryId)) {
+    log.info({ deliveryId: params.deliveryId }, "duplicate delivery ignored");
+    return;
+  }
   try {
     await addEyesReaction(octokit, params.reaction);
   } catch (error) {

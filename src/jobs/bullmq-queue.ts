@@ -119,6 +119,10 @@ export class BullmqQueue implements JobQueue {
     return this.state.pushMessage(key, message);
   }
 
+  async hasDelivery(deliveryId: string): Promise<boolean> {
+    return this.state.hasDelivery(deliveryId);
+  }
+
   async isRunning(key: string): Promise<boolean> {
     return this.state.isLocked(key);
   }

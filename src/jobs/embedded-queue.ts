@@ -95,6 +95,10 @@ export class EmbeddedQueue implements JobQueue {
     return false;
   }
 
+  async hasDelivery(deliveryId: string): Promise<boolean> {
+    return this.store.findByDelivery(deliveryId) !== null;
+  }
+
   async isRunning(key: string): Promise<boolean> {
     return this.store.isRunning(key);
   }

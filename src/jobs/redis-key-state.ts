@@ -48,6 +48,10 @@ export class RedisKeyState {
    * delivery was seen before. The `enqueuing` marker keeps the entry from being taken for debris
    * while BullMQ's add is still in flight.
    */
+  async hasDelivery(deliveryId: string): Promise<boolean> {
+    return (await this.redis.exists(this.k("delivery", deliveryId))) === 1;
+  }
+
   async reserve(deliveryId: string, key: string, jobId: string, ttlSeconds: number): Promise<{ duplicateOf: string | null; position: number }> {
     const claimed = await this.redis.set(this.k("delivery", deliveryId), jobId, "EX", ttlSeconds, "NX");
     if (claimed === null) {

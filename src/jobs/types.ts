@@ -57,6 +57,8 @@ export interface JobQueue {
   cancel(key: string): Promise<number>;
   /** Hand a message to the job running for `key`. Returns false when none is running. */
   steer(key: string, message: string): Promise<boolean>;
+  /** Whether this delivery id already created a job (handlers skip redeliveries before posting anything). */
+  hasDelivery(deliveryId: string): Promise<boolean>;
   /** Whether a job for `key` is running right now. */
   isRunning(key: string): Promise<boolean>;
   /** Start working jobs in this process (embedded mode, or `npm run worker`). */

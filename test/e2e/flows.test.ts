@@ -24,8 +24,8 @@ describe("signed webhook deliveries", () => {
     h = await startFlowHarness({ files: { "README.md": "# demo\n" }, script: [{ toolCalls: [{ name: "apply_patch", arguments: { input: FIX } }] }, { text: "Title: Fix it\n\nFixed." }] });
     const { gh } = h;
     let nextId = 8000;
-    gh.on("POST", `${REPO_PATH}/issues/1/comments`).times(2).reply(201, (c) => ({ id: nextId++, body: c.json.body }));
-    gh.on("DELETE", `${REPO_PATH}/issues/comments/8001`).reply(204, "");
+    // One status comment: the redelivery is recognised before anything is posted.
+    gh.on("POST", `${REPO_PATH}/issues/1/comments`).reply(201, (c) => ({ id: nextId++, body: c.json.body }));
     gh.on("DELETE", `${REPO_PATH}/issues/1/labels/agent`).reply(200, []);
     gh.on("GET", `${REPO_PATH}/issues/1`).reply(200, { number: 1, title: "Fix it", body: "Please.", state: "open", user: { login: "Codertocat" }, labels: [] });
     gh.on("GET", `${REPO_PATH}/issues/1/comments`).reply(200, []);
@@ -59,6 +59,7 @@ describe("signed webhook deliveries", () => {
     const [done] = await h.waitForJobs(1);
     expect(done?.outcome).toBe("succeeded");
     expect(h.finished).toHaveLength(1);
+    expect(gh.callsTo("POST", `${REPO_PATH}/issues/1/comments`)).toHaveLength(1);
     expect(h.git.git(REPO, ["show", "agent/issue-1-fix-it:FIXED.md"])).toBe("fixed");
     expect(gh.callsTo("POST", `${REPO_PATH}/pulls`)[0]?.json.body).toContain("Closes #1");
     gh.assertDone();

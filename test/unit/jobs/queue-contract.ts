@@ -63,11 +63,14 @@ export function defineQueueContract(hooks: QueueContractHooks): void {
     const first = open({ store });
     const req = request("o/r#2");
     const a = await first.enqueue(req);
+    expect(await first.hasDelivery(req.deliveryId)).toBe(true);
+    expect(await first.hasDelivery("never-delivered")).toBe(false);
     const b = await first.enqueue(req);
     expect(a.status).toBe("enqueued");
     expect(b).toMatchObject({ status: "duplicate", jobId: a.jobId });
     await first.close(0);
     const second = open({ store });
+    expect(await second.hasDelivery(req.deliveryId)).toBe(true);
     expect((await second.enqueue(req)).status).toBe("duplicate");
     let runs = 0;
     await second.startWorker(async () => (runs++, "succeeded"));

@@ -15,6 +15,7 @@ function queue(): JobQueue & { requests: EnqueueRequest[] } {
     enqueue: async (r) => (requests.push(r), { jobId: `j${requests.length}`, status: "enqueued", position: 0 }),
     cancel: async () => 0,
     steer: async () => false,
+    hasDelivery: async () => false,
     isRunning: async () => false,
     startWorker: async () => undefined,
     depth: async () => 0,
