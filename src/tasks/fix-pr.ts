@@ -37,6 +37,10 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
     if (pr.isFork && !pr.maintainerCanModify) {
       throw new RunStoppedError("This pull request comes from a fork that does not allow edits from maintainers, so the app cannot push to it. The author can enable \"Allow edits by maintainers\", then comment `/agent fix` again.");
     }
+    // The app never pushes to the default branch, even when a PR's head is that branch.
+    if (pr.headIsDefaultBranch) {
+      throw new RunStoppedError(`This pull request's head is the default branch \`${pr.headRef}\`, and the app never pushes to the default branch. Open the change from another branch, then comment \`/agent fix\` there.`);
+    }
     const pushUrl = pr.isFork ? pr.headCloneUrl : p.cloneUrl;
     if (!pushUrl) throw new RunStoppedError("The pull request's head repository is gone, so the app cannot push to it.");
 

@@ -161,6 +161,28 @@ describe("fix-pr flow", () => {
     gh.assertDone();
   });
 
+  it("a PR whose head is the default branch -> refused, no clone, nothing pushed to main", async () => {
+    const { harness, headSha } = await withFeatureBranch([]);
+    h = harness;
+    const { gh } = h;
+    gh.on("POST", `${REPO_PATH}/issues/1/comments`).reply(201, (c) => ({ id: 3004, body: c.json.body }));
+    gh.on("GET", `${REPO_PATH}/pulls/1`).reply(200, () => {
+      const pr = pullRequest(1, headSha, h?.cloneUrl ?? "");
+      return { ...pr, head: { ...pr.head, ref: "main" }, base: { ...pr.base, ref: "release", repo: { ...pr.base.repo, default_branch: "main" } } };
+    });
+    mockCommonCalls(gh);
+    const mainBefore = h.git.git(REPO, ["rev-parse", "main"]);
+    h.git.resetLog();
+    await h.receive("issue_comment", loadWebhook("issue_comment.created.pull_request", { comment: { body: "/agent fix" }, repository: { clone_url: h.cloneUrl } }));
+    const [done] = await h.waitForJobs(1);
+    expect(done?.outcome).toBe("failed");
+    expect(gh.callsTo("PATCH", /\/issues\/comments\/3004$/).at(-1)?.json.body).toMatch(/never pushes to the default branch/);
+    expect(h.git.requests).toHaveLength(0);
+    expect(h.model.requests).toHaveLength(0);
+    expect(h.git.git(REPO, ["rev-parse", "main"])).toBe(mainBefore);
+    gh.assertDone();
+  });
+
   it("on the app's own PR, the previous run's summary from the hidden marker is given to the agent and then updated", async () => {
     const { harness, headSha } = await withFeatureBranch([
       { toolCalls: [{ name: "apply_patch", arguments: { input: PATCH } }] },
