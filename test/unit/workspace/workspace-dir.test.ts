@@ -64,11 +64,13 @@ describe("scratch workspaces", () => {
         mkdirSync(locked);
         writeFileSync(path.join(locked, "f"), "x");
         chmodSync(locked, 0o500);
-        await new Promise((_resolve, reject) => controller.signal.addEventListener("abort", () => reject(new CancelledError())));
+        const aborted = new Promise((_resolve, reject) => controller.signal.addEventListener("abort", () => reject(new CancelledError())));
+        // Cancel only once the job is listening, so a slow machine cannot abort before it started.
+        setTimeout(() => controller.abort(), 20);
+        await aborted;
       },
       { signal: controller.signal },
     );
-    setTimeout(() => controller.abort(), 20);
     await expect(run).rejects.toMatchObject({ code: "job/cancelled" });
     expect(listed()).toEqual([]);
   });
