@@ -8,6 +8,7 @@ import type { JobQueue } from "./jobs/types.js";
 import { handleCheckRunCompleted } from "./handlers/check-run-completed.js";
 import { handleIssueCommentCreated } from "./handlers/issue-comment-created.js";
 import { handleIssuesLabeled } from "./handlers/issues-labeled.js";
+import { handleRunClosed } from "./handlers/run-closed.js";
 import { handlePullRequestEvent, PULL_REQUEST_REVIEW_EVENTS } from "./handlers/pull-request-event.js";
 import { handlePullRequestReviewCommentCreated } from "./handlers/review-comment-created.js";
 import { createTriggerLimiter, type TriggerLimiter } from "./handlers/trigger-limiter.js";
@@ -34,5 +35,6 @@ export function createApp(deps: AppDeps): ApplicationFunction {
     app.on("pull_request_review_comment.created", handlePullRequestReviewCommentCreated(handlerDeps));
     app.on("check_run.completed", handleCheckRunCompleted(handlerDeps));
     app.on([...PULL_REQUEST_REVIEW_EVENTS], handlePullRequestEvent(handlerDeps));
+    app.on(["issues.closed", "pull_request.closed"], handleRunClosed(handlerDeps));
   };
 }
