@@ -58,7 +58,8 @@ export function handleCheckRunCompleted(deps: HandlerDeps) {
             instruction: `The check "${check.name}" failed on this pull request. Make it pass.`,
             status,
             prNumber: ref.number,
-            checkRun: { name: check.name, summary, headSha: check.head_sha },
+            // For GitHub Actions the check run id is the job id, whose log the task reads.
+            checkRun: { name: check.name, summary, headSha: check.head_sha, ...(check.app?.slug === "github-actions" ? { actionsJobId: check.id } : {}) },
           }),
       },
       log,

@@ -12,6 +12,7 @@
 import { isSelf } from "../github/authorize-sender.js";
 import { createPermissionCache } from "../github/get-permission.js";
 import { getPullRequest, getPullRequestDiff, getReviewThread, getUnresolvedThreads, type ReviewThread } from "../github/get-pull-request-context.js";
+import { getActionsJobLogTail } from "../github/get-actions-job-log.js";
 import { findMarker, renderMarker } from "../github/markers.js";
 import { findFirstRepoFile, INSTRUCTION_FILES } from "../github/repo-files.js";
 import type { JobContext, JobOutcome } from "../jobs/types.js";
@@ -52,6 +53,7 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
     const ours = isSelf({ login: pr.author }, deps.env.APP_SLUG);
     const previousSummary = ours ? String(findMarker(pr.rawBody, "pr")?.summary ?? "") : "";
     // Instructions come from the base branch: a PR cannot rewrite the rules it is fixed under.
+    const checkLog = p.checkRun?.actionsJobId ? await getActionsJobLogTail(octokit, { owner, repo, jobId: p.checkRun.actionsJobId }) : null;
     const agentsMd = await findFirstRepoFile(octokit, { owner, repo, ref: pr.baseRef }, INSTRUCTION_FILES);
     const token = await deps.github.installationToken(p.installationId, pr.isFork ? {} : { repositoryIds: [p.repoId] });
     secrets.push(token);
@@ -77,7 +79,7 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
             instruction: p.instruction,
             requester: p.requester.login,
             previousSummary,
-            checkRun: p.checkRun ? { name: p.checkRun.name, summary: sanitizeUntrusted(p.checkRun.summary) } : undefined,
+            checkRun: p.checkRun ? { name: p.checkRun.name, summary: sanitizeUntrusted([p.checkRun.summary, checkLog ? `Last lines of the job log:\n${checkLog}` : ""].filter(Boolean).join("\n\n")) } : undefined,
           }),
         },
         instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand),

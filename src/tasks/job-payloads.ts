@@ -45,7 +45,7 @@ export const fixPrPayloadSchema = z.object({
   /** Set for a review-comment trigger: the run is scoped to that thread. */
   reviewCommentId: z.number().int().optional(),
   /** Set for an autofix run: the failing check and its output. */
-  checkRun: z.object({ name: z.string(), summary: z.string(), headSha: z.string() }).optional(),
+  checkRun: z.object({ name: z.string(), summary: z.string(), headSha: z.string(), actionsJobId: z.number().int().optional() }).optional(),
 });
 
 const MAX_SNAPSHOT_BODY = 60_000;

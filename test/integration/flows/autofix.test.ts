@@ -34,9 +34,26 @@ describe("autofix on failed checks", () => {
     const { payload, gh } = await setup(0);
     gh.on("POST", `${REPO_PATH}/issues/2/comments`).reply(201, (c) => ({ id: 7001, body: c.json.body }));
     gh.on("POST", "/graphql").reply(200, { data: { repository: { pullRequest: { reviewThreads: { nodes: [] } } } } });
+    // A GitHub Actions check: its job log's tail reaches the agent, without the timestamps.
+    gh.on("GET", `${REPO_PATH}/actions/jobs/${payload.check_run.id}/logs`).reply(200, "2026-11-21T10:00:00.1234567Z npm test\n2026-11-21T10:00:01.0000000Z AssertionError: expected 3 to be 4\n", { "content-type": "text/plain" });
     await h?.receive("check_run", payload);
     const [done] = (await h?.waitForJobs(1)) ?? [];
     expect(done?.job.kind).toBe("fix-pr");
+    expect(done?.outcome).toBe("no_changes");
+    const sent = JSON.stringify(h?.model.requests[0]?.body);
+    expect(sent).toContain("missing semicolon");
+    expect(sent).toContain("AssertionError: expected 3 to be 4");
+    expect(sent).not.toContain("2026-11-21T10:00:01");
+    gh.assertDone();
+  });
+
+  it("goes on with the check's own output when the job log cannot be read (no actions permission)", async () => {
+    const { payload, gh } = await setup(0);
+    gh.on("POST", `${REPO_PATH}/issues/2/comments`).reply(201, (c) => ({ id: 7002, body: c.json.body }));
+    gh.on("POST", "/graphql").reply(200, { data: { repository: { pullRequest: { reviewThreads: { nodes: [] } } } } });
+    gh.on("GET", `${REPO_PATH}/actions/jobs/${payload.check_run.id}/logs`).reply(403, { message: "Resource not accessible by integration" });
+    await h?.receive("check_run", payload);
+    const [done] = (await h?.waitForJobs(1)) ?? [];
     expect(done?.outcome).toBe("no_changes");
     expect(JSON.stringify(h?.model.requests[0]?.body)).toContain("missing semicolon");
     gh.assertDone();
