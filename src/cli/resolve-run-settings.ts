@@ -36,6 +36,7 @@ export function resolveRunSettings(options: RunOptions, config: RepoConfig, env:
     wireApi: options.wire ?? config.model.wireApi ?? env.AGENT_WIRE_API,
     reasoningEffort: config.model.reasoningEffort,
     vision: config.model.vision,
+    nativeTools: config.model.nativeTools,
     ...(config.model.contextWindow !== undefined ? { contextWindow: config.model.contextWindow } : {}),
     ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}),
     ...(apiKeyFor(env) !== undefined ? { apiKey: apiKeyFor(env) } : {}),

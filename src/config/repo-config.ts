@@ -47,9 +47,11 @@ export const repoConfigSchema = z
         vision: z.boolean().default(false),
         /** Context window in tokens; unknown models default to 128k. */
         contextWindow: z.number().int().min(4096).optional(),
+        /** Responses API only: offer `apply_patch` and `shell` as native tool types (models trained on them) instead of function tools. */
+        nativeTools: z.boolean().default(false),
       })
       .strict()
-      .default({ reasoningEffort: "medium", vision: false }),
+      .default({ reasoningEffort: "medium", vision: false, nativeTools: false }),
     /** Where the agent's commands run. */
     sandbox: z
       .object({

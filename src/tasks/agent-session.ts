@@ -31,6 +31,7 @@ function modelSettings(deps: TaskDeps, config: EffectiveConfig): ModelSettings {
     wireApi: config.model.wireApi,
     reasoningEffort: config.model.reasoningEffort,
     vision: config.model.vision,
+    nativeTools: config.model.nativeTools,
     ...(config.model.contextWindow ? { contextWindow: config.model.contextWindow } : {}),
     ...(deps.env.OPENAI_BASE_URL ? { baseURL: deps.env.OPENAI_BASE_URL } : {}),
     ...(deps.env.OPENAI_API_KEY ? { apiKey: deps.env.OPENAI_API_KEY } : {}),

@@ -17,6 +17,7 @@ function arrange(envVars: Record<string, string>, agentYml: unknown) {
   const runs: { network: SandboxPolicy["network"]; script: string | undefined }[] = [];
   const policies: SandboxPolicy[] = [];
   let agentSandbox: SandboxPolicy | undefined;
+  let agentModel: RunAgentInput["model"] | undefined;
   const deps = {
     env,
     createSandbox: (policy: SandboxPolicy) => {
@@ -31,13 +32,14 @@ function arrange(envVars: Record<string, string>, agentYml: unknown) {
     },
     runAgent: async (input: RunAgentInput) => {
       agentSandbox = input.sandbox.policy;
+      agentModel = input.model;
       return RESULT;
     },
   } as unknown as TaskDeps; // only the members runAgentSession uses
   const job = { signal: new AbortController().signal, takeMessages: () => [], log: pino({ level: "silent" }) } as unknown as JobContext;
   const reporter = { update: async () => undefined } as unknown as StatusReporter;
   const session = () => runAgentSession({ deps, job, config, dir: "/tmp/ws", task: { kind: "resolve-issue", text: "x" }, instructions: "", reporter, title: "t", startedAt: Date.now() });
-  return { session, runs, policies, agentSandbox: () => agentSandbox };
+  return { session, runs, policies, agentSandbox: () => agentSandbox, agentModel: () => agentModel };
 }
 
 describe("runAgentSession sandbox policy", () => {
@@ -52,6 +54,12 @@ describe("runAgentSession sandbox policy", () => {
     const a = arrange({}, { sandbox: { network: ["evil.example.com"], setupCommands: ["npm ci"] } });
     await a.session();
     expect(a.runs).toEqual([{ network: "off", script: "npm ci" }]);
+  });
+
+  it("passes the model settings from agent.yml and the operator's endpoint to the agent", async () => {
+    const a = arrange({ OPENAI_BASE_URL: "http://127.0.0.1:9/v1", AGENT_MODEL: "gpt-5-codex" }, { model: { nativeTools: true, wireApi: "responses", reasoningEffort: "high" } });
+    await a.session();
+    expect(a.agentModel()).toMatchObject({ name: "gpt-5-codex", wireApi: "responses", reasoningEffort: "high", nativeTools: true, baseURL: "http://127.0.0.1:9/v1" });
   });
 
   it("opts in to danger-full-access only when the operator allows the mode", async () => {
