@@ -7,7 +7,7 @@ type Case = { name: string; input: unknown } & ({ valid: true; expect?: (config:
 
 const FULL_FILE = {
   trigger: { label: "ai", commandPrefix: "/bot", minPermission: "maintain", allowedBots: ["renovate[bot]"], removeLabel: false },
-  model: { name: "gpt-5-mini", wireApi: "chat", reasoningEffort: "high", vision: true, contextWindow: 200000 },
+  model: { name: "gpt-5-mini", wireApi: "chat", reasoningEffort: "high", vision: true, contextWindow: 200000, nativeTools: true },
   sandbox: { mode: "read-only", network: ["registry.npmjs.org"], setupCommands: ["npm ci"], testCommand: "npm test", env: { CI: "true" } },
   limits: { maxTurns: 40, maxMinutes: 15, maxTokens: 1000000, maxUsd: 1.5 },
   compaction: { strategy: "aggressive", threshold: 0.6 },
