@@ -6,6 +6,7 @@
 import type { ApplicationFunction, Logger } from "probot";
 import { createApp } from "../app.js";
 import type { Env } from "../config/env.js";
+import { createHandlerTracker } from "../handlers/handler-tracker.js";
 import { createQueue } from "../jobs/create-queue.js";
 import { createMetrics, metricsHandler } from "../jobs/metrics.js";
 import { checkSandboxAvailable } from "../sandbox/index.js";
@@ -24,8 +25,9 @@ export function createRuntime(env: Env, log: Logger): Runtime {
   const onGiveUp = createGiveUpHook(taskDeps.github, (error) => log.warn({ err: error }, "could not post the give-up comment"));
   const queue = createQueue(env, { log, metrics, onGiveUp });
   const queueMode = env.REDIS_URL ? "bullmq" : "embedded";
+  const handlers = createHandlerTracker();
   const appFn: ApplicationFunction = async (app, options) => {
-    await createApp({ env, queue })(app, options);
+    await createApp({ env, queue, handlers })(app, options);
     // With Redis, `npm run worker` processes do the work; embedded, this process does, and it
     // alone owns AGENT_DATA_DIR, so every workspace left on disk is an orphan of a crash.
     if (queueMode === "embedded") {
@@ -36,6 +38,7 @@ export function createRuntime(env: Env, log: Logger): Runtime {
   return {
     appFn,
     queue,
+    handlers,
     queueMode,
     sandboxProbe: probeSandbox,
     metricsHandler: env.AGENT_METRICS ? metricsHandler(metrics.registry) : undefined,

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Probot, Server, type ApplicationFunction, type Logger } from "probot";
+import type { HandlerTracker } from "../handlers/handler-tracker.js";
 import type { Env } from "../config/env.js";
 import type { JobQueue } from "../jobs/types.js";
 import { createHealthHandler, type HealthProbeResult } from "./health-handler.js";
@@ -18,6 +19,8 @@ export interface StartServerOptions {
   /** The Probot application function (handlers, and the in-process worker when there is one). */
   appFn: ApplicationFunction;
   queue: JobQueue;
+  /** Webhook handlers still running after their acknowledgement; awaited on stop. */
+  handlers?: Pick<HandlerTracker, "idle">;
   /** How the queue is backed, shown by /healthz. */
   queueMode: "embedded" | "bullmq";
   sandboxProbe: () => Promise<HealthProbeResult>;
@@ -68,6 +71,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       stopping ??= (async () => {
         ready = false;
         await server.stop();
+        // Triggers already acknowledged finish enqueueing before the queue closes.
+        await options.handlers?.idle();
         await queue.close(env.AGENT_SHUTDOWN_GRACE_SECONDS * 1000);
       })();
       return stopping;

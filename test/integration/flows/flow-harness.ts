@@ -11,6 +11,7 @@ import path from "node:path";
 import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { createApp } from "../../../src/app.js";
+import { createHandlerTracker } from "../../../src/handlers/handler-tracker.js";
 import { parseEnv, type Env } from "../../../src/config/env.js";
 import { EmbeddedQueue } from "../../../src/jobs/embedded-queue.js";
 import type { JobContext, JobOutcome } from "../../../src/jobs/types.js";
@@ -101,7 +102,8 @@ export async function startFlowHarness(options: FlowOptions): Promise<FlowHarnes
       for (const w of waiters.splice(0)) w();
     }
   });
-  await probot.load(createApp({ env, queue }));
+  const handlers = createHandlerTracker();
+  await probot.load(createApp({ env, queue, handlers }));
 
   return {
     env,
@@ -114,6 +116,8 @@ export async function startFlowHarness(options: FlowOptions): Promise<FlowHarnes
     finished,
     async receive(name, payload, id = randomUUID()) {
       await probot.receive({ id, name, payload } as Parameters<Probot["receive"]>[0]);
+      // Handlers run after the acknowledgement: wait for them, as the tests assert their effects.
+      await handlers.idle();
     },
     async waitForJobs(count, timeoutMs = 25_000) {
       const deadline = Date.now() + timeoutMs;
