@@ -54,7 +54,7 @@ export async function getPullRequest(octokit: GitHubClient, params: { owner: str
       baseSha: pr.base.sha,
       isFork: (pr.head.repo?.full_name ?? "").toLowerCase() !== base,
       maintainerCanModify: pr.maintainer_can_modify,
-      headIsDefaultBranch: (pr.head.repo?.full_name ?? "").toLowerCase() === base && pr.head.ref === pr.base.repo.default_branch,
+      headIsDefaultBranch: (pr.head.repo?.full_name ?? "").toLowerCase() === base && pr.head.ref === pr.base.repo?.default_branch,
       htmlUrl: pr.html_url,
     };
   } catch (error) {
