@@ -7,7 +7,7 @@ import type { AgentEvent, ModelSettings, PlanStep, RunAgentResult } from "../age
 import type { EffectiveConfig } from "../config/repo-config.js";
 import type { StatusReporter } from "../github/status-comment.js";
 import type { JobContext } from "../jobs/types.js";
-import { SandboxError } from "../shared/errors.js";
+import { CancelledError, SandboxError } from "../shared/errors.js";
 import type { TaskDeps } from "./task-deps.js";
 
 export interface SessionParams {
@@ -94,4 +94,39 @@ export async function runAgentSession(p: SessionParams): Promise<RunAgentResult>
     takeMessages: () => job.takeMessages(),
     skipRepoInstructions: true,
   });
+}
+
+export interface RunStats {
+  turns: number;
+  tokens: number;
+  costUsd: number;
+  testsRun: RunAgentResult["testsRun"];
+}
+
+/**
+ * After the agent stops: charge the spend caps and metrics, then either end the run (cancelled
+ * throws for the task frame; failed or out of budget finishes the status comment and returns that
+ * outcome) or return `stopped: null` so the task goes on to publish the changes.
+ */
+export async function settleAgentRun(p: {
+  deps: Pick<TaskDeps, "spend" | "metrics">;
+  repo: string;
+  installationId: number;
+  model: string;
+  result: RunAgentResult;
+  reporter: StatusReporter;
+  title: string;
+  startedAt: number;
+  retryHint: string;
+}): Promise<{ stats: RunStats; stopped: "failed" | "budget_exhausted" | null }> {
+  const { result } = p;
+  await p.deps.spend.record(p.repo, p.installationId, result.costUsd);
+  p.deps.metrics?.recordModelUsage({ repo: p.repo, model: p.model, input: result.usage.input, output: result.usage.output, costUsd: result.costUsd });
+  const stats: RunStats = { turns: result.turns, tokens: result.usage.input + result.usage.output, costUsd: result.costUsd, testsRun: result.testsRun };
+  if (result.outcome === "cancelled") throw new CancelledError();
+  if (result.outcome === "failed" || result.outcome === "budget_exhausted") {
+    await p.reporter.finish({ title: p.title, phase: "failed", startedAt: p.startedAt, ...stats, message: `The agent could not finish: ${result.error?.message ?? result.outcome}`, summary: result.summary, hint: p.retryHint });
+    return { stats, stopped: result.outcome };
+  }
+  return { stats, stopped: null };
 }

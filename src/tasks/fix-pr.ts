@@ -16,9 +16,8 @@ import { getActionsJobLogTail } from "../github/get-actions-job-log.js";
 import { findMarker, renderMarker } from "../github/markers.js";
 import { findFirstRepoFile, INSTRUCTION_FILES } from "../github/repo-files.js";
 import type { JobContext, JobOutcome } from "../jobs/types.js";
-import { CancelledError } from "../shared/errors.js";
 import { sanitizeUntrusted } from "../shared/sanitize.js";
-import { runAgentSession } from "./agent-session.js";
+import { runAgentSession, settleAgentRun } from "./agent-session.js";
 import { RunStoppedError } from "./explain-failure.js";
 import { formatTitle } from "./format-pull-request.js";
 import { fixPrPayloadSchema } from "./job-payloads.js";
@@ -84,14 +83,8 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
         },
         instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand),
       });
-      await deps.spend.record(`${owner}/${repo}`, p.installationId, result.costUsd);
-      deps.metrics?.recordModelUsage({ repo: `${owner}/${repo}`, model: config.model.name, input: result.usage.input, output: result.usage.output, costUsd: result.costUsd });
-      const stats = { turns: result.turns, tokens: result.usage.input + result.usage.output, costUsd: result.costUsd, testsRun: result.testsRun };
-      if (result.outcome === "cancelled") throw new CancelledError();
-      if (result.outcome === "failed" || result.outcome === "budget_exhausted") {
-        await reporter.finish({ title, phase: "failed", startedAt, ...stats, message: `The agent could not finish: ${result.error?.message ?? result.outcome}`, summary: result.summary, hint: "Comment `/agent fix <instructions>` to try again." });
-        return result.outcome === "budget_exhausted" ? "budget_exhausted" : "failed";
-      }
+      const { stats, stopped } = await settleAgentRun({ deps, repo: `${owner}/${repo}`, installationId: p.installationId, model: config.model.name, result, reporter, title, startedAt, retryHint: "Comment `/agent fix <instructions>` to try again." });
+      if (stopped) return stopped;
       const subject = formatTitle(result.prTitle, p.reviewCommentId ? "Address review comment" : `Follow-up for #${number}`);
       const published = await publishChanges({
         deps,

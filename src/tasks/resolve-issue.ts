@@ -16,8 +16,7 @@ import { createPermissionCache } from "../github/get-permission.js";
 import { removeLabel } from "../github/issue-actions.js";
 import { findMarker } from "../github/markers.js";
 import { findFirstRepoFile, INSTRUCTION_FILES, PR_TEMPLATE_FILES } from "../github/repo-files.js";
-import { runAgentSession } from "./agent-session.js";
-import { CancelledError } from "../shared/errors.js";
+import { runAgentSession, settleAgentRun } from "./agent-session.js";
 import { formatPullRequestBody, formatTitle, slugify } from "./format-pull-request.js";
 import { resolveIssuePayloadSchema } from "./job-payloads.js";
 import { buildInstructions, buildIssuePrompt } from "./prompts.js";
@@ -61,14 +60,8 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
         task: { kind: "resolve-issue", text: buildIssuePrompt({ issue, requester: p.requester.login, instruction: p.instruction, previousSummary }), images: issue.images },
         instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand),
       });
-      await deps.spend.record(`${owner}/${repo}`, p.installationId, result.costUsd);
-      deps.metrics?.recordModelUsage({ repo: `${owner}/${repo}`, model: config.model.name, input: result.usage.input, output: result.usage.output, costUsd: result.costUsd });
-      const stats = { turns: result.turns, tokens: result.usage.input + result.usage.output, costUsd: result.costUsd, testsRun: result.testsRun };
-      if (result.outcome === "cancelled") throw new CancelledError();
-      if (result.outcome === "failed" || result.outcome === "budget_exhausted") {
-        await reporter.finish({ title, phase: "failed", startedAt, ...stats, message: `The agent could not finish: ${result.error?.message ?? result.outcome}`, summary: result.summary, hint: "Comment `/agent fix <more context>` to try again." });
-        return result.outcome === "budget_exhausted" ? "budget_exhausted" : "failed";
-      }
+      const { stats, stopped } = await settleAgentRun({ deps, repo: `${owner}/${repo}`, installationId: p.installationId, model: config.model.name, result, reporter, title, startedAt, retryHint: "Comment `/agent fix <more context>` to try again." });
+      if (stopped) return stopped;
 
       const subject = formatTitle(result.prTitle, issue.title);
       const published = await publishChanges({
