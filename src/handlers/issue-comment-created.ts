@@ -4,9 +4,8 @@
  * API call, so a status comment quoting `/agent fix` cannot loop.
  */
 import type { Context } from "probot";
-import { parseSlashCommand } from "../commands/parse-slash-command.js";
-import { isSelf } from "../github/authorize-sender.js";
-import { gateTrigger, loadTriggerConfig, type HandlerDeps } from "./trigger-flow.js";
+import { acceptCommandComment } from "./accept-command-comment.js";
+import type { HandlerDeps } from "./trigger-flow.js";
 import { runSlashCommand } from "./run-command.js";
 
 export function handleIssueCommentCreated(deps: HandlerDeps) {
@@ -14,16 +13,12 @@ export function handleIssueCommentCreated(deps: HandlerDeps) {
     const { payload, octokit } = context;
     const { comment, issue, repository, sender } = payload;
     const installationId = payload.installation?.id;
-    if (installationId === undefined || isSelf(sender, deps.env.APP_SLUG) || isSelf(comment.user ?? { login: "" }, deps.env.APP_SLUG)) return;
-    // Cheap pre-check before any API call: every prefix starts with "/".
-    if (!comment.body.trimStart().startsWith("/")) return;
+    if (installationId === undefined) return;
     const ref = { owner: repository.owner.login, repo: repository.name, number: issue.number };
     const log = context.log.child({ delivery: context.id, repo: `${ref.owner}/${ref.repo}`, issue: ref.number });
-    const loaded = await loadTriggerConfig(octokit, deps.env, ref);
-    const command = parseSlashCommand(comment.body, loaded.ok ? loaded.config.trigger.commandPrefix : "/agent");
-    if (!command) return;
-    const config = await gateTrigger(octokit, deps, ref, sender, loaded, log);
-    if (!config) return;
+    const accepted = await acceptCommandComment(octokit, deps, { ref, sender, author: comment.user, body: comment.body, log });
+    if (!accepted) return;
+    const { command, config } = accepted;
     await runSlashCommand(
       octokit,
       deps,

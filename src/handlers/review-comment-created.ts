@@ -5,9 +5,8 @@
  * events.)
  */
 import type { Context } from "probot";
-import { parseSlashCommand } from "../commands/parse-slash-command.js";
-import { isSelf } from "../github/authorize-sender.js";
-import { gateTrigger, loadTriggerConfig, type HandlerDeps } from "./trigger-flow.js";
+import { acceptCommandComment } from "./accept-command-comment.js";
+import type { HandlerDeps } from "./trigger-flow.js";
 import { runSlashCommand } from "./run-command.js";
 
 export function handlePullRequestReviewCommentCreated(deps: HandlerDeps) {
@@ -15,15 +14,12 @@ export function handlePullRequestReviewCommentCreated(deps: HandlerDeps) {
     const { payload, octokit } = context;
     const { comment, pull_request: pr, repository, sender } = payload;
     const installationId = payload.installation?.id;
-    if (installationId === undefined || isSelf(sender, deps.env.APP_SLUG) || isSelf(comment.user ?? { login: "" }, deps.env.APP_SLUG)) return;
-    if (!comment.body.trimStart().startsWith("/")) return;
+    if (installationId === undefined) return;
     const ref = { owner: repository.owner.login, repo: repository.name, number: pr.number };
     const log = context.log.child({ delivery: context.id, repo: `${ref.owner}/${ref.repo}`, pr: ref.number });
-    const loaded = await loadTriggerConfig(octokit, deps.env, ref);
-    const command = parseSlashCommand(comment.body, loaded.ok ? loaded.config.trigger.commandPrefix : "/agent");
-    if (!command) return;
-    const config = await gateTrigger(octokit, deps, ref, sender, loaded, log);
-    if (!config) return;
+    const accepted = await acceptCommandComment(octokit, deps, { ref, sender, author: comment.user, body: comment.body, log });
+    if (!accepted) return;
+    const { command, config } = accepted;
     await runSlashCommand(
       octokit,
       deps,
