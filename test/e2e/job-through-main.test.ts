@@ -236,7 +236,12 @@ describe("npm start runs a whole job", () => {
         // A job that finished any other way will not get there: fail now, with its log.
         () => /"msg":"job finished"/.test(output) && !/"outcome":"succeeded"[^\n]*"msg":"job finished"/.test(output),
       );
-      expect(String(finalEdit.body.body), diagnostics()).toMatch(/Done|succeeded|Pull request/i);
+      await waitUntil("the job to finish", () => (/"outcome":"succeeded"[^\n]*"msg":"job finished"/.test(output) ? true : undefined), 10_000, diagnostics);
+      const statusEdits = gh.calls.filter((c) => c.method === "PATCH" && c.path === finalEdit.path);
+      expect(statusEdits.at(-1)).toBe(finalEdit); // nothing overwrote the final state
+      expect(String(finalEdit.body.body)).toContain(`### ✅ Done: resolving issue #${ISSUE}`);
+      expect(String(finalEdit.body.body)).toContain(`**Pull request:** ${prUrl}`);
+      expect(String(finalEdit.body.body)).toContain("`GREETING.md`");
 
       // The branch is on the git server with the agent's file, on top of main.
       const bare = git.repoPath(REPO);
