@@ -23,14 +23,16 @@ export function createProbotClientFactory(probot: Pick<Probot, "auth">): GitHubC
   return {
     forInstallation: (installationId) => probot.auth(installationId),
     async installationToken(installationId, scope = {}) {
-      const octokit = await probot.auth(installationId);
-      const auth = (await octokit.auth({
-        type: "installation",
-        ...(scope.repositoryIds ? { repositoryIds: scope.repositoryIds } : {}),
+      // Minted through the app's own Octokit, which carries the GHE base URL: an explicit
+      // `octokit.auth({ type: "installation" })` uses auth-app's internal request, which Probot
+      // builds without baseUrl, so on GitHub Enterprise it would ask api.github.com.
+      const app = await probot.auth();
+      const { data } = await app.request("POST /app/installations/{installation_id}/access_tokens", {
+        installation_id: installationId,
+        ...(scope.repositoryIds ? { repository_ids: scope.repositoryIds } : {}),
         permissions: { contents: "write", pull_requests: "write", issues: "write", metadata: "read" },
-      })) as { token?: unknown };
-      if (typeof auth.token !== "string") throw new Error("installation auth returned no token");
-      return auth.token;
+      });
+      return data.token;
     },
   };
 }
