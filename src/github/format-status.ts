@@ -27,6 +27,8 @@ export interface StatusView {
   turns?: number;
   tokens?: number;
   costUsd?: number;
+  /** False when the model has no known price, so `costUsd` is not meaningful. */
+  priced?: boolean;
   /** Failure or explanation text, already safe to post. */
   message?: string;
   /** How to go on, e.g. "Comment `/agent fix` to try again." */
@@ -85,7 +87,7 @@ export function renderStatus(view: StatusView): string {
   const stats: string[] = [];
   if (view.turns !== undefined) stats.push(`${view.turns} turns`);
   if (view.tokens !== undefined) stats.push(`${view.tokens.toLocaleString("en-US")} tokens`);
-  if (view.costUsd !== undefined) stats.push(`$${view.costUsd.toFixed(2)}`);
+  if (view.costUsd !== undefined) stats.push(view.priced === false ? "cost unknown (no price for this model: the operator can set AGENT_MODEL_PRICES)" : `$${view.costUsd.toFixed(2)}`);
   if (stats.length > 0) lines.push(`<sub>${stats.join(" · ")}</sub>`, "");
   if (view.hint) lines.push(`<sub>${view.hint}</sub>`);
   return lines.join("\n").trim();

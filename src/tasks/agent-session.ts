@@ -3,6 +3,7 @@
  * sandbox from the effective config, run the repo's setup commands in it, run the agent with the
  * job's signal and steering inbox, and mirror its plan and progress into the status comment.
  */
+import { hasModelPrice } from "../agent/index.js";
 import type { AgentEvent, ModelSettings, PlanStep, RunAgentResult } from "../agent/types.js";
 import type { EffectiveConfig } from "../config/repo-config.js";
 import type { StatusReporter } from "../github/status-comment.js";
@@ -23,7 +24,7 @@ export interface SessionParams {
   startedAt: number;
 }
 
-function modelSettings(deps: TaskDeps, config: EffectiveConfig): ModelSettings {
+export function modelSettings(deps: Pick<TaskDeps, "env">, config: EffectiveConfig): ModelSettings {
   let prices: ModelSettings["prices"];
   if (deps.env.AGENT_MODEL_PRICES) prices = JSON.parse(deps.env.AGENT_MODEL_PRICES) as ModelSettings["prices"];
   return {
@@ -52,6 +53,10 @@ function describeTool(name: string, args: string): string {
 
 export async function runAgentSession(p: SessionParams): Promise<RunAgentResult> {
   const { deps, job, config, dir, reporter } = p;
+  const model = modelSettings(deps, config);
+  if (!hasModelPrice(model.name, model.prices)) {
+    job.log.warn({ model: model.name }, "the model has no price: the USD budget and spend caps cannot bind (set AGENT_MODEL_PRICES)");
+  }
   // The network allowlist is for setup commands (`npm ci`); the agent's own commands run offline,
   // so a prompt-injected model has no channel to send the workspace anywhere.
   const policy = {
@@ -85,7 +90,7 @@ export async function runAgentSession(p: SessionParams): Promise<RunAgentResult>
     task: { kind: p.task.kind, text: p.task.text, ...(p.task.images && config.model.vision ? { images: p.task.images } : {}) },
     workspaceDir: dir,
     sandbox,
-    model: modelSettings(deps, config),
+    model,
     limits: config.limits,
     compaction: config.compaction,
     instructions: p.instructions,
@@ -100,6 +105,8 @@ export interface RunStats {
   turns: number;
   tokens: number;
   costUsd: number;
+  /** False when the model has no price: cost shows as unknown rather than $0.00. */
+  priced: boolean;
   testsRun: RunAgentResult["testsRun"];
 }
 
@@ -113,6 +120,8 @@ export async function settleAgentRun(p: {
   repo: string;
   installationId: number;
   model: string;
+  /** Whether the model has a price (built-in table or AGENT_MODEL_PRICES). */
+  priced: boolean;
   result: RunAgentResult;
   reporter: StatusReporter;
   title: string;
@@ -122,7 +131,7 @@ export async function settleAgentRun(p: {
   const { result } = p;
   await p.deps.spend.record(p.repo, p.installationId, result.costUsd);
   p.deps.metrics?.recordModelUsage({ repo: p.repo, model: p.model, input: result.usage.input, output: result.usage.output, costUsd: result.costUsd });
-  const stats: RunStats = { turns: result.turns, tokens: result.usage.input + result.usage.output, costUsd: result.costUsd, testsRun: result.testsRun };
+  const stats: RunStats = { turns: result.turns, tokens: result.usage.input + result.usage.output, costUsd: result.costUsd, priced: p.priced, testsRun: result.testsRun };
   if (result.outcome === "cancelled") throw new CancelledError();
   if (result.outcome === "failed" || result.outcome === "budget_exhausted") {
     await p.reporter.finish({ title: p.title, phase: "failed", startedAt: p.startedAt, ...stats, message: `The agent could not finish: ${result.error?.message ?? result.outcome}`, summary: result.summary, hint: p.retryHint });

@@ -17,7 +17,8 @@ import { findMarker, renderMarker } from "../github/markers.js";
 import { findFirstRepoFile, INSTRUCTION_FILES } from "../github/repo-files.js";
 import type { JobContext, JobOutcome } from "../jobs/types.js";
 import { sanitizeUntrusted } from "../shared/sanitize.js";
-import { runAgentSession, settleAgentRun } from "./agent-session.js";
+import { hasModelPrice } from "../agent/index.js";
+import { modelSettings, runAgentSession, settleAgentRun } from "./agent-session.js";
 import { RunStoppedError } from "./explain-failure.js";
 import { formatTitle } from "./format-pull-request.js";
 import { fixPrPayloadSchema } from "./job-payloads.js";
@@ -83,7 +84,7 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
         },
         instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand),
       });
-      const { stats, stopped } = await settleAgentRun({ deps, repo: `${owner}/${repo}`, installationId: p.installationId, model: config.model.name, result, reporter, title, startedAt, retryHint: "Comment `/agent fix <instructions>` to try again." });
+      const { stats, stopped } = await settleAgentRun({ deps, repo: `${owner}/${repo}`, installationId: p.installationId, model: config.model.name, priced: hasModelPrice(config.model.name, modelSettings(deps, config).prices), result, reporter, title, startedAt, retryHint: "Comment `/agent fix <instructions>` to try again." });
       if (stopped) return stopped;
       const subject = formatTitle(result.prTitle, p.reviewCommentId ? "Address review comment" : `Follow-up for #${number}`);
       const published = await publishChanges({

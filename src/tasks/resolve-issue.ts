@@ -16,7 +16,8 @@ import { createPermissionCache } from "../github/get-permission.js";
 import { removeLabel } from "../github/issue-actions.js";
 import { findMarker } from "../github/markers.js";
 import { findFirstRepoFile, INSTRUCTION_FILES, PR_TEMPLATE_FILES } from "../github/repo-files.js";
-import { runAgentSession, settleAgentRun } from "./agent-session.js";
+import { hasModelPrice } from "../agent/index.js";
+import { modelSettings, runAgentSession, settleAgentRun } from "./agent-session.js";
 import { formatPullRequestBody, formatTitle, slugify } from "./format-pull-request.js";
 import { resolveIssuePayloadSchema } from "./job-payloads.js";
 import { buildInstructions, buildIssuePrompt } from "./prompts.js";
@@ -60,7 +61,7 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
         task: { kind: "resolve-issue", text: buildIssuePrompt({ issue, requester: p.requester.login, instruction: p.instruction, previousSummary }), images: issue.images },
         instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand),
       });
-      const { stats, stopped } = await settleAgentRun({ deps, repo: `${owner}/${repo}`, installationId: p.installationId, model: config.model.name, result, reporter, title, startedAt, retryHint: "Comment `/agent fix <more context>` to try again." });
+      const { stats, stopped } = await settleAgentRun({ deps, repo: `${owner}/${repo}`, installationId: p.installationId, model: config.model.name, priced: hasModelPrice(config.model.name, modelSettings(deps, config).prices), result, reporter, title, startedAt, retryHint: "Comment `/agent fix <more context>` to try again." });
       if (stopped) return stopped;
 
       const subject = formatTitle(result.prTitle, issue.title);

@@ -64,6 +64,11 @@ export function contextWindowOf(model: string, configured?: number): number {
   return configured ?? lookupModel(MODEL_CONTEXT_WINDOWS, model) ?? DEFAULT_CONTEXT_WINDOW;
 }
 
+/** Whether spend can be computed for the model; without a price the USD budget cannot bind. */
+export function hasModelPrice(model: string, extra: Readonly<Record<string, ModelPrice>> = {}): boolean {
+  return lookupModel({ ...MODEL_PRICES, ...extra }, model) !== undefined;
+}
+
 /** Reasoning tokens are part of output tokens on OpenAI's APIs, so they are not added again. */
 export function computeCostUsd(model: string, usage: Usage, extra: Readonly<Record<string, ModelPrice>> = {}): number {
   const price = lookupModel({ ...MODEL_PRICES, ...extra }, model);

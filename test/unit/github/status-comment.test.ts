@@ -45,6 +45,14 @@ describe("StatusReporter", () => {
 });
 
 describe("renderStatus", () => {
+  it("shows the run's cost, or says it is unknown for a model without a price instead of $0.00", () => {
+    const done = { title: "resolving issue #3", phase: "succeeded" as const, startedAt: 0, now: 1000, turns: 4, tokens: 12_345, costUsd: 0.4213 };
+    expect(renderStatus(done)).toContain("4 turns · 12,345 tokens · $0.42");
+    const unpriced = renderStatus({ ...done, costUsd: 0, priced: false });
+    expect(unpriced).toContain("cost unknown");
+    expect(unpriced).not.toContain("$0.00");
+  });
+
   it("shows the plan as a checklist, the current step and elapsed time while working", () => {
     const text = renderStatus({
       title: "resolving issue #3",
