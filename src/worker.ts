@@ -12,7 +12,7 @@ import { createLogger } from "./shared/logger.js";
 import { createGiveUpHook } from "./tasks/create-give-up-hook.js";
 import { createJobHandler } from "./tasks/create-job-handler.js";
 import { createTaskDeps } from "./tasks/create-task-deps.js";
-import { sweepStaleWorkspaces } from "./tasks/sweep-stale-workspaces.js";
+import { startWorkspaceSweeper } from "./tasks/sweep-stale-workspaces.js";
 
 export { startWorkerProcess } from "./jobs/start-worker-process.js";
 export type { StartWorkerProcessOptions, WorkerProcess } from "./jobs/start-worker-process.js";
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const metrics = createMetrics();
   const taskDeps = createTaskDeps({ env, log, metrics });
   const onGiveUp = createGiveUpHook(taskDeps.github, (error) => log.warn({ err: error }, "could not post the give-up comment"));
-  await sweepStaleWorkspaces(env, log, { ownsDataDir: false });
+  startWorkspaceSweeper(env, log);
   await startWorkerProcess({ env, handler: createJobHandler(taskDeps), log, metrics, onGiveUp, metricsPort: env.AGENT_WORKER_METRICS_PORT });
 }
 

@@ -13,7 +13,7 @@ import { checkSandboxAvailable } from "../sandbox/index.js";
 import { createGiveUpHook } from "../tasks/create-give-up-hook.js";
 import { createJobHandler } from "../tasks/create-job-handler.js";
 import { createTaskDeps } from "../tasks/create-task-deps.js";
-import { sweepStaleWorkspaces } from "../tasks/sweep-stale-workspaces.js";
+import { startWorkspaceSweeper } from "../tasks/sweep-stale-workspaces.js";
 import type { HealthProbeResult } from "./health-handler.js";
 import type { StartServerOptions } from "./start-server.js";
 
@@ -28,10 +28,9 @@ export function createRuntime(env: Env, log: Logger): Runtime {
   const handlers = createHandlerTracker();
   const appFn: ApplicationFunction = async (app, options) => {
     await createApp({ env, queue, handlers })(app, options);
-    // With Redis, `npm run worker` processes do the work; embedded, this process does, and it
-    // alone owns AGENT_DATA_DIR, so every workspace left on disk is an orphan of a crash.
+    // With Redis, `npm run worker` processes do the work; embedded, this process does.
     if (queueMode === "embedded") {
-      await sweepStaleWorkspaces(env, log, { ownsDataDir: true });
+      startWorkspaceSweeper(env, log);
       await queue.startWorker(createJobHandler(taskDeps));
     }
   };
