@@ -4,6 +4,7 @@
  * below the trigger permission are left out, as on issues. Everything is sanitized here.
  */
 import { sanitizeUntrusted } from "../shared/sanitize.js";
+import { isSelf } from "./authorize-sender.js";
 import type { GitHubClient } from "./client.js";
 import { filterComments, type CommentFilter, type ContextComment } from "./get-issue-context.js";
 import { toGitHubError } from "./github-errors.js";
@@ -33,6 +34,8 @@ export interface ReviewThread {
   path: string;
   line: number | null;
   comments: ContextComment[];
+  /** The raw body of the thread's first comment when the app wrote it (a security finding). */
+  appRootBody?: string;
 }
 
 export async function getPullRequest(octokit: GitHubClient, params: { owner: string; repo: string; number: number }): Promise<PullRequestInfo> {
@@ -135,7 +138,8 @@ export async function getReviewThread(
     const root = all.find((c) => c.id === rootId) ?? trigger;
     const inThread = all.filter((c) => c.id === rootId || c.in_reply_to_id === rootId);
     const { kept } = await filterComments(inThread, params);
-    return { rootId, path: root?.path ?? "", line: root?.line ?? root?.original_line ?? null, comments: kept };
+    const appRoot = root?.user && isSelf(root.user, params.appSlug) ? root.body : undefined;
+    return { rootId, path: root?.path ?? "", line: root?.line ?? root?.original_line ?? null, comments: kept, ...(appRoot ? { appRootBody: appRoot } : {}) };
   } catch (error) {
     throw toGitHubError(error, "read the review thread");
   }

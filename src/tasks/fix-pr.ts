@@ -13,6 +13,7 @@ import { isSelf } from "../github/authorize-sender.js";
 import { createPermissionCache } from "../github/get-permission.js";
 import { getPullRequest, getPullRequestDiff, getReviewThread, getUnresolvedThreads, type ReviewThread } from "../github/get-pull-request-context.js";
 import { getActionsJobLogTail } from "../github/get-actions-job-log.js";
+import { parseFindingMarker } from "../review/review-markers.js";
 import { findMarker, renderMarker } from "../github/markers.js";
 import { findFirstRepoFile, INSTRUCTION_FILES } from "../github/repo-files.js";
 import type { JobContext, JobOutcome } from "../jobs/types.js";
@@ -26,6 +27,14 @@ import { buildInstructions, buildPullRequestPrompt } from "./prompts.js";
 import { publishChanges } from "./publish-changes.js";
 import { runInTaskFrame } from "./task-frame.js";
 import type { TaskDeps } from "./task-deps.js";
+
+/** `/agent fix` in the thread of one of the app's security findings: the finding is the task. */
+function findingOf(thread: ReviewThread | undefined, singleThread: boolean) {
+  const marker = singleThread && thread?.appRootBody ? parseFindingMarker(thread.appRootBody) : null;
+  if (!marker || !thread?.appRootBody) return undefined;
+  const details = sanitizeUntrusted(thread.appRootBody).slice(0, 8000);
+  return { title: marker.title, severity: String(marker.severity), cwe: String(marker.cwe), path: marker.path, line: marker.line, details };
+}
 
 export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutcome> {
   const p = fixPrPayloadSchema.parse(job.payload);
@@ -79,6 +88,7 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
             instruction: p.instruction,
             requester: p.requester.login,
             previousSummary,
+            finding: findingOf(threads[0], Boolean(p.reviewCommentId)),
             checkRun: p.checkRun ? { name: p.checkRun.name, summary: sanitizeUntrusted([p.checkRun.summary, checkLog ? `Last lines of the job log:\n${checkLog}` : ""].filter(Boolean).join("\n\n")) } : undefined,
           }),
         },

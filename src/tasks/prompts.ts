@@ -47,6 +47,8 @@ export function buildPullRequestPrompt(p: {
   requester: string;
   previousSummary: string;
   checkRun?: { name: string; summary: string } | undefined;
+  /** The app's own security finding this review thread is about (`/agent fix` in its thread). */
+  finding?: { title: string; severity: string; cwe: string; path: string; line: number; details: string } | undefined;
 }): string {
   const parts = [
     `Work on pull request #${p.pr.number} ("${p.pr.title}"), checked out on its branch. Make the requested changes, run the relevant tests, and finish with a short summary.`,
@@ -62,6 +64,10 @@ export function buildPullRequestPrompt(p: {
       parts.push(`File ${t.path}${t.line ? ` line ${t.line}` : ""}:`);
       for (const c of t.comments) parts.push(`${c.author}:`, quote(c.body));
     }
+  }
+  if (p.finding) {
+    const f = p.finding;
+    parts.push("", `Fix this security finding from the automated review (${f.severity}, ${f.cwe}) at ${f.path} line ${f.line}: ${f.title}`, quote(f.details));
   }
   if (p.checkRun) parts.push("", `The check "${p.checkRun.name}" failed with this output:`, quote(p.checkRun.summary));
   if (p.instruction) parts.push("", `Instruction from ${p.requester}:`, quote(p.instruction));

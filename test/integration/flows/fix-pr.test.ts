@@ -1,3 +1,4 @@
+import { formatFindingComment } from "../../../src/review/format-review-comment.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadWebhook } from "../../helpers/webhook-fixtures.js";
 import { findMarker, renderMarker } from "../../../src/github/markers.js";
@@ -107,6 +108,43 @@ describe("fix-pr flow", () => {
     const sent = JSON.stringify(h.model.requests.map((r) => r.body));
     expect(sent).toContain("Magic string; extract it.");
     expect(sent).not.toContain("OTHER-THREAD-TEXT");
+    gh.assertDone();
+    noLeaks(h);
+  });
+
+  it("/agent fix in the thread of a security finding -> the finding (written by the app) is the task", async () => {
+    const { harness, headSha } = await withFeatureBranch([
+      { toolCalls: [{ name: "apply_patch", arguments: { input: PATCH } }] },
+      { text: "Title: Fix the finding\n\nDone." },
+    ]);
+    h = harness;
+    const { gh } = h;
+    const finding = formatFindingComment(
+      { path: "src/greet.js", line: 1, side: "RIGHT", severity: "high", cwe: "CWE-79", title: "FINDING-TITLE-XSS", explanation: "FINDING-EXPLANATION: the greeting is rendered without escaping.", source: "model", fingerprint: "fp-1" },
+      headSha,
+    );
+    const triggerId = 284312631;
+    mockPullRequestReads(gh, 2, () => pullRequest(2, headSha, h?.cloneUrl ?? ""));
+    gh.on("GET", `${REPO_PATH}/pulls/2/comments`).reply(200, [
+      { id: 200, path: "src/greet.js", line: 1, body: finding, user: { login: `${APP_SLUG}[bot]`, type: "Bot" }, created_at: "2020-01-01T00:00:00Z", updated_at: "2020-01-01T00:00:00Z" },
+      { id: triggerId, in_reply_to_id: 200, path: "src/greet.js", line: 1, body: "/agent fix", user: { login: "Codertocat", type: "User" }, created_at: "2020-01-01T00:00:01Z", updated_at: "2020-01-01T00:00:01Z" },
+    ]);
+    gh.on("POST", `${REPO_PATH}/pulls/2/comments/200/replies`).reply(201, (c) => ({ id: 5556, body: c.json.body }));
+    gh.on("PATCH", `${REPO_PATH}/pulls/comments/5556`).any().reply(200, {});
+    mockCommonCalls(gh);
+
+    const payload = loadWebhook("pull_request_review_comment.created", {
+      comment: { id: triggerId, in_reply_to_id: 200, body: "/agent fix" },
+      repository: { clone_url: h.cloneUrl, default_branch: "main" },
+    });
+    await h.receive("pull_request_review_comment", payload);
+    const [done] = await h.waitForJobs(1);
+    expect(done?.outcome).toBe("succeeded");
+    const sent = JSON.stringify(h.model.requests[0]?.body);
+    expect(sent).toContain("FINDING-TITLE-XSS");
+    expect(sent).toContain("CWE-79");
+    expect(sent).toContain("FINDING-EXPLANATION");
+    expect(sent).not.toContain("issue-agent:finding"); // the hidden marker itself stays out of the prompt
     gh.assertDone();
     noLeaks(h);
   });
