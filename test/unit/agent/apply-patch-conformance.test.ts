@@ -384,7 +384,7 @@ const APPLY_CASES: ApplyCase[] = [
     before: "a\nb\n",
     patch: ["@@", "-nope", "-nah", "+x"],
     after: "a\nb\n",
-    error: /could not find the expected lines[\s\S]*nope\n  nah[\s\S]*Re-read the file/,
+    error: /could not find the expected lines[\s\S]*nope\n {2}nah[\s\S]*Re-read the file/,
   },
   {
     mirrors: "never a wrong success: '*** End of File' lines that overlap the previous hunk",
