@@ -7,7 +7,7 @@
  */
 import { loadRepoConfig } from "../config/load-repo-config.js";
 import { applyOperatorCaps, type EffectiveConfig } from "../config/repo-config.js";
-import { formatSarif } from "../cli/format-sarif.js";
+import { formatSarif, sarifAutomationId, type SarifOptions } from "../cli/format-sarif.js";
 import { createSecurityCheckRun, type CheckAnnotation } from "../github/check-run-security.js";
 import type { GitHubClient } from "../github/client.js";
 import { getPullRequest } from "../github/get-pull-request-context.js";
@@ -63,6 +63,21 @@ function annotationsOf(findings: readonly Finding[]): CheckAnnotation[] {
     title: oneLine(`${f.severity.toUpperCase()} ${f.cwe}: ${f.title}`, 255),
     message: oneLine(f.explanation, 3000),
   }));
+}
+
+/** Stable analysis id per PR (a re-run replaces the last upload); provenance is the head commit in the base repository. */
+export function sarifOptionsForPr(
+  p: Pick<SecurityReviewPayload, "owner" | "repo" | "prNumber">,
+  pr: { headSha: string; headRef: string; headRepoFullName: string | null },
+  env: { GHE_HOST?: string | undefined; GHE_PROTOCOL?: string | undefined } = {},
+): SarifOptions {
+  const web = env.GHE_HOST ? `${env.GHE_PROTOCOL ?? "https"}://${env.GHE_HOST}` : "https://github.com";
+  // A fork's branch name is not a branch of the base repository: name it only for same-repo PRs.
+  const sameRepo = pr.headRepoFullName?.toLowerCase() === `${p.owner}/${p.repo}`.toLowerCase();
+  return {
+    automationId: sarifAutomationId({ pr: p.prNumber }),
+    versionControl: { repositoryUri: `${web}/${p.owner}/${p.repo}`, revisionId: pr.headSha, ...(sameRepo ? { branch: pr.headRef } : {}) },
+  };
 }
 
 async function loadConfig(octokit: GitHubClient, deps: SecurityReviewDeps, p: SecurityReviewPayload): Promise<EffectiveConfig> {
@@ -199,7 +214,7 @@ export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContex
   // 9. Optional SARIF upload; a missing permission must not fail the review.
   if (config.review.sarif) {
     try {
-      await uploadReviewSarif(octokit, { owner: p.owner, repo: p.repo, commitSha: headSha, ref: `refs/pull/${p.prNumber}/head`, sarif: formatSarif(result, { toolVersion: "0.1.0" }) });
+      await uploadReviewSarif(octokit, { owner: p.owner, repo: p.repo, commitSha: headSha, ref: `refs/pull/${p.prNumber}/head`, sarif: formatSarif(result, sarifOptionsForPr(p, pr, deps.env)) });
     } catch (error) {
       job.log.warn({ err: error }, "SARIF upload failed");
     }
