@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildSarifLog, formatSarif, repositoryUriOf, sarifAutomationId, sarifOptionsForCheckout, type SarifOptions, type SarifRule } from "../../../src/cli/format-sarif.js";
 import { formatReviewReport } from "../../../src/cli/format-review-report.js";
+import { sarifOptionsForPr } from "../../../src/tasks/security-review.js";
 import type { Finding, ReviewResult, UnanchoredFinding } from "../../../src/review/types.js";
 import { errorsAndWarnings, validateWithMultitool } from "../../helpers/sarif-multitool.js";
 import { validateSarif } from "../../integration/cli/validate-sarif.js";
@@ -144,6 +145,18 @@ describe("formatSarif", () => {
     expect(sarifAutomationId({ branch: "feature/login form" })).toBe("issue-agent/security-review/branch-feature-login-form");
     expect(sarifAutomationId({ branch: "///" })).toBe("issue-agent/security-review/branch-detached");
     for (const id of [sarifAutomationId({ pr: 1 }), sarifAutomationId({ branch: "a/b/c" })]) expect(id.slice(0, id.lastIndexOf("/") + 1)).toBe("issue-agent/security-review/");
+  });
+
+  it("the app's options: id per PR, the base repository on github.com or GHE, a branch only when it is the base repository's", () => {
+    const p = { owner: "octo", repo: "app", prNumber: 7 };
+    expect(sarifOptionsForPr(p, { headSha: "b".repeat(40), headRef: "feature", headRepoFullName: "Octo/App" })).toEqual({
+      automationId: "issue-agent/security-review/pr-7",
+      versionControl: { repositoryUri: "https://github.com/octo/app", revisionId: "b".repeat(40), branch: "feature" },
+    });
+    expect(sarifOptionsForPr(p, { headSha: "b".repeat(40), headRef: "main", headRepoFullName: "mallory/app" }, { GHE_HOST: "git.example.com", GHE_PROTOCOL: "https" })).toEqual({
+      automationId: "issue-agent/security-review/pr-7",
+      versionControl: { repositoryUri: "https://git.example.com/octo/app", revisionId: "b".repeat(40) },
+    });
   });
 
   it("turns git remotes into repository URIs without credentials", () => {
