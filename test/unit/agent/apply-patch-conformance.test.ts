@@ -634,6 +634,12 @@ describe("StreamingPatchParser vs Codex's streaming parser tests", () => {
     expect(p.operations).toEqual(parsePatch(LARGE_PATCH));
   });
 
+  it("test_parse_patch_streaming: without End Patch the streaming parser reports the delete, the full parser refuses the patch", () => {
+    const text = "*** Begin Patch\n*** Delete File: gone.txt";
+    expect(new StreamingPatchParser().pushDelta(`${text}\n`)).toEqual([{ type: "delete", path: "gone.txt" }]);
+    expect(() => parsePatch(text)).toThrow(/The last line of the patch must be '\*\*\* End Patch'/);
+  });
+
   it("parse_patch_streaming: no End Patch needed, and a partial line is left out", () => {
     const p = new StreamingPatchParser();
     expect(p.pushDelta("*** Begin Patch\n*** Update File: src/old.rs\n*** Move to: src/new.rs\n@@\n-old\n+new")).toEqual([
