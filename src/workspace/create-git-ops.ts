@@ -10,7 +10,7 @@ import type { ChangedFile } from "./changed-files.js";
 import type { GitIdentity } from "./commit-all.js";
 import type { ExpandedTreeCaps } from "./native-clone.js";
 import type { SecretHit } from "./prepare-changes.js";
-import type { RefusedPath, TreeCaps } from "./snapshot-work-tree.js";
+import type { RefusedPath } from "./snapshot-work-tree.js";
 import { WorkspaceWorker, type WorkerLimits } from "./workspace-client.js";
 import { createWorkspace, removeTree } from "./workspace-dir.js";
 import { silentLog, type WorkspaceLog } from "./workspace-log.js";
@@ -56,7 +56,7 @@ export interface WorkspaceOptions {
 }
 
 export interface WorkspaceGitOps {
-  withWorkspace<T>(jobId: string, fn: (dir: string) => Promise<T>, options?: WorkspaceOptions): Promise<T>;
+  withWorkspace<T>(job: string | ({ id: string } & WorkspaceOptions), fn: (dir: string) => Promise<T>): Promise<T>;
   clone(options: { dir: string; url: string; ref?: string; token: string; depth?: number; scope?: string }): Promise<{ headSha: string }>;
   createBranch(options: { dir: string; name: string }): Promise<void>;
   /** Snapshot the work tree, store its blobs and scan exactly them: what `commitAll` then commits. */
@@ -95,7 +95,9 @@ export function createGitOps(options: CreateGitOpsOptions): WorkspaceGitOps {
 
   const take = (): WorkspaceWorker => {
     const worker = spare?.alive ? spare : new WorkspaceWorker(settings, limits);
+    worker.setIdle(false);
     spare = new WorkspaceWorker(settings, limits);
+    spare.setIdle(true);
     return worker;
   };
 
@@ -113,8 +115,9 @@ export function createGitOps(options: CreateGitOpsOptions): WorkspaceGitOps {
   };
 
   return {
-    withWorkspace: async (jobId, fn, opts = {}) => {
-      const ws = await createWorkspace(dataDir, jobId);
+    withWorkspace: async (job, fn) => {
+      const opts: WorkspaceOptions = typeof job === "string" ? {} : job;
+      const ws = await createWorkspace(dataDir, typeof job === "string" ? job : job.id);
       const worker = take();
       worker.log = opts.log ?? log;
       workers.set(ws.repoDir, { worker, signal: opts.signal });

@@ -106,6 +106,7 @@ export async function tryLock(file: string): Promise<HeldLock | null> {
 
 export async function acquireLock(file: string, waitMs: number, signal?: AbortSignal): Promise<HeldLock> {
   const deadline = Date.now() + waitMs;
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
     if (signal?.aborted) throw new CancelledError();
     const lock = await tryLock(file);

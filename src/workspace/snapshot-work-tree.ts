@@ -140,8 +140,6 @@ export async function snapshotWorkTree(options: SnapshotOptions): Promise<Snapsh
         continue;
       }
       let kind: "dir" | "file" | "symlink" | "special";
-      let size = 0;
-      let executable = false;
       if (dirent.isDirectory()) kind = "dir";
       else if (dirent.isSymbolicLink()) kind = "symlink";
       else if (dirent.isFile()) kind = "file";
@@ -163,10 +161,8 @@ export async function snapshotWorkTree(options: SnapshotOptions): Promise<Snapsh
       }
       if (!tracked && isIgnored(rules, relPath, false)) continue;
       const st = await lstat(path.join(abs, name));
-      size = st.size;
-      executable = kind === "file" && (st.mode & 0o111) !== 0;
-      pending.push({ rel: relPath, kind, size, executable });
-      totalBytes += size;
+      pending.push({ rel: relPath, kind, size: st.size, executable: kind === "file" && (st.mode & 0o111) !== 0 });
+      totalBytes += st.size;
       if (pending.length > caps.maxEntries) throw new TreeCapExceeded("entries", caps.maxEntries);
       if (totalBytes > caps.maxTotalBytes) throw new TreeCapExceeded("bytes", caps.maxTotalBytes);
     }

@@ -43,7 +43,8 @@ export class WorkspaceWorker {
   log: WorkspaceLog = silentLog;
 
   constructor(settings: WorkerSettings, private readonly limits: WorkerLimits) {
-    const execArgv = [`--max-old-space-size=${limits.heapMb}`, ...(ext === ".ts" ? ["--import", "tsx"] : [])];
+    // Running from TypeScript sources (tests, `tsx`): the child needs the same loader, found from here, not from its cwd.
+    const execArgv = [`--max-old-space-size=${limits.heapMb}`, ...(ext === ".ts" ? ["--import", import.meta.resolve("tsx")] : [])];
     this.child = fork(ENTRY, [], {
       execArgv,
       // Nothing secret reaches the worker's environment: the token arrives per call over IPC.
@@ -125,6 +126,19 @@ export class WorkspaceWorker {
         this.kill();
       };
       signal?.addEventListener("abort", onAbort, { once: true });
+      const done = (): void => signal?.removeEventListener("abort", onAbort);
+      const entry = this.pending.get(id)!;
+      this.pending.set(id, {
+        timer,
+        resolve: (v) => {
+          done();
+          entry.resolve(v);
+        },
+        reject: (e) => {
+          done();
+          entry.reject(e);
+        },
+      });
       this.post({ type: "call", id, op, args });
     });
   }
@@ -141,6 +155,18 @@ export class WorkspaceWorker {
     this.exited ??= crashed("closed");
     this.kill();
     await gone;
+  }
+
+  /** An idle (spare) worker must not keep the app alive on shutdown; a busy one must. */
+  setIdle(idle: boolean): void {
+    const channel = this.child.channel as { ref?: () => void; unref?: () => void } | null | undefined;
+    if (idle) {
+      this.child.unref();
+      channel?.unref?.();
+    } else {
+      this.child.ref();
+      channel?.ref?.();
+    }
   }
 
   get pid(): number | undefined {
