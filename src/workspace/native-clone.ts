@@ -221,7 +221,8 @@ async function cloneNativeOnce(o: NativeCloneOptions, retried: boolean): Promise
     }
     const result: CloneResult = { headSha, fetchedRef: remoteRef, branch, defaultBranch: o.ref === undefined ? branch : null, receivedBytes: received };
     log.info({ url: where, ref: remoteRef, headSha, bytes: received, warm, ms: Date.now() - started }, "clone finished");
-    if (o.repoCache) void evict(o.repoCache, log).catch(() => undefined);
+    // Awaited: the worker may be ended right after the clone returns. Cheap: entries hold a few packs each.
+    if (o.repoCache) await evict(o.repoCache, log).catch(() => undefined);
     return result;
   } catch (error) {
     const translated = error instanceof WorkspaceError || error instanceof CancelledError ? error : translateFetchError(error, url, o.ref ?? "HEAD");
