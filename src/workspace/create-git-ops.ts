@@ -93,13 +93,17 @@ export function createGitOps(options: CreateGitOpsOptions): WorkspaceGitOps {
   const workers = new Map<string, { worker: WorkspaceWorker; signal: AbortSignal | undefined }>();
   let spare: WorkspaceWorker | undefined;
 
+  const startSpare = (): void => {
+    spare = new WorkspaceWorker(settings, limits);
+    spare.setIdle(true);
+  };
   const take = (): WorkspaceWorker => {
     const worker = spare?.alive ? spare : new WorkspaceWorker(settings, limits);
     worker.setIdle(false);
-    spare = new WorkspaceWorker(settings, limits);
-    spare.setIdle(true);
+    startSpare();
     return worker;
   };
+  startSpare();
 
   /** The worker of the job owning `dir`; a one-off worker for calls outside withWorkspace. */
   const run = async <T>(dir: string, fn: (worker: WorkspaceWorker, signal: AbortSignal | undefined) => Promise<T>): Promise<T> => {
