@@ -142,6 +142,17 @@ export const envSchema = z.object({
   AGENT_ALLOW_DISABLE_SECRET_SCAN: bool(false),
   AGENT_MAX_REPO_MB: int(1024, 1),
   AGENT_CLONE_DEPTH: int(1, 0),
+  // What a checkout may expand to, checked before anything is written (and after the run).
+  AGENT_MAX_TREE_FILES: int(200_000, 1),
+  AGENT_MAX_TREE_MB: int(4096, 1),
+  AGENT_MAX_BLOB_MB: int(100, 1),
+  AGENT_MAX_COMMIT_FILE_MB: int(5, 1),
+  // Repository object cache under AGENT_DATA_DIR/repo-cache; 0 turns it off.
+  AGENT_REPO_CACHE_MB: int(2048, 0),
+  AGENT_NATIVE_GIT: bool(true),
+  // The per-job workspace worker process.
+  AGENT_WORKSPACE_MEMORY_MB: int(1024, 128),
+  AGENT_WORKSPACE_TIMEOUT_MINUTES: int(30, 1),
   AGENT_TRIGGERS_PER_USER_PER_HOUR: int(20, 1),
   AGENT_TRIGGERS_PER_REPO_PER_HOUR: int(60, 1),
 

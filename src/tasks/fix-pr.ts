@@ -67,8 +67,8 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
     const token = await deps.github.installationToken(p.installationId, pr.isFork ? {} : { repositoryIds: [p.repoId] });
     secrets.push(token);
 
-    return deps.git.withWorkspace(job.id, async (dir) => {
-      const cloned = await deps.git.clone({ dir, url: pushUrl, ref: pr.headRef, token, depth: deps.env.AGENT_CLONE_DEPTH });
+    return deps.git.withWorkspace(job, async (dir) => {
+      const cloned = await deps.git.clone({ dir, url: pushUrl, ref: pr.headRef, token, depth: deps.env.AGENT_CLONE_DEPTH, scope: `installation:${p.installationId}` });
       const result = await runAgentSession({
         deps,
         job,

@@ -101,7 +101,7 @@ async function modelReviewRefusal(octokit: GitHubClient, deps: SecurityReviewDep
   return `The model review runs automatically only on pull requests opened by users with ${min} permission, so only the deterministic checks ran. Someone with ${min} permission can ask for it with \`${config.trigger.commandPrefix} review\`.`;
 }
 
-async function runReview(deps: SecurityReviewDeps, job: JobContext, config: EffectiveConfig, files: DiffFile[], clone: { url: string; ref: string; token: string } | null, title: string, modelRefusal: string | null): Promise<ReviewDiffResult> {
+async function runReview(deps: SecurityReviewDeps, job: JobContext, config: EffectiveConfig, files: DiffFile[], clone: { url: string; ref: string; token: string; scope: string } | null, title: string, modelRefusal: string | null): Promise<ReviewDiffResult> {
   const base = {
     diff: files,
     config: { ...config.review, secretScan: true },
@@ -112,8 +112,8 @@ async function runReview(deps: SecurityReviewDeps, job: JobContext, config: Effe
   const hasModel = Boolean(deps.env.OPENAI_API_KEY || deps.env.OPENAI_BASE_URL);
   if (!config.review.modelReview || !hasModel || !clone) return reviewDiff({ ...base, noReviewerReason: "No model is configured for this installation; only the deterministic checks ran." });
   if (modelRefusal) return reviewDiff({ ...base, noReviewerReason: modelRefusal });
-  return deps.git.withWorkspace(job.id, async (dir) => {
-    await deps.git.clone({ dir, url: clone.url, ref: clone.ref, token: clone.token, depth: 1 });
+  return deps.git.withWorkspace(job, async (dir) => {
+    await deps.git.clone({ dir, url: clone.url, ref: clone.ref, token: clone.token, depth: 1, scope: clone.scope });
     const sandbox = deps.createSandbox({ mode: "read-only", workspaceDir: dir, network: "off" });
     const reviewer: ModelReviewer = createAgentReviewer({
       runAgent: deps.runAgent,
@@ -161,7 +161,7 @@ export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContex
   const cloneUrl = pr.headCloneUrl;
   const repoName = `${p.owner}/${p.repo}`;
   const modelRefusal = (await deps.spend.check(repoName, p.installationId)) ?? (await modelReviewRefusal(octokit, deps, p, pr.author, config));
-  const result = await runReview(deps, job, config, files, cloneUrl ? { url: cloneUrl, ref: pr.headRef, token } : null, pr.title, modelRefusal);
+  const result = await runReview(deps, job, config, files, cloneUrl ? { url: cloneUrl, ref: pr.headRef, token, scope: `installation:${p.installationId}` } : null, pr.title, modelRefusal);
   if (result.modelCostUsd !== undefined) {
     await deps.spend.record(repoName, p.installationId, result.modelCostUsd);
     const model = deps.env.AGENT_REVIEW_MODEL ?? config.model.name;

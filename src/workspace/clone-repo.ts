@@ -11,6 +11,7 @@ import { WorkspaceError } from "./errors.js";
 import { assertCredentialFreeUrl, gitAuth } from "./git-auth.js";
 import { describeUrl, translateGitError } from "./git-errors.js";
 import { limitedHttp } from "./limited-http.js";
+import type { ExpandedTreeCaps } from "./native-clone.js";
 import { silentLog, type WorkspaceLog } from "./workspace-log.js";
 
 export interface CloneRepoOptions {
@@ -30,6 +31,8 @@ export interface CloneRepoOptions {
   log?: WorkspaceLog | undefined;
   /** isomorphic-git object cache; pass the same object to later calls on this dir to reuse parsed packs. */
   cache?: object | undefined;
+  /** Caps on what the checkout would write, checked from the object store before checkout. */
+  treeCaps?: ExpandedTreeCaps | undefined;
 }
 
 export interface CloneResult {
@@ -74,6 +77,7 @@ export async function cloneRepo(options: CloneRepoOptions): Promise<CloneResult>
     if (!headSha) throw new WorkspaceError("workspace/clone", `The remote ${where} is empty: nothing to clone.`);
 
     const fetchedRef = ref === undefined ? (fetched.defaultBranch ?? "HEAD") : await fullRefOf(ref, fetched.fetchHeadDescription);
+    if (options.treeCaps) await checkTreeWithIsomorphicGit(dir, headSha, options.treeCaps, cache);
     const branch = fetchedRef.startsWith("refs/heads/") ? fetchedRef.slice("refs/heads/".length) : null;
     if (branch) {
       await git.writeRef({ fs, dir, ref: `refs/heads/${branch}`, value: headSha, force: true });
@@ -104,4 +108,34 @@ async function fullRefOf(ref: string, description: string | null | undefined): P
   if (ref.startsWith("refs/")) return ref;
   if (description?.startsWith("tag ")) return `refs/tags/${ref}`;
   return `refs/heads/${ref}`;
+}
+
+/** The pure-JS twin of `checkExpandedTree`: sizes come from reading each blob (slower; bounded by the worker's memory cap). */
+async function checkTreeWithIsomorphicGit(dir: string, sha: string, caps: ExpandedTreeCaps, cache: object): Promise<void> {
+  let entries = 0;
+  let bytes = 0;
+  const mb = (n: number): number => Math.round(n / (1024 * 1024));
+  await git.walk({
+    fs,
+    dir,
+    cache,
+    trees: [git.TREE({ ref: sha })],
+    map: async (filepath, [entry]) => {
+      if (!entry || (await entry.type()) !== "blob") return undefined;
+      const size = ((await entry.content()) ?? new Uint8Array()).byteLength;
+      entries += 1;
+      bytes += size;
+      if (size > caps.maxBlobBytes) {
+        throw new WorkspaceError("workspace/too-large", `A file of the repository (${JSON.stringify(filepath).slice(0, 200)}) is ${size} bytes, over the cap; nothing was checked out.`, {
+          userMessage: `The repository contains a file larger than this app's limit of ${mb(caps.maxBlobBytes)} MB, so it was not checked out. The operator can raise AGENT_MAX_BLOB_MB.`,
+        });
+      }
+      if (entries > caps.maxEntries || bytes > caps.maxTotalBytes) {
+        throw new WorkspaceError("workspace/too-large", "The repository expands beyond the tree caps; nothing was checked out.", {
+          userMessage: `The repository has more than ${caps.maxEntries} files or ${mb(caps.maxTotalBytes)} MB of files, over this app's limits. The operator can raise AGENT_MAX_TREE_FILES / AGENT_MAX_TREE_MB.`,
+        });
+      }
+      return undefined;
+    },
+  });
 }

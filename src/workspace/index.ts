@@ -5,7 +5,8 @@ export { cloneRepo, type CloneRepoOptions, type CloneResult } from "./clone-repo
 export { assertValidBranchName, createBranch, isValidBranchName, issueBranchName, type CreateBranchOptions } from "./create-branch.js";
 export { commitAll, formatCommitMessage, type CommitAllOptions, type GitIdentity } from "./commit-all.js";
 export { pushBranch, type PushBranchOptions, type PushResult } from "./push-branch.js";
-export { changedFiles, type ChangeStatus, type ChangedFile } from "./changed-files.js";
+export { type ChangeStatus, type ChangedFile } from "./changed-files.js";
+export { changedFiles } from "./list-changes.js";
 export { unifiedDiff, type UnifiedDiffOptions } from "./unified-diff.js";
 export { isGitMetadataPath } from "./compare-work-tree.js";
 export { silentLog, type WorkspaceLog } from "./workspace-log.js";

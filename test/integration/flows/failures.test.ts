@@ -52,6 +52,14 @@ describe("failures end in the status comment", () => {
     expect(h?.git.pushes).toHaveLength(0);
   });
 
+  it("a FIFO left in the tree by the agent is never opened: the run ends with the reason, nothing pushed", async () => {
+    const command = ["bash", "-lc", "mkfifo .gitignore && echo hi > new.txt"];
+    const r = await runIssue([{ toolCalls: [{ name: "shell", arguments: { command } }] }, { text: "Title: Add\n\nAdded." }], 4008);
+    expect(r.outcome).toBe("failed");
+    expect(r.status).toMatch(/cannot be published[\s\S]*\.gitignore[\s\S]*FIFO/);
+    expect(h?.git.pushes).toHaveLength(0);
+  });
+
   it("a workflow change is refused before push unless allowed, and listed", async () => {
     const patch = "*** Begin Patch\n*** Update File: .github/workflows/ci.yml\n-on: push\n+on: [push, pull_request]\n*** End Patch";
     const r = await runIssue([{ toolCalls: [{ name: "apply_patch", arguments: { input: patch } }] }, { text: "Title: CI\n\nChanged CI." }], 4003);

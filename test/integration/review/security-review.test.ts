@@ -78,6 +78,7 @@ function deps(): SecurityReviewDeps {
       commitAll: async () => null,
       push: async () => undefined,
       changedFiles: async () => [],
+      inspectChanges: async () => ({ changedFiles: [], refused: [], secretHits: [], unscanned: [] }),
       unifiedDiff: async () => "",
     },
     runAgent: scriptedAgent,
