@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import { lstat, readdir } from "node:fs/promises";
 import path from "node:path";
 import ignore, { type Ignore } from "ignore";
-import { readLinkBytes, readRegularFile } from "./read-tree-file.js";
+import { readLinkBytes, readRegularFile } from "../shared/read-regular-file.js";
 
 export interface TreeCaps {
   /** Files (and symlinks) in the tree, tracked or not. */

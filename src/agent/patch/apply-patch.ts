@@ -9,8 +9,9 @@
  * overwrites it) unless the same patch deletes that file first.
  */
 import { constants } from "node:fs";
-import { mkdir, open, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, open, rm, stat } from "node:fs/promises";
 import path from "node:path";
+import { readRegularFile } from "../../shared/read-regular-file.js";
 import { applyChunks, HunkError } from "./apply-chunks.js";
 import { parsePatchText, PatchParseError, type PatchOperation } from "./parse-patch.js";
 import { PathEscapeError, resolveInWorkspace } from "../tools/path-guard.js";
@@ -60,7 +61,9 @@ export async function applyPatch(workspaceDir: string, patchText: string): Promi
       const s = await stat(r.abs);
       if (!s.isFile()) throw new PathEscapeError(`${p}: is not a regular file.`);
       if (s.size > MAX_FILE_BYTES) throw new PathEscapeError(`${p}: is too large to patch (${s.size} bytes).`);
-      const buf = await readFile(r.abs);
+      const read = await readRegularFile(r.abs, MAX_FILE_BYTES);
+      if (!read.ok) throw new PathEscapeError(`${p}: is not a regular file.`);
+      const buf = read.bytes;
       if (buf.includes(0)) throw new PathEscapeError(`${p}: is a binary file; apply_patch edits text files only.`);
       original = buf.toString("utf8");
     }

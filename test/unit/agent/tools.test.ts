@@ -136,3 +136,26 @@ describe("helpers", () => {
     expect(promptPath("resolve-issue")).toMatch(/src\/agent\/prompts\/resolve-issue\.md$/);
   });
 });
+
+describe("tools on a tree the model made hostile", () => {
+  it("grep, read_file and apply_patch never open a FIFO (.gitignore or a searched file): they answer, nothing blocks", async () => {
+    const { execFileSync } = await import("node:child_process");
+    await writeFile(path.join(dir, "a.txt"), "needle\n");
+    execFileSync("mkfifo", [path.join(dir, ".gitignore")]);
+    execFileSync("mkfifo", [path.join(dir, "pipe.txt")]);
+    const { call } = tools({ useRipgrep: false });
+    const grep = await call("grep", { pattern: "needle" });
+    expect(grep.output).toContain("a.txt:1:needle");
+    expect((await call("read_file", { file_path: "pipe.txt" })).ok).toBe(false);
+    const patch = "*** Begin Patch\n*** Update File: pipe.txt\n@@\n-x\n+y\n*** End Patch";
+    expect((await call("apply_patch", { input: patch })).ok).toBe(false);
+  });
+
+  it("a .gitignore symlinked to /dev/zero is not read by grep", async () => {
+    const { symlink } = await import("node:fs/promises");
+    await writeFile(path.join(dir, "a.txt"), "needle\n");
+    await symlink("/dev/zero", path.join(dir, ".gitignore"));
+    const { call } = tools({ useRipgrep: false });
+    expect((await call("grep", { pattern: "needle" })).output).toContain("a.txt:1:needle");
+  });
+});
