@@ -6,6 +6,7 @@
  * floor, spend caps, secret-scan override) live here and never in a repository: a repo's
  * `.github/agent.yml` may narrow them, never widen them.
  */
+import { parseModelPrices, type ModelPrices } from "./model-prices.js";
 import { createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -166,6 +167,8 @@ export type ParsedEnv = z.output<typeof envSchema>;
 export type Env = ParsedEnv & {
   /** The PEM, whether given inline (PRIVATE_KEY, `\n` escapes allowed) or by PRIVATE_KEY_PATH. */
   privateKey: string | undefined;
+  /** AGENT_MODEL_PRICES, parsed and validated (undefined: only the built-in table). */
+  modelPrices: ModelPrices | undefined;
   /** GitHub REST base URL: https://api.github.com, or `<proto>://<GHE_HOST>/api/v3`. */
   githubApiUrl: string;
   /** True when APP_ID is set: the app serves webhooks rather than the setup flow. */
@@ -211,6 +214,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const result = envSchema.safeParse(source);
   const issues = result.success ? [] : formatIssues(result.error);
   let privateKey: string | undefined;
+  let modelPrices: ModelPrices | undefined;
   if (result.success) {
     const env = result.data;
     if (env.PRIVATE_KEY) privateKey = decodePrivateKey(env.PRIVATE_KEY);
@@ -230,11 +234,9 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       if (!env.WEBHOOK_SECRET) issues.push("WEBHOOK_SECRET: is required when APP_ID is set");
     }
     if (env.AGENT_MODEL_PRICES) {
-      try {
-        JSON.parse(env.AGENT_MODEL_PRICES);
-      } catch {
-        issues.push("AGENT_MODEL_PRICES: must be a JSON object");
-      }
+      const prices = parseModelPrices(env.AGENT_MODEL_PRICES);
+      if (prices.ok) modelPrices = prices.prices;
+      else issues.push(...prices.issues);
     }
   }
   if (!result.success || issues.length > 0) {
@@ -242,7 +244,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   }
   const env = result.data;
   const githubApiUrl = env.GHE_HOST ? `${env.GHE_PROTOCOL}://${env.GHE_HOST}/api/v3` : "https://api.github.com";
-  return { ...env, privateKey, githubApiUrl, hasCredentials: Boolean(env.APP_ID) };
+  return { ...env, privateKey, modelPrices, githubApiUrl, hasCredentials: Boolean(env.APP_ID) };
 }
 
 /** Values the logger must never print, whatever the log line. */

@@ -104,7 +104,9 @@ async function modelReviewRefusal(octokit: GitHubClient, deps: SecurityReviewDep
 async function runReview(deps: SecurityReviewDeps, job: JobContext, config: EffectiveConfig, files: DiffFile[], clone: { url: string; ref: string; token: string; scope: string } | null, title: string, modelRefusal: string | null): Promise<ReviewDiffResult> {
   const base = {
     diff: files,
-    config: { ...config.review, secretScan: true },
+    // `review.secretScan: false` is honoured only when the operator allows it (AGENT_ALLOW_DISABLE_SECRET_SCAN);
+    // otherwise the effective config was already clamped back to true when it was loaded.
+    config: config.review,
     osv: { baseUrl: deps.env.OSV_API_URL, signal: job.signal },
     context: `Pull request title: ${title}`,
     signal: job.signal,
@@ -125,6 +127,9 @@ async function runReview(deps: SecurityReviewDeps, job: JobContext, config: Effe
         reasoningEffort: config.model.reasoningEffort,
         ...(deps.env.OPENAI_BASE_URL ? { baseURL: deps.env.OPENAI_BASE_URL } : {}),
         ...(deps.env.OPENAI_API_KEY ? { apiKey: deps.env.OPENAI_API_KEY } : {}),
+        // The same prices and context window as the app's runs: the review's spend counts against the caps.
+        ...(deps.env.modelPrices ? { prices: deps.env.modelPrices } : {}),
+        ...(config.model.contextWindow && !deps.env.AGENT_REVIEW_MODEL ? { contextWindow: config.model.contextWindow } : {}),
       },
       limits: config.limits,
       compaction: config.compaction,

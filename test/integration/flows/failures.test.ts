@@ -14,8 +14,8 @@ describe("failures end in the status comment", () => {
   });
 
   /** A labelled issue whose run is expected to end without a PR. */
-  async function runIssue(script: FakeScript, statusId: number, prepare?: (harness: FlowHarness) => void): Promise<{ outcome: string; status: string }> {
-    h = await startFlowHarness({ files: FILES, script });
+  async function runIssue(script: FakeScript, statusId: number, prepare?: (harness: FlowHarness) => void, env?: Record<string, string>): Promise<{ outcome: string; status: string }> {
+    h = await startFlowHarness({ files: FILES, script, ...(env ? { env } : {}) });
     prepare?.(h);
     const { gh } = h;
     gh.on("POST", `${REPO_PATH}/issues/1/comments`).reply(201, (c) => ({ id: statusId, body: c.json.body }));
@@ -40,6 +40,17 @@ describe("failures end in the status comment", () => {
     expect(r.outcome).toBe("failed");
     expect(r.status).toMatch(/Failed[\s\S]*(model|agent could not finish)/i);
     expect(h?.git.git(REPO, ["branch", "--list"])).not.toContain("agent/");
+  });
+
+  it("a model priced only by AGENT_MODEL_PRICES stops at the per-run USD budget", async () => {
+    // 100k input tokens at $10/M = $1 per turn; the budget is $2.50, so the third turn is the last.
+    const turn = { toolCalls: [{ name: "shell", arguments: { command: ["true"] } }], usage: { input: 100_000, output: 0 } };
+    const env = { AGENT_MODEL: "house-model", AGENT_MODEL_PRICES: '{"house-model":{"input":10,"output":30}}', AGENT_MAX_USD_PER_RUN: "2.5" };
+    const r = await runIssue([turn, turn, turn, turn, turn, turn], 4009, undefined, env);
+    expect(r.outcome).toBe("budget_exhausted");
+    expect(r.status).toMatch(/budget[\s\S]*\$/i);
+    expect(h?.model.requests.length).toBeLessThanOrEqual(3);
+    expect(h?.git.pushes).toHaveLength(0);
   });
 
   it("a change adding a secret is not pushed; the status says why without the secret", async () => {

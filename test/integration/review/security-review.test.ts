@@ -64,9 +64,9 @@ afterEach(() => {
   work = undefined;
 });
 
-function deps(): SecurityReviewDeps {
+function deps(envOverrides: Record<string, string> = {}): SecurityReviewDeps {
   return {
-    env: parseEnv({ APP_SLUG: "issue-agent", OPENAI_API_KEY: "sk-test-not-real", OSV_API_URL: "https://osv.test" }),
+    env: parseEnv({ APP_SLUG: "issue-agent", OPENAI_API_KEY: "sk-test-not-real", OSV_API_URL: "https://osv.test", ...envOverrides }),
     github: { forInstallation: async () => octokit, installationToken: async () => "ghs_installation_token_for_tests" },
     git: {
       withWorkspace: async (_id, fn) => {
@@ -293,5 +293,27 @@ describe("runSecurityReview", () => {
     await runSecurityReview(deps(), job());
     // secretScan cannot be turned off by a repo, so the critical secret still triggers REQUEST_CHANGES.
     expect(noSecret.callsTo("POST", "/repos/octo/app/pulls/5/reviews")[0]?.json.event).toBe("REQUEST_CHANGES");
+  });
+
+  it("review.secretScan: false is clamped back on without the operator's gate, and honoured with it", async () => {
+    const secretRules = (gh: GitHubMock): string[] =>
+      gh
+        .callsTo("POST", "/repos/octo/app/pulls/5/reviews")
+        .flatMap((c) => ((c.json.comments ?? []) as { body: string }[]).map((x) => x.body))
+        .filter((body) => /GitHub token/i.test(body));
+    const yml = "review:\n  secretScan: false\n";
+
+    const gated = arrange({ agentYml: yml });
+    expectWrites(gated);
+    await runSecurityReview(deps(), job());
+    expect(secretRules(gated)).toHaveLength(1);
+    gated.stop();
+
+    const allowed = arrange({ agentYml: yml });
+    expectWrites(allowed);
+    await runSecurityReview(deps({ AGENT_ALLOW_DISABLE_SECRET_SCAN: "true" }), job());
+    expect(secretRules(allowed)).toEqual([]);
+    // The rest of the review still ran: the SQL injection is reported.
+    expect(JSON.stringify(allowed.callsTo("POST", "/repos/octo/app/pulls/5/reviews"))).toMatch(/CWE-89/);
   });
 });
