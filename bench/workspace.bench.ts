@@ -102,7 +102,14 @@ async function main(): Promise<void> {
       delay.enable();
       const t = performance.now();
       let ms = 0;
-      await ops.withWorkspace("bench", async (dir) => {
+      const log = {
+        debug: () => undefined,
+        warn: () => undefined,
+        info: (obj: object, msg: string) => {
+          if (msg === "clone finished" && process.env.BENCH_PHASES) console.log(`  phases: ${JSON.stringify((obj as { phases?: object }).phases)}`);
+        },
+      };
+      await ops.withWorkspace({ id: "bench", log }, async (dir) => {
         await ops.clone({ dir, url: url!, ref: "main", token: TOKEN, scope });
         // Workspace ready: the agent could start now (removal afterwards is not part of it).
         ms = performance.now() - t;

@@ -178,21 +178,33 @@ async function cloneNativeOnce(o: NativeCloneOptions, retried: boolean): Promise
     const workGitDir = path.join(dir, ".git");
     let gitDir = workGitDir;
     let warm = false;
+    const phases: Record<string, number> = {};
+    let mark = Date.now();
+    const phase = (name: string): void => {
+      const now = Date.now();
+      phases[name] = now - mark;
+      mark = now;
+    };
     if (entry && o.repoCache) {
       lock = await acquireLock(entry.lockFile, o.repoCache.lockWaitMs ?? 10 * 60_000, signal);
+      phase("lock");
       await ensureEntry(entry, { url: where, scope: o.scope }, log);
       warm = (await listPacks(entry.gitDir)).length > 0;
       gitDir = entry.gitDir;
+      phase("verify");
     }
     const received = await fetchInto(gitDir, o, remoteRef, localRef);
+    phase("fetch");
     const headSha = (await runGit(["--git-dir", gitDir, "rev-parse", "--verify", `${localRef}^{commit}`])).stdout.toString().trim();
     await checkExpandedTree(gitDir, headSha, o.treeCaps);
+    phase("caps");
     if (entry) {
       if ((await listPacks(entry.gitDir)).length > 24) await runGit(["--git-dir", entry.gitDir, "repack", "-a", "-d", "-q"]);
       await linkPacks(entry.gitDir, workGitDir);
       await touchEntry(entry);
       await lock?.release();
       lock = undefined;
+      phase("link");
     }
     const branch = remoteRef.startsWith("refs/heads/") ? remoteRef.slice("refs/heads/".length) : null;
     await runGit(["remote", "add", "origin", url], { cwd: dir });
@@ -219,10 +231,12 @@ async function cloneNativeOnce(o: NativeCloneOptions, retried: boolean): Promise
       }
       throw error;
     }
+    phase("checkout");
     const result: CloneResult = { headSha, fetchedRef: remoteRef, branch, defaultBranch: o.ref === undefined ? branch : null, receivedBytes: received };
-    log.info({ url: where, ref: remoteRef, headSha, bytes: received, warm, ms: Date.now() - started }, "clone finished");
     // Awaited: the worker may be ended right after the clone returns. Cheap: entries hold a few packs each.
     if (o.repoCache) await evict(o.repoCache, log).catch(() => undefined);
+    phase("evict");
+    log.info({ url: where, ref: remoteRef, headSha, bytes: received, warm, ms: Date.now() - started, phases }, "clone finished");
     return result;
   } catch (error) {
     const translated = error instanceof WorkspaceError || error instanceof CancelledError ? error : translateFetchError(error, url, o.ref ?? "HEAD");
