@@ -8,7 +8,7 @@
 import { stripMarkers } from "../shared/markers.js";
 import { loadRepoConfig } from "../config/load-repo-config.js";
 import { applyOperatorCaps, type EffectiveConfig } from "../config/repo-config.js";
-import { formatSarif, sarifAutomationId, type SarifOptions } from "../cli/format-sarif.js";
+import { formatSarif, sarifAutomationId, type SarifOptions } from "../review/format-sarif.js";
 import { createSecurityCheckRun, type CheckAnnotation } from "../github/check-run-security.js";
 import type { GitHubClient } from "../github/client.js";
 import { getPullRequest } from "../github/get-pull-request-context.js";
