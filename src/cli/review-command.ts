@@ -13,7 +13,7 @@ import { describeFailure } from "./describe-failure.js";
 import { EXIT } from "./exit-codes.js";
 import { findGitRoot, isDirectory } from "./find-git-root.js";
 import { formatReviewReport } from "./format-review-report.js";
-import { formatSarif, sarifOptionsForCheckout } from "./format-sarif.js";
+import { formatSarif, sarifOptionsForCheckout } from "../review/format-sarif.js";
 import { loadLocalConfig } from "./load-local-config.js";
 import type { HeadInfo, LocalGit } from "./local-git.js";
 import { UsageError, type ReviewOptions } from "./parse-cli-args.js";

@@ -9,6 +9,7 @@
  *     moved meanwhile, explain and stop with the remote untouched;
  *  5. finish the status comment (in the thread for a review comment) with the new commit.
  */
+import { stripMarkers } from "../shared/markers.js";
 import { isSelf } from "../github/authorize-sender.js";
 import { createPermissionCache } from "../github/get-permission.js";
 import { getPullRequest, getPullRequestDiff, getReviewThread, getUnresolvedThreads, type ReviewThread } from "../github/get-pull-request-context.js";
@@ -133,6 +134,6 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
 /** Carry the newest run summary in the PR's hidden marker, so the next follow-up continues from it. */
 async function updatePrMarker(octokit: Awaited<ReturnType<TaskDeps["github"]["forInstallation"]>>, owner: string, repo: string, number: number, body: string, data: { summary: string; sha: string; job: string }): Promise<void> {
   const previous = findMarker(body, "pr") ?? {};
-  const stripped = body.replace(/\n*<!-- issue-agent:pr [A-Za-z0-9_-]* -->/g, "");
+  const stripped = stripMarkers(body, "pr").trimEnd();
   await octokit.rest.pulls.update({ owner, repo, pull_number: number, body: `${stripped}\n\n${renderMarker("pr", { ...previous, ...data })}` });
 }

@@ -5,9 +5,10 @@
  * the check run, and SARIF when asked. If the PR head moved while reviewing, post nothing: a newer
  * job for that head is already queued.
  */
+import { stripMarkers } from "../shared/markers.js";
 import { loadRepoConfig } from "../config/load-repo-config.js";
 import { applyOperatorCaps, type EffectiveConfig } from "../config/repo-config.js";
-import { formatSarif, sarifAutomationId, type SarifOptions } from "../cli/format-sarif.js";
+import { formatSarif, sarifAutomationId, type SarifOptions } from "../review/format-sarif.js";
 import { createSecurityCheckRun, type CheckAnnotation } from "../github/check-run-security.js";
 import type { GitHubClient } from "../github/client.js";
 import { getPullRequest } from "../github/get-pull-request-context.js";
@@ -212,7 +213,7 @@ export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContex
     headSha,
     conclusion: checkConclusion(all, config.review.requestChangesAt),
     title: all.length === 0 ? "No security findings" : `${all.length} security finding(s)`,
-    summary: summaryBody.replace(/<!-- issue-agent:[^>]*-->/g, ""),
+    summary: stripMarkers(summaryBody),
     annotations: annotationsOf(result.findings),
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildSarifLog, formatSarif, repositoryUriOf, sarifAutomationId, sarifOptionsForCheckout, type SarifOptions, type SarifRule } from "../../../src/cli/format-sarif.js";
+import { buildSarifLog, formatSarif, repositoryUriOf, sarifAutomationId, sarifOptionsForCheckout, type SarifOptions, type SarifRule } from "../../../src/review/format-sarif.js";
 import { formatReviewReport } from "../../../src/cli/format-review-report.js";
 import { sarifOptionsForPr } from "../../../src/tasks/security-review.js";
 import type { Finding, ReviewResult, UnanchoredFinding } from "../../../src/review/types.js";

@@ -14,8 +14,8 @@
  *   previous analysis; `versionControlProvenance` names the repository and commit reviewed;
  * - the tool's version is the package's (package.json), not a literal.
  */
-import { CWE_INFO, NO_CWE, cweNumber, cweUrl } from "../review/cwe.js";
-import type { Finding, ReviewResult, Severity, UnanchoredFinding } from "../review/types.js";
+import { CWE_INFO, NO_CWE, cweNumber, cweUrl } from "./cwe.js";
+import type { Finding, ReviewResult, Severity, UnanchoredFinding } from "./types.js";
 import { packageInfo } from "../shared/package-info.js";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
