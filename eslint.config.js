@@ -40,4 +40,28 @@ export default tseslint.config(
   restrict(["src/review/**"], [
     { group: ["probot"], message: "review/ produces findings; it does not talk to Probot." },
   ]),
+  restrict(["src/jobs/**"], [
+    { group: ["**/tasks/**", "**/handlers/**", "**/agent/**", "**/workspace/**", "**/sandbox/**", "**/review/**", "**/github/**", "openai", "isomorphic-git"], message: "jobs/ is the queue: it must not know what a job does." },
+  ]),
+  restrict(["src/config/**"], [
+    { group: ["**/tasks/**", "**/handlers/**", "**/jobs/**", "**/agent/**", "**/workspace/**", "**/sandbox/**", "**/review/**", "**/github/**", "**/cli/**", "**/server/**"], message: "config/ is the bottom layer: schemas and parsing only." },
+  ]),
+  restrict(["src/shared/**"], [
+    { group: ["**/tasks/**", "**/handlers/**", "**/jobs/**", "**/agent/**", "**/workspace/**", "**/sandbox/**", "**/review/**", "**/github/**", "**/cli/**", "**/server/**", "**/config/**", "probot", "@octokit/*", "openai", "isomorphic-git"], message: "shared/ holds pure helpers every layer may use; it imports none of them." },
+  ]),
+  restrict(["src/tasks/**"], [
+    { group: ["**/cli/**", "**/handlers/**"], message: "tasks/ run jobs; the CLI and the webhook handlers sit above them." },
+  ]),
+  {
+    // Every Octokit call lives in github/ (DESIGN: one GitHub port); the config loader only hands
+    // Probot's config plugin the request function.
+    files: ["src/**"],
+    ignores: ["src/github/**"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        { selector: "MemberExpression[object.name=/octokit/i][property.name=/^(rest|paginate|graphql)$/]", message: "Call GitHub through a function in src/github/." },
+      ],
+    },
+  },
 );

@@ -2,6 +2,7 @@
  * What a parsed slash command does, shared by issue comments and review comments: stop, help,
  * steering, and starting resolve-issue or fix-pr runs. Called only after the sender passed the gate.
  */
+import { getPullRequestHead, replyInReviewThread } from "../github/issue-actions.js";
 import type { Logger } from "pino";
 import { formatCommandHelp, type SlashCommand } from "../commands/parse-slash-command.js";
 import type { EffectiveConfig } from "../config/repo-config.js";
@@ -35,7 +36,7 @@ export interface CommandTarget {
 
 async function reply(octokit: GitHubClient, t: CommandTarget, text: string): Promise<void> {
   if (t.reviewComment) {
-    await octokit.rest.pulls.createReplyForReviewComment({ owner: t.owner, repo: t.repo, pull_number: t.number, comment_id: t.reviewComment.inReplyTo, body: formatOutbound(text) });
+    await replyInReviewThread(octokit, { owner: t.owner, repo: t.repo, number: t.number, inReplyTo: t.reviewComment.inReplyTo, body: formatOutbound(text) });
     return;
   }
   await postComment(octokit, { owner: t.owner, repo: t.repo, number: t.number, body: `${formatOutbound(text)}\n\n${renderMarker("notice", { kind: "reply" })}` });
@@ -94,7 +95,7 @@ export async function runSlashCommand(octokit: GitHubClient, deps: HandlerDeps, 
         await reply(octokit, t, "`review` works on pull requests only.");
         return;
       }
-      const headSha = t.headSha ?? (await octokit.rest.pulls.get({ owner: t.owner, repo: t.repo, pull_number: t.number })).data.head.sha;
+      const headSha = t.headSha ?? (await getPullRequestHead(octokit, t)).headSha;
       await deps.queue.enqueue(
         securityReviewRequest(
           { installationId: t.installationId, owner: t.owner, repo: t.repo, prNumber: t.number, headSha, trigger: "command", requester: t.requester },

@@ -9,6 +9,7 @@
  *     moved meanwhile, explain and stop with the remote untouched;
  *  5. finish the status comment (in the thread for a review comment) with the new commit.
  */
+import { updatePullRequestBody } from "../github/issue-actions.js";
 import { stripMarkers } from "../shared/markers.js";
 import { isSelf } from "../github/authorize-sender.js";
 import { createPermissionCache } from "../github/get-permission.js";
@@ -135,5 +136,5 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
 async function updatePrMarker(octokit: Awaited<ReturnType<TaskDeps["github"]["forInstallation"]>>, owner: string, repo: string, number: number, body: string, data: { summary: string; sha: string; job: string }): Promise<void> {
   const previous = findMarker(body, "pr") ?? {};
   const stripped = stripMarkers(body, "pr").trimEnd();
-  await octokit.rest.pulls.update({ owner, repo, pull_number: number, body: `${stripped}\n\n${renderMarker("pr", { ...previous, ...data })}` });
+  await updatePullRequestBody(octokit, { owner, repo, number, body: `${stripped}\n\n${renderMarker("pr", { ...previous, ...data })}` });
 }
