@@ -8,7 +8,7 @@ import { getPullRequestHead, listIssueComments } from "../github/issue-actions.j
 import type { Context } from "probot";
 import { findMarker } from "../github/markers.js";
 import { isSelf } from "../github/authorize-sender.js";
-import { jobKey, toJobPayload } from "../tasks/job-payloads.js";
+import { jobKey } from "../tasks/job-payloads.js";
 import { loadTriggerConfig, startRun, type HandlerDeps } from "./trigger-flow.js";
 
 const FAILED = new Set(["failure", "timed_out"]);
@@ -48,7 +48,7 @@ export function handleCheckRunCompleted(deps: HandlerDeps) {
         statusTarget: { type: "issue", ...ref },
         marker: { autofix: true },
         payload: (status) =>
-          toJobPayload({
+          ({
             installationId,
             owner: ref.owner,
             repo: ref.repo,

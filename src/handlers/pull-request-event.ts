@@ -5,9 +5,9 @@
  * The review only reads and comments, so no sender permission is needed; an invalid config skips
  * the automatic review quietly (the next command trigger explains it).
  */
+import { requestJob } from "../tasks/job-payloads.js";
 import type { Context } from "probot";
 import { REVIEW_EVENTS } from "../config/repo-config.js";
-import { securityReviewRequest } from "../review/security-review-payload.js";
 import { loadTriggerConfig, type HandlerDeps } from "./trigger-flow.js";
 
 export const PULL_REQUEST_REVIEW_EVENTS = REVIEW_EVENTS.map((a) => `pull_request.${a}` as const);
@@ -36,7 +36,8 @@ export function handlePullRequestEvent(deps: Pick<HandlerDeps, "env" | "queue">)
     const own = deps.env.APP_SLUG !== undefined && (pr.user?.login ?? "").toLowerCase() === `${deps.env.APP_SLUG.toLowerCase()}[bot]`;
     if (own && !review.reviewOwnPullRequests) return;
     const result = await deps.queue.enqueue(
-      securityReviewRequest(
+      requestJob(
+          "security-review",
         { installationId, owner: ref.owner, repo: ref.repo, prNumber: pr.number, headSha: pr.head.sha, trigger: action, requester: { login: sender.login, id: sender.id } },
         context.id,
       ),

@@ -10,8 +10,7 @@ import type { GitHubClient } from "../github/client.js";
 import { fenceFor, formatOutbound } from "../github/format-outbound.js";
 import { addEyesReaction, postComment, type ReactionTarget } from "../github/issue-actions.js";
 import { renderMarker } from "../github/markers.js";
-import { securityReviewRequest } from "../review/security-review-payload.js";
-import { issueSnapshotOf, jobKey, toJobPayload } from "../tasks/job-payloads.js";
+import { issueSnapshotOf, jobKey, requestJob } from "../tasks/job-payloads.js";
 import { startRun, type HandlerDeps } from "./trigger-flow.js";
 
 export interface CommandTarget {
@@ -97,7 +96,8 @@ export async function runSlashCommand(octokit: GitHubClient, deps: HandlerDeps, 
       }
       const headSha = t.headSha ?? (await getPullRequestHead(octokit, t)).headSha;
       await deps.queue.enqueue(
-        securityReviewRequest(
+        requestJob(
+          "security-review",
           { installationId: t.installationId, owner: t.owner, repo: t.repo, prNumber: t.number, headSha, trigger: "command", requester: t.requester },
           t.deliveryId,
         ),
@@ -134,7 +134,7 @@ async function startFix(octokit: GitHubClient, deps: HandlerDeps, t: CommandTarg
         reaction: t.reaction,
         statusTarget: { type: "issue", owner: t.owner, repo: t.repo, number: t.number },
         payload: (status) =>
-          toJobPayload({ ...common, status, issueNumber: t.number, defaultBranch: t.defaultBranch, ...(t.issue ? { issueSnapshot: issueSnapshotOf(t.issue) } : {}) }),
+          ({ ...common, status, issueNumber: t.number, defaultBranch: t.defaultBranch, ...(t.issue ? { issueSnapshot: issueSnapshotOf(t.issue) } : {}) }),
       },
       log,
     );
@@ -154,7 +154,7 @@ async function startFix(octokit: GitHubClient, deps: HandlerDeps, t: CommandTarg
         ? { type: "review-thread", owner: t.owner, repo: t.repo, pullNumber: t.number, inReplyTo: thread.inReplyTo }
         : { type: "issue", owner: t.owner, repo: t.repo, number: t.number },
       payload: (status) =>
-        toJobPayload({
+        ({
           ...common,
           status,
           prNumber: t.number,

@@ -22,7 +22,7 @@ import { formatFindingComment, oneLine, severityBadge } from "../review/format-r
 import { formatReviewSummary, summarizeState } from "../review/format-review-summary.js";
 import type { DiffFile } from "../review/parse-diff.js";
 import { reviewDiff, type ReviewDiffResult } from "../review/review-diff.js";
-import { securityReviewPayloadSchema, type SecurityReviewPayload } from "../review/security-review-payload.js";
+import { securityReviewPayloadSchema, type SecurityReviewPayload } from "./job-payloads.js";
 import { atLeast, type Finding, type Severity } from "../review/types.js";
 import { ConfigError } from "../shared/errors.js";
 import type { TaskDeps } from "./task-deps.js";
