@@ -32,7 +32,8 @@ export default tseslint.config(
     { group: ["probot", "@octokit/*", "openai", "**/agent/**", "**/github/**", "**/handlers/**"], message: "workspace/ knows nothing about the model or GitHub." },
   ]),
   restrict(["src/handlers/**"], [
-    { group: ["**/agent/**", "**/sandbox/**", "**/workspace/**", "isomorphic-git", "openai"], message: "handlers/ are thin: enqueue a job instead." },
+    { group: ["**/agent/**", "**/sandbox/**", "**/workspace/**", "**/review/**", "isomorphic-git", "openai"], message: "handlers/ are thin: enqueue a job instead." },
+    { group: ["**/tasks/**", "!**/tasks/job-payloads.js"], message: "handlers/ reach tasks/ only through the job request API (tasks/job-payloads.ts)." },
   ]),
   restrict(["src/github/**"], [
     { group: ["openai", "**/agent/**", "**/workspace/**", "**/sandbox/**"], message: "github/ knows nothing about the model or the workspace." },
