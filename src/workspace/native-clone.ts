@@ -215,22 +215,7 @@ async function cloneNativeOnce(o: NativeCloneOptions, retried: boolean): Promise
       await runGit(["update-ref", "--no-deref", "HEAD", headSha], { cwd: dir });
     }
     if (entry) await runGit(["update-ref", localRef, headSha], { cwd: dir });
-    try {
-      await runGit(["reset", "-q", "--hard", "HEAD"], { cwd: dir, signal, timeoutMs: 30 * 60_000 });
-    } catch (error) {
-      if (signal?.aborted) throw new CancelledError();
-      if (entry && !retried) {
-        // Packs that passed their checksums but still cannot be read: never trust the entry again.
-        log.warn({ cache: entry.key }, "checkout from the repository cache failed: refetching");
-        lock = await acquireLock(entry.lockFile, o.repoCache?.lockWaitMs ?? 10 * 60_000, signal);
-        await dropEntry(entry);
-        await lock.release();
-        lock = undefined;
-        await emptyDir(dir);
-        return await cloneNativeOnce(o, true);
-      }
-      throw error;
-    }
+    await runGit(["reset", "-q", "--hard", "HEAD"], { cwd: dir, signal, timeoutMs: 30 * 60_000 });
     phase("checkout");
     const result: CloneResult = { headSha, fetchedRef: remoteRef, branch, defaultBranch: o.ref === undefined ? branch : null, receivedBytes: received };
     // Awaited: the worker may be ended right after the clone returns. Cheap: entries hold a few packs each.
@@ -239,12 +224,35 @@ async function cloneNativeOnce(o: NativeCloneOptions, retried: boolean): Promise
     log.info({ url: where, ref: remoteRef, headSha, bytes: received, warm, ms: Date.now() - started, phases }, "clone finished");
     return result;
   } catch (error) {
+    if (signal?.aborted) throw new CancelledError();
+    if (entry && !retried && mayBeCacheDamage(error)) {
+      // Objects that passed the pack checksums but cannot be read (or a fetch git refused over
+      // them): never trust the entry again; drop it and start cold, once.
+      await lock?.release();
+      lock = undefined;
+      log.warn({ cache: entry.key }, "repository cache entry unusable: refetching");
+      const dropLock = await acquireLock(entry.lockFile, o.repoCache?.lockWaitMs ?? 10 * 60_000, signal);
+      try {
+        await dropEntry(entry);
+      } finally {
+        await dropLock.release();
+      }
+      await emptyDir(dir);
+      return cloneNativeOnce(o, true);
+    }
     const translated = error instanceof WorkspaceError || error instanceof CancelledError ? error : translateFetchError(error, url, o.ref ?? "HEAD");
     log.warn({ url: where, ref: o.ref ?? "(default)", code: (translated as WorkspaceError).code }, "clone failed");
     throw translated;
   } finally {
     await lock?.release();
   }
+}
+
+/** Errors a damaged cache entry can cause; auth, missing refs, caps and cancellation are not among them. */
+function mayBeCacheDamage(error: unknown): boolean {
+  if (error instanceof CancelledError) return false;
+  if (error instanceof WorkspaceError) return error.code === "workspace/clone" && !error.retryable;
+  return true;
 }
 
 async function emptyDir(dir: string): Promise<void> {

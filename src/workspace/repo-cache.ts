@@ -177,12 +177,40 @@ export function entryFor(settings: RepoCacheSettings, key: string): CacheEntry {
   return { key, dir, gitDir: path.join(dir, "git"), lockFile: path.join(settings.root, `${key}.lock`) };
 }
 
+/**
+ * Packs already verified, by identity (size, mtime, inode): a pack is hashed in full once, and again
+ * whenever any of these change. Corruption that keeps all three (bit rot) is still caught: git
+ * fails to inflate the object at checkout, and the clone then drops the entry and refetches.
+ */
+type VerifiedPacks = Record<string, string>;
+
+function packIdentity(st: { size: number; mtimeMs: number; ino: number }): string {
+  return `${st.size}:${Math.round(st.mtimeMs)}:${st.ino}`;
+}
+
+async function verifyPacks(entry: CacheEntry, packs: readonly string[]): Promise<boolean[]> {
+  const file = path.join(entry.dir, "verified.json");
+  const known = (JSON.parse(await readFile(file, "utf8").catch(() => "{}")) ?? {}) as VerifiedPacks;
+  const next: VerifiedPacks = {};
+  const results: boolean[] = [];
+  for (const pack of packs) {
+    const name = path.basename(pack);
+    const [ps, is] = await Promise.all([stat(pack).catch(() => null), stat(pack.replace(/\.pack$/, ".idx")).catch(() => null)]);
+    const identity = ps && is ? `${packIdentity(ps)}/${packIdentity(is)}` : "";
+    const ok = identity !== "" && (known[name] === identity || (await verifyPack(pack)));
+    if (ok) next[name] = identity;
+    results.push(ok);
+  }
+  await writeFile(file, JSON.stringify(next)).catch(() => undefined);
+  return results;
+}
+
 /** Make sure the entry holds a valid bare repository; anything corrupt is removed and re-created. */
 export async function ensureEntry(entry: CacheEntry, meta: { url: string; scope: string }, log: WorkspaceLog = silentLog): Promise<void> {
   const head = await stat(path.join(entry.gitDir, "HEAD")).catch(() => null);
   if (head) {
     const packs = await listPacks(entry.gitDir);
-    const checks = await Promise.all(packs.map(verifyPack));
+    const checks = await verifyPacks(entry, packs);
     if (checks.every(Boolean)) return;
     log.warn({ cache: entry.key, corrupt: packs.filter((_, i) => !checks[i]).map((p) => path.basename(p)) }, "repository cache entry corrupt: refetching");
   }

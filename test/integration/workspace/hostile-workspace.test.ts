@@ -6,13 +6,14 @@
  * a cache that trusts its files or mixes repositories.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGitOps, type WorkspaceGitOps } from "../../../src/workspace/index.js";
 import { git, makeTempDir } from "../../helpers/git-fixtures.js";
 import { startGitServer, type GitServer } from "../../helpers/git-server.js";
+import { waitFor } from "../../helpers/wait-for.js";
 import { collectingLog, TOKEN } from "./workspace-test-kit.js";
 
 const MB = 1024 * 1024;
@@ -165,19 +166,9 @@ describe("workspace worker on hostile trees and repositories", () => {
     const error = await ops
       .withWorkspace({ id: "killed", log }, async (dir) => {
         const clone = ops.clone({ dir, url: bigUrl, ref: "main", token: TOKEN, scope: "installation:2" });
-        await new Promise((r) => setTimeout(r, 50));
-        const workers = execFileSync("pgrep", ["-P", String(process.pid), "-f", "workspace-worker"]).toString().trim().split("\n").map(Number);
-        // The busy worker is the one whose children include git, or else any of them but the spare.
-        for (const pid of workers) {
-          const busy = (() => {
-            try {
-              return execFileSync("pgrep", ["-P", String(pid)]).toString().trim() !== "";
-            } catch {
-              return false;
-            }
-          })();
-          if (busy) process.kill(pid, "SIGKILL");
-        }
+        // The busy worker is the one running git (a fetch); wait until there is one, then kill it.
+        const busy = await waitFor(() => busyWorker(), { what: "a workspace worker running git", timeoutMs: 20_000, intervalMs: 5 });
+        process.kill(busy, "SIGKILL");
         return clone;
       })
       .catch((e: unknown) => e);
@@ -186,6 +177,25 @@ describe("workspace worker on hostile trees and repositories", () => {
     expect(workspaceCount()).toBe(0);
   });
 });
+
+/** A workspace worker (child of this process) that has a `git` child of its own, or undefined. */
+function busyWorker(): number | undefined {
+  const children = (pid: number): number[] => {
+    try {
+      return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(" ").filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  };
+  const cmdline = (pid: number): string => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    } catch {
+      return "";
+    }
+  };
+  return children(process.pid).find((pid) => cmdline(pid).includes("workspace-worker") && children(pid).some((c) => cmdline(c).startsWith("git")));
+}
 
 describe("repository cache", () => {
   let server: GitServer;
@@ -244,6 +254,27 @@ describe("repository cache", () => {
     expect(again).toBe("alpha\n".repeat(1000));
     expect(first.files).toEqual(["a.txt", "b.txt"]);
     expect(log.lines.join("\n")).toMatch(/repository cache entry corrupt: refetching/);
+  });
+
+  it("damage that keeps a pack's size and time (bit rot) is caught when git reads it, and the entry is refetched", async () => {
+    const url = await server.createBareRepo("bitrot", { "a.txt": "alpha\n".repeat(2000), "b.txt": "beta\n" });
+    await cloneHead(url, "installation:12");
+    await cloneHead(url, "installation:12"); // the second use hashes the pack once and remembers it
+    const entry = entries().find((key) => readFileSync(path.join(cacheRoot(), key, "meta.json"), "utf8").includes("bitrot.git"))!;
+    const packDir = path.join(cacheRoot(), entry, "git/objects/pack");
+    const pack = path.join(packDir, readdirSync(packDir).find((n) => n.endsWith(".pack"))!);
+    const before = statSync(pack);
+    const bytes = readFileSync(pack);
+    for (let i = 40; i < bytes.length - 40; i += 97) bytes[i]! ^= 0x5a;
+    writeFileSync(pack, bytes);
+    utimesSync(pack, before.atime, before.mtime);
+    const log = collectingLog();
+    const again = await ops.withWorkspace({ id: "bitrot", log }, async (dir) => {
+      await ops.clone({ dir, url, ref: "main", token: TOKEN, scope: "installation:12" });
+      return readFileSync(path.join(dir, "a.txt"), "utf8");
+    });
+    expect(again).toBe("alpha\n".repeat(2000));
+    expect(log.lines.join("\n")).toMatch(/unusable: refetching/);
   });
 
   it("never serves repository A's objects to a job on repository B, nor across installations", async () => {
