@@ -8,7 +8,7 @@
  */
 import type { ChangedFile } from "./changed-files.js";
 import type { GitIdentity } from "./commit-all.js";
-import type { ExpandedTreeCaps } from "./native-clone.js";
+import type { ExpandedTreeCaps } from "./clone-types.js";
 import type { SecretHit } from "./prepare-changes.js";
 import type { RefusedPath } from "./snapshot-work-tree.js";
 import { WorkspaceWorker, type WorkerLimits } from "./workspace-client.js";

@@ -1,7 +1,8 @@
 /** The workspace module: scratch checkouts and git for the rest of the app. */
 export { BranchMovedError, WorkspaceError, type WorkspaceErrorCode } from "./errors.js";
 export { createWorkspace, removeTree, removeWorkspace, sweepOrphanWorkspaces, withWorkspace, workspacesRoot, type SweepOptions, type Workspace } from "./workspace-dir.js";
-export { cloneRepo, type CloneRepoOptions, type CloneResult } from "./clone-repo.js";
+export { cloneRepo } from "./clone-repo.js";
+export type { CloneRepoOptions, CloneResult, ExpandedTreeCaps } from "./clone-types.js";
 export { assertValidBranchName, createBranch, isValidBranchName, issueBranchName, type CreateBranchOptions } from "./create-branch.js";
 export { commitAll, formatCommitMessage, type CommitAllOptions, type GitIdentity } from "./commit-all.js";
 export { pushBranch, type PushBranchOptions, type PushResult } from "./push-branch.js";

@@ -10,22 +10,13 @@
 import { readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { CancelledError } from "../shared/errors.js";
-import type { CloneRepoOptions, CloneResult } from "./clone-repo.js";
+import type { CloneRepoOptions, CloneResult, ExpandedTreeCaps } from "./clone-types.js";
 import { WorkspaceError } from "./errors.js";
 import { assertCredentialFreeUrl } from "./git-auth.js";
 import { describeUrl } from "./git-errors.js";
 import { NativeGitError, runGit } from "./native-git.js";
 import { acquireLock, cacheKey, dropEntry, ensureEntry, entryFor, evict, linkPacks, listPacks, touchEntry, type HeldLock, type RepoCacheSettings } from "./repo-cache.js";
 import { silentLog } from "./workspace-log.js";
-
-export interface ExpandedTreeCaps {
-  /** Files in the checked-out tree. */
-  maxEntries: number;
-  /** Sum of blob sizes. */
-  maxTotalBytes: number;
-  /** Largest single blob. */
-  maxBlobBytes: number;
-}
 
 export interface NativeCloneOptions extends CloneRepoOptions {
   /** Who may share cache entries: the installation (`installation:<id>`). */

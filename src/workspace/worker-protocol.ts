@@ -7,7 +7,7 @@
 import { AppError, CancelledError } from "../shared/errors.js";
 import type { ChangedFile } from "./changed-files.js";
 import { BranchMovedError, WorkspaceError, type WorkspaceErrorCode } from "./errors.js";
-import type { ExpandedTreeCaps } from "./native-clone.js";
+import type { ExpandedTreeCaps } from "./clone-types.js";
 import type { RefusedPath, TreeCaps } from "./snapshot-work-tree.js";
 import type { SecretHit } from "./prepare-changes.js";
 
