@@ -10,6 +10,7 @@
  *   followed while it is set, so the header only ever goes to the clone URL's host.
  * The workspace worker is the only caller; the web process never runs git.
  */
+import { hostPath } from "../config/process-env.js";
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import os from "node:os";
@@ -83,7 +84,7 @@ export function hardenedGitEnv(options: { token?: string | undefined; config?: R
     config["http.followRedirects"] = "false";
   }
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+    PATH: hostPath(),
     HOME: homeDir(),
     LANG: "C",
     LC_ALL: "C",

@@ -4,6 +4,7 @@
  * each with a time limit; kill it on cancel, timeout or the end of the job. When the child dies
  * (crash, OOM, kill) every pending call fails with a typed error and the app carries on.
  */
+import { hostPath, hostTmpDir, nodeEnv } from "../config/process-env.js";
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,7 +49,7 @@ export class WorkspaceWorker {
     this.child = fork(ENTRY, [], {
       execArgv,
       // Nothing secret reaches the worker's environment: the token arrives per call over IPC.
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", TMPDIR: process.env.TMPDIR ?? "/tmp", NODE_ENV: process.env.NODE_ENV ?? "production" },
+      env: { PATH: hostPath(), TMPDIR: hostTmpDir(), NODE_ENV: nodeEnv() },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
       serialization: "advanced",
     });

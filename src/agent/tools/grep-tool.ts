@@ -3,6 +3,7 @@
  * `--no-config` so a repository cannot plant a .ripgreprc); otherwise a JS walk that honours
  * nested .gitignore files through the `ignore` package.
  */
+import { hostPath } from "../../config/process-env.js";
 import { spawn } from "node:child_process";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
@@ -68,7 +69,7 @@ function ripgrep(root: string, rel: string, args: GrepArgs, signal?: AbortSignal
   argv.push("-e", args.pattern, "--", rel);
   return new Promise((resolve) => {
     // A minimal environment: RIPGREP_CONFIG_PATH and friends from the host must not apply.
-    const child = spawn("rg", argv, { cwd: root, env: { PATH: process.env.PATH ?? "/usr/bin:/bin" }, stdio: ["ignore", "pipe", "pipe"], ...(signal ? { signal } : {}) });
+    const child = spawn("rg", argv, { cwd: root, env: { PATH: hostPath() }, stdio: ["ignore", "pipe", "pipe"], ...(signal ? { signal } : {}) });
     const matches: string[] = [];
     let buffer = "";
     let stderr = "";
