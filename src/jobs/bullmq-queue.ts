@@ -18,8 +18,9 @@ import { CancelledError, isAppError, userMessageOf } from "../shared/errors.js";
 import type { JobMetrics } from "./metrics.js";
 import { RedisKeyState } from "./redis-key-state.js";
 import { settles } from "./settles.js";
+import { subjectOf, type JobFacts } from "./job-report.js";
 import { jobLogger, runJob } from "./run-job.js";
-import type { EnqueueRequest, EnqueueResult, GiveUpHook, JobHandler, JobInfo, JobOutcome, JobQueue } from "./types.js";
+import type { EnqueueRequest, EnqueueResult, GiveUpHook, JobHandler, JobInfo, JobListing, JobOutcome, JobQueue, ListedJob } from "./types.js";
 
 export interface BullmqQueueOptions {
   redisUrl: string;
@@ -131,6 +132,40 @@ export class BullmqQueue implements JobQueue {
     return this.queue.getJobCountByTypes("wait", "delayed", "prioritized");
   }
 
+  async list(options: { finished?: number } = {}): Promise<JobListing> {
+    const limit = options.finished ?? 20;
+    const [active, waiting, done] = await Promise.all([
+      this.queue.getJobs(["active"]),
+      this.queue.getJobs(["waiting", "delayed", "prioritized"], 0, 199, true),
+      this.queue.getJobs(["completed", "failed"], 0, limit - 1),
+    ]);
+    const listed = (job: Job<JobData, JobOutcome>, state: ListedJob["state"]): ListedJob => {
+      const progress = job.progress !== null && typeof job.progress === "object" ? (job.progress as JobFacts) : {};
+      let facts: JobFacts = { ...subjectOf(job.data.payload), ...progress };
+      const gaveUp = job.failedReason !== undefined && job.finishedOn !== undefined && job.returnvalue == null;
+      if (gaveUp && !facts.errorMessage) facts = { ...facts, errorCode: "job/gave-up", errorMessage: job.failedReason };
+      return {
+        id: job.id ?? "",
+        kind: job.data.kind,
+        key: job.data.key,
+        state,
+        attempt: job.attemptsMade,
+        enqueuedAt: job.timestamp,
+        startedAt: progress.startedAt ?? job.processedOn ?? null,
+        finishedAt: state === "finished" ? (job.finishedOn ?? null) : null,
+        outcome: state !== "finished" ? null : gaveUp ? "error" : (job.returnvalue ?? null),
+        facts,
+      };
+    };
+    const finished = done.filter(Boolean).map((j) => listed(j, "finished"));
+    finished.sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0));
+    return {
+      running: active.filter(Boolean).map((j) => listed(j, "running")),
+      queued: waiting.filter(Boolean).map((j) => listed(j, "queued")),
+      finished: finished.slice(0, limit),
+    };
+  }
+
   async startWorker(handler: JobHandler): Promise<void> {
     if (this.worker) throw new Error("startWorker was already called on this queue");
     this.workerRedis = new Redis(this.opts.redisUrl, { maxRetriesPerRequest: null });
@@ -190,7 +225,8 @@ export class BullmqQueue implements JobQueue {
     const inbox: string[] = [];
     const ticker = setInterval(() => void this.tick(entry, lockToken, inbox, jobId), Math.min(this.opts.pollMs ?? 1000, this.lockMs / 3));
     try {
-      const result = await runJob({ info, handler, log, signal: entry.controller.signal, takeMessages: () => inbox.splice(0), metrics: this.opts.metrics });
+      const persistReport = async (facts: JobFacts) => void (await job.updateProgress(facts as object));
+      const result = await runJob({ info, handler, log, signal: entry.controller.signal, takeMessages: () => inbox.splice(0), metrics: this.opts.metrics, persistReport });
       clearInterval(ticker);
       const metrics = this.opts.metrics;
       const stoppedWithoutResult = result.type === "error" || result.outcome === "cancelled";

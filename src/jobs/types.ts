@@ -4,6 +4,7 @@
  * `bullmq-queue.ts` (Redis) implement them.
  */
 import type { Logger } from "pino";
+import type { JobFacts } from "./job-report.js";
 
 export const JOB_KINDS = ["resolve-issue", "fix-pr", "security-review"] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
@@ -47,6 +48,11 @@ export interface JobContext {
   log: Logger;
   /** Steering messages (`/agent <text>` during a run) received since the last call. */
   takeMessages(): string[];
+  /**
+   * Facts for the operator (repository, PR URL, turns, tokens, cost, failure reason): merged into
+   * the job's `job finished` log line and shown live on the status page.
+   */
+  report(facts: JobFacts): void;
 }
 
 export type JobHandler = (job: JobContext) => Promise<JobOutcome>;
@@ -65,6 +71,8 @@ export interface JobQueue {
   startWorker(handler: JobHandler): Promise<void>;
   /** Jobs waiting to start. */
   depth(): Promise<number>;
+  /** Running and queued jobs, and the newest `finished` finished ones (status page). */
+  list(options?: { finished?: number }): Promise<JobListing>;
   /** Stop taking jobs; let running ones finish for up to `graceMs`, then cancel and requeue them. */
   close(graceMs?: number): Promise<void>;
 }
@@ -87,3 +95,26 @@ export interface JobInfo {
  * told the user.
  */
 export type GiveUpHook = (job: JobInfo, reason: string) => void | Promise<void>;
+
+/** One job as the status page shows it. */
+export interface ListedJob {
+  id: string;
+  kind: JobKind;
+  key: string;
+  state: "queued" | "running" | "finished";
+  attempt: number;
+  /** ms since the epoch. */
+  enqueuedAt: number | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** The job's outcome, or `error` when the queue gave up on it. */
+  outcome: JobOutcome | "error" | null;
+  /** Repository, issue/PR, turns, tokens, cost, PR URL, failure reason, as far as known. */
+  facts: JobFacts;
+}
+
+export interface JobListing {
+  running: ListedJob[];
+  queued: ListedJob[];
+  finished: ListedJob[];
+}

@@ -19,6 +19,7 @@ function queue(): JobQueue & { requests: EnqueueRequest[] } {
     isRunning: async () => false,
     startWorker: async () => undefined,
     depth: async () => 0,
+    list: async () => ({ running: [], queued: [], finished: [] }),
     close: async () => undefined,
   };
 }
