@@ -19,7 +19,7 @@ import { settles } from "./settles.js";
 import { subjectOf, type JobFacts } from "./job-report.js";
 import { jobLogger, runJob, type RunJobResult } from "./run-job.js";
 import { SqliteJobStore, type StoredJob } from "./sqlite-job-store.js";
-import type { EnqueueRequest, EnqueueResult, GiveUpHook, JobHandler, JobListing, JobOutcome, JobQueue, ListedJob } from "./types.js";
+import type { EnqueueRequest, EnqueueResult, GiveUpHook, JobHandler, JobListing, JobOutcome, JobQueue, ListedJob, QueueProbe } from "./types.js";
 
 export interface EmbeddedQueueOptions {
   dataDir: string;
@@ -106,6 +106,11 @@ export class EmbeddedQueue implements JobQueue {
 
   async depth(): Promise<number> {
     return this.store.depth();
+  }
+
+  async probe(): Promise<QueueProbe> {
+    if (this.closed) return { ok: false, mode: "embedded", error: "the queue is closed" };
+    return { ok: true, mode: "embedded", depth: this.store.depth() };
   }
 
   async list(options: { finished?: number } = {}): Promise<JobListing> {

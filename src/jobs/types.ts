@@ -71,6 +71,8 @@ export interface JobQueue {
   startWorker(handler: JobHandler): Promise<void>;
   /** Jobs waiting to start. */
   depth(): Promise<number>;
+  /** Whether the queue can take jobs now, answered within about 1.5 s (health endpoints). */
+  probe(): Promise<QueueProbe>;
   /** Running and queued jobs, and the newest `finished` finished ones (status page). */
   list(options?: { finished?: number }): Promise<JobListing>;
   /** Stop taking jobs; let running ones finish for up to `graceMs`, then cancel and requeue them. */
@@ -117,4 +119,12 @@ export interface JobListing {
   running: ListedJob[];
   queued: ListedJob[];
   finished: ListedJob[];
+}
+
+export interface QueueProbe {
+  ok: boolean;
+  mode: "embedded" | "bullmq";
+  depth?: number;
+  /** Why it cannot take jobs (no secrets: the health endpoints are public). */
+  error?: string;
 }

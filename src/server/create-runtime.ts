@@ -9,13 +9,14 @@ import type { Env } from "../config/env.js";
 import { createHandlerTracker } from "../handlers/handler-tracker.js";
 import { createQueue } from "../jobs/create-queue.js";
 import { createMetrics, metricsHandler } from "../jobs/metrics.js";
-import { checkSandboxAvailable } from "../sandbox/index.js";
 import { createGiveUpHook } from "../tasks/create-give-up-hook.js";
 import { createJobHandler } from "../tasks/create-job-handler.js";
 import { createTaskDeps } from "../tasks/create-task-deps.js";
 import { startWorkspaceSweeper } from "../tasks/sweep-stale-workspaces.js";
-import type { HealthProbeResult } from "./health-handler.js";
+import { probeSandbox } from "./probe-sandbox.js";
 import type { StartServerOptions } from "./start-server.js";
+
+export { probeSandbox } from "./probe-sandbox.js";
 
 export type Runtime = Omit<StartServerOptions, "env" | "log" | "version">;
 
@@ -44,9 +45,3 @@ export function createRuntime(env: Env, log: Logger): Runtime {
   };
 }
 
-export async function probeSandbox(): Promise<HealthProbeResult> {
-  const availability = await checkSandboxAvailable();
-  return availability.ok
-    ? { ok: true, limits: availability.limits, warnings: availability.warnings }
-    : { ok: false, reason: availability.reason, fix: availability.fix };
-}

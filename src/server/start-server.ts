@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Probot, Server, type ApplicationFunction, type Logger } from "probot";
 import type { HandlerTracker } from "../handlers/handler-tracker.js";
 import type { Env } from "../config/env.js";
-import type { JobQueue } from "../jobs/types.js";
+import type { JobQueue, JsonValue, QueueProbe } from "../jobs/types.js";
 import { createHealthHandler, type HealthProbeResult } from "./health-handler.js";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
@@ -24,6 +24,8 @@ export interface StartServerOptions {
   /** How the queue is backed, shown by /healthz. */
   queueMode: "embedded" | "bullmq";
   sandboxProbe: () => Promise<HealthProbeResult>;
+  /** Informational fields for the health endpoints (e.g. the start-up model check). */
+  healthInfo?: () => { [key: string]: JsonValue };
   /** `GET /metrics`; omitted when AGENT_METRICS=false. */
   metricsHandler?: Handler | undefined;
 }
@@ -53,8 +55,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     createHealthHandler({
       version: options.version,
       isReady: () => ready,
-      queue: async () => ({ ok: true, mode: options.queueMode, depth: await queue.depth() }),
+      queue: async () => toProbeResult(await queue.probe()),
       sandbox: options.sandboxProbe,
+      // With Redis this process only enqueues: the sandbox matters to the workers' readiness.
+      runsJobs: options.queueMode === "embedded",
+      ...(options.healthInfo ? { info: options.healthInfo } : {}),
     }),
   );
   if (options.metricsHandler) server.addHandler(options.metricsHandler);
@@ -78,4 +83,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       return stopping;
     },
   };
+}
+
+export function toProbeResult(probe: QueueProbe): HealthProbeResult {
+  return JSON.parse(JSON.stringify(probe)) as HealthProbeResult;
 }

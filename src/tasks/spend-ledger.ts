@@ -9,6 +9,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { Redis } from "ioredis";
+import { isConnectionError, reconnectDelay } from "../jobs/redis-health.js";
 
 export interface SpendLedger {
   /** A user-facing reason when a cap is reached, else null. */
@@ -78,7 +79,10 @@ export function sqliteSpendStore(dataDir: string): SpendStore {
 
 /** Totals in Redis (`<prefix>:spend:<day>:…`), shared by every worker, expiring after two days. */
 export function redisSpendStore(redisUrl: string, prefix = "issue-agent"): SpendStore {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, retryStrategy: reconnectDelay });
+  // Without a listener ioredis prints a stack trace per reconnect attempt. An outage is logged once
+  // by the queue's RedisHealth (same server); here a command just fails after two retries.
+  redis.on("error", ignoreConnectionError);
   const k = (key: string) => `${prefix}:spend:${key}`;
   return {
     get: async (key) => Number((await redis.get(k(key))) ?? 0),
@@ -87,4 +91,8 @@ export function redisSpendStore(redisUrl: string, prefix = "issue-agent"): Spend
     },
     close: async () => void (await redis.quit()),
   };
+}
+
+function ignoreConnectionError(error: unknown): void {
+  if (!isConnectionError(error)) process.emitWarning(`spend ledger Redis error: ${error instanceof Error ? error.message : String(error)}`);
 }

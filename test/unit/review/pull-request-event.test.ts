@@ -20,6 +20,7 @@ function queue(): JobQueue & { requests: EnqueueRequest[] } {
     startWorker: async () => undefined,
     depth: async () => 0,
     list: async () => ({ running: [], queued: [], finished: [] }),
+    probe: async () => ({ ok: true, mode: "embedded", depth: 0 }),
     close: async () => undefined,
   };
 }
