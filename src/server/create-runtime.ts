@@ -41,6 +41,7 @@ export function createRuntime(env: Env, log: Logger): Runtime {
     handlers,
     queueMode,
     sandboxProbe: probeSandbox,
+    spend: taskDeps.spend,
     metricsHandler: env.AGENT_METRICS ? metricsHandler(metrics.registry) : undefined,
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The webhook server, with credentials: Probot's own `Server` (signature checks, routing, request
- * logs) pointed at GitHub or GitHub Enterprise, plus `GET /healthz` and `GET /metrics`.
+ * logs) pointed at GitHub or GitHub Enterprise, plus `GET /healthz`, `GET /readyz`, `GET /metrics`
+ * and, with AGENT_DASHBOARD_TOKEN, the status page (`GET /`, `GET /api/runs`).
  * Stopping closes the HTTP server first (no new deliveries), then the queue with its grace period.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -8,7 +9,9 @@ import { Probot, Server, type ApplicationFunction, type Logger } from "probot";
 import type { HandlerTracker } from "../handlers/handler-tracker.js";
 import type { Env } from "../config/env.js";
 import type { JobQueue, JsonValue, QueueProbe } from "../jobs/types.js";
+import type { SpendLedger } from "../tasks/spend-ledger.js";
 import { createHealthHandler, type HealthProbeResult } from "./health-handler.js";
+import { createStatusHandler } from "./status-page.js";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
@@ -24,6 +27,8 @@ export interface StartServerOptions {
   /** How the queue is backed, shown by /healthz. */
   queueMode: "embedded" | "bullmq";
   sandboxProbe: () => Promise<HealthProbeResult>;
+  /** Today's spend for the status page (AGENT_DASHBOARD_TOKEN). */
+  spend?: Pick<SpendLedger, "today">;
   /** Informational fields for the health endpoints (e.g. the start-up model check). */
   healthInfo?: () => { [key: string]: JsonValue };
   /** `GET /metrics`; omitted when AGENT_METRICS=false. */
@@ -63,6 +68,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     }),
   );
   if (options.metricsHandler) server.addHandler(options.metricsHandler);
+  if (env.AGENT_DASHBOARD_TOKEN && options.spend) {
+    server.addHandler(createStatusHandler({ token: env.AGENT_DASHBOARD_TOKEN, queue, spend: options.spend, githubWebUrl: env.githubWebUrl, version: options.version }));
+  }
   await server.load(options.appFn);
   await server.start();
   ready = true;

@@ -15,13 +15,25 @@ export interface SpendLedger {
   /** A user-facing reason when a cap is reached, else null. */
   check(repo: string, installationId: number): Promise<string | null>;
   record(repo: string, installationId: number, usd: number): Promise<void>;
+  /** Today's (UTC) totals per repository and installation, with the caps (status page). */
+  today(): Promise<SpendToday>;
   close?(): Promise<void>;
+}
+
+export interface SpendToday {
+  /** UTC day, YYYY-MM-DD. */
+  day: string;
+  caps: { perRepoPerDay: number | null; perInstallationPerDay: number | null };
+  repositories: { repo: string; usd: number }[];
+  installations: { installationId: number; usd: number }[];
 }
 
 /** Where the day's totals are kept; keys already carry the UTC day. */
 export interface SpendStore {
   get(key: string): Promise<number>;
   add(key: string, usd: number): Promise<void>;
+  /** Every key starting with `prefix` (a day) and its total. */
+  list(prefix: string): Promise<[string, number][]>;
   close?(): Promise<void>;
 }
 
@@ -49,6 +61,20 @@ export function createSpendLedger(caps: SpendCaps, store: SpendStore = memorySpe
       await store.add(repoKey(repo), usd);
       await store.add(installationKey(installationId), usd);
     },
+    async today() {
+      const today = day();
+      const repositories: SpendToday["repositories"] = [];
+      const installations: SpendToday["installations"] = [];
+      for (const [key, usd] of await store.list(`${today}:`)) {
+        const [, type, ...rest] = key.split(":");
+        const name = rest.join(":");
+        if (type === "r") repositories.push({ repo: name, usd });
+        else if (type === "i") installations.push({ installationId: Number(name), usd });
+      }
+      repositories.sort((a, b) => b.usd - a.usd);
+      installations.sort((a, b) => b.usd - a.usd);
+      return { day: today, caps: { perRepoPerDay: caps.perRepoPerDay ?? null, perInstallationPerDay: caps.perInstallationPerDay ?? null }, repositories, installations };
+    },
     close: () => store.close?.() ?? Promise.resolve(),
   };
 }
@@ -58,6 +84,7 @@ export function memorySpendStore(): SpendStore {
   return {
     get: async (key) => spent.get(key) ?? 0,
     add: async (key, usd) => void spent.set(key, (spent.get(key) ?? 0) + usd),
+    list: async (prefix) => [...spent].filter(([key]) => key.startsWith(prefix)),
   };
 }
 
@@ -70,9 +97,11 @@ export function sqliteSpendStore(dataDir: string): SpendStore {
   db.prepare("DELETE FROM spend WHERE day < ?").run(cutoff);
   const get = db.prepare("SELECT usd FROM spend WHERE key = ?");
   const add = db.prepare("INSERT INTO spend (key, usd, day) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET usd = usd + excluded.usd");
+  const list = db.prepare("SELECT key, usd FROM spend WHERE day = ? ORDER BY key");
   return {
     get: async (key) => (get.get(key) as { usd: number } | undefined)?.usd ?? 0,
     add: async (key, usd) => void add.run(key, usd, key.slice(0, 10)),
+    list: async (prefix) => (list.all(prefix.slice(0, 10)) as { key: string; usd: number }[]).filter((r) => r.key.startsWith(prefix)).map((r) => [r.key, r.usd]),
     close: async () => db.close(),
   };
 }
@@ -88,6 +117,18 @@ export function redisSpendStore(redisUrl: string, prefix = "issue-agent"): Spend
     get: async (key) => Number((await redis.get(k(key))) ?? 0),
     add: async (key, usd) => {
       await redis.multi().incrbyfloat(k(key), usd).expire(k(key), 2 * 86_400).exec();
+    },
+    async list(prefix) {
+      const keys: string[] = [];
+      let cursor = "0";
+      do {
+        const [next, batch] = await redis.scan(cursor, "MATCH", `${k(prefix)}*`, "COUNT", 500);
+        cursor = next;
+        keys.push(...batch);
+      } while (cursor !== "0" && keys.length < 10_000);
+      if (keys.length === 0) return [];
+      const values = await redis.mget(...keys);
+      return keys.map((key, i) => [key.slice(`${prefix}:spend:`.length), Number(values[i] ?? 0)] as [string, number]);
     },
     close: async () => void (await redis.quit()),
   };

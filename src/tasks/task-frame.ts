@@ -69,6 +69,7 @@ export async function runInTaskFrame(deps: TaskDeps, job: JobContext, p: FramePa
     await reportConfigError(octokit, { owner: p.owner, repo: p.repo, issueNumber: p.number, error });
     return fail("The repository's `.github/agent.yml` is invalid; see the comment listing the problems.", "Fix the file on the default branch, then trigger the agent again.");
   }
+  await deps.ensureTriggerLabel?.(octokit, { owner: p.owner, repo: p.repo, name: config.trigger.label });
   const capped = await deps.spend.check(`${p.owner}/${p.repo}`, p.installationId);
   if (capped) {
     job.report({ errorCode: "budget/daily-cap", errorMessage: capped });

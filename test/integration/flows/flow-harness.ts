@@ -170,5 +170,7 @@ export function mockCommonCalls(gh: GitHubMock, options: { permission?: Record<s
   // Config, AGENTS.md and templates: absent unless a test registered them first.
   gh.on("GET", /\/contents\//).any().reply(404, { message: "Not Found" });
   gh.on("POST", /\/reactions$/).any().reply(201, { id: 1, content: "eyes" });
+  // The trigger label is created on a repository's first run (422 already_exists is as good).
+  gh.on("POST", `${REPO_PATH}/labels`).any().reply(201, { name: "agent" });
   gh.on("PATCH", new RegExp(`^${REPO_PATH}/issues/comments/\\d+$`)).any().reply(200, (call) => ({ id: 1, body: call.json.body }));
 }
