@@ -68,7 +68,7 @@ export async function checkModelEndpoint(options: CheckModelEndpointOptions): Pr
       return problem({ problem: `the model endpoint ${host} did not answer within ${options.timeoutMs ?? 5000} ms`, fix: "check OPENAI_BASE_URL and that the model server is up and reachable from this host" });
     }
     if (error instanceof APIConnectionError) {
-      const cause = error.cause instanceof Error ? ((error.cause as NodeJS.ErrnoException).code ?? error.cause.message) : error.message;
+      const cause = rootCause(error);
       return problem({ problem: `the model endpoint ${host} cannot be reached (${redactSecrets(String(cause), secrets)})`, fix: "check OPENAI_BASE_URL and that the model server is up and reachable from this host" });
     }
     if (error instanceof APIError && (error.status === 401 || error.status === 403)) {
@@ -87,4 +87,15 @@ export async function checkModelEndpoint(options: CheckModelEndpointOptions): Pr
     }
   }
   return result;
+}
+
+/** The innermost cause's code (ECONNREFUSED, ENOTFOUND...) or message: "fetch failed" says nothing. */
+function rootCause(error: Error): string {
+  let e: unknown = error;
+  let text = error.message;
+  for (let depth = 0; depth < 5 && e instanceof Error; depth++) {
+    text = (e as NodeJS.ErrnoException).code ?? e.message;
+    e = e.cause;
+  }
+  return text;
 }
