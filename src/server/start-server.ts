@@ -9,6 +9,7 @@ import { Probot, Server, type ApplicationFunction, type Logger } from "probot";
 import type { HandlerTracker } from "../handlers/handler-tracker.js";
 import type { Env } from "../config/env.js";
 import type { JobQueue, JsonValue, QueueProbe } from "../jobs/types.js";
+import { renderRepoConfigJsonSchema } from "../config/repo-config-json-schema.js";
 import type { SpendLedger } from "../tasks/spend-ledger.js";
 import { createHealthHandler, type HealthProbeResult } from "./health-handler.js";
 import { createStatusHandler } from "./status-page.js";
@@ -68,6 +69,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     }),
   );
   if (options.metricsHandler) server.addHandler(options.metricsHandler);
+  // The JSON Schema of .github/agent.yml, for editors: `# yaml-language-server: $schema=https://<host>/agent.schema.json`.
+  const configSchema = renderRepoConfigJsonSchema();
+  server.addHandler((req, res) => {
+    if (req.method !== "GET" || new URL(req.url ?? "/", "http://localhost").pathname !== "/agent.schema.json") return false;
+    res.writeHead(200, { "content-type": "application/schema+json; charset=utf-8", "cache-control": "public, max-age=3600", "access-control-allow-origin": "*" }).end(configSchema);
+    return true;
+  });
   if (env.AGENT_DASHBOARD_TOKEN && options.spend) {
     server.addHandler(createStatusHandler({ token: env.AGENT_DASHBOARD_TOKEN, queue, spend: options.spend, githubWebUrl: env.githubWebUrl, version: options.version }));
   }

@@ -132,6 +132,20 @@ describe("the booted app", () => {
     expect(reached).toContain(event);
   });
 
+  it("serves the agent.yml JSON Schema for editors, and / is a 404 without AGENT_DASHBOARD_TOKEN", async () => {
+    const res = await fetch(`${base}/agent.schema.json`);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { $id?: string }).$id).toBe("urn:issue-agent:agent.schema.json");
+    expect((await fetch(`${base}/`)).status).toBe(404);
+    expect((await fetch(`${base}/api/runs`)).status).toBe(404);
+  });
+
+  it("answers /readyz like /healthz while the sandbox works", async () => {
+    const res = await fetch(`${base}/readyz`);
+    const body = (await res.json()) as { status: string; sandbox: { ok: boolean } };
+    expect(res.status).toBe(body.sandbox.ok ? 200 : 503);
+  });
+
   it("answers unknown paths with 404", async () => {
     expect((await fetch(`${base}/nope`)).status).toBe(404);
   });
