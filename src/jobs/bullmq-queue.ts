@@ -209,7 +209,8 @@ export class BullmqQueue implements JobQueue {
     this.closing = true;
     if (this.worker) {
       const workerClosed = this.worker.close();
-      if (!(await settles(workerClosed, graceMs))) {
+      // Nothing running here: no reason to wait the whole grace period on a Redis that may be gone.
+      if (!(await settles(workerClosed, this.running.size === 0 ? Math.min(graceMs, CLOSE_TIMEOUT_MS) : graceMs))) {
         for (const entry of this.running.values()) this.stopLocal(entry, "shutdown");
         if (!(await settles(workerClosed, 5000))) await settles(this.worker.close(true), CLOSE_TIMEOUT_MS);
       }
