@@ -74,3 +74,15 @@ export function formatDuration(ms: number, whole = false): string {
   if (s < 60) return `${s.toFixed(1)} s`;
   return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, "0")}s`;
 }
+
+/** Lines of a failing command's output shown under it. */
+export const FAILED_OUTPUT_TAIL = 8;
+
+/** The last non-empty lines of a failed tool's output (that is where test runners and compilers say why). */
+export function failedOutputTail(output: string, lines = FAILED_OUTPUT_TAIL): string[] {
+  return output
+    .split("\n")
+    .map((l) => l.replace(/\s+$/, ""))
+    .filter((l) => l.trim() !== "")
+    .slice(-lines);
+}

@@ -3,8 +3,7 @@
  * in use: `--json` (machine), plain lines (logs, CI, pipes) and a live compact display (a terminal).
  */
 import type { AgentEvent } from "../agent/types.js";
-import { describeToolCall, formatDuration, formatPlanLines, formatUsage, oneLine } from "./describe-event.js";
-import { failedOutputTail } from "./tty-renderer.js";
+import { describeToolCall, failedOutputTail, formatDuration, formatPlanLines, formatUsage, oneLine } from "./describe-event.js";
 
 /** The part of a stream the CLI writes to; process.stdout fits, and so does a test buffer. */
 export interface CliOutput {

@@ -7,16 +7,13 @@
  * cursor-up count), and a command that fails shows the last lines of its output.
  */
 import type { AgentEvent, PlanStep } from "../agent/types.js";
-import { describeToolCall, formatCost, formatCount, formatDuration, formatPlanLines, oneLine } from "./describe-event.js";
+import { describeToolCall, failedOutputTail, formatCost, formatCount, formatDuration, formatPlanLines, oneLine } from "./describe-event.js";
 import type { CliOutput, ProgressRenderer, RendererOptions } from "./renderers.js";
 
 const ESC = "\x1b[";
 const dim = (s: string) => `${ESC}2m${s}${ESC}22m`;
 const green = (s: string) => `${ESC}32m${s}${ESC}39m`;
 const red = (s: string) => `${ESC}31m${s}${ESC}39m`;
-
-/** Lines of a failing command's output shown under it. */
-export const FAILED_OUTPUT_TAIL = 8;
 
 export interface TtyRendererOptions extends RendererOptions {
   now?: () => number;
@@ -114,13 +111,4 @@ export function createTtyRenderer(out: CliOutput, options: TtyRendererOptions = 
       for (const l of formatPlanLines(plan)) out.write(`${fit(l, "  ")}\n`);
     },
   };
-}
-
-/** The last non-empty lines of a failed tool's output (that is where test runners and compilers say why). */
-export function failedOutputTail(output: string, lines = FAILED_OUTPUT_TAIL): string[] {
-  return output
-    .split("\n")
-    .map((l) => l.replace(/\s+$/, ""))
-    .filter((l) => l.trim() !== "")
-    .slice(-lines);
 }

@@ -10,27 +10,10 @@
 import type { Logger } from "pino";
 import { isAppError } from "../shared/errors.js";
 import { redactSecrets } from "../shared/redact.js";
-import type { JobInfo, JobOutcome, JsonValue } from "./types.js";
+import type { JobFacts, JobInfo, JobOutcome, JsonValue } from "./types.js";
 
-export interface JobFacts {
-  /** `owner/name`. */
-  repo?: string;
-  /** The issue or pull request the job is about. */
-  number?: number;
-  /** The pull request the job opened, updated or pushed to. */
-  prUrl?: string;
-  /** What the job is doing right now (status page). */
-  step?: string;
-  turns?: number;
-  tokens?: number;
-  /** Model spend so far; null when the model has no price (shown as "cost unknown"). */
-  costUsd?: number | null;
-  /** Why the job failed, for the operator: an error code (`model/request-failed`...) and its message. */
-  errorCode?: string;
-  errorMessage?: string;
-  /** ms since the epoch: when this attempt started. */
-  startedAt?: number;
-}
+export type { JobFacts } from "./types.js";
+
 
 /** Every job payload carries `owner`, `repo` and the issue or PR number (`issueNumber` / `prNumber`). */
 export function subjectOf(payload: { [key: string]: JsonValue }): Pick<JobFacts, "repo" | "number"> {

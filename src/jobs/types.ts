@@ -4,7 +4,6 @@
  * `bullmq-queue.ts` (Redis) implement them.
  */
 import type { Logger } from "pino";
-import type { JobFacts } from "./job-report.js";
 
 export const JOB_KINDS = ["resolve-issue", "fix-pr", "security-review"] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
@@ -127,4 +126,25 @@ export interface QueueProbe {
   depth?: number;
   /** Why it cannot take jobs (no secrets: the health endpoints are public). */
   error?: string;
+}
+
+/** What the operator is told about a job (see job-report.ts): its log line and the status page. */
+export interface JobFacts {
+  /** `owner/name`. */
+  repo?: string;
+  /** The issue or pull request the job is about. */
+  number?: number;
+  /** The pull request the job opened, updated or pushed to. */
+  prUrl?: string;
+  /** What the job is doing right now (status page). */
+  step?: string;
+  turns?: number;
+  tokens?: number;
+  /** Model spend so far; null when the model has no price (shown as "cost unknown"). */
+  costUsd?: number | null;
+  /** Why the job failed, for the operator: an error code (`model/request-failed`...) and its message. */
+  errorCode?: string;
+  errorMessage?: string;
+  /** ms since the epoch: when this attempt started. */
+  startedAt?: number;
 }

@@ -4,7 +4,6 @@
  */
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -15,20 +14,11 @@ import { createRuntime } from "../../src/server/create-runtime.js";
 import { startServer, type RunningServer } from "../../src/server/start-server.js";
 import { createLogger } from "../../src/shared/logger.js";
 import { loadWebhook, signDelivery, type FixtureName } from "../helpers/webhook-fixtures.js";
+import { freePort } from "../helpers/free-port.js";
 
 const TEST_PEM = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
 const SECRET = "boot-test-webhook-secret";
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 let server: RunningServer;
 let base: string;

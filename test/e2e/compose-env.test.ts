@@ -9,12 +9,12 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
+import { freePort } from "../helpers/free-port.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const TSX = import.meta.resolve("tsx");
@@ -30,15 +30,6 @@ afterAll(() => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 /** Run a compose health check (`CMD` form) the way Docker would, with the given port swapped in. */
 function healthCheck(test: string[], from: string, to: string): number | null {

@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { pino } from "pino";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { BullmqQueue } from "../../src/jobs/bullmq-queue.js";
+import { freePort } from "../helpers/free-port.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const TSX = import.meta.resolve("tsx");
@@ -35,15 +36,6 @@ afterEach(() => {
 });
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 function spawnProcess(entry: string, env: Record<string, string>, cwd = workDir) {
   const child = spawn(process.execPath, ["--import", TSX, path.join(ROOT, entry)], {

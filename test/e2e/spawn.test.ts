@@ -5,12 +5,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { loadWebhook, signDelivery } from "../helpers/webhook-fixtures.js";
+import { freePort } from "../helpers/free-port.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const MAIN = path.join(ROOT, "src/main.ts");
@@ -23,15 +23,6 @@ writeFileSync(keyPath, generateKeyPairSync("rsa", { modulusLength: 2048 }).priva
 
 const children: ChildProcess[] = [];
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 function start(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ["--import", TSX, MAIN], {
@@ -82,7 +73,8 @@ describe("npm start", () => {
 
   it("serves /healthz and signed webhooks with credentials, and exits cleanly on SIGTERM", async () => {
     const port = await freePort();
-    const app = start({ APP_ID: "123", PRIVATE_KEY_PATH: keyPath, WEBHOOK_SECRET: SECRET, PORT: String(port), HOST: "127.0.0.1" });
+    // APP_SLUG: nothing to ask GitHub (unreachable from tests) at start-up.
+    const app = start({ APP_ID: "123", PRIVATE_KEY_PATH: keyPath, WEBHOOK_SECRET: SECRET, APP_SLUG: "issue-agent", PORT: String(port), HOST: "127.0.0.1" });
     const health = await waitFor(`http://127.0.0.1:${port}/healthz`, 200);
     expect(await health.json()).toMatchObject({ version: expect.any(String), queue: { ok: true } });
 

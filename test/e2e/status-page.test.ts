@@ -7,7 +7,6 @@
  */
 import { generateKeyPairSync } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { ApplicationFunction } from "probot";
@@ -18,21 +17,13 @@ import { EmbeddedQueue } from "../../src/jobs/embedded-queue.js";
 import { startServer, type RunningServer } from "../../src/server/start-server.js";
 import { createSpendLedger, memorySpendStore } from "../../src/tasks/spend-ledger.js";
 import { deferred, silentLog, waitFor } from "../unit/jobs/queue-test-kit.js";
+import { freePort } from "../helpers/free-port.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const TOKEN = "status-page-token-0123456789abcdef";
 const PEM = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
 if (!existsSync(CHROMIUM)) console.warn(`\n*** ${CHROMIUM} is missing (apt-get install chromium): the status page browser test is SKIPPED ***\n`);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 function payload(number: number) {
   return { installationId: 7, owner: "octo", repo: "app", issueNumber: number };
