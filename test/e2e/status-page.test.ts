@@ -79,11 +79,9 @@ describe.runIf(existsSync(CHROMIUM))("status page in a browser", () => {
 
   it("refuses the page and the JSON without the token, or with a wrong one", async () => {
     const page = await browser.newPage();
-    // Chromium answers a 401 with a login prompt it cannot show headless: the navigation fails.
-    const statuses: number[] = [];
-    page.on("response", (r) => void statuses.push(r.status()));
+    // The server answers 401 with a basic-auth challenge; headless Chromium has no one to ask for
+    // the password, so the navigation fails and nothing of the page is shown.
     await expect(page.goto(`${base}/`)).rejects.toThrow(/ERR_INVALID_AUTH_CREDENTIALS/);
-    expect(statuses).toContain(401);
     expect(await page.content()).not.toContain("octo/app");
     await page.close();
     const basic = (password: string) => ({ authorization: `Basic ${Buffer.from(`ops:${password}`).toString("base64")}` });
