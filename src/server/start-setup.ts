@@ -48,7 +48,10 @@ export async function startSetup(env: SetupEnv, log: Logger, options: StartSetup
   const defaultName = env.AGENT_APP_NAME ?? `${String(base.name ?? "issue-agent")}-${randomBytes(3).toString("hex")}`;
   const githubWeb = env.GHE_HOST ? `${env.GHE_PROTOCOL}://${env.GHE_HOST}` : "https://github.com";
   const ghOrg = options.ghOrg ?? process.env.GH_ORG;
-  const createAppUrl = `${githubWeb}${ghOrg ? `/organizations/${encodeURIComponent(ghOrg)}` : ""}/settings/apps/new`;
+  // GitHub hands `state` back with the code: a code that arrives without ours was not started on
+  // this page (another site could send the browser here with a code for an App of its own).
+  const state = randomBytes(16).toString("hex");
+  const createAppUrl = `${githubWeb}${ghOrg ? `/organizations/${encodeURIComponent(ghOrg)}` : ""}/settings/apps/new?state=${state}`;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://localhost");
@@ -68,6 +71,9 @@ export async function startSetup(env: SetupEnv, log: Logger, options: StartSetup
     if (req.method === "GET" && url.pathname === "/probot/setup") {
       const code = url.searchParams.get("code");
       if (!code) return void res.writeHead(400, { "content-type": "text/plain" }).end("code missing or invalid");
+      if (url.searchParams.get("state") !== state) {
+        return void res.writeHead(400, { "content-type": "text/plain" }).end("this registration was not started from this setup page (state mismatch): register again from /probot");
+      }
       const app = await convertManifest(env.githubApiUrl, code, options.fetch ?? fetch);
       writeDotEnv(path.join(cwd, ".env"), { APP_ID: String(app.id), PRIVATE_KEY: app.pem, WEBHOOK_SECRET: app.webhook_secret });
       log.info({ appId: app.id, slug: app.slug }, `GitHub App "${app.name}" registered; APP_ID, PRIVATE_KEY and WEBHOOK_SECRET are in .env. Restart to serve webhooks.`);
@@ -75,6 +81,11 @@ export async function startSetup(env: SetupEnv, log: Logger, options: StartSetup
     }
     if (req.method === "GET" && url.pathname === "/probot/import") return html(res, 200, importPage(webhookUrl, isPublic(webhookUrl)));
     if (req.method === "POST" && url.pathname === "/probot/import") {
+      // JSON only: a cross-site form cannot send it without a CORS preflight, which is never
+      // answered, so another web page cannot plant its own App's credentials in .env.
+      if (!String(req.headers["content-type"] ?? "").startsWith("application/json")) {
+        return void res.writeHead(415, { "content-type": "text/plain" }).end("send application/json");
+      }
       const body = JSON.parse(await readBody(req)) as { appId?: string; pem?: string; webhook_secret?: string };
       if (!body.appId || !body.pem || !body.webhook_secret) return void res.writeHead(400, { "content-type": "text/plain" }).end("appId, pem and webhook_secret are required");
       writeDotEnv(path.join(cwd, ".env"), { APP_ID: String(body.appId), PRIVATE_KEY: body.pem, WEBHOOK_SECRET: body.webhook_secret });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseEnv as parseDotEnv } from "node:util";
@@ -29,7 +29,14 @@ describe("setup mode", () => {
     }) as typeof fetch;
     const env = parseEnv({ PORT: "3999", HOST: "127.0.0.1" });
     running = await startSetup({ ...env, PORT: 0 as unknown as number }, pino({ level: "silent" }), { cwd, fetch: fakeFetch, nodeEnv: "development" });
-    const res = await fetch(`http://127.0.0.1:${running.port}/probot/setup?code=abc123`, { redirect: "manual" });
+    const page = await (await fetch(`http://127.0.0.1:${running.port}/probot`)).text();
+    const state = /state=([0-9a-f]+)/.exec(page)?.[1];
+    expect(state).toBeDefined();
+    // A code that did not come back from our own form is refused (another site's App).
+    expect((await fetch(`http://127.0.0.1:${running.port}/probot/setup?code=abc123`, { redirect: "manual" })).status).toBe(400);
+    expect((await fetch(`http://127.0.0.1:${running.port}/probot/setup?code=abc123&state=0000`, { redirect: "manual" })).status).toBe(400);
+    expect(asked).toEqual([]);
+    const res = await fetch(`http://127.0.0.1:${running.port}/probot/setup?code=abc123&state=${state}`, { redirect: "manual" });
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe("https://github.com/apps/acme-agent/installations/new");
     expect(asked).toEqual(["https://api.github.com/app-manifests/abc123/conversions"]);
@@ -39,6 +46,20 @@ describe("setup mode", () => {
     // What npm start reads back is a valid configuration.
     expect(parsed).toMatchObject({ APP_ID: "99", WEBHOOK_SECRET: "whsec" });
     expect(String(parsed.PRIVATE_KEY).replace(/\\n/g, "\n")).toBe(PEM);
+  });
+
+  it("attack: a cross-site form post cannot plant another App's credentials in .env", async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), "setup-"));
+    dirs.push(cwd);
+    const env = parseEnv({ HOST: "127.0.0.1" });
+    running = await startSetup({ ...env, PORT: 0 as unknown as number }, pino({ level: "silent" }), { cwd, nodeEnv: "development" });
+    const body = JSON.stringify({ appId: "666", pem: PEM, webhook_secret: "evil" });
+    const res = await fetch(`http://127.0.0.1:${running.port}/probot/import`, { method: "POST", headers: { "content-type": "text/plain" }, body });
+    expect(res.status).toBe(415);
+    expect(existsSync(path.join(cwd, ".env"))).toBe(false);
+    const ok = await fetch(`http://127.0.0.1:${running.port}/probot/import`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    expect(ok.status).toBe(200);
+    expect(readFileSync(path.join(cwd, ".env"), "utf8")).toContain('APP_ID="666"');
   });
 
   it("refuses to start in production", async () => {
