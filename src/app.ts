@@ -7,6 +7,7 @@ import type { Env } from "./config/env.js";
 import type { JobQueue } from "./jobs/types.js";
 import { handleCheckRunCompleted } from "./handlers/check-run-completed.js";
 import { handleIssueCommentCreated } from "./handlers/issue-comment-created.js";
+import { handleInstallationAdded } from "./handlers/installation-added.js";
 import { handleIssuesLabeled } from "./handlers/issues-labeled.js";
 import { handleRunClosed } from "./handlers/run-closed.js";
 import { handlePullRequestEvent, PULL_REQUEST_REVIEW_EVENTS } from "./handlers/pull-request-event.js";
@@ -40,5 +41,7 @@ export function createApp(deps: AppDeps): ApplicationFunction {
     app.on("check_run.completed", acknowledgeFirst(tracker, handleCheckRunCompleted(handlerDeps)));
     app.on([...PULL_REQUEST_REVIEW_EVENTS], acknowledgeFirst(tracker, handlePullRequestEvent(handlerDeps)));
     app.on(["issues.closed", "pull_request.closed"], acknowledgeFirst(tracker, handleRunClosed(handlerDeps)));
+    // Installation events reach every GitHub App without subscribing: create the trigger label.
+    app.on(["installation.created", "installation_repositories.added"], acknowledgeFirst(tracker, handleInstallationAdded(handlerDeps)));
   };
 }

@@ -16,7 +16,8 @@ Environment:
   AGENT_MODEL        default model (flag --model and .github/agent.yml model.name win)
   AGENT_WIRE_API     responses (default) or chat
 
-Exit codes: 0 done, 1 failed, 2 usage or setup error, 3 budget exhausted, 4 no changes.
+Exit codes: 0 done, 1 failed, 2 usage or setup error, 3 budget exhausted, 4 no changes,
+5 review found a finding at or above --fail-on.
 `;
 
 const RUN = `Usage: issue-agent run "<task>" [options]
@@ -33,7 +34,9 @@ Options:
                             (danger-full-access runs commands unsandboxed on your machine; only
                             this flag can turn it on, never agent.yml)
       --max-turns N         stop after N model turns
-      --max-usd X           stop when the run has cost X US dollars
+      --max-usd X           stop when the run has cost X US dollars (needs a priced model)
+      --price IN,OUT[,CACHED]  the model's price in US dollars per million tokens, for models
+                            the built-in table does not know (else cost shows as unknown)
       --compaction S        semantic (default) | aggressive | minimal
       --json                one JSON event per line on stdout, then a final {"type":"result"}
   -b, --branch NAME         with --commit: commit the changes on a new branch NAME
@@ -57,9 +60,11 @@ Options:
       --no-model            deterministic checks only (no model call, no key needed)
       --json                findings as JSON
       --sarif               findings as SARIF 2.1.0 (for code scanning uploads)
+      --fail-on SEVERITY    exit 5 when a finding is critical | high | medium | low or worse
   -h, --help                this help
 
-Exit codes: 0 reviewed (findings or not), 1 failed, 2 usage or setup error.
+Exit codes: 0 reviewed (no finding at or above --fail-on, or no --fail-on), 1 failed,
+2 usage or setup error, 5 a finding at or above --fail-on.
 `;
 
 export function formatHelp(topic: "run" | "review" | undefined): string {

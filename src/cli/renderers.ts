@@ -3,13 +3,18 @@
  * in use: `--json` (machine), plain lines (logs, CI, pipes) and a live compact display (a terminal).
  */
 import type { AgentEvent } from "../agent/types.js";
-import { describeToolCall, formatDuration, formatPlanLines, formatUsage, oneLine } from "./describe-event.js";
+import { describeToolCall, failedOutputTail, formatDuration, formatPlanLines, formatUsage, oneLine } from "./describe-event.js";
 
 /** The part of a stream the CLI writes to; process.stdout fits, and so does a test buffer. */
 export interface CliOutput {
   write(chunk: string): unknown;
   isTTY?: boolean;
   columns?: number;
+}
+
+export interface RendererOptions {
+  /** False for a model without a price: costs show as "cost unknown", not $0.00. */
+  priced?: boolean;
 }
 
 export interface ProgressRenderer {
@@ -30,8 +35,9 @@ export function createJsonRenderer(out: CliOutput): ProgressRenderer {
 }
 
 /** Non-TTY: one plain line per event, stable enough to grep in CI logs. */
-export function createLineRenderer(out: CliOutput): ProgressRenderer {
+export function createLineRenderer(out: CliOutput, options: RendererOptions = {}): ProgressRenderer {
   const line = (text: string) => out.write(`${text}\n`);
+  const priced = options.priced ?? true;
   return {
     event(event) {
       switch (event.type) {
@@ -45,7 +51,8 @@ export function createLineRenderer(out: CliOutput): ProgressRenderer {
           line(`  tool: ${describeToolCall(event.name, event.arguments)}`);
           break;
         case "tool_result":
-          line(`  ${event.ok ? "ok" : "error"} (${formatDuration(event.durationMs)})${event.ok ? "" : `: ${oneLine(event.output, 200)}`}`);
+          line(`  ${event.ok ? "ok" : "error"} (${formatDuration(event.durationMs)})`);
+          if (!event.ok) for (const l of failedOutputTail(event.output)) line(`    | ${l.slice(0, 500)}`);
           break;
         case "plan_update":
           line("  plan:");
@@ -55,7 +62,7 @@ export function createLineRenderer(out: CliOutput): ProgressRenderer {
           line(`  compacted history (${event.strategy}): ${event.tokensBefore} -> ${event.tokensAfter} tokens`);
           break;
         case "usage":
-          line(`  usage: ${formatUsage(event.usage, event.costUsd)}`);
+          line(`  usage: ${formatUsage(event.usage, event.costUsd, priced)}`);
           break;
         case "steering":
           line(`  steering: ${oneLine(event.message, 200)}`);

@@ -6,12 +6,13 @@
  * exception: agent.yml is written by whoever wrote the repository (maybe a stranger whose project
  * you cloned), so it can never turn on danger-full-access. Only the --sandbox flag can.
  */
+import { hasModelPrice } from "../agent/index.js";
 import type { AgentLimits, CompactionSettings, ModelSettings } from "../agent/types.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import type { SandboxPolicy } from "../sandbox/types.js";
 import type { CliEnv } from "./parse-cli-env.js";
 import { apiKeyFor } from "./parse-cli-env.js";
-import type { RunOptions } from "./parse-cli-args.js";
+import { UsageError, type RunOptions } from "./parse-cli-args.js";
 
 export interface RunSettings {
   model: ModelSettings;
@@ -22,6 +23,8 @@ export interface RunSettings {
   instructions: string | undefined;
   /** Things the user should know about how settings were resolved. */
   notes: string[];
+  /** Whether the model has a price (built-in table, AGENT_MODEL_PRICES or --price): else cost is unknown. */
+  priced: boolean;
 }
 
 export function resolveRunSettings(options: RunOptions, config: RepoConfig, env: CliEnv, workspaceDir: string): RunSettings {
@@ -31,8 +34,18 @@ export function resolveRunSettings(options: RunOptions, config: RepoConfig, env:
     notes.push('agent.yml asks for sandbox.mode "danger-full-access"; using "workspace-write" (pass --sandbox danger-full-access to allow it)');
     mode = "workspace-write";
   }
+  const name = options.model ?? config.model.name ?? env.AGENT_MODEL;
+  const prices = options.price ? { ...env.prices, [name]: options.price } : env.prices;
+  const priced = hasModelPrice(name, prices);
+  if (options.maxUsd !== undefined && !priced) {
+    throw new UsageError(
+      `--max-usd needs a price for the model "${name}", and it has none: the run's cost could not be counted, so the limit would never stop it. Pass --price INPUT,OUTPUT (US dollars per million tokens, e.g. --price 1.25,10), or set AGENT_MODEL_PRICES.`,
+      "run",
+    );
+  }
+  if (!priced) notes.push(`the model "${name}" has no price: cost is shown as unknown and no dollar limit applies (pass --price INPUT,OUTPUT to set one)`);
   const model: ModelSettings = {
-    name: options.model ?? config.model.name ?? env.AGENT_MODEL,
+    name,
     wireApi: options.wire ?? config.model.wireApi ?? env.AGENT_WIRE_API,
     reasoningEffort: config.model.reasoningEffort,
     vision: config.model.vision,
@@ -40,7 +53,7 @@ export function resolveRunSettings(options: RunOptions, config: RepoConfig, env:
     ...(config.model.contextWindow !== undefined ? { contextWindow: config.model.contextWindow } : {}),
     ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}),
     ...(apiKeyFor(env) !== undefined ? { apiKey: apiKeyFor(env) } : {}),
-    ...(env.prices ? { prices: env.prices } : {}),
+    ...(prices ? { prices } : {}),
   };
   const limits: AgentLimits = {
     maxTurns: options.maxTurns ?? config.limits.maxTurns,
@@ -63,5 +76,6 @@ export function resolveRunSettings(options: RunOptions, config: RepoConfig, env:
     sandbox,
     instructions,
     notes,
+    priced,
   };
 }

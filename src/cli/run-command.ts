@@ -11,7 +11,7 @@ import type { Sandbox, SandboxPolicy } from "../sandbox/types.js";
 import { ConfigError } from "../shared/errors.js";
 import { readAll, type CliIo } from "./cli-io.js";
 import { describeFailure } from "./describe-failure.js";
-import { formatCount, formatUsd } from "./describe-event.js";
+import { formatCost, formatCount } from "./describe-event.js";
 import { EXIT, exitCodeForOutcome } from "./exit-codes.js";
 import { findGitRoot, isDirectory } from "./find-git-root.js";
 import { loadLocalConfig } from "./load-local-config.js";
@@ -35,6 +35,8 @@ export interface RunResultLine extends Partial<RunAgentResult> {
   outcome: RunAgentResult["outcome"];
   exitCode: number;
   changedFiles: string[];
+  /** False when the model has no price: `costUsd` is then not a real cost. */
+  priced?: boolean;
   branch?: string;
   commit?: string;
   error?: { code: string; message: string };
@@ -64,7 +66,6 @@ function assertBranchName(name: string): void {
 }
 
 export async function runRunCommand(options: RunOptions, io: CliIo, deps: RunDeps): Promise<number> {
-  const renderer: ProgressRenderer = options.json ? createJsonRenderer(io.stdout) : io.stdout.isTTY ? createTtyRenderer(io.stdout) : createLineRenderer(io.stdout);
   const fail = (exitCode: number, code: string, message: string): number => {
     io.stderr.write(`issue-agent: ${message}\n`);
     if (options.json) writeResult(io, { type: "result", outcome: "failed", exitCode, changedFiles: [], error: { code, message } });
@@ -97,6 +98,8 @@ export async function runRunCommand(options: RunOptions, io: CliIo, deps: RunDep
     if (error instanceof ConfigError) return fail(EXIT.usage, error.code, error.issues.length > 1 ? `${error.message.split(":")[0]}:\n  ${error.issues.join("\n  ")}` : error.message);
     throw error;
   }
+  const rendererOptions = { priced: settings.priced };
+  const renderer: ProgressRenderer = options.json ? createJsonRenderer(io.stdout) : io.stdout.isTTY ? createTtyRenderer(io.stdout, rendererOptions) : createLineRenderer(io.stdout, rendererOptions);
   for (const note of settings.notes) renderer.note(note);
   const failureContext = { baseURL: settings.model.baseURL, apiKey: settings.model.apiKey };
 
@@ -151,6 +154,7 @@ export async function runRunCommand(options: RunOptions, io: CliIo, deps: RunDep
   const line: RunResultLine = {
     type: "result",
     ...result,
+    priced: settings.priced,
     exitCode,
     changedFiles,
     ...(commit ? { branch: options.branch, commit } : {}),
@@ -177,7 +181,7 @@ const HEADLINE: Record<RunAgentResult["outcome"], string> = {
 
 function writeHumanReport(io: CliIo, r: RunResultLine, options: RunOptions): void {
   const out = (s = "") => io.stdout.write(`${s}\n`);
-  const usage = r.usage ? ` · ${formatCount(r.usage.input)} in · ${formatCount(r.usage.output)} out · ${formatUsd(r.costUsd ?? 0)}` : "";
+  const usage = r.usage ? ` · ${formatCount(r.usage.input)} in · ${formatCount(r.usage.output)} out · ${formatCost(r.costUsd ?? 0, r.priced !== false)}` : "";
   const headline = r.exitCode === EXIT.noChanges ? HEADLINE.no_changes : HEADLINE[r.outcome];
   out();
   out(`${headline} after ${r.turns ?? 0} turn${r.turns === 1 ? "" : "s"}${usage}`);

@@ -7,6 +7,7 @@ import { Probot } from "probot";
 import { runAgent } from "../agent/index.js";
 import type { Env } from "../config/env.js";
 import { createProbotClientFactory } from "../github/client.js";
+import { createLabelEnsurer } from "../github/ensure-label.js";
 import type { JobMetrics } from "../jobs/metrics.js";
 import { createSandbox } from "../sandbox/index.js";
 import { createGitOps } from "../workspace/index.js";
@@ -61,5 +62,6 @@ export function createTaskDeps(options: CreateTaskDepsOptions): TaskDeps {
       options.env.REDIS_URL ? redisSpendStore(options.env.REDIS_URL) : sqliteSpendStore(options.env.AGENT_DATA_DIR),
     ),
     metrics: options.metrics,
+    ensureTriggerLabel: createLabelEnsurer((error, where) => options.log?.warn({ err: error, label: where }, "could not create the trigger label")),
   };
 }

@@ -168,6 +168,11 @@ export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContex
   const repoName = `${p.owner}/${p.repo}`;
   const modelRefusal = (await deps.spend.check(repoName, p.installationId)) ?? (await modelReviewRefusal(octokit, deps, p, pr.author, config));
   const result = await runReview(deps, job, config, files, cloneUrl ? { url: cloneUrl, ref: pr.headRef, token, scope: `installation:${p.installationId}` } : null, pr.title, modelRefusal);
+  job.report({
+    prUrl: pr.htmlUrl,
+    ...(result.modelTokens ? { tokens: result.modelTokens.input + result.modelTokens.output } : {}),
+    ...(result.modelCostUsd !== undefined ? { costUsd: result.modelCostUsd } : {}),
+  });
   if (result.modelCostUsd !== undefined) {
     await deps.spend.record(repoName, p.installationId, result.modelCostUsd);
     const model = deps.env.AGENT_REVIEW_MODEL ?? config.model.name;

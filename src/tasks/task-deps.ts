@@ -4,7 +4,7 @@
  * narrow slice of src/workspace/ the tasks use; `create-task-deps.ts` binds it to the real module.
  */
 import type { Env } from "../config/env.js";
-import type { GitHubClientFactory } from "../github/client.js";
+import type { GitHubClient, GitHubClientFactory } from "../github/client.js";
 import type { JobMetrics } from "../jobs/metrics.js";
 import type { RunAgentInput, RunAgentResult } from "../agent/types.js";
 import type { Sandbox, SandboxPolicy } from "../sandbox/types.js";
@@ -68,6 +68,8 @@ export interface TaskDeps {
   createSandbox: (policy: SandboxPolicy) => Sandbox;
   spend: SpendLedger;
   metrics?: JobMetrics | undefined;
+  /** Create the trigger label on a repository's first run in this process (never fails the run). */
+  ensureTriggerLabel?: (octokit: Pick<GitHubClient, "request">, p: { owner: string; repo: string; name: string }) => Promise<void>;
   /** Minimum gap between intermediate status edits (default 10 s). */
   statusIntervalMs?: number;
   now?: () => number;

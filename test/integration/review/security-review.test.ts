@@ -99,6 +99,7 @@ function job(): JobContext {
     signal: new AbortController().signal,
     log: pino({ level: "silent" }),
     takeMessages: () => [],
+    report: () => undefined,
   };
 }
 

@@ -19,6 +19,8 @@ function queue(): JobQueue & { requests: EnqueueRequest[] } {
     isRunning: async () => false,
     startWorker: async () => undefined,
     depth: async () => 0,
+    list: async () => ({ running: [], queued: [], finished: [] }),
+    probe: async () => ({ ok: true, mode: "embedded", depth: 0 }),
     close: async () => undefined,
   };
 }
