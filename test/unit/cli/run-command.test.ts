@@ -40,7 +40,10 @@ function deps(over: { result?: RunAgentResult; changed?: string[][]; sandboxOk?:
   const calls: { agent: RunAgentInput[]; commits: string[][] } = { agent: [], commits: [] };
   const changed = [...(over.changed ?? [[], ["src/a.js"]])];
   const git: LocalGit = {
+    assertSupported: async () => undefined,
     changedFiles: async () => changed.shift() ?? [],
+    stagedFiles: async () => [],
+    assertCanCommit: async () => undefined,
     commitOnNewBranch: async (d, branch, title) => {
       calls.commits.push([branch, title]);
       return "0123456789abcdef0123456789abcdef01234567";
