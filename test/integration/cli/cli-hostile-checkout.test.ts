@@ -39,8 +39,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-/** A shell script that records the canary in the marker: what each planted hook or driver runs. */
-const payload = () => `#!/bin/sh\necho "ran:$${CANARY_VAR}" >> ${marker}\ncat\n`;
+/** A shell script that records the canary in the marker: what each planted hook or driver runs (then `tail`). */
+const payload = (tail = "cat") => `#!/bin/sh\necho "ran:$${CANARY_VAR}" >> ${marker}\n${tail}\n`;
 
 const shell = (script: string): FakeTurn => ({ toolCalls: [{ name: "shell", arguments: { command: ["bash", "-c", script] } }] });
 
@@ -63,9 +63,9 @@ async function read(file: string): Promise<string | null> {
   return readFile(file, "utf8").catch(() => null);
 }
 
-/** The host never ran anything planted: no marker, so the canary was never read. */
-function expectNothingRanOnHost(): void {
-  expect(existsSync(marker)).toBe(false);
+/** The host never ran anything planted: no marker (which would hold the canary it read). */
+async function expectNothingRanOnHost(): Promise<void> {
+  expect(await read(marker)).toBeNull();
 }
 
 const MODES = ["workspace-write", "danger-full-access"] as const;
@@ -88,7 +88,7 @@ describe("issue-agent run on a hostile checkout", () => {
     expect(err).toBe("");
     expect(code).toBe(0);
     expect(git(dir, "show", "fix/add:src/add.mjs")).toContain("a + b");
-    expectNothingRanOnHost();
+    await expectNothingRanOnHost();
     if (mode === "workspace-write") {
       expect(await read(path.join(dir, ".husky", "_", "pre-commit"))).toBeNull();
       expect(await read(path.join(dir, ".husky", "pre-commit"))).toBe("npm test\n");
@@ -107,7 +107,7 @@ describe("issue-agent run on a hostile checkout", () => {
     const plant = `mkdir -p .githooks && ${hooks.map((h) => `printf '%s' "$P" > .githooks/${h} && chmod +x .githooks/${h}`).join(" && ")}`;
     const { code, out, err } = await run(dir, [shell(`P='${payload()}'; ${plant}; echo exit=$?`)], ["--sandbox", mode, "--branch", "fix/add", "--commit"]);
 
-    expectNothingRanOnHost();
+    await expectNothingRanOnHost();
     if (mode === "workspace-write") {
       expect(err).toBe("");
       expect(code).toBe(0);
@@ -129,11 +129,11 @@ describe("issue-agent run on a hostile checkout", () => {
       git(d, "config", "include.path", "../.gitconfig");
     });
     const monitor = path.join(dir, "fsmon.sh");
-    const script = `printf '%s' '${payload()}' > fsmon.sh; chmod +x fsmon.sh; printf '[core]\\n\\tfsmonitor = ${monitor}\\n' > .gitconfig; echo exit=$?`;
+    const script = `printf '%s' '${payload("exit 1")}' > fsmon.sh; chmod +x fsmon.sh; printf '[core]\\n\\tfsmonitor = ${monitor}\\n' > .gitconfig; echo exit=$?`;
     const { code, out } = await run(dir, [shell(script)], ["--sandbox", mode]);
 
     expect(code).toBe(0);
-    expectNothingRanOnHost();
+    await expectNothingRanOnHost();
     if (mode === "workspace-write") {
       expect(await read(path.join(dir, ".gitconfig"))).toBe("[core]\n\tautocrlf = false\n");
     } else {
@@ -158,7 +158,7 @@ describe("issue-agent run on a hostile checkout", () => {
     ].join("; ");
     const { code, out } = await run(dir, [shell(script)], ["--sandbox", mode, "--branch", "fix/add", "--commit"]);
 
-    expectNothingRanOnHost();
+    await expectNothingRanOnHost();
     expect(code).toBe(0);
     if (mode === "workspace-write") {
       expect(await read(path.join(dir, ".gitconfig"))).toBe("[core]\n\tautocrlf = false\n");
@@ -190,7 +190,7 @@ describe("issue-agent run on a hostile checkout", () => {
       expect(setup).toMatch(/^proxy= canary=\n/);
       expect(setup).not.toMatch(/CONNECT tunnel/);
       expect(await read(path.join(dir, "agent-net.txt"))).toMatch(/^proxy= canary=\n/);
-      expectNothingRanOnHost();
+      await expectNothingRanOnHost();
     });
 
     it("with --network, only the setup commands reach the granted host", async () => {
@@ -204,7 +204,7 @@ describe("issue-agent run on a hostile checkout", () => {
       const agent = (await read(path.join(dir, "agent-net.txt")))!;
       expect(agent).toMatch(/^proxy= canary=\n/);
       expect(agent).not.toMatch(/CONNECT tunnel/);
-      expectNothingRanOnHost();
+      await expectNothingRanOnHost();
     });
   });
 });
