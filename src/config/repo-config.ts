@@ -57,7 +57,7 @@ export const repoConfigSchema = z
       .object({
         /** read-only, workspace-write or danger-full-access (the last only if the operator allows it). */
         mode: z.enum(SANDBOX_MODES).default("workspace-write"),
-        /** "off", or hosts that setup commands may reach (must be within the operator's allowlist). */
+        /** "off", or hosts that setup commands may reach (must be within the operator's allowlist; on the CLI only a request the person grants with --network). */
         network: z.union([z.literal("off"), z.array(z.string().regex(hostPattern, "must be a host name")).max(50)]).default("off"),
         /** Commands run once after cloning (e.g. `npm ci`), with `network` applied. */
         setupCommands: z.array(z.string().min(1).max(2000)).max(20).default([]),
