@@ -1,0 +1,108 @@
+/**
+ * The shapes a user's checkout comes in, through `issue-agent run` with the real sandbox and
+ * git: a staged index, a `.git` file (separate git dir, as submodules have), a repository without
+ * a commit, and the ones the CLI refuses with a message (linked worktree, sparse checkout, LFS-style
+ * filters with --commit).
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { main } from "../../../src/cli.js";
+import { startFakeModel } from "../../helpers/fake-model.js";
+import { captureIo, checkoutFixture, git, PATCH_FIX_ADD } from "./cli-harness.js";
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function fixture(): Promise<string> {
+  const { dir, cleanup } = await checkoutFixture("cli-buggy");
+  cleanups.push(cleanup);
+  return dir;
+}
+
+async function run(dir: string, ...args: string[]): Promise<{ code: number; out: string; err: string; turns: number }> {
+  const model = await startFakeModel({ script: [{ toolCalls: [{ name: "apply_patch", arguments: { input: PATCH_FIX_ADD } }] }, { text: "Title: Fix add()\n\nFixed." }] });
+  cleanups.push(() => model.close());
+  const io = captureIo({ env: { OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: "sk-test-cli-0123456789abcdef", AGENT_MODEL: "gpt-5-codex" } });
+  const code = await main(["run", "fix add", "--repo", dir, "--wire", "chat", ...args], io);
+  return { code, out: io.out(), err: io.err(), turns: model.turnRequests().length };
+}
+
+describe("issue-agent run on the checkouts people have", () => {
+  it("refuses --commit while changes are staged, even when the work tree matches HEAD", async () => {
+    const dir = await fixture();
+    await writeFile(path.join(dir, "README.md"), "staged edit\n");
+    git(dir, "add", "README.md");
+    // Back to HEAD's content in the tree; the index still holds the edit.
+    await writeFile(path.join(dir, "README.md"), git(dir, "show", "HEAD:README.md"));
+    const { code, err, turns } = await run(dir, "--branch", "fix/add", "--commit");
+    expect(code).toBe(2);
+    expect(err).toContain("--commit needs a clean working tree and index; commit or stash these first: README.md");
+    expect(turns).toBe(0);
+  });
+
+  it("works through a .git file (separate git dir) and commits on the new branch", async () => {
+    const dir = await fixture();
+    const gitDir = await mkdtemp(path.join(os.tmpdir(), "separate-git-dir-"));
+    cleanups.push(() => rm(gitDir, { recursive: true, force: true }));
+    await rm(gitDir, { recursive: true });
+    git(dir, "init", "-q", "--separate-git-dir", gitDir);
+    expect(await readFile(path.join(dir, ".git"), "utf8")).toContain("gitdir:");
+    const { code, err } = await run(dir, "--branch", "fix/add", "--commit");
+    expect(err).toBe("");
+    expect(code).toBe(0);
+    expect(git(dir, "show", "fix/add:src/add.mjs")).toContain("a + b");
+    expect(git(dir, "status", "--porcelain")).toBe("");
+  });
+
+  it("lists the changes in a repository without a commit yet, and refuses --commit there", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "cli-unborn-"));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const src = await fixture();
+    for (const f of ["src/add.mjs", "test.mjs", "README.md"]) {
+      await mkdir(path.dirname(path.join(dir, f)), { recursive: true });
+      await writeFile(path.join(dir, f), await readFile(path.join(src, f)));
+    }
+    git(dir, "init", "-q", "-b", "main");
+    const plain = await run(dir);
+    expect(plain.code).toBe(0);
+    expect(plain.out).toMatch(/Changed files \(3\):\n {2}README\.md\n {2}src\/add\.mjs\n {2}test\.mjs/);
+    const commit = await run(dir, "--branch", "fix/add", "--commit");
+    expect(commit.code).toBe(2);
+    expect(commit.err).toContain("--commit needs a repository with at least one commit");
+  });
+
+  it("refuses a linked worktree with what to do instead", async () => {
+    const dir = await fixture();
+    const wt = path.join(await mkdtemp(path.join(os.tmpdir(), "cli-wt-")), "wt");
+    cleanups.push(() => rm(path.dirname(wt), { recursive: true, force: true }));
+    git(dir, "worktree", "add", "-q", "-b", "side", wt);
+    const { code, err, turns } = await run(wt);
+    expect(code).toBe(2);
+    expect(err).toContain("is a linked git worktree");
+    expect(err).toContain("Run it in the main checkout or in a separate clone");
+    expect(turns).toBe(0);
+  });
+
+  it("refuses a sparse checkout, whose missing files would look deleted", async () => {
+    const dir = await fixture();
+    git(dir, "sparse-checkout", "set", "src");
+    const { code, err } = await run(dir);
+    expect(code).toBe(2);
+    expect(err).toContain("uses a sparse checkout");
+  });
+
+  it("refuses --commit where .gitattributes apply a filter (Git LFS), before spending a token", async () => {
+    const dir = await fixture();
+    await writeFile(path.join(dir, ".gitattributes"), "*.bin filter=lfs diff=lfs merge=lfs -text\n");
+    git(dir, "add", ".gitattributes");
+    git(dir, "commit", "-qm", "lfs");
+    const { code, err, turns } = await run(dir, "--branch", "fix/add", "--commit");
+    expect(code).toBe(2);
+    expect(err).toContain("apply git filters (e.g. Git LFS)");
+    expect(turns).toBe(0);
+  });
+});
