@@ -4,9 +4,11 @@
  * is covered by an empty read-only directory, which bubblewrap creates on the host as its mount
  * point; `release` removes those again (only if still empty, only the ones this run created).
  */
+import { readFileSync, statSync } from "node:fs";
 import { rmdir } from "node:fs/promises";
 import path from "node:path";
 import { resolveProtectedPath } from "../sandbox/index.js";
+import { changedSince, fingerprint } from "./git-paths-fingerprint.js";
 import { gitExecutedPaths, readRepoConfig, type ConfigEntry } from "./repo-git-config.js";
 
 export interface ProtectedGitPaths {
@@ -16,6 +18,22 @@ export interface ProtectedGitPaths {
   config: ConfigEntry[];
   /** Remove the placeholder directories the sandbox left for missing paths. */
   release(): Promise<void>;
+  /** After release: the protected paths (and .git/hooks, .git/config) that changed since the start, relative to the root where inside it. */
+  changed(): Promise<string[]>;
+  /** The repository config as it is now (re-read: an include target may have changed). */
+  configNow(): Promise<ConfigEntry[]>;
+}
+
+/** The repository's git directory: `.git`, or where a `.git` file points. */
+export function gitDirOf(root: string): string {
+  const dotGit = path.join(root, ".git");
+  try {
+    if (statSync(dotGit).isDirectory()) return dotGit;
+    const target = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, "utf8"))?.[1]?.trim();
+    return target ? path.resolve(root, target) : dotGit;
+  } catch {
+    return dotGit;
+  }
 }
 
 export async function protectGitPaths(root: string, workspaceDir: string, home: string | undefined): Promise<ProtectedGitPaths> {
@@ -27,11 +45,22 @@ export async function protectGitPaths(root: string, workspaceDir: string, home: 
     const rel = resolved ? path.relative(workspaceDir, resolved.path) : "..";
     if (resolved && !resolved.exists && rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel)) placeholders.add(resolved.path);
   }
+  const gitDir = gitDirOf(root);
+  const watched = [...new Set([...paths, path.join(gitDir, "hooks"), path.join(gitDir, "config"), path.join(gitDir, "info", "attributes")])];
+  const before = await fingerprint(watched);
   return {
     paths,
     config,
     release: async () => {
       for (const p of placeholders) await rmdir(p).catch(() => undefined); // not empty or never created: leave it
     },
+    changed: async () => {
+      const show = (p: string): string => {
+        const rel = path.relative(root, p);
+        return rel.startsWith("..") || path.isAbsolute(rel) ? p : rel;
+      };
+      return changedSince(before, await fingerprint(watched)).map(show);
+    },
+    configNow: () => readRepoConfig(root),
   };
 }

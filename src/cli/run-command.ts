@@ -42,6 +42,8 @@ export interface RunResultLine extends Partial<RunAgentResult> {
   changedFiles: string[];
   /** Changed files outside what a task needs: git hooks and config, CI and agent configuration (outside-task-changes.ts). */
   outsideTask?: string[];
+  /** Git hook directories and config files (the work tree's and .git's) that changed during the run, whether tracked or not. */
+  gitPathsChanged?: string[];
   /** Settings in work-tree files the repository's git config includes that make git run commands (never run by issue-agent). */
   gitRunsFromWorkTree?: string[];
   branch?: string;
@@ -186,7 +188,8 @@ export async function runRunCommand(options: RunOptions, io: CliIo, deps: RunDep
     exitCode,
     changedFiles,
     outsideTask: outsideTaskChanges(root, changedFiles, gitPaths.paths),
-    gitRunsFromWorkTree: codeRunningWorkTreeSettings(root, gitPaths.config).map((s) => `${s.key} (${s.file})`),
+    gitPathsChanged: await gitPaths.changed(),
+    gitRunsFromWorkTree: codeRunningWorkTreeSettings(root, await gitPaths.configNow()).map((s) => `${s.key} (${s.file})`),
     ...(commit ? { branch: options.branch, commit } : {}),
     ...(error ? { error } : {}),
   };
@@ -228,6 +231,11 @@ function writeHumanReport(io: CliIo, r: RunResultLine, options: RunOptions): voi
     out(`Changed outside what the task needs (${r.outsideTask.length}): git hooks or config, CI, agent or editor configuration.`);
     out("Review these before running git, opening the project in an editor or pushing:");
     for (const f of r.outsideTask) out(`  ${f}`);
+  }
+  if (r.gitPathsChanged && r.gitPathsChanged.length > 0) {
+    out();
+    out("Git hooks or config changed during the run; issue-agent ran none of them, your own git would:");
+    for (const p of r.gitPathsChanged) out(`  ${p}`);
   }
   if (r.gitRunsFromWorkTree && r.gitRunsFromWorkTree.length > 0) {
     out();

@@ -96,7 +96,10 @@ describe("issue-agent run on a hostile checkout", () => {
       // Planted for real: only the CLI's own git work stood between them and the user.
       expect(await read(path.join(dir, ".husky", "_", "pre-commit"))).toContain(marker);
       expect(out).toMatch(/Changed outside what the task needs \(1\)[\s\S]*\n {2}\.husky\/pre-commit\n/);
+      // .husky/_ is ignored by git, so only the hook-path watch sees it.
+      expect(out).toMatch(/Git hooks or config changed during the run[^\n]*\n {2}\.husky\n {2}\.husky\/_\n/);
     }
+    if (mode === "workspace-write") expect(out).not.toContain("Git hooks or config changed");
   });
 
   it.each(MODES)("core.hooksPath=.githooks that does not exist yet, with --commit (%s)", async (mode) => {
@@ -118,6 +121,7 @@ describe("issue-agent run on a hostile checkout", () => {
       expect(await read(path.join(dir, ".githooks", "pre-commit"))).toContain(marker);
       expect(code).toBe(0);
       expect(out).toMatch(/Changed outside what the task needs[\s\S]*\.githooks\/pre-commit/);
+      expect(out).toMatch(/Git hooks or config changed during the run[^\n]*\n {2}\.githooks\n/);
     }
   });
 
@@ -129,7 +133,7 @@ describe("issue-agent run on a hostile checkout", () => {
       git(d, "config", "include.path", "../.gitconfig");
     });
     const monitor = path.join(dir, "fsmon.sh");
-    const script = `printf '%s' '${payload("exit 1")}' > fsmon.sh; chmod +x fsmon.sh; printf '[core]\\n\\tfsmonitor = ${monitor}\\n' > .gitconfig; echo exit=$?`;
+    const script = `printf '%s' '${payload("exit 1")}' > fsmon.sh; chmod +x fsmon.sh; printf '[core]\\n\\tfsmonitor = ${monitor}\\n' > .gitconfig; printf '[core]\\n\\tfsmonitor = ${monitor}\\n' >> .git/config; echo exit=$?`;
     const { code, out } = await run(dir, [shell(script)], ["--sandbox", mode]);
 
     expect(code).toBe(0);
@@ -138,7 +142,14 @@ describe("issue-agent run on a hostile checkout", () => {
       expect(await read(path.join(dir, ".gitconfig"))).toBe("[core]\n\tautocrlf = false\n");
     } else {
       expect(await read(path.join(dir, ".gitconfig"))).toContain("fsmonitor");
+      expect(await read(path.join(dir, ".git", "config"))).toContain("fsmonitor");
       expect(out).toMatch(/Changed outside what the task needs[\s\S]*\n {2}\.gitconfig\n/);
+      expect(out).toMatch(/Git hooks or config changed during the run[^\n]*\n {2}\.git\/config\n {2}\.gitconfig\n/);
+      expect(out).toMatch(/Your git config includes files from the work tree that make git run commands[^\n]*\n {2}core\.fsmonitor \(\.gitconfig\)/);
+    }
+    if (mode === "workspace-write") {
+      expect(await read(path.join(dir, ".git", "config"))).not.toContain("fsmonitor");
+      expect(out).not.toContain("Git hooks or config changed");
     }
   });
 
