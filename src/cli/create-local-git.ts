@@ -11,18 +11,18 @@
  * `core.hooksPath=/dev/null`, `core.fsmonitor=false`, no credential helper, and only plumbing
  * that runs no filters, drivers or hooks.
  *
- * Refused, with a message saying what to do: linked worktrees (isomorphic-git does not follow
- * `commondir`), sparse checkouts (files outside the sparse set would look deleted), and
- * `--commit` on repositories whose attributes apply filters such as Git LFS (the commit would
- * hold the smudged content instead of what the filter stores).
+ * A `.git` file (submodule, separate git dir, linked worktree) is followed by git-layout.ts.
+ * Refused, with a message saying what to do: sparse checkouts (files outside the sparse set would
+ * look deleted), and `--commit` on repositories whose attributes apply filters such as Git LFS
+ * (the commit would hold the smudged content instead of what the filter stores).
  */
 import fs from "node:fs";
-import { lstat, readFile } from "node:fs/promises";
+import { readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import git from "isomorphic-git";
 import { listBaseTree } from "../workspace/base-tree.js";
 import { formatCommitMessage } from "../workspace/commit-all.js";
-import { commitSnapshot } from "../workspace/commit-snapshot.js";
+import { writeTrees } from "../workspace/commit-snapshot.js";
 import { WorkspaceError } from "../workspace/errors.js";
 import { detectNativeGit, runGit } from "../workspace/native-git.js";
 import { prepareChanges, type PreparedChanges } from "../workspace/prepare-changes.js";
@@ -30,6 +30,7 @@ import { describeRefusals } from "../workspace/refusals.js";
 import { DEFAULT_TREE_CAPS } from "../workspace/snapshot-work-tree.js";
 import { renderUnifiedDiff } from "../workspace/unified-diff.js";
 import { findGitRoot } from "./find-git-root.js";
+import { gitLayoutOf, readHead, type GitLayout } from "./git-layout.js";
 import type { LocalGit } from "./local-git.js";
 import { readRepoConfig, usesSparseCheckout } from "./repo-git-config.js";
 
@@ -44,22 +45,16 @@ export class LocalGitRefused extends WorkspaceError {
   }
 }
 
-function rootOf(dir: string): string {
-  return findGitRoot(dir) ?? dir;
+function layoutOf(dir: string): GitLayout {
+  return gitLayoutOf(findGitRoot(dir) ?? dir);
 }
 
-async function headCommit(root: string): Promise<string | null> {
-  try {
-    return await git.resolveRef({ fs, dir: root, ref: "HEAD" });
-  } catch {
-    return null; // unborn: `git init` without a commit yet
-  }
-}
+const store = (layout: GitLayout) => ({ fs, dir: layout.root, gitdir: layout.commonDir });
 
-async function snapshot(root: string, base: string): Promise<PreparedChanges> {
+async function snapshot(layout: GitLayout, base: string): Promise<PreparedChanges> {
   const nativeGit = (await detectNativeGit()) !== null;
   if (base === EMPTY_TREE && !nativeGit) throw new LocalGitRefused("This repository has no commit yet and git 2.32 or newer is not installed; make a first commit.");
-  return prepareChanges({ dir: root, baseRef: base, caps: DEFAULT_TREE_CAPS, maxFileBytes: DEFAULT_TREE_CAPS.maxTotalBytes, nativeGit });
+  return prepareChanges({ dir: layout.root, gitdir: layout.commonDir, baseRef: base, caps: DEFAULT_TREE_CAPS, maxFileBytes: DEFAULT_TREE_CAPS.maxTotalBytes, nativeGit });
 }
 
 /** Changed paths: renames contribute both sides, refused paths (FIFOs, odd names) are listed too. */
@@ -82,11 +77,12 @@ async function plumbing(root: string, args: string[]): Promise<string | null> {
   }
 }
 
-async function resolveCommit(root: string, ref: string): Promise<string | null> {
+async function resolveCommit(layout: GitLayout, ref: string): Promise<string | null> {
   if (ref.startsWith("-")) return null;
-  if ((await detectNativeGit()) !== null) return plumbing(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+  if ((await detectNativeGit()) !== null) return plumbing(layout.root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+  if (ref === "HEAD") return (await readHead(layout)).sha;
   try {
-    return await git.resolveRef({ fs, dir: root, ref });
+    return await git.resolveRef({ ...store(layout), ref });
   } catch {
     return null;
   }
@@ -115,102 +111,118 @@ export async function resolveIdentity(root: string, env: Readonly<Record<string,
 }
 
 /** `filter=` in any attributes file of HEAD or in .git/info/attributes: git would run a filter on commit. */
-async function filteredByAttributes(root: string, head: string): Promise<boolean> {
+async function filteredByAttributes(layout: GitLayout, head: string): Promise<boolean> {
   const mentionsFilter = (text: string) => /(^|\s)filter=/m.test(text);
-  const info = await readFile(path.join(root, ".git", "info", "attributes"), "utf8").catch(() => "");
+  const info = await readFile(path.join(layout.commonDir, "info", "attributes"), "utf8").catch(() => "");
   if (mentionsFilter(info)) return true;
-  const base = await listBaseTree(root, head, { nativeGit: (await detectNativeGit()) !== null });
+  const base = await listBaseTree(layout.root, head, { nativeGit: (await detectNativeGit()) !== null, gitdir: layout.commonDir });
   for (const [p, entry] of base) {
     if (p !== ".gitattributes" && !p.endsWith("/.gitattributes")) continue;
-    const { blob } = await git.readBlob({ fs, dir: root, oid: entry.oid });
+    const { blob } = await git.readBlob({ ...store(layout), oid: entry.oid });
     if (mentionsFilter(Buffer.from(blob).toString("utf8"))) return true;
   }
   return false;
+}
+
+/**
+ * The commit on a new branch: trees and commit written from the snapshot's blob ids, the branch
+ * created (never overwritten) and made current, then the index set to the new tree so `git status`
+ * is clean. Nothing here reads the index or runs a hook.
+ */
+async function commitOnBranch(layout: GitLayout, head: string, prepared: PreparedChanges, branch: string, message: string, identity: { name: string; email: string }): Promise<string> {
+  const who = { ...identity, timestamp: Math.floor(Date.now() / 1000), timezoneOffset: new Date().getTimezoneOffset() };
+  const tree = await writeTrees(layout.root, prepared.snapshot.files.values(), layout.commonDir);
+  const oid = await git.writeCommit({ ...store(layout), commit: { message, tree, parent: [head], author: who, committer: who } });
+  try {
+    await git.writeRef({ ...store(layout), ref: `refs/heads/${branch}`, value: oid, force: false });
+  } catch (error) {
+    throw new LocalGitRefused(`Could not create branch ${branch}: ${(error as Error).message}`);
+  }
+  // HEAD is this checkout's own (per worktree): switch it by hand, atomically.
+  const headFile = path.join(layout.gitDir, "HEAD");
+  await writeFile(`${headFile}.issue-agent.tmp`, `ref: refs/heads/${branch}\n`);
+  await rename(`${headFile}.issue-agent.tmp`, headFile);
+  if ((await detectNativeGit()) !== null) {
+    // Plumbing through the hardened runner: read-tree runs no filter, and hooks are off.
+    await runGit(["read-tree", oid], { cwd: layout.root, timeoutMs: TIMEOUT_MS });
+  } else {
+    for (const c of prepared.changed) {
+      for (const filepath of c.oldPath ? [c.oldPath, c.path] : [c.path]) await git.resetIndex({ fs, dir: layout.root, gitdir: layout.gitDir, filepath, ref: oid }).catch(() => undefined);
+    }
+  }
+  return oid;
 }
 
 export function createLocalGit(options: { env?: Readonly<Record<string, string | undefined>> } = {}): LocalGit {
   const env = options.env ?? {};
   return {
     async assertSupported(dir) {
-      const root = rootOf(dir);
-      const dotGit = path.join(root, ".git");
-      const st = await lstat(dotGit);
-      if (st.isFile()) {
-        const text = await readFile(dotGit, "utf8");
-        const gitdir = /^gitdir: (.+)$/m.exec(text)?.[1]?.trim();
-        if (gitdir && fs.existsSync(path.join(path.resolve(root, gitdir), "commondir"))) {
-          throw new LocalGitRefused(`${root} is a linked git worktree, which issue-agent cannot read safely without running git on it. Run it in the main checkout or in a separate clone.`);
-        }
-      }
-      if (usesSparseCheckout(await readRepoConfig(root))) {
-        throw new LocalGitRefused(`${root} uses a sparse checkout: files outside the sparse set would look deleted. Run issue-agent in a full checkout (git sparse-checkout disable).`);
+      const layout = layoutOf(dir);
+      if (usesSparseCheckout(await readRepoConfig(layout.root))) {
+        throw new LocalGitRefused(`${layout.root} uses a sparse checkout: files outside the sparse set would look deleted. Run issue-agent in a full checkout (git sparse-checkout disable).`);
       }
     },
 
     async changedFiles(dir) {
-      const root = rootOf(dir);
-      return pathsOf(await snapshot(root, (await headCommit(root)) ?? EMPTY_TREE));
+      const layout = layoutOf(dir);
+      return pathsOf(await snapshot(layout, (await readHead(layout)).sha ?? EMPTY_TREE));
     },
 
     async stagedFiles(dir) {
-      const root = rootOf(dir);
+      const layout = layoutOf(dir);
       if ((await detectNativeGit()) === null) return [];
-      const head = (await headCommit(root)) ?? EMPTY_TREE;
+      const head = (await readHead(layout)).sha ?? EMPTY_TREE;
       // Index against HEAD only: no work tree, so no filter, fsmonitor or driver is involved.
-      const out = await plumbing(root, ["diff-index", "--cached", "--name-only", "-z", "--no-ext-diff", "--no-textconv", head, "--"]);
+      const out = await plumbing(layout.root, ["diff-index", "--cached", "--name-only", "-z", "--no-ext-diff", "--no-textconv", head, "--"]);
       return out ? out.split("\0").filter(Boolean).sort() : [];
     },
 
     async assertCanCommit(dir, branch) {
-      const root = rootOf(dir);
-      const head = await headCommit(root);
+      const layout = layoutOf(dir);
+      const head = (await readHead(layout)).sha;
       if (!head) throw new LocalGitRefused("--commit needs a repository with at least one commit; make a first commit.");
-      if (await resolveCommit(root, `refs/heads/${branch}`)) throw new LocalGitRefused(`A branch named ${branch} already exists; choose another --branch name.`);
-      if (await filteredByAttributes(root, head)) {
+      if (layout.gitDir !== layout.commonDir && (await detectNativeGit()) === null) throw new LocalGitRefused("--commit in a linked worktree needs git 2.32 or newer installed (to update the worktree's index).");
+      if (await resolveCommit(layout, `refs/heads/${branch}`)) throw new LocalGitRefused(`A branch named ${branch} already exists; choose another --branch name.`);
+      if (await filteredByAttributes(layout, head)) {
         throw new LocalGitRefused("This repository's .gitattributes apply git filters (e.g. Git LFS) to some paths; issue-agent commits without running filters, so it cannot commit here. Run without --commit and commit the changes yourself.");
       }
     },
 
     async commitOnNewBranch(dir, branch, title, body) {
-      const root = rootOf(dir);
-      const head = await headCommit(root);
+      const layout = layoutOf(dir);
+      const head = (await readHead(layout)).sha;
       if (!head) throw new LocalGitRefused("--commit needs a repository with at least one commit.");
-      const prepared = await snapshot(root, head);
+      const prepared = await snapshot(layout, head);
       if (prepared.refused.length > 0) throw new LocalGitRefused(`Refusing to commit ${describeRefusals(prepared.refused)}.`);
       if (prepared.changed.length === 0) throw new LocalGitRefused("There is nothing to commit.");
-      // The new branch starts at HEAD and becomes current; the work tree is not touched.
-      await git.branch({ fs, dir: root, ref: branch, checkout: true });
-      const identity = await resolveIdentity(root, env);
-      const who = { ...identity, timestamp: Math.floor(Date.now() / 1000), timezoneOffset: new Date().getTimezoneOffset() };
       const message = formatCommitMessage(body.trim() ? `${title}\n\n${body}` : title, []);
-      return commitSnapshot({ dir: root, files: prepared.snapshot.files.values(), message, author: who, committer: who, nativeGit: (await detectNativeGit()) !== null });
+      return commitOnBranch(layout, head, prepared, branch, message, await resolveIdentity(layout.root, env));
     },
 
     async diffAgainst(dir, baseRef) {
-      const root = rootOf(dir);
-      const head = await headCommit(root);
-      const base = await resolveCommit(root, baseRef);
+      const layout = layoutOf(dir);
+      const head = (await readHead(layout)).sha;
+      const base = await resolveCommit(layout, baseRef);
       if (!base) throw new LocalGitRefused(`${baseRef} does not name a commit.`);
       let mergeBase: string | null = base;
       if (head) {
-        mergeBase = (await detectNativeGit()) !== null ? await plumbing(root, ["merge-base", base, head]) : ((await git.findMergeBase({ fs, dir: root, oids: [base, head] })) as string[])[0] ?? null;
+        mergeBase = (await detectNativeGit()) !== null ? await plumbing(layout.root, ["merge-base", base, head]) : ((await git.findMergeBase({ ...store(layout), oids: [base, head] })) as string[])[0] ?? null;
       }
       if (!mergeBase) throw new LocalGitRefused(`${baseRef} and HEAD have no common ancestor.`);
-      const prepared = await snapshot(root, mergeBase);
-      return renderUnifiedDiff(root, prepared.changed);
+      const prepared = await snapshot(layout, mergeBase);
+      return renderUnifiedDiff(layout.root, prepared.changed, { gitdir: layout.commonDir });
     },
 
     async describeHead(dir) {
-      const root = rootOf(dir);
-      const commit = await headCommit(root);
-      const branch = (await git.currentBranch({ fs, dir: root, fullname: false }).catch(() => undefined)) ?? null;
-      const remote = (await git.getConfig({ fs, dir: root, path: "remote.origin.url" }).catch(() => undefined)) as string | undefined;
-      return { commit, branch, remoteUrl: remote ? String(remote) : null };
+      const layout = layoutOf(dir);
+      const head = await readHead(layout);
+      const remote = (await git.getConfig({ ...store(layout), path: "remote.origin.url" }).catch(() => undefined)) as string | undefined;
+      return { commit: head.sha, branch: head.branch, remoteUrl: remote ? String(remote) : null };
     },
 
     async resolveFirstRef(dir, candidates) {
-      const root = rootOf(dir);
-      for (const ref of candidates) if (await resolveCommit(root, ref)) return ref;
+      const layout = layoutOf(dir);
+      for (const ref of candidates) if (await resolveCommit(layout, ref)) return ref;
       return null;
     },
   };

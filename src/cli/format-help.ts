@@ -63,7 +63,7 @@ Your checkout's git stays yours: issue-agent reads and commits with the same cod
 repository points into the work tree (.husky/, .githooks/, .gitconfig, .gitattributes, the
 configured core.hooksPath and include targets) stay read-only to the agent, and the summary
 lists changed files outside what the task needs (hooks, git config, CI, agent or editor
-configuration). Linked worktrees and sparse checkouts are refused.
+configuration). Linked worktrees and submodules work; sparse checkouts are refused.
 
 Exit codes: 0 completed, 1 failed, 2 usage or setup error, 3 budget exhausted, 4 no changes.
 `;

@@ -4,10 +4,10 @@
  * is covered by an empty read-only directory, which bubblewrap creates on the host as its mount
  * point; `release` removes those again (only if still empty, only the ones this run created).
  */
-import { readFileSync, statSync } from "node:fs";
 import { rmdir } from "node:fs/promises";
 import path from "node:path";
 import { resolveProtectedPath } from "../sandbox/index.js";
+import { gitLayoutOf } from "./git-layout.js";
 import { changedSince, fingerprint } from "./git-paths-fingerprint.js";
 import { gitExecutedPaths, readRepoConfig, type ConfigEntry } from "./repo-git-config.js";
 
@@ -24,18 +24,6 @@ export interface ProtectedGitPaths {
   configNow(): Promise<ConfigEntry[]>;
 }
 
-/** The repository's git directory: `.git`, or where a `.git` file points. */
-export function gitDirOf(root: string): string {
-  const dotGit = path.join(root, ".git");
-  try {
-    if (statSync(dotGit).isDirectory()) return dotGit;
-    const target = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, "utf8"))?.[1]?.trim();
-    return target ? path.resolve(root, target) : dotGit;
-  } catch {
-    return dotGit;
-  }
-}
-
 export async function protectGitPaths(root: string, workspaceDir: string, home: string | undefined): Promise<ProtectedGitPaths> {
   const config = await readRepoConfig(root);
   const paths = gitExecutedPaths(root, config, home);
@@ -45,8 +33,9 @@ export async function protectGitPaths(root: string, workspaceDir: string, home: 
     const rel = resolved ? path.relative(workspaceDir, resolved.path) : "..";
     if (resolved && !resolved.exists && rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel)) placeholders.add(resolved.path);
   }
-  const gitDir = gitDirOf(root);
-  const watched = [...new Set([...paths, path.join(gitDir, "hooks"), path.join(gitDir, "config"), path.join(gitDir, "info", "attributes")])];
+  const { gitDir, commonDir } = gitLayoutOf(root);
+  const inGit = [path.join(commonDir, "hooks"), path.join(commonDir, "config"), path.join(gitDir, "config.worktree"), path.join(commonDir, "info", "attributes")];
+  const watched = [...new Set([...paths, ...inGit])];
   const before = await fingerprint(watched);
   return {
     paths,

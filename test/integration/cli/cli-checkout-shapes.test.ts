@@ -1,8 +1,8 @@
 /**
  * The shapes a user's checkout comes in, through `issue-agent run` with the real sandbox and
  * git: a staged index, a `.git` file (separate git dir, as submodules have), a repository without
- * a commit, and the ones the CLI refuses with a message (linked worktree, sparse checkout, LFS-style
- * filters with --commit).
+ * a commit, a linked worktree, and the ones the CLI refuses with a message (sparse checkout,
+ * LFS-style filters with --commit).
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -75,16 +75,22 @@ describe("issue-agent run on the checkouts people have", () => {
     expect(commit.err).toContain("--commit needs a repository with at least one commit");
   });
 
-  it("refuses a linked worktree with what to do instead", async () => {
+  it("works in a linked worktree: commits on a new branch there and leaves the main checkout alone", async () => {
     const dir = await fixture();
     const wt = path.join(await mkdtemp(path.join(os.tmpdir(), "cli-wt-")), "wt");
     cleanups.push(() => rm(path.dirname(wt), { recursive: true, force: true }));
     git(dir, "worktree", "add", "-q", "-b", "side", wt);
-    const { code, err, turns } = await run(wt);
-    expect(code).toBe(2);
-    expect(err).toContain("is a linked git worktree");
-    expect(err).toContain("Run it in the main checkout or in a separate clone");
-    expect(turns).toBe(0);
+    const { code, err, out } = await run(wt, "--branch", "fix/add", "--commit");
+    expect(err).toBe("");
+    expect(code).toBe(0);
+    expect(out).toContain("Changed files (1):\n  src/add.mjs");
+    expect(git(wt, "rev-parse", "--abbrev-ref", "HEAD").trim()).toBe("fix/add");
+    expect(git(wt, "show", "fix/add:src/add.mjs")).toContain("a + b");
+    expect(git(wt, "log", "-1", "--format=%P", "fix/add").trim()).toBe(git(dir, "rev-parse", "side").trim());
+    expect(git(wt, "status", "--porcelain")).toBe("");
+    // The main checkout: same branch, clean, untouched.
+    expect(git(dir, "rev-parse", "--abbrev-ref", "HEAD").trim()).toBe("main");
+    expect(git(dir, "status", "--porcelain")).toBe("");
   });
 
   it("refuses a sparse checkout, whose missing files would look deleted", async () => {
