@@ -97,12 +97,14 @@ export function protectedPathBinds(workspace: string, paths: readonly string[], 
     const real = realOrMissing(p);
     if (real && inside(real.path)) targets.set(real.path, real.exists ? "existing" : "missing");
   }
-  // Shallowest first, so a covered descendant can be skipped.
+  // Shallowest first, so a covered descendant can be skipped. `.git` is bound read-only already:
+  // nothing below it needs a bind, and a mount point could not be created there.
   const sorted = [...targets].sort(([a], [b]) => a.length - b.length);
-  const bound: string[] = [];
+  const bound: string[] = [path.join(workspace, ".git")];
   const args: string[] = [];
   for (const [p, state] of sorted) {
     if (bound.some((b) => p.startsWith(`${b}/`))) continue;
+    if (p === bound[0]) continue;
     args.push("--ro-bind", state === "existing" ? p : emptyDir, p);
     bound.push(p);
   }

@@ -93,6 +93,21 @@ describe("issue-agent run on the checkouts people have", () => {
     expect(git(dir, "status", "--porcelain")).toBe("");
   });
 
+  it("runs commands in the sandbox when the config includes files that do not exist, inside .git or the tree", async () => {
+    const dir = await fixture();
+    git(dir, "config", "include.path", "missing-in-git-dir.inc");
+    git(dir, "config", "--add", "include.path", "../conf/missing/shared.inc");
+    const model = await startFakeModel({ script: [{ toolCalls: [{ name: "shell", arguments: { command: ["bash", "-c", "echo ok > out.txt; mkdir -p conf/missing 2>&1; echo mkdir=$?"] } }] }, { text: "Title: t\n\nb" }] });
+    cleanups.push(() => model.close());
+    const io = captureIo({ env: { OPENAI_BASE_URL: model.baseURL, AGENT_MODEL: "m" } });
+    expect(await main(["run", "write out.txt", "--repo", dir, "--wire", "chat"], io)).toBe(0);
+    expect(await readFile(path.join(dir, "out.txt"), "utf8")).toBe("ok\n");
+    // conf/ was kept from being created (the include target's first missing part), and is gone again.
+    expect(JSON.stringify(model.requests.at(-1)!.body)).toMatch(/mkdir=1/);
+    await expect(readFile(path.join(dir, "conf/missing/shared.inc"))).rejects.toThrow();
+    expect(io.out()).toContain("Changed files (1):\n  out.txt");
+  });
+
   it("refuses a sparse checkout, whose missing files would look deleted", async () => {
     const dir = await fixture();
     git(dir, "sparse-checkout", "set", "src");

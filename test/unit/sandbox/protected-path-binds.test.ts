@@ -27,6 +27,12 @@ describe("protectedPathBinds", () => {
     ]);
   });
 
+  it("leaves .git to its own read-only bind: nothing below it is bound or created", async () => {
+    await mkdir(path.join(ws, ".git"));
+    await writeFile(path.join(ws, ".git/config"), "");
+    expect(protectedPathBinds(ws, [path.join(ws, ".git"), path.join(ws, ".git/config"), path.join(ws, ".git/missing.inc")], "/EMPTY")).toEqual([]);
+  });
+
   it("follows symlinks to where the file really is, and skips what lies outside the workspace", async () => {
     await mkdir(path.join(ws, "conf"));
     await writeFile(path.join(ws, "conf/git.inc"), "");
