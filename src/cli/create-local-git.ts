@@ -51,10 +51,43 @@ function layoutOf(dir: string): GitLayout {
 
 const store = (layout: GitLayout) => ({ fs, dir: layout.root, gitdir: layout.commonDir });
 
-async function snapshot(layout: GitLayout, base: string): Promise<PreparedChanges> {
+type Env = Readonly<Record<string, string | undefined>>;
+
+async function snapshot(layout: GitLayout, base: string, env: Env): Promise<PreparedChanges> {
   const nativeGit = (await detectNativeGit()) !== null;
   if (base === EMPTY_TREE && !nativeGit) throw new LocalGitRefused("This repository has no commit yet and git 2.32 or newer is not installed; make a first commit.");
-  return prepareChanges({ dir: layout.root, gitdir: layout.commonDir, baseRef: base, caps: DEFAULT_TREE_CAPS, maxFileBytes: DEFAULT_TREE_CAPS.maxTotalBytes, nativeGit });
+  const excludes = await excludesFile(layout.root, env);
+  return prepareChanges({ dir: layout.root, gitdir: layout.commonDir, baseRef: base, caps: DEFAULT_TREE_CAPS, maxFileBytes: DEFAULT_TREE_CAPS.maxTotalBytes, nativeGit, excludeFiles: excludes ? [excludes] : [] });
+}
+
+/** The user's own config files, which git would read: only ever read here, with --file (no includes). */
+function userConfigFiles(env: Env): string[] {
+  const files: string[] = [];
+  if (env.XDG_CONFIG_HOME) files.push(path.join(env.XDG_CONFIG_HOME, "git", "config"));
+  else if (env.HOME) files.push(path.join(env.HOME, ".config", "git", "config"));
+  if (env.HOME) files.push(path.join(env.HOME, ".gitconfig"));
+  return files;
+}
+
+/** A config value from the repository (includes resolved) or else the user's config files. */
+async function readConfigValue(root: string, env: Env, key: string): Promise<string | undefined> {
+  for (const file of [undefined, ...userConfigFiles(env).reverse()]) {
+    const value = await plumbing(root, file ? ["config", "--file", file, "--get", key] : ["config", "--get", key]);
+    if (value) return value;
+  }
+  return undefined;
+}
+
+/**
+ * core.excludesFile as git finds it (default $XDG_CONFIG_HOME/git/ignore): people keep editor and
+ * OS files (.idea/, .DS_Store, sometimes .env) there, and those must not look like changes or be
+ * committed. Read by the snapshot only as a small regular file.
+ */
+async function excludesFile(root: string, env: Env): Promise<string | undefined> {
+  const configured = await readConfigValue(root, env, "core.excludesFile");
+  if (configured) return configured.startsWith("~/") ? (env.HOME ? path.join(env.HOME, configured.slice(2)) : undefined) : path.resolve(root, configured);
+  if (env.XDG_CONFIG_HOME) return path.join(env.XDG_CONFIG_HOME, "git", "ignore");
+  return env.HOME ? path.join(env.HOME, ".config", "git", "ignore") : undefined;
 }
 
 /** Changed paths: renames contribute both sides, refused paths (FIFOs, odd names) are listed too. */
@@ -89,24 +122,10 @@ async function resolveCommit(layout: GitLayout, ref: string): Promise<string | n
 }
 
 /** The user's identity: GIT_AUTHOR_* from the environment, then the repository's and the user's config files (read, never executed). */
-export async function resolveIdentity(root: string, env: Readonly<Record<string, string | undefined>>): Promise<{ name: string; email: string }> {
-  const fromEnv = { name: env.GIT_AUTHOR_NAME, email: env.GIT_AUTHOR_EMAIL };
-  const files: (string | undefined)[] = [undefined];
-  const home = env.HOME;
-  if (env.XDG_CONFIG_HOME) files.push(path.join(env.XDG_CONFIG_HOME, "git", "config"));
-  else if (home) files.push(path.join(home, ".config", "git", "config"));
-  if (home) files.push(path.join(home, ".gitconfig"));
-  const read = async (key: string): Promise<string | undefined> => {
-    for (const file of files) {
-      const args = file ? ["config", "--file", file, "--get", key] : ["config", "--get", key];
-      const value = await plumbing(root, args);
-      if (value) return value;
-    }
-    return undefined;
-  };
+export async function resolveIdentity(root: string, env: Env): Promise<{ name: string; email: string }> {
   return {
-    name: fromEnv.name || (await read("user.name")) || "issue-agent",
-    email: fromEnv.email || (await read("user.email")) || "issue-agent@localhost",
+    name: env.GIT_AUTHOR_NAME || (await readConfigValue(root, env, "user.name")) || "issue-agent",
+    email: env.GIT_AUTHOR_EMAIL || (await readConfigValue(root, env, "user.email")) || "issue-agent@localhost",
   };
 }
 
@@ -153,7 +172,7 @@ async function commitOnBranch(layout: GitLayout, head: string, prepared: Prepare
   return oid;
 }
 
-export function createLocalGit(options: { env?: Readonly<Record<string, string | undefined>> } = {}): LocalGit {
+export function createLocalGit(options: { env?: Env } = {}): LocalGit {
   const env = options.env ?? {};
   return {
     async assertSupported(dir) {
@@ -165,7 +184,7 @@ export function createLocalGit(options: { env?: Readonly<Record<string, string |
 
     async changedFiles(dir) {
       const layout = layoutOf(dir);
-      return pathsOf(await snapshot(layout, (await readHead(layout)).sha ?? EMPTY_TREE));
+      return pathsOf(await snapshot(layout, (await readHead(layout)).sha ?? EMPTY_TREE, env));
     },
 
     async stagedFiles(dir) {
@@ -192,7 +211,7 @@ export function createLocalGit(options: { env?: Readonly<Record<string, string |
       const layout = layoutOf(dir);
       const head = (await readHead(layout)).sha;
       if (!head) throw new LocalGitRefused("--commit needs a repository with at least one commit.");
-      const prepared = await snapshot(layout, head);
+      const prepared = await snapshot(layout, head, env);
       if (prepared.refused.length > 0) throw new LocalGitRefused(`Refusing to commit ${describeRefusals(prepared.refused)}.`);
       if (prepared.changed.length === 0) throw new LocalGitRefused("There is nothing to commit.");
       const message = formatCommitMessage(body.trim() ? `${title}\n\n${body}` : title, []);
@@ -209,7 +228,7 @@ export function createLocalGit(options: { env?: Readonly<Record<string, string |
         mergeBase = (await detectNativeGit()) !== null ? await plumbing(layout.root, ["merge-base", base, head]) : ((await git.findMergeBase({ ...store(layout), oids: [base, head] })) as string[])[0] ?? null;
       }
       if (!mergeBase) throw new LocalGitRefused(`${baseRef} and HEAD have no common ancestor.`);
-      const prepared = await snapshot(layout, mergeBase);
+      const prepared = await snapshot(layout, mergeBase, env);
       return renderUnifiedDiff(layout.root, prepared.changed, { gitdir: layout.commonDir });
     },
 

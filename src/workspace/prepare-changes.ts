@@ -38,6 +38,8 @@ export interface PrepareOptions {
   cache?: object | undefined;
   /** The object store, when it is not `dir/.git` (the CLI on a linked worktree: the common dir). */
   gitdir?: string | undefined;
+  /** Extra exclude files for untracked paths (see SnapshotOptions.excludeFiles). */
+  excludeFiles?: readonly string[] | undefined;
 }
 
 export interface PreparedChanges {
@@ -97,7 +99,7 @@ export async function prepareChanges(options: PrepareOptions): Promise<PreparedC
 
   let snapshot: Snapshot;
   try {
-    snapshot = await snapshotWorkTree({ dir, base, caps, maxFileBytes, onChanged, signal });
+    snapshot = await snapshotWorkTree({ dir, base, caps, maxFileBytes, onChanged, signal, gitdir: options.gitdir, excludeFiles: options.excludeFiles });
   } catch (error) {
     if (!(error instanceof TreeCapExceeded)) throw error;
     const what = error.what === "entries" ? `more than ${error.limit} files` : `more than ${Math.round(error.limit / (1024 * 1024))} MB of files`;

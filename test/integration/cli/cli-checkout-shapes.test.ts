@@ -24,9 +24,13 @@ async function fixture(): Promise<string> {
 }
 
 async function run(dir: string, ...args: string[]): Promise<{ code: number; out: string; err: string; turns: number }> {
+  return runWith({}, dir, ...args);
+}
+
+async function runWith(extraEnv: Record<string, string>, dir: string, ...args: string[]): Promise<{ code: number; out: string; err: string; turns: number }> {
   const model = await startFakeModel({ script: [{ toolCalls: [{ name: "apply_patch", arguments: { input: PATCH_FIX_ADD } }] }, { text: "Title: Fix add()\n\nFixed." }] });
   cleanups.push(() => model.close());
-  const io = captureIo({ env: { OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: "sk-test-cli-0123456789abcdef", AGENT_MODEL: "gpt-5-codex" } });
+  const io = captureIo({ env: { OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: "sk-test-cli-0123456789abcdef", AGENT_MODEL: "gpt-5-codex", ...extraEnv } });
   const code = await main(["run", "fix add", "--repo", dir, "--wire", "chat", ...args], io);
   return { code, out: io.out(), err: io.err(), turns: model.turnRequests().length };
 }
@@ -42,6 +46,24 @@ describe("issue-agent run on the checkouts people have", () => {
     expect(code).toBe(2);
     expect(err).toContain("--commit needs a clean working tree and index; commit or stash these first: README.md");
     expect(turns).toBe(0);
+  });
+
+  it("honours the user's global excludes and identity, read from their config files", async () => {
+    const dir = await fixture();
+    const home = await mkdtemp(path.join(os.tmpdir(), "cli-home-"));
+    cleanups.push(() => rm(home, { recursive: true, force: true }));
+    await mkdir(path.join(home, ".config", "git"), { recursive: true });
+    await writeFile(path.join(home, ".config", "git", "ignore"), "*.log\n.idea/\n");
+    await writeFile(path.join(home, ".gitconfig"), "[user]\n\tname = Ada Lovelace\n\temail = ada@example.com\n");
+    await mkdir(path.join(dir, ".idea"));
+    await writeFile(path.join(dir, ".idea", "workspace.xml"), "<x/>");
+    await writeFile(path.join(dir, "debug.log"), "noise\n");
+    const { code, err, out } = await runWith({ HOME: home }, dir, "--branch", "fix/add", "--commit");
+    expect(err).toBe("");
+    expect(code).toBe(0);
+    expect(out).toContain("Changed files (1):\n  src/add.mjs");
+    expect(git(dir, "show", "--stat", "--format=%an <%ae>", "fix/add")).toMatch(/^Ada Lovelace <ada@example\.com>\n[\s\S]*src\/add\.mjs/);
+    expect(git(dir, "ls-tree", "-r", "--name-only", "fix/add")).not.toMatch(/debug\.log|\.idea/);
   });
 
   it("works through a .git file (separate git dir) and commits on the new branch", async () => {
