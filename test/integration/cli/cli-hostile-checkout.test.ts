@@ -1,7 +1,8 @@
 /**
  * `issue-agent run` on a checkout whose git config points into the work tree, with a scripted
  * "agent" that plants code there: husky's core.hooksPath, .githooks, an included .gitconfig with
- * core.fsmonitor, a clean filter from an included file; and an agent.yml asking for network.
+ * core.fsmonitor, a clean filter from an included file; `review` on such a checkout; and an
+ * agent.yml asking for network.
  * Real bubblewrap sandbox, real repositories, the real CLI in-process.
  *
  * Every case runs twice:
@@ -179,6 +180,21 @@ describe("issue-agent run on a hostile checkout", () => {
       expect(git(dir, "show", "fix/add:.gitattributes")).toBe("* filter=x\n");
       expect(out).toMatch(/Changed outside what the task needs[\s\S]*\.gitattributes[\s\S]*\.gitconfig/);
     }
+  });
+
+  it("review on a checkout whose included config defines fsmonitor and a clean filter for every file runs neither", async () => {
+    const dir = await repo(async (d) => {
+      git(d, "checkout", "-q", "-b", "feature");
+      await writeFile(path.join(d, "hook.sh"), payload("exit 1"), { mode: 0o755 });
+      await writeFile(path.join(d, ".gitconfig"), `[core]\n\tfsmonitor = ${path.join(d, "hook.sh")}\n[filter "x"]\n\tclean = ${path.join(d, "hook.sh")}\n`);
+      await writeFile(path.join(d, ".gitattributes"), "* filter=x\n");
+      await writeFile(path.join(d, "new.txt"), "an untracked file the review diffs\n");
+      git(d, "config", "include.path", "../.gitconfig");
+    });
+    const io = captureIo({ env: { HOME: os.homedir(), [CANARY_VAR]: canary } });
+    expect(await main(["review", "--repo", dir, "--base", "main", "--no-model", "--json"], io)).toBe(0);
+    await expectNothingRanOnHost();
+    expect(io.err()).toBe("");
   });
 
   describe("agent.yml asking for network", () => {
