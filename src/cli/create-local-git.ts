@@ -17,33 +17,27 @@
  * (the commit would hold the smudged content instead of what the filter stores).
  */
 import fs from "node:fs";
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import git from "isomorphic-git";
 import { listBaseTree } from "../workspace/base-tree.js";
 import { formatCommitMessage } from "../workspace/commit-all.js";
-import { writeTrees } from "../workspace/commit-snapshot.js";
-import { WorkspaceError } from "../workspace/errors.js";
-import { detectNativeGit, runGit } from "../workspace/native-git.js";
+import { detectNativeGit } from "../workspace/native-git.js";
 import { prepareChanges, type PreparedChanges } from "../workspace/prepare-changes.js";
 import { describeRefusals } from "../workspace/refusals.js";
 import { DEFAULT_TREE_CAPS } from "../workspace/snapshot-work-tree.js";
 import { renderUnifiedDiff } from "../workspace/unified-diff.js";
 import { findGitRoot } from "./find-git-root.js";
+import { commitOnBranch } from "./commit-on-branch.js";
+import { plumbing } from "./git-plumbing.js";
+import { LocalGitRefused } from "./local-git-refused.js";
+import { excludesFile, resolveIdentity, type Env } from "./user-git-config.js";
 import { gitLayoutOf, readHead, type GitLayout } from "./git-layout.js";
 import type { LocalGit } from "./local-git.js";
 import { readRepoConfig, usesSparseCheckout } from "./repo-git-config.js";
 
 /** git's empty tree: the base of a repository without a commit yet. */
 const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
-const TIMEOUT_MS = 120_000;
-
-export class LocalGitRefused extends WorkspaceError {
-  constructor(message: string) {
-    super("workspace/commit-refused", message, { userMessage: message });
-    this.name = "LocalGitRefused";
-  }
-}
 
 function layoutOf(dir: string): GitLayout {
   return gitLayoutOf(findGitRoot(dir) ?? dir);
@@ -51,43 +45,11 @@ function layoutOf(dir: string): GitLayout {
 
 const store = (layout: GitLayout) => ({ fs, dir: layout.root, gitdir: layout.commonDir });
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 async function snapshot(layout: GitLayout, base: string, env: Env): Promise<PreparedChanges> {
   const nativeGit = (await detectNativeGit()) !== null;
   if (base === EMPTY_TREE && !nativeGit) throw new LocalGitRefused("This repository has no commit yet and git 2.32 or newer is not installed; make a first commit.");
   const excludes = await excludesFile(layout.root, env);
   return prepareChanges({ dir: layout.root, gitdir: layout.commonDir, baseRef: base, caps: DEFAULT_TREE_CAPS, maxFileBytes: DEFAULT_TREE_CAPS.maxTotalBytes, nativeGit, excludeFiles: excludes ? [excludes] : [] });
-}
-
-/** The user's own config files, which git would read: only ever read here, with --file (no includes). */
-function userConfigFiles(env: Env): string[] {
-  const files: string[] = [];
-  if (env.XDG_CONFIG_HOME) files.push(path.join(env.XDG_CONFIG_HOME, "git", "config"));
-  else if (env.HOME) files.push(path.join(env.HOME, ".config", "git", "config"));
-  if (env.HOME) files.push(path.join(env.HOME, ".gitconfig"));
-  return files;
-}
-
-/** A config value from the repository (includes resolved) or else the user's config files. */
-async function readConfigValue(root: string, env: Env, key: string): Promise<string | undefined> {
-  for (const file of [undefined, ...userConfigFiles(env).reverse()]) {
-    const value = await plumbing(root, file ? ["config", "--file", file, "--get", key] : ["config", "--get", key]);
-    if (value) return value;
-  }
-  return undefined;
-}
-
-/**
- * core.excludesFile as git finds it (default $XDG_CONFIG_HOME/git/ignore): people keep editor and
- * OS files (.idea/, .DS_Store, sometimes .env) there, and those must not look like changes or be
- * committed. Read by the snapshot only as a small regular file.
- */
-async function excludesFile(root: string, env: Env): Promise<string | undefined> {
-  const configured = await readConfigValue(root, env, "core.excludesFile");
-  if (configured) return configured.startsWith("~/") ? (env.HOME ? path.join(env.HOME, configured.slice(2)) : undefined) : path.resolve(root, configured);
-  if (env.XDG_CONFIG_HOME) return path.join(env.XDG_CONFIG_HOME, "git", "ignore");
-  return env.HOME ? path.join(env.HOME, ".config", "git", "ignore") : undefined;
 }
 
 /** Changed paths: renames contribute both sides, refused paths (FIFOs, odd names) are listed too. */
@@ -101,15 +63,6 @@ function pathsOf(prepared: PreparedChanges): string[] {
   return [...paths].sort();
 }
 
-/** git's answer to a plumbing question, or null when it says "no" (non-zero exit). */
-async function plumbing(root: string, args: string[]): Promise<string | null> {
-  try {
-    return (await runGit(args, { cwd: root, timeoutMs: TIMEOUT_MS })).stdout.toString("utf8").trim() || null;
-  } catch {
-    return null;
-  }
-}
-
 async function resolveCommit(layout: GitLayout, ref: string): Promise<string | null> {
   if (ref.startsWith("-")) return null;
   if ((await detectNativeGit()) !== null) return plumbing(layout.root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
@@ -119,14 +72,6 @@ async function resolveCommit(layout: GitLayout, ref: string): Promise<string | n
   } catch {
     return null;
   }
-}
-
-/** The user's identity: GIT_AUTHOR_* from the environment, then the repository's and the user's config files (read, never executed). */
-export async function resolveIdentity(root: string, env: Env): Promise<{ name: string; email: string }> {
-  return {
-    name: env.GIT_AUTHOR_NAME || (await readConfigValue(root, env, "user.name")) || "issue-agent",
-    email: env.GIT_AUTHOR_EMAIL || (await readConfigValue(root, env, "user.email")) || "issue-agent@localhost",
-  };
 }
 
 /** `filter=` in any attributes file of HEAD or in .git/info/attributes: git would run a filter on commit. */
@@ -141,35 +86,6 @@ async function filteredByAttributes(layout: GitLayout, head: string): Promise<bo
     if (mentionsFilter(Buffer.from(blob).toString("utf8"))) return true;
   }
   return false;
-}
-
-/**
- * The commit on a new branch: trees and commit written from the snapshot's blob ids, the branch
- * created (never overwritten) and made current, then the index set to the new tree so `git status`
- * is clean. Nothing here reads the index or runs a hook.
- */
-async function commitOnBranch(layout: GitLayout, head: string, prepared: PreparedChanges, branch: string, message: string, identity: { name: string; email: string }): Promise<string> {
-  const who = { ...identity, timestamp: Math.floor(Date.now() / 1000), timezoneOffset: new Date().getTimezoneOffset() };
-  const tree = await writeTrees(layout.root, prepared.snapshot.files.values(), layout.commonDir);
-  const oid = await git.writeCommit({ ...store(layout), commit: { message, tree, parent: [head], author: who, committer: who } });
-  try {
-    await git.writeRef({ ...store(layout), ref: `refs/heads/${branch}`, value: oid, force: false });
-  } catch (error) {
-    throw new LocalGitRefused(`Could not create branch ${branch}: ${(error as Error).message}`);
-  }
-  // HEAD is this checkout's own (per worktree): switch it by hand, atomically.
-  const headFile = path.join(layout.gitDir, "HEAD");
-  await writeFile(`${headFile}.issue-agent.tmp`, `ref: refs/heads/${branch}\n`);
-  await rename(`${headFile}.issue-agent.tmp`, headFile);
-  if ((await detectNativeGit()) !== null) {
-    // Plumbing through the hardened runner: read-tree runs no filter, and hooks are off.
-    await runGit(["read-tree", oid], { cwd: layout.root, timeoutMs: TIMEOUT_MS });
-  } else {
-    for (const c of prepared.changed) {
-      for (const filepath of c.oldPath ? [c.oldPath, c.path] : [c.path]) await git.resetIndex({ fs, dir: layout.root, gitdir: layout.gitDir, filepath, ref: oid }).catch(() => undefined);
-    }
-  }
-  return oid;
 }
 
 export function createLocalGit(options: { env?: Env } = {}): LocalGit {
@@ -246,3 +162,5 @@ export function createLocalGit(options: { env?: Env } = {}): LocalGit {
     },
   };
 }
+
+export { LocalGitRefused } from "./local-git-refused.js";
