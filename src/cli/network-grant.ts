@@ -6,6 +6,7 @@
  * commands get the grant: the agent's own commands always run offline.
  */
 import type { CliIo } from "./cli-io.js";
+import { printable } from "./describe-event.js";
 
 export interface NetworkGrant {
   /** What setup commands may reach. */
@@ -40,7 +41,7 @@ export async function resolveNetworkGrant(input: {
   if (input.interactive && input.io.confirm) {
     const question = [
       "This repository's .github/agent.yml asks for network access for its setup commands:",
-      ...input.setupCommands.map((c) => `  $ ${c.split("\n")[0]!.slice(0, 200)}`),
+      ...input.setupCommands.map((c) => `  $ ${printable(c.split("\n")[0]!.slice(0, 200))}${c.includes("\n") ? " ..." : ""}`),
       `to these hosts: ${asked.join(", ")}`,
       "The agent's own commands stay offline either way. Allow? [y/N] ",
     ].join("\n");

@@ -11,7 +11,7 @@ import type { Sandbox, SandboxPolicy } from "../sandbox/types.js";
 import { ConfigError } from "../shared/errors.js";
 import { readAll, type CliIo } from "./cli-io.js";
 import { describeFailure } from "./describe-failure.js";
-import { formatCount, formatUsd } from "./describe-event.js";
+import { formatCount, formatUsd, printable } from "./describe-event.js";
 import { EXIT, exitCodeForOutcome } from "./exit-codes.js";
 import { findGitRoot, isDirectory } from "./find-git-root.js";
 import { LocalGitRefused } from "./create-local-git.js";
@@ -134,12 +134,12 @@ export async function runRunCommand(options: RunOptions, io: CliIo, deps: RunDep
     const sandbox = await deps.createSandbox({ ...policy, network: grant.agent });
     const setupSandbox = grant.setup === "off" ? sandbox : await deps.createSandbox({ ...policy, network: grant.setup });
     for (const script of settings.setupCommands) {
-      renderer.note(`setup: ${script.split("\n")[0]}${grant.setup === "off" ? " (offline)" : ` (network: ${grant.setup.join(", ")})`}`);
+      renderer.note(`setup: ${printable(script.split("\n")[0]!)}${grant.setup === "off" ? " (offline)" : ` (network: ${grant.setup.join(", ")})`}`);
       const setup = await setupSandbox.run({ script, ...(io.signal ? { signal: io.signal } : {}) });
       if (setup.exitCode !== 0) {
         renderer.finish();
-        const tail = `${setup.stdout}\n${setup.stderr}`.trim().split("\n").slice(-5).join("\n");
-        return fail(EXIT.failed, "sandbox/setup-failed", `The setup command \`${script.slice(0, 80)}\` from agent.yml failed (exit ${setup.exitCode ?? "killed"}${setup.timedOut ? ", timed out" : ""}); pass --skip-setup to run without it.${tail ? `\n${tail}` : ""}`);
+        const tail = printable(`${setup.stdout}\n${setup.stderr}`.trim().split("\n").slice(-5).join("\n"));
+        return fail(EXIT.failed, "sandbox/setup-failed", `The setup command \`${printable(script.slice(0, 80))}\` from agent.yml failed (exit ${setup.exitCode ?? "killed"}${setup.timedOut ? ", timed out" : ""}); pass --skip-setup to run without it.${tail ? `\n${tail}` : ""}`);
       }
     }
     result = await deps.runAgent({

@@ -27,6 +27,13 @@ describe("resolveNetworkGrant", () => {
     expect(no.setup).toBe("off");
   });
 
+  it("shows the commands without terminal escapes", async () => {
+    let question = "";
+    await resolveNetworkGrant({ requested: ["a.example"], flag: undefined, setupCommands: ["echo \u001b]0;pwned\u0007 hi\nmore"], io: { confirm: async (q) => ((question = q), false) }, interactive: true });
+    expect(question).toContain("$ echo ?]0;pwned? hi ...");
+    expect(question).not.toContain("\u001b");
+  });
+
   it("does not prompt for --json runs or when there is no setup command to use the network", async () => {
     let asked = 0;
     const confirm = async () => (asked++, true);
