@@ -83,6 +83,11 @@ Options:
       --sarif               findings as SARIF 2.1.0 (for code scanning uploads)
   -h, --help                this help
 
+What the repository's .github/agent.yml can change: model.*, limits.* and compaction.* (the model
+review, which runs read-only and offline), review.modelReview, review.minSeverity,
+review.ignorePaths and the other review.* keys; never the secret scan, which always runs. The
+diff is read without running git hooks, filters or fsmonitor.
+
 Exit codes: 0 reviewed (findings or not), 1 failed, 2 usage or setup error.
 `;
 

@@ -6,11 +6,13 @@
 import { runGit } from "../workspace/native-git.js";
 
 export const PLUMBING_TIMEOUT_MS = 120_000;
+/** Reading config is instant unless an included file is a FIFO that never answers. */
+export const CONFIG_TIMEOUT_MS = 15_000;
 
 /** git's answer to a plumbing question, or null when it says "no" (non-zero exit). */
-export async function plumbing(root: string, args: string[]): Promise<string | null> {
+export async function plumbing(root: string, args: string[], timeoutMs = PLUMBING_TIMEOUT_MS): Promise<string | null> {
   try {
-    return (await runGit(args, { cwd: root, timeoutMs: PLUMBING_TIMEOUT_MS })).stdout.toString("utf8").trim() || null;
+    return (await runGit(args, { cwd: root, timeoutMs })).stdout.toString("utf8").trim() || null;
   } catch {
     return null;
   }

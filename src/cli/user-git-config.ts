@@ -5,7 +5,7 @@
  * followed. Reading config never runs anything.
  */
 import path from "node:path";
-import { plumbing } from "./git-plumbing.js";
+import { CONFIG_TIMEOUT_MS, plumbing } from "./git-plumbing.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -21,7 +21,7 @@ function userConfigFiles(env: Env): string[] {
 /** A config value from the repository (includes resolved) or else the user's config files. */
 async function readConfigValue(root: string, env: Env, key: string): Promise<string | undefined> {
   for (const file of [undefined, ...userConfigFiles(env).reverse()]) {
-    const value = await plumbing(root, file ? ["config", "--file", file, "--get", key] : ["config", "--get", key]);
+    const value = await plumbing(root, file ? ["config", "--file", file, "--get", key] : ["config", "--get", key], CONFIG_TIMEOUT_MS);
     if (value) return value;
   }
   return undefined;
