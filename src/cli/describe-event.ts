@@ -2,6 +2,15 @@
 import { patchTargets } from "../agent/patch/stream-patch.js";
 import type { PlanStep, Usage } from "../agent/types.js";
 
+/**
+ * Text from the repository (agent.yml's setup commands, their output) with terminal control
+ * characters shown as `?`: an escape sequence must not drive the user's terminal.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- the point is to find control characters
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "?");
+}
+
 /** One line, at most `max` characters, with an ellipsis when cut. */
 export function oneLine(text: string, max = 120): string {
   const flat = text.replace(/\s+/g, " ").trim();

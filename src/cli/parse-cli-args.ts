@@ -33,6 +33,10 @@ export interface RunOptions {
   json: boolean;
   branch: string | undefined;
   commit: boolean;
+  /** --network: the hosts the person grants to the repository's setup commands ([] for "off"). */
+  network: string[] | undefined;
+  /** --skip-setup: do not run agent.yml's setup commands. */
+  skipSetup: boolean;
 }
 
 export interface ReviewOptions {
@@ -71,6 +75,8 @@ const runFlags = {
   branch: { type: "string", short: "b" },
   commit: { type: "boolean" },
   "task-file": { type: "string", short: "f" },
+  network: { type: "string" },
+  "skip-setup": { type: "boolean" },
 } as const satisfies ParseArgsConfig["options"];
 
 const reviewFlags = {
@@ -122,6 +128,18 @@ function parsePrice(value: string | undefined): RunOptions["price"] {
   return { input, output, ...(cachedInput !== undefined ? { cachedInput } : {}) };
 }
 
+const HOST = /^(\*\.)?[a-z0-9.-]+(:\d+)?$/i;
+
+/** `--network a.example.com,*.npmjs.org:443` or `--network off`. */
+function networkHosts(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === "off") return [];
+  const hosts = value.split(",").map((h) => h.trim()).filter(Boolean);
+  const bad = hosts.find((h) => !HOST.test(h));
+  if (hosts.length === 0 || bad !== undefined) throw new UsageError(`--network takes host names separated by commas (e.g. registry.npmjs.org,*.pypi.org) or "off", got "${bad ?? value}"`, "run");
+  return hosts;
+}
+
 function parseRun(argv: string[]): CliCommand {
   const { values, positionals } = parseWith(argv, runFlags, "run");
   if (values.help) return { kind: "help", topic: "run" };
@@ -149,6 +167,8 @@ function parseRun(argv: string[]): CliCommand {
       json: values.json ?? false,
       branch: values.branch,
       commit: values.commit ?? false,
+      network: networkHosts(values.network),
+      skipSetup: values["skip-setup"] ?? false,
     },
   };
 }

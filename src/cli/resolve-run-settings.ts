@@ -2,9 +2,11 @@
  * Pure merge of the three sources of a CLI run's settings, lowest first: the environment, the
  * repository's `.github/agent.yml`, the command-line flags.
  *
- * On the CLI the operator is the person at the keyboard, so there are no operator caps, with one
- * exception: agent.yml is written by whoever wrote the repository (maybe a stranger whose project
- * you cloned), so it can never turn on danger-full-access. Only the --sandbox flag can.
+ * On the CLI the operator is the person at the keyboard, so there are no operator caps, but
+ * agent.yml is written by whoever wrote the repository (maybe a stranger whose project you
+ * cloned), so it can only ask: it never turns on danger-full-access (only --sandbox can) and never
+ * opens the network (only --network or a yes at the prompt can, see network-grant.ts). The
+ * sandbox policy here is the agent's: always offline.
  */
 import { hasModelPrice } from "../agent/index.js";
 import type { AgentLimits, CompactionSettings, ModelSettings } from "../agent/types.js";
@@ -19,6 +21,9 @@ export interface RunSettings {
   limits: AgentLimits;
   compaction: CompactionSettings;
   sandbox: SandboxPolicy;
+  /** agent.yml's setup commands (empty with --skip-setup) and the network they ask for. */
+  setupCommands: string[];
+  requestedNetwork: "off" | readonly string[];
   /** Trusted extra instructions for the agent (e.g. the repo's test command). */
   instructions: string | undefined;
   /** Things the user should know about how settings were resolved. */
@@ -64,7 +69,7 @@ export function resolveRunSettings(options: RunOptions, config: RepoConfig, env:
   const sandbox: SandboxPolicy = {
     mode,
     workspaceDir,
-    network: config.sandbox.network,
+    network: "off",
     allowDangerFullAccess: options.sandbox === "danger-full-access",
     env: config.sandbox.env,
   };
@@ -74,6 +79,8 @@ export function resolveRunSettings(options: RunOptions, config: RepoConfig, env:
     limits,
     compaction: { strategy: options.compaction ?? config.compaction.strategy, threshold: config.compaction.threshold },
     sandbox,
+    setupCommands: options.skipSetup ? [] : [...config.sandbox.setupCommands],
+    requestedNetwork: config.sandbox.network,
     instructions,
     notes,
     priced,

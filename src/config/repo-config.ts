@@ -42,7 +42,7 @@ export const repoConfigSchema = z
     sandbox: z
       .object({
         mode: z.enum(SANDBOX_MODES).default("workspace-write").describe("read-only, workspace-write or danger-full-access (the last only if the operator allows it)."),
-        network: z.union([z.literal("off"), z.array(z.string().regex(hostPattern, "must be a host name")).max(50)]).default("off").describe("\"off\", or hosts that setup commands may reach (must be within the operator's allowlist)."),
+        network: z.union([z.literal("off"), z.array(z.string().regex(hostPattern, "must be a host name")).max(50)]).default("off").describe("\"off\", or hosts that setup commands may reach (must be within the operator's allowlist; on the CLI only a request the person grants with --network)."),
         setupCommands: z.array(z.string().min(1).max(2000)).max(20).default([]).describe("Commands run once after cloning (e.g. `npm ci`), with `network` applied."),
         testCommand: z.string().max(2000).optional().describe("The repository's test command, reported in the PR and offered to the agent."),
         env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be an UPPER_CASE name"), z.string().max(4096)).default({}).describe("Non-secret environment variables for commands."),

@@ -5,3 +5,4 @@ export { createSandbox } from "./create-sandbox.js";
 export { checkSandboxAvailable, DEFAULT_BWRAP_PATH, type SandboxAvailability } from "./check-sandbox-available.js";
 export { DEFAULT_SANDBOX_LIMITS, resolveLimits } from "./limits.js";
 export { isHostAllowed } from "./network-proxy.js";
+export { realOrMissing as resolveProtectedPath } from "./bwrap-args.js";
