@@ -6,24 +6,8 @@ import type { AgentEvent } from "../agent/types.js";
 import { describeToolCall, failedOutputTail, formatDuration, formatPlanLines, formatUsage, oneLine } from "./describe-event.js";
 
 /** The part of a stream the CLI writes to; process.stdout fits, and so does a test buffer. */
-export interface CliOutput {
-  write(chunk: string): unknown;
-  isTTY?: boolean;
-  columns?: number;
-}
-
-export interface RendererOptions {
-  /** False for a model without a price: costs show as "cost unknown", not $0.00. */
-  priced?: boolean;
-}
-
-export interface ProgressRenderer {
-  event(event: AgentEvent): void;
-  /** Print a note that is not an agent event (settings notes, commit made...). */
-  note(text: string): void;
-  /** Leave the terminal clean before the final report. */
-  finish(): void;
-}
+export type { CliOutput, ProgressRenderer, RendererOptions } from "./renderer-types.js";
+import type { CliOutput, ProgressRenderer, RendererOptions } from "./renderer-types.js";
 
 /** `--json`: every agent event as one JSON line; notes become {"type":"note"} lines. */
 export function createJsonRenderer(out: CliOutput): ProgressRenderer {

@@ -8,7 +8,7 @@
  */
 import type { AgentEvent, PlanStep } from "../agent/types.js";
 import { describeToolCall, failedOutputTail, formatCost, formatCount, formatDuration, formatPlanLines, oneLine } from "./describe-event.js";
-import type { CliOutput, ProgressRenderer, RendererOptions } from "./renderers.js";
+import type { CliOutput, ProgressRenderer, RendererOptions } from "./renderer-types.js";
 
 const ESC = "\x1b[";
 const dim = (s: string) => `${ESC}2m${s}${ESC}22m`;
