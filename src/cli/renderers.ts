@@ -2,7 +2,6 @@
  * Progress output. Three renderers share one interface so the run command does not care which is
  * in use: `--json` (machine), plain lines (logs, CI, pipes) and a live compact display (a terminal).
  */
-import type { AgentEvent } from "../agent/types.js";
 import { describeToolCall, failedOutputTail, formatDuration, formatPlanLines, formatUsage, oneLine } from "./describe-event.js";
 
 /** The part of a stream the CLI writes to; process.stdout fits, and so does a test buffer. */
