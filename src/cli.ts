@@ -9,7 +9,7 @@ import { EXIT } from "./cli/exit-codes.js";
 import { formatHelp, getVersion } from "./cli/format-help.js";
 import { parseCliArgs, UsageError, type CliCommand } from "./cli/parse-cli-args.js";
 import { runReviewCommand, type ReviewDeps } from "./cli/review-command.js";
-import { runRunCommand, type RunDeps } from "./cli/run-command.js";
+import { runRunCommand, type RunDeps } from "./cli/local-run-command.js";
 
 export type { CliIo } from "./cli/cli-io.js";
 export { EXIT } from "./cli/exit-codes.js";

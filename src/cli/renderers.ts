@@ -4,7 +4,6 @@
  */
 import { describeToolCall, failedOutputTail, formatDuration, formatPlanLines, formatUsage, oneLine } from "./describe-event.js";
 
-/** The part of a stream the CLI writes to; process.stdout fits, and so does a test buffer. */
 export type { CliOutput, ProgressRenderer, RendererOptions } from "./renderer-types.js";
 import type { CliOutput, ProgressRenderer, RendererOptions } from "./renderer-types.js";
 

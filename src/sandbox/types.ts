@@ -1,5 +1,5 @@
 /**
- * The sandbox contract. Other folders depend on these types only; `run-command.ts` implements them.
+ * The sandbox contract. Other folders depend on these types only; `run-sandboxed.ts` implements them.
  * Like Codex's exec, running a command does not throw for the command's own failures: a non-zero
  * exit, a timeout or a killed process is a result. It throws `SandboxError` only when the sandbox
  * itself cannot be set up (fail closed) or the request is refused by policy.

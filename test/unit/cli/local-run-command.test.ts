@@ -8,7 +8,7 @@ import type { SandboxPolicy } from "../../../src/sandbox/types.js";
 import type { CliIo } from "../../../src/cli/cli-io.js";
 import type { LocalGit } from "../../../src/cli/local-git.js";
 import { parseCliArgs, type RunOptions } from "../../../src/cli/parse-cli-args.js";
-import { runRunCommand, type RunDeps } from "../../../src/cli/run-command.js";
+import { runRunCommand, type RunDeps } from "../../../src/cli/local-run-command.js";
 
 let dir: string;
 beforeEach(async () => {
