@@ -3,6 +3,7 @@
  * anything else, so they behave the same: read `.env`, parse the environment (one line and exit 1
  * when it is wrong), and learn the app's slug from GitHub.
  */
+import { processEnv } from "../config/process-env.js";
 import { readFileSync } from "node:fs";
 import { Probot } from "probot";
 import { parseEnv, type Env } from "../config/env.js";
@@ -26,7 +27,7 @@ export function fail(message: string): never {
 export function loadEnv(): Env {
   loadDotEnv();
   try {
-    return parseEnv(process.env);
+    return parseEnv(processEnv());
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message);
     throw error;

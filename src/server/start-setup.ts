@@ -11,6 +11,7 @@
  * - `/probot/import`: use an existing App, with the exact webhook URL to set on it.
  * Restart after either to serve webhooks. With NODE_ENV=production setup mode is refused.
  */
+import { ghOrgSetting, nodeEnvSetting } from "../config/process-env.js";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -40,14 +41,14 @@ interface Manifest {
 }
 
 export async function startSetup(env: SetupEnv, log: Logger, options: StartSetupOptions = {}): Promise<RunningServer> {
-  if ((options.nodeEnv ?? process.env.NODE_ENV) === "production") {
+  if ((options.nodeEnv ?? nodeEnvSetting()) === "production") {
     throw new Error("App ID is missing, and is required to run in production mode. To resolve, ensure the APP_ID environment variable is set.");
   }
   const cwd = options.cwd ?? process.cwd();
   const base = readManifest(cwd);
   const defaultName = env.AGENT_APP_NAME ?? `${String(base.name ?? "issue-agent")}-${randomBytes(3).toString("hex")}`;
   const githubWeb = env.GHE_HOST ? `${env.GHE_PROTOCOL}://${env.GHE_HOST}` : "https://github.com";
-  const ghOrg = options.ghOrg ?? process.env.GH_ORG;
+  const ghOrg = options.ghOrg ?? ghOrgSetting();
   // GitHub hands `state` back with the code: a code that arrives without ours was not started on
   // this page (another site could send the browser here with a code for an App of its own).
   const state = randomBytes(16).toString("hex");
