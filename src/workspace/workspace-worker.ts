@@ -9,7 +9,7 @@ import { createBranch } from "./create-branch.js";
 import { cloneRepo } from "./clone-repo.js";
 import { commitPrepared } from "./commit-all.js";
 import { detectNativeGit } from "./native-git.js";
-import { cloneNative } from "./native-clone.js";
+import { cloneNative, settleBackgroundWork } from "./native-clone.js";
 import { prepareChanges, type LineScanner, type PreparedChanges } from "./prepare-changes.js";
 import { pushBranch } from "./push-branch.js";
 import { renderUnifiedDiff } from "./unified-diff.js";
@@ -99,6 +99,8 @@ const handlers: Handlers = {
     return renderUnifiedDiff(dir, snapshot.changed, { maxBytes: s.maxDiffBytes, cache: cacheFor(dir) });
   },
   remove: async ({ root }) => {
+    // A spare checkout for the next job may still be building: let it finish (bounded) first.
+    await settleBackgroundWork();
     await removeTree(root);
     return null;
   },
