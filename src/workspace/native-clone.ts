@@ -7,7 +7,7 @@
  * Same result and errors as the isomorphic-git `cloneRepo`; the download cap is enforced by
  * watching the pack git is receiving and killing git when it passes the cap.
  */
-import { chmod, lstat, readdir, rename, rm, stat } from "node:fs/promises";
+import { chmod, lstat, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { CancelledError } from "../shared/errors.js";
 import type { CloneRepoOptions, CloneResult, ExpandedTreeCaps } from "./clone-types.js";
@@ -187,7 +187,7 @@ async function cloneNativeOnce(o: NativeCloneOptions, retried: boolean): Promise
     const received = await fetchInto(gitDir, o, remoteRef, localRef);
     phase("fetch");
     const headSha = (await runGit(["--git-dir", gitDir, "rev-parse", "--verify", `${localRef}^{commit}`])).stdout.toString().trim();
-    await checkExpandedTree(gitDir, headSha, o.treeCaps);
+    const expanded = await checkExpandedTree(gitDir, headSha, o.treeCaps);
     phase("caps");
     let reused = false;
     if (entry) {
@@ -214,12 +214,11 @@ async function cloneNativeOnce(o: NativeCloneOptions, retried: boolean): Promise
     await runGit(["reset", "-q", "--hard", "HEAD"], { cwd: dir, signal, timeoutMs: 30 * 60_000 });
     phase("checkout");
     const result: CloneResult = { headSha, fetchedRef: remoteRef, branch, defaultBranch: o.ref === undefined ? branch : null, receivedBytes: received };
-    // Awaited: the worker may be ended right after the clone returns. Cheap: entries hold a few packs each.
-    if (o.repoCache) await evict(o.repoCache, log).catch(() => undefined);
-    phase("evict");
     log.info({ url: where, ref: remoteRef, headSha, bytes: received, warm, reusedCheckout: reused, ms: Date.now() - started, phases }, "clone finished");
     // The next job on this repository gets a checkout ready to move in (built in the background).
-    if (entry) refillSpareCheckout(entry, headSha, log);
+    if (entry) refillSpareCheckout(entry, headSha, expanded.bytes, log);
+    // Off the critical path, but finished before the worker ends (settleBackgroundWork).
+    if (o.repoCache) inBackground(evict(o.repoCache, log).then(() => undefined));
     return result;
   } catch (error) {
     if (signal?.aborted) throw new CancelledError();
@@ -271,6 +270,12 @@ async function takeSpareCheckout(entry: CacheEntry, dir: string): Promise<boolea
  */
 const backgroundWork = new Set<Promise<void>>();
 
+function inBackground(work: Promise<void>): void {
+  const tracked = work.catch(() => undefined);
+  backgroundWork.add(tracked);
+  void tracked.finally(() => backgroundWork.delete(tracked));
+}
+
 /** Wait (bounded) for spare checkouts still being built, before the worker ends. */
 export async function settleBackgroundWork(timeoutMs = 60_000): Promise<void> {
   if (backgroundWork.size === 0) return;
@@ -279,7 +284,7 @@ export async function settleBackgroundWork(timeoutMs = 60_000): Promise<void> {
   clearTimeout(timer);
 }
 
-function refillSpareCheckout(entry: CacheEntry, sha: string, log: WorkspaceLog): void {
+function refillSpareCheckout(entry: CacheEntry, sha: string, treeBytes: number, log: WorkspaceLog): void {
   const tmp = path.join(entry.dir, `spare.tmp-${process.pid}-${Date.now()}`);
   const work = (async () => {
     for (const name of await readdir(entry.dir).catch(() => [] as string[])) {
@@ -290,6 +295,7 @@ function refillSpareCheckout(entry: CacheEntry, sha: string, log: WorkspaceLog):
     await linkPacks(entry.gitDir, path.join(tmp, ".git"));
     await runGit(["update-ref", "--no-deref", "HEAD", sha], { cwd: tmp });
     await runGit(["reset", "-q", "--hard", "HEAD"], { cwd: tmp, timeoutMs: 30 * 60_000 });
+    await writeFile(path.join(entry.dir, "spare-bytes"), String(treeBytes));
     await rename(tmp, spareDirOf(entry)).catch(() => rm(tmp, { recursive: true, force: true }));
   })().catch(async (error: unknown) => {
     log.debug({ cache: entry.key, err: String((error as Error)?.message ?? error) }, "spare checkout not prepared");
