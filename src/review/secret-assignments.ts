@@ -1,0 +1,318 @@
+/**
+ * Where a line gives a name to a value, in the syntaxes secrets are committed in: `KEY=value` and
+ * `key: value` (env, YAML, INI, TOML, properties, JSON, Makefile `:=`/`::=`/`?=`, PHP `.=`, Ruby
+ * `=>`), typed declarations (Go `var x string = …`, TypeScript/Kotlin/Python annotations), call
+ * arguments (`System.setProperty("X_TOKEN", "…")`, `define('DB_PASSWORD', '…')`, `os.Setenv`),
+ * keyword arguments, XML attributes and elements (`<add key="…" value="…"/>`, `<password>…`, an
+ * element whose value sits on the next line), name/value pairs split over lines (Kubernetes `env`,
+ * Terraform `variable … default`, Postman, Hadoop `<name>/<value>`), CLI flags (`--password=…`,
+ * `--token …`, `mysql -p…`, `curl -u user:pass`), Dockerfile `ENV`, C `#define`, `.netrc`, and
+ * URL user-info. The rules (provider, keyed, generic) judge the pairs; this module only reads them.
+ * Linear time: bounded quantifiers, and every pattern starts on a fixed character class.
+ */
+
+export interface Assignment {
+  /** The name the value is given (`DATADOG_API_KEY`, `password`, `--token`). */
+  key: string;
+  /** The value as written, without quotes. */
+  value: string;
+  /** Index of the value in its line. */
+  index: number;
+  /** The value was a quoted literal. */
+  quoted: boolean;
+  /** Offset from the current line to the line holding the value (0, or 1 for an element whose value is on the next line). */
+  lineOffset: number;
+  syntax: "assign" | "pair" | "xml" | "flag" | "netrc" | "url" | "define";
+}
+
+/** File types whose unquoted right-hand sides are expressions, not literals. */
+export const CODE_EXT = /\.(?:m?[jt]sx?|cjs|cts|mts|py|pyw|go|java|kt|kts|rb|php|cs|rs|swift|scala|c|cc|cpp|cxx|h|hpp|m|mm|dart|lua|groovy|gradle|vue|svelte|ex|exs|erl|clj|cljs|fs|vb|pl|pm|r|jl|sol|zig|nim|cr|hs|ml)$/i;
+
+const ASSIGN =
+  /(?<![\w.$@\-\\])(?<sigil>\$env:|\$|::?|@)?(?<kq>["'`]?)(?<key>[A-Za-z_][\w.-]{0,100})\k<kq>(?:\s*\])?\s*(?<op>:{1,3}=|\?=|\.=|\+=|\|\|=?|=>|=(?![=~>])|:(?![:/\\=])|,(?=\s*[bBrRuUfF@$]?["'`]))[ \t]*/g;
+
+/** Declaration keywords and type names that stand between a variable and its `=`. */
+const TYPE_WORDS = new Set([
+  "string", "str", "String", "bytes", "byte", "char", "int", "var", "let", "const", "val", "final", "static", "readonly", "auto", "any",
+  "object", "Object", "SecretStr", "SecureString", "Secret", "NSString", "text", "Text", "dynamic", "std", "CString", "ByteArray", "Optional",
+]);
+
+const DOCKERFILE = /(?:^|\/)(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?$|\.dockerfile$/i;
+const NETRC = /(?:^|\/)[._]?netrc$/i;
+
+/** Read a quoted literal starting after its opening quote; escapes are skipped, not decoded. */
+function readQuoted(line: string, from: number, quote: string): { value: string; end: number } | null {
+  let i = from;
+  while (i < line.length) {
+    const c = line[i];
+    if (c === "\\" && quote !== "`") {
+      i += 2;
+      continue;
+    }
+    if (c === quote) return { value: line.slice(from, i), end: i + 1 };
+    i++;
+  }
+  return null;
+}
+
+/** Read an unquoted value up to a delimiter (whitespace, `;`, `,`, closing brackets, a quote, an escape). */
+function readBare(line: string, from: number): string {
+  // A bracketed slot (`{SumoAccessKey}`, `<token>`, `[PASSWORD]`) is read whole.
+  const open = line[from] ?? "";
+  const close = ({ "{": "}", "[": "]", "<": ">", "(": ")" } as Record<string, string>)[open];
+  if (close) {
+    const end = line.indexOf(close, from + 1);
+    if (end > from && end - from <= 120) return line.slice(from, end + 1);
+  }
+  let end = from;
+  while (end < line.length) {
+    const c = line[end] ?? "";
+    if (/[\s;,)}\]"'`\\<]/.test(c)) break;
+    // ` #` starts a comment in shell, INI and YAML.
+    if (c === "#" && end > from && /\s/.test(line[end - 1] ?? "")) break;
+    end++;
+  }
+  return line.slice(from, end);
+}
+
+/** The value right of `from`: a (possibly prefixed) quoted literal, or a bare token. */
+function readValue(line: string, from: number): { value: string; index: number; quoted: boolean } {
+  const m = /^(?:[bBrRuUfFL]{1,2}|@|\$|new\s+String\s*\(\s*|SecretStr\s*\(\s*|Secret\s*\(\s*)?(["'`])/.exec(line.slice(from, from + 24));
+  if (m?.[1]) {
+    const start = from + m[0].length;
+    // Triple-quoted strings and heredocs hold documents, not one value.
+    if (line.startsWith(m[1].repeat(2), start)) return { value: "", index: start, quoted: true };
+    const q = readQuoted(line, start, m[1]);
+    return q ? { value: q.value, index: start, quoted: true } : { value: line.slice(start), index: start, quoted: true };
+  }
+  return { value: readBare(line, from), index: from, quoted: false };
+}
+
+/** The variable a typed declaration names: `var token string =`, `api_key: str =`, `val key: String =`. */
+function declaredName(before: string): string | null {
+  return /([A-Za-z_$][\w$]*)\s*:?\s*$/.exec(before)?.[1] ?? null;
+}
+
+/** Within the same string literal as an earlier `"` (a JSON string holding `KEY=value\n...`). */
+function insideString(before: string): boolean {
+  return /["'`]$|\\[nrt]$|[?&]$/.test(before);
+}
+
+const VALUE_KEYS = new Set(["value", "default", "defaultvalue", "default_value", "secret_value", "initial_value", "val"]);
+const NAME_DECL =
+  /\bvariable\s+"(?<a>[^"]{1,100})"|["']?\b(?:name|key|Name|Key|ParameterKey|parameter_name|variable)["']?\s*[:=]\s*["']?(?<b>[A-Za-z_][\w.-]{0,100})|<(?:name|key)>\s*(?<c>[^<\s]{1,100})\s*<\/(?:name|key)>/g;
+
+/** The name a `value:` / `default =` line belongs to: on the same line before it, or on one of the few lines above. */
+function pairedName(lines: readonly string[], i: number, keyStart: number): string | null {
+  const sameLine = (lines[i] ?? "").slice(0, keyStart);
+  let found: string | null = null;
+  for (const m of sameLine.matchAll(NAME_DECL)) found = m.groups?.a ?? m.groups?.b ?? m.groups?.c ?? found;
+  if (found) return found;
+  for (let k = i - 1; k >= Math.max(0, i - 4); k--) {
+    const text = lines[k] ?? "";
+    for (const m of text.matchAll(NAME_DECL)) found = m.groups?.a ?? m.groups?.b ?? m.groups?.c ?? found;
+    if (found) return found;
+    if (/\b(?:value|default)\b\s*[:=]/.test(text)) return null;
+  }
+  return null;
+}
+
+const XML_ATTR_PAIR = /\b(?:key|name|id|property|setting|Key|Name)\s*=\s*["'](?<key>[^"'<>]{1,100})["'][^<>]{0,200}?\b(?:value|Value|defaultValue|default)\s*=\s*(?<q>["'])/g;
+const XML_ATTR_TEXT = /<[\w:.-]+\s[^<>]*?\b(?:key|name|Name|Key)\s*=\s*["'](?<key>[^"'<>]{1,100})["'][^<>]*>(?<value>[^<>\s][^<>]{0,300}?)<\//g;
+const XML_ELEMENT = /<(?<key>[A-Za-z_][\w.:-]{0,80})(?:\s[^<>]{0,200})?>(?<value>[^<>]{1,400})<\/\k<key>>/g;
+const XML_OPEN_ONLY = /^\s*<(?<key>[A-Za-z_][\w.:-]{0,80})(?:\s[^<>]{0,200})?>\s*$/;
+const NAME_VALUE_XML = /<(?:name|key)>\s*(?<key>[^<\s]{1,100})\s*<\/(?:name|key)>\s*<value>(?<value>[^<]{1,400})<\/value>/g;
+
+const LONG_FLAG = /(?<![\w-])--(?<key>[A-Za-z][\w.-]{1,60})(?:=|[ \t]+)(?!-)(?=\S)/g;
+/** A flag and its value as separate quoted arguments: `["--api-key", "…"]` in a compose `command:` or an exec array. */
+const QUOTED_FLAG = /(?<![\w-])(["'])(?<key>--?[A-Za-z][\w.-]{1,60})\1\s*,\s*(?=["'])/g;
+const MYSQL_P = /\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlimport|mysqlsh)\b[^|;&\n]*?\s-p(?<value>[^\s'"]+|'[^']+'|"[^"]+")/g;
+const SHORT_FLAG = /\b(?<cmd>sshpass|redis-cli|ldapsearch|ldapadd|ldapmodify|ldapdelete|ldappasswd|htpasswd|smbclient|psexec|wget|rabbitmqctl)\b[^|;&\n]*?\s-(?<flag>[pawPW])\s+(?<value>'[^']+'|"[^"]+"|[^\s'"-][^\s'"]*)/g;
+const USER_FLAG = /\s(?:-u|--user|-U)(?:=|[ \t]+)(?<value>"[^"]*"(?::"[^"]*")?|'[^']*'(?::'[^']*')?|[^\s'"]+(?::(?:"[^"]*"|'[^']*'))?)/g;
+const DOCKER_ENV = /^\s*(?:ENV|ARG)\s+(?<key>[A-Za-z_][\w.-]{0,80})[ \t]+(?!=)(?<rest>\S.*)$/;
+const C_DEFINE = /^\s*#\s*define\s+(?<key>[A-Za-z_]\w{0,80})\s+(?:L|u8|u|U)?"/;
+const NETRC_PASSWORD = /(?:^|\s)(?<key>password|passwd)\s+(?<value>\S+)/g;
+/** scheme://user:password@host — user may be empty (`redis://:pw@host`). */
+const URL_USERINFO = /\b(?<scheme>[a-zA-Z][a-zA-Z0-9+.-]{1,30}):\/\/(?<user>[^\s:/@'"`<>{}[\]]{0,100}|\{[^\s{}]{1,60}\}|\$\{[^\s{}]{1,60}\}|\{\{[^{}]{1,60}\}\}|\$\([^\s()]{1,60}\))(?::(?<password>[^\s@/'"`<>]{1,200}))@(?=[^\s@/'"`<>]*[A-Za-z0-9\]])/g;
+
+/** An HTTP header carrying a credential, in a curl flag, an .http file, a code string or a YAML map. */
+const AUTH_HEADER =
+  /(?<![\w-])(?<key>(?:Proxy-)?Authorization|X-[\w-]{0,40}(?:Key|Token|Secret|Auth)[\w-]{0,20}|Api-?Key|Private-Token|Auth-Token|Access-Token)["']?\s*:\s*["']?(?<value>(?:(?:Basic|Bearer|Token|Api-Token|Digest|Key|SSWS|token|bearer|basic)\s+)?(?:<[^<>]{1,80}>|\{[^{}]{1,80}\}|[^\s"'\\]+))/gi;
+
+function unquote(v: string): string {
+  return /^(["']).*\1$/.test(v) ? v.slice(1, -1) : v;
+}
+
+export interface LineContext {
+  path: string;
+  /** The file's added lines, in order, with `lines[i]` the one being read. */
+  lines: readonly string[];
+  i: number;
+  /** Whether `lines[i + 1]` is the next line of the file (not the start of another hunk). */
+  nextIsAdjacent: boolean;
+}
+
+export function findAssignments(ctx: LineContext): Assignment[] {
+  const line = ctx.lines[ctx.i] ?? "";
+  if (line.length > 4000) return [];
+  const out: Assignment[] = [];
+  const code = CODE_EXT.test(ctx.path);
+  // One reading per value: a specific syntax (a flag, a URL, an XML pair) replaces the plain `key: value` reading of the same text.
+  const push = (a: Assignment) => {
+    const same = out.findIndex((o) => o.index === a.index && o.lineOffset === a.lineOffset);
+    if (same < 0) out.push(a);
+    else if (out[same]?.syntax === "assign" && a.syntax !== "assign") out[same] = a;
+  };
+
+  // key = value, key: value, key := value, "key", "value" ...
+  for (const m of line.matchAll(ASSIGN)) {
+    const g = m.groups ?? {};
+    const keyStart = (m.index ?? 0) + (g.sigil?.length ?? 0) + (g.kq?.length ?? 0);
+    let key = g.key ?? "";
+    const op = g.op ?? "";
+    // `"KEY", "value"` only as the first two arguments of a call.
+    if (op === ",") {
+      if (!g.kq || !/(?:^|[({])\s*$/.test(line.slice(0, m.index ?? 0))) continue;
+    }
+    if (op === ":" && g.sigil === "::") continue;
+    const from = (m.index ?? 0) + m[0].length;
+    const v = readValue(line, from);
+    if (TYPE_WORDS.has(key)) key = declaredName(line.slice(0, m.index ?? 0)) ?? key;
+    if (VALUE_KEYS.has(key.toLowerCase())) {
+      const named = pairedName(ctx.lines, ctx.i, keyStart);
+      if (named) key = named;
+    }
+    if (!v.quoted) {
+      // An unquoted right-hand side in code is an expression, unless we are inside a string literal.
+      if (code && !insideString(line.slice(0, m.index ?? 0))) continue;
+      // YAML/INI block scalars and empty values.
+      if (v.value === "" || /^[|>][-+]?$/.test(v.value)) continue;
+    }
+    push({ key, value: v.value, index: v.index, quoted: v.quoted, lineOffset: 0, syntax: op === "," ? "pair" : "assign" });
+  }
+
+  if (line.includes("<")) {
+    for (const m of line.matchAll(XML_ATTR_PAIR)) {
+      const from = (m.index ?? 0) + m[0].length;
+      const q = readQuoted(line, from, m.groups?.q ?? '"');
+      if (q) push({ key: m.groups?.key ?? "", value: q.value, index: from, quoted: true, lineOffset: 0, syntax: "xml" });
+    }
+    for (const m of line.matchAll(XML_ATTR_TEXT)) {
+      const value = (m.groups?.value ?? "").trim();
+      push({ key: m.groups?.key ?? "", value, index: (m.index ?? 0) + m[0].lastIndexOf(value), quoted: true, lineOffset: 0, syntax: "xml" });
+    }
+    for (const m of line.matchAll(NAME_VALUE_XML)) {
+      const value = (m.groups?.value ?? "").trim();
+      push({ key: m.groups?.key ?? "", value, index: (m.index ?? 0) + m[0].lastIndexOf(value), quoted: true, lineOffset: 0, syntax: "xml" });
+    }
+    for (const m of line.matchAll(XML_ELEMENT)) {
+      let key = m.groups?.key ?? "";
+      if (VALUE_KEYS.has(key.toLowerCase())) key = pairedName(ctx.lines, ctx.i, m.index ?? 0) ?? key;
+      const value = (m.groups?.value ?? "").trim();
+      if (!value || /\s/.test(value)) continue;
+      push({ key, value, index: (m.index ?? 0) + m[0].lastIndexOf(value), quoted: true, lineOffset: 0, syntax: "xml" });
+    }
+    // <datadogToken>
+    //     value
+    // </datadogToken>
+    const open = XML_OPEN_ONLY.exec(line);
+    if (open?.groups?.key && ctx.nextIsAdjacent) {
+      const next = ctx.lines[ctx.i + 1] ?? "";
+      const value = next.trim();
+      const closes = new RegExp(`^\\s*</${open.groups.key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}>`).test(ctx.lines[ctx.i + 2] ?? "") || next.includes(`</${open.groups.key}>`);
+      const bare = value.replace(new RegExp(`</${open.groups.key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}>\\s*$`), "").trim();
+      if (closes && bare && !/[\s<>]/.test(bare)) push({ key: open.groups.key, value: bare, index: next.indexOf(bare), quoted: true, lineOffset: 1, syntax: "xml" });
+    }
+  }
+
+  if (line.includes("-")) {
+    for (const m of line.matchAll(LONG_FLAG)) {
+      const from = (m.index ?? 0) + m[0].length;
+      const v = readValue(line, from);
+      if (v.value && !v.value.startsWith("-")) push({ key: `--${m.groups?.key ?? ""}`, value: v.value, index: v.index, quoted: v.quoted, lineOffset: 0, syntax: "flag" });
+    }
+    for (const m of line.matchAll(QUOTED_FLAG)) {
+      const from = (m.index ?? 0) + m[0].length;
+      const v = readValue(line, from);
+      if (v.value && !v.value.startsWith("-")) push({ key: m.groups?.key ?? "", value: v.value, index: v.index, quoted: v.quoted, lineOffset: 0, syntax: "flag" });
+    }
+    for (const m of line.matchAll(MYSQL_P)) {
+      const raw = m.groups?.value ?? "";
+      const value = unquote(raw);
+      push({ key: "password", value, index: (m.index ?? 0) + m[0].length - raw.length + (raw === value ? 0 : 1), quoted: raw !== value, lineOffset: 0, syntax: "flag" });
+    }
+    for (const m of line.matchAll(SHORT_FLAG)) {
+      const raw = m.groups?.value ?? "";
+      const value = unquote(raw);
+      push({ key: "password", value, index: (m.index ?? 0) + m[0].length - raw.length + (raw === value ? 0 : 1), quoted: raw !== value, lineOffset: 0, syntax: "flag" });
+    }
+    if (/\bcurl\b|\bwget\b|\bhttp\b|--user\b/.test(line) || /\bcurl\b/.test(ctx.lines[ctx.i - 1] ?? "") || /\bcurl\b/.test(ctx.lines[ctx.i - 2] ?? "")) {
+      for (const m of line.matchAll(USER_FLAG)) {
+        const raw = m.groups?.value ?? "";
+        if (/^["']?[<[{]/.test(raw) && /[>\]}]["']?$/.test(raw)) continue;
+        // user:password, with either half quoted.
+        const parts = /^(?:"(?<a>[^"]*)"|'(?<b>[^']*)'|(?<c>[^:'"]*))(?::(?:"(?<d>[^"]*)"|'(?<e>[^']*)'|(?<f>.*)))?$/.exec(raw)?.groups ?? {};
+        let user = parts.a ?? parts.b ?? parts.c ?? "";
+        let password = parts.d ?? parts.e ?? parts.f;
+        if (password === undefined && user.includes(":")) [user, password] = [user.slice(0, user.indexOf(":")), user.slice(user.indexOf(":") + 1)];
+        if (!password) {
+          // `-u "KEY:"`: an API key sent as the user name with an empty password (Stripe, Mailgun, Basic-auth APIs).
+          if (password === "" && user.length >= 10) push({ key: "api_key", value: user, index: (m.index ?? 0) + m[0].indexOf(user), quoted: true, lineOffset: 0, syntax: "flag" });
+          continue;
+        }
+        const index = (m.index ?? 0) + m[0].length - raw.length + Math.max(0, raw.lastIndexOf(password));
+        push({ key: `user:${user}`, value: password, index, quoted: false, lineOffset: 0, syntax: "flag" });
+      }
+    }
+  }
+
+  if (/authorization|-(?:key|token|secret|auth)\b|apikey|api-key/i.test(line)) {
+    for (const m of line.matchAll(AUTH_HEADER)) {
+      const value = m.groups?.value ?? "";
+      const index = (m.index ?? 0) + m[0].length - value.length;
+      // In code the header must be text (`"Authorization: Bearer …"`, `{"X-Api-Key": "…"}`), not `apiKey: settings.apiKey`.
+      if (code && !/["'`]/.test(line.slice(Math.max(0, (m.index ?? 0) - 1), index))) continue;
+      if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value)) continue;
+      out.splice(
+        0,
+        out.length,
+        ...out.filter((o) => !(o.lineOffset === 0 && o.index >= index && o.index < index + value.length)),
+      );
+      push({ key: `header:${m.groups?.key ?? ""}`, value, index, quoted: true, lineOffset: 0, syntax: "assign" });
+    }
+  }
+
+  if (DOCKERFILE.test(ctx.path)) {
+    const m = DOCKER_ENV.exec(line);
+    if (m?.groups?.key && m.groups.rest && !m.groups.rest.includes("=")) {
+      const from = line.length - m.groups.rest.length;
+      const v = readValue(line, from);
+      push({ key: m.groups.key, value: v.quoted ? v.value : m.groups.rest.trim(), index: v.index, quoted: v.quoted, lineOffset: 0, syntax: "assign" });
+    }
+  }
+
+  const define = C_DEFINE.exec(line);
+  if (define?.groups?.key) {
+    const from = line.indexOf('"', line.indexOf(define.groups.key) + define.groups.key.length);
+    const q = readQuoted(line, from + 1, '"');
+    if (q) push({ key: define.groups.key, value: q.value, index: from + 1, quoted: true, lineOffset: 0, syntax: "define" });
+  }
+
+  if (NETRC.test(ctx.path) || /\bmachine\s+\S+.*\b(?:login|password)\b/.test(line)) {
+    for (const m of line.matchAll(NETRC_PASSWORD)) {
+      const value = m.groups?.value ?? "";
+      push({ key: "password", value, index: (m.index ?? 0) + m[0].length - value.length, quoted: false, lineOffset: 0, syntax: "netrc" });
+    }
+  }
+
+  if (line.includes("://")) {
+    for (const m of line.matchAll(URL_USERINFO)) {
+      const password = m.groups?.password ?? "";
+      const user = m.groups?.user ?? "";
+      const at = (m.index ?? 0) + m[0].length - 1;
+      const host = /^[^\s/'"`<>?#]+/.exec(line.slice(at + 1))?.[0] ?? "";
+      push({ key: `url:${m.groups?.scheme?.toLowerCase() ?? ""}:${host}:${user}`, value: password, index: at - password.length, quoted: false, lineOffset: 0, syntax: "url" });
+    }
+  }
+  return out;
+}
