@@ -72,7 +72,19 @@ const KEY_QUALIFIERS = new Set([
   "write", "read", "deploy", "management", "mgmt", "root", "user", "personal", "project", "org", "organization", "workspace", "bot", "sdk",
 ]);
 
+const WORDS_CACHE = new Map<string, string[]>();
+
+/** The words of a key: `DB_PASSWORD`, `dbPassword`, `db.password` and `db-password` all give [db, password]. */
 export function keyWords(key: string): string[] {
+  const cached = WORDS_CACHE.get(key);
+  if (cached) return cached;
+  if (WORDS_CACHE.size > 5000) WORDS_CACHE.clear();
+  const words = splitWords(key);
+  WORDS_CACHE.set(key, words);
+  return words;
+}
+
+function splitWords(key: string): string[] {
   return key
     .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
     .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
@@ -132,6 +144,9 @@ export function passwordLookAlike(value: string, path: string, lineText: string,
   if (isPlaceholder(value, { keyword: true, password: true }) || isVendorExample(value)) return "placeholder";
   if (isTranslationPath(path) || isNaturalText(value)) return "translation";
   if (isDigestFormat(value) || (!inUrl && isNotCredentialShape(value))) return "shape";
+  // Base64 of readable text: judge the text (a base64-encoded `changeme` is still `changeme`).
+  const text = decodedText(value);
+  if (text !== null && text !== value && passwordLookAlike(text, path, "", minLength, inUrl)) return "placeholder";
   // The password repeats the user name on the line (`mysql://mysql:mysql@`, `-u test:test`).
   if (new RegExp(`(?:user(?:name)?|login)["']?\\s*[:=]\\s*["']?${value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["']?(?:[\\s,;]|$)`, "i").test(lineText)) return "weak-default";
   return null;
@@ -146,6 +161,8 @@ export function secretLookAlike(value: string, path: string): LookAlike | "shape
   if (isWeakDefault(value)) return "weak-default";
   if (isPlaceholder(value, { keyword: true }) || isVendorExample(value)) return "placeholder";
   if (isTranslationPath(path) || isNaturalText(value) || /\s/.test(value)) return "translation";
+  // Letters alone are an identifier or a word (`createOAuthAppAuth`, `gi.repository.`); generated keys mix in digits or symbols.
+  if (/^[A-Za-z_.$-]+$/.test(value)) return "shape";
   if (isDigestFormat(value) || isNotCredentialShape(value) || isWordy(value)) return "shape";
   if (!looksRandom(value)) return "shape";
   // Base64 of readable text is an encoded password (judge the text) or encoded prose, not a generated key.
@@ -168,12 +185,21 @@ export function isLockfile(path: string): boolean {
   return LOCKFILE.test(path);
 }
 
+/** Printable text: no control characters and no replacement character from invalid UTF-8. */
+export function isPrintable(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f || c === 0xfffd) return false;
+  }
+  return true;
+}
+
 /** Decode `Basic <base64>` to user:password, or null. */
 function decodeBasic(b64: string): { user: string; password: string } | null {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) return null;
   const text = Buffer.from(b64, "base64").toString("utf8");
   const colon = text.indexOf(":");
-  if (colon < 0 || /[\x00-\x1f\x7f\ufffd]/.test(text)) return null;
+  if (colon < 0 || !isPrintable(text)) return null;
   return { user: text.slice(0, colon), password: text.slice(colon + 1) };
 }
 

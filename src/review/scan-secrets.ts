@@ -21,7 +21,7 @@ import { creator as recommendedPreset } from "@secretlint/secretlint-rule-preset
 import { maskSecret } from "../shared/redact.js";
 import { fingerprintOf } from "./fingerprint.js";
 import { addedLines, parseUnifiedDiff, type AddedLine, type DiffFile } from "./parse-diff.js";
-import { judgeGeneric, keyWords, passwordLookAlike } from "./scan-generic-secrets.js";
+import { isPrintable, judgeGeneric, keyWords, passwordLookAlike } from "./scan-generic-secrets.js";
 import { findAssignments, type Assignment } from "./secret-assignments.js";
 import {
   isEncrypted,
@@ -226,8 +226,8 @@ function encodedKeyHits(lines: readonly AddedLine[], index: number): RawHit[] {
   return hits;
 }
 
-/** `data:` values of a Kubernetes Secret are base64 of the secret: decode and judge them by their key. */
-function kubernetesSecretHits(path: string, lines: readonly AddedLine[], texts: readonly string[]): RawHit[] {
+/** `data:` values of a Kubernetes Secret are base64 of the secret: decode and judge them by their key. `decoded` gets the lines handled here. */
+function kubernetesSecretHits(path: string, lines: readonly AddedLine[], texts: readonly string[], decoded: Set<number>): RawHit[] {
   if (!/\.ya?ml$/i.test(path) || !texts.some((t) => /^\s*kind:\s*["']?Secret["']?\s*$/.test(t))) return [];
   const hits: RawHit[] = [];
   let inData = false;
@@ -246,9 +246,10 @@ function kubernetesSecretHits(path: string, lines: readonly AddedLine[], texts: 
       if (text.trim() && /^\s*/.exec(text)?.[0].length === indent) inData = false;
       return;
     }
-    const decoded = Buffer.from(m[3] ?? "", "base64").toString("utf8");
-    if (!decoded || /[\x00-\x08\x0e-\x1f\ufffd]/.test(decoded)) return;
-    const verdict = judgeGeneric({ key: m[2] ?? "", value: decoded.trim(), index: text.indexOf(m[3] ?? ""), quoted: true, lineOffset: 0, syntax: "assign" }, path, decoded);
+    decoded.add(i);
+    const plain = Buffer.from(m[3] ?? "", "base64").toString("utf8");
+    if (!plain || !isPrintable(plain.trim())) return;
+    const verdict = judgeGeneric({ key: m[2] ?? "", value: plain.trim(), index: text.indexOf(m[3] ?? ""), quoted: true, lineOffset: 0, syntax: "assign" }, path, plain);
     const l = lines[i];
     if (verdict && l) hits.push({ line: l.line, start: text.indexOf(m[3] ?? ""), value: m[3] ?? "", ruleId: "kubernetes-secret-data", title: `${verdict.title} (base64 in a Kubernetes Secret)`, severity: "high", priority: 2 });
   });
@@ -264,12 +265,13 @@ function ownRuleHits(path: string, lines: readonly AddedLine[]): RawHit[] {
     const text = texts[i] ?? "";
     if (text.length <= 20_000) hits.push(...prefixRuleHits(path, lines, i, text.toLowerCase(), judged));
   }
+  const decoded = new Set<number>();
+  hits.push(...kubernetesSecretHits(path, lines, texts, decoded));
   for (let i = 0; i < lines.length; i++) {
     if ((texts[i] ?? "").length > 20_000) continue;
-    hits.push(...assignmentHits(path, lines, texts, i, judged));
+    if (!decoded.has(i)) hits.push(...assignmentHits(path, lines, texts, i, judged));
     hits.push(...encodedKeyHits(lines, i));
   }
-  hits.push(...kubernetesSecretHits(path, lines, texts));
   return hits;
 }
 

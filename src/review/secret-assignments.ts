@@ -29,7 +29,7 @@ export interface Assignment {
 export const CODE_EXT = /\.(?:m?[jt]sx?|cjs|cts|mts|py|pyw|go|java|kt|kts|rb|php|cs|rs|swift|scala|c|cc|cpp|cxx|h|hpp|m|mm|dart|lua|groovy|gradle|vue|svelte|ex|exs|erl|clj|cljs|fs|vb|pl|pm|r|jl|sol|zig|nim|cr|hs|ml)$/i;
 
 const ASSIGN =
-  /(?<![\w.$@\-\\])(?<sigil>\$env:|\$|::?|@)?(?<kq>["'`]?)(?<key>[A-Za-z_][\w.-]{0,100})\k<kq>(?:\s*\])?\s*(?<op>:{1,3}=|\?=|\.=|\+=|\|\|=?|=>|=(?![=~>])|:(?![:/\\=])|,(?=\s*[bBrRuUfF@$]?["'`]))[ \t]*/g;
+  /(?:(?<![\w.$@\-\\])|(?<=\\[nrt]))(?<sigil>\$env:|\$|::?|@)?(?<kq>["'`]?)(?<key>[A-Za-z_][\w.-]{0,100})\k<kq>(?:\s*\])?\s*(?<op>:{1,3}=|\?=|\.=|\+=|\|\|=?|=>|=(?![=~>])|:(?![:/\\=])|,(?=\s*[bBrRuUfF@$]?["'`]))[ \t]*/g;
 
 /** Declaration keywords and type names that stand between a variable and its `=`. */
 const TYPE_WORDS = new Set([
@@ -152,11 +152,29 @@ export interface LineContext {
   nextIsAdjacent: boolean;
 }
 
+interface FileTraits {
+  code: boolean;
+  dockerfile: boolean;
+  netrc: boolean;
+}
+const TRAITS = new Map<string, FileTraits>();
+
+function traitsOf(path: string): FileTraits {
+  let t = TRAITS.get(path);
+  if (!t) {
+    if (TRAITS.size > 1000) TRAITS.clear();
+    t = { code: CODE_EXT.test(path), dockerfile: DOCKERFILE.test(path), netrc: NETRC.test(path) };
+    TRAITS.set(path, t);
+  }
+  return t;
+}
+
 export function findAssignments(ctx: LineContext): Assignment[] {
   const line = ctx.lines[ctx.i] ?? "";
   if (line.length > 4000) return [];
   const out: Assignment[] = [];
-  const code = CODE_EXT.test(ctx.path);
+  const traits = traitsOf(ctx.path);
+  const code = traits.code;
   // One reading per value: a specific syntax (a flag, a URL, an XML pair) replaces the plain `key: value` reading of the same text.
   const push = (a: Assignment) => {
     const same = out.findIndex((o) => o.index === a.index && o.lineOffset === a.lineOffset);
@@ -226,27 +244,28 @@ export function findAssignments(ctx: LineContext): Assignment[] {
   }
 
   if (line.includes("-")) {
-    for (const m of line.matchAll(LONG_FLAG)) {
+    if (line.includes("--")) for (const m of line.matchAll(LONG_FLAG)) {
       const from = (m.index ?? 0) + m[0].length;
       const v = readValue(line, from);
       if (v.value && !v.value.startsWith("-")) push({ key: `--${m.groups?.key ?? ""}`, value: v.value, index: v.index, quoted: v.quoted, lineOffset: 0, syntax: "flag" });
     }
-    for (const m of line.matchAll(QUOTED_FLAG)) {
+    if (/["']-/.test(line)) for (const m of line.matchAll(QUOTED_FLAG)) {
       const from = (m.index ?? 0) + m[0].length;
       const v = readValue(line, from);
       if (v.value && !v.value.startsWith("-")) push({ key: m.groups?.key ?? "", value: v.value, index: v.index, quoted: v.quoted, lineOffset: 0, syntax: "flag" });
     }
-    for (const m of line.matchAll(MYSQL_P)) {
+    if (/mysql|maria/.test(line)) for (const m of line.matchAll(MYSQL_P)) {
       const raw = m.groups?.value ?? "";
       const value = unquote(raw);
       push({ key: "password", value, index: (m.index ?? 0) + m[0].length - raw.length + (raw === value ? 0 : 1), quoted: raw !== value, lineOffset: 0, syntax: "flag" });
     }
-    for (const m of line.matchAll(SHORT_FLAG)) {
+    if (/sshpass|redis-cli|ldap|htpasswd|smbclient|psexec|wget|rabbitmqctl/.test(line)) for (const m of line.matchAll(SHORT_FLAG)) {
       const raw = m.groups?.value ?? "";
       const value = unquote(raw);
       push({ key: "password", value, index: (m.index ?? 0) + m[0].length - raw.length + (raw === value ? 0 : 1), quoted: raw !== value, lineOffset: 0, syntax: "flag" });
     }
-    if (/\bcurl\b|\bwget\b|\bhttp\b|--user\b/.test(line) || /\bcurl\b/.test(ctx.lines[ctx.i - 1] ?? "") || /\bcurl\b/.test(ctx.lines[ctx.i - 2] ?? "")) {
+    if (/\s(?:-u|--user|-U)[\s=]/.test(line) && (/\bcurl\b|\bwget\b|\bhttp\b|--user\b/.test(line) || /\bcurl\b/.test(ctx.lines[ctx.i - 1] ?? "") || /\bcurl\b/.test(ctx.lines[ctx.i - 2] ?? ""))) {
+
       for (const m of line.matchAll(USER_FLAG)) {
         const raw = m.groups?.value ?? "";
         if (/^["']?[<[{]/.test(raw) && /[>\]}]["']?$/.test(raw)) continue;
@@ -282,7 +301,7 @@ export function findAssignments(ctx: LineContext): Assignment[] {
     }
   }
 
-  if (DOCKERFILE.test(ctx.path)) {
+  if (traits.dockerfile) {
     const m = DOCKER_ENV.exec(line);
     if (m?.groups?.key && m.groups.rest && !m.groups.rest.includes("=")) {
       const from = line.length - m.groups.rest.length;
@@ -291,14 +310,14 @@ export function findAssignments(ctx: LineContext): Assignment[] {
     }
   }
 
-  const define = C_DEFINE.exec(line);
+  const define = line.includes("#") ? C_DEFINE.exec(line) : null;
   if (define?.groups?.key) {
     const from = line.indexOf('"', line.indexOf(define.groups.key) + define.groups.key.length);
     const q = readQuoted(line, from + 1, '"');
     if (q) push({ key: define.groups.key, value: q.value, index: from + 1, quoted: true, lineOffset: 0, syntax: "define" });
   }
 
-  if (NETRC.test(ctx.path) || /\bmachine\s+\S+.*\b(?:login|password)\b/.test(line)) {
+  if (traits.netrc || (line.includes("machine") && /\bmachine\s+\S+.*\b(?:login|password)\b/.test(line))) {
     for (const m of line.matchAll(NETRC_PASSWORD)) {
       const value = m.groups?.value ?? "";
       push({ key: "password", value, index: (m.index ?? 0) + m[0].length - value.length, quoted: false, lineOffset: 0, syntax: "netrc" });

@@ -154,10 +154,27 @@ export function hasPlaceholderShape(value: string): boolean {
  * generated: words of four or more letters with a vowel cover most of it.
  */
 export function isWordy(value: string): boolean {
-  const segments = value.replace(/([a-z])([A-Z])/g, "$1 $2").split(/[^A-Za-z]+|\s+/).filter(Boolean);
-  const words = segments.filter((s) => /^(?:[A-Z][a-z]{3,}|[a-z]{4,})$/.test(s) && (s.match(/[aeiou]/gi)?.length ?? 0) >= s.length * 0.3 && !/[^aeiou]{5}/i.test(s));
-  const letters = words.reduce((n, w) => n + w.length, 0);
-  return words.length >= 2 && letters >= value.replace(/[^A-Za-z0-9]/g, "").length * 0.6;
+  const isWord = (w: string) => (w.match(/[aeiou]/gi)?.length ?? 0) >= w.length * 0.3 && !/[^aeiou]{5}/i.test(w);
+  let words = 0;
+  let wordLetters = 0;
+  let total = 0;
+  for (const part of value.split(/[-_.:/ ]+/).filter(Boolean)) {
+    // A number on its own (`-5550123`, `_v2`) is a suffix people add; it says nothing about randomness.
+    if (/^\d+$/.test(part)) continue;
+    total += part.replace(/[^A-Za-z0-9]/g, "").length;
+    if (/^[a-z]{3}$/i.test(part) && isWord(part)) {
+      words++;
+      wordLetters += 3;
+      continue;
+    }
+    for (const seg of part.replace(/([a-z])([A-Z])/g, "$1 $2").split(/[^A-Za-z]+|\s+/)) {
+      if (/^(?:[A-Z][a-z]{3,}|[a-z]{4,})$/.test(seg) && isWord(seg)) {
+        words++;
+        wordLetters += seg.length;
+      }
+    }
+  }
+  return words >= 2 && wordLetters >= total * 0.6;
 }
 
 /** Placeholder words anywhere (lower-cased match), or a placeholder shape. */

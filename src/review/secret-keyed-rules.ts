@@ -138,17 +138,33 @@ export const KEYED_RULES: readonly KeyedRule[] = [
   k("zendesk-secret-key", "Zendesk API token", ["zendesk"], /^[a-z0-9]{40}$/i),
 ];
 
-/** Every vendor name, for one pass over a lower-cased key. */
-const VENDOR_NAMES = [...new Set(KEYED_RULES.flatMap((r) => r.vendors))].sort((a, b) => b.length - a.length);
-const VENDOR_RE = new RegExp(VENDOR_NAMES.map((v) => v.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&")).join("|"), "g");
-const RULES_BY_VENDOR = new Map<string, KeyedRule[]>();
-for (const rule of KEYED_RULES) for (const v of rule.vendors) RULES_BY_VENDOR.set(v, [...(RULES_BY_VENDOR.get(v) ?? []), rule]);
+/** Vendor names indexed by their first three letters, for one pass over a lower-cased key. */
+const BY_TRIGRAM = new Map<string, { name: string; rules: KeyedRule[] }[]>();
+for (const rule of KEYED_RULES) {
+  for (const name of rule.vendors) {
+    const tri = name.slice(0, 3);
+    const list = BY_TRIGRAM.get(tri) ?? [];
+    const entry = list.find((e) => e.name === name);
+    if (entry) entry.rules.push(rule);
+    else list.push({ name, rules: [rule] });
+    BY_TRIGRAM.set(tri, list);
+  }
+}
 
 /** Rules whose vendor the key names, in catalogue order. */
 export function keyedRulesFor(key: string): KeyedRule[] {
   const lower = key.toLowerCase();
-  const found = new Set<KeyedRule>();
-  for (const m of lower.matchAll(VENDOR_RE)) for (const r of RULES_BY_VENDOR.get(m[0]) ?? []) found.add(r);
-  if (found.size === 0) return [];
-  return KEYED_RULES.filter((r) => found.has(r) && (!r.key || r.key.test(key)));
+  let found: Set<KeyedRule> | null = null;
+  for (let i = 0; i + 3 <= lower.length; i++) {
+    const candidates = BY_TRIGRAM.get(lower.slice(i, i + 3));
+    if (!candidates) continue;
+    for (const c of candidates) {
+      if (!lower.startsWith(c.name, i)) continue;
+      found ??= new Set();
+      for (const r of c.rules) found.add(r);
+    }
+  }
+  if (!found) return [];
+  const hit = found;
+  return KEYED_RULES.filter((r) => hit.has(r) && (!r.key || r.key.test(key)));
 }

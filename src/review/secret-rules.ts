@@ -62,7 +62,8 @@ function jwtHeaderOk(token: string): boolean {
 
 /** Words around a 256-bit hex value that make it a hash, an address or data rather than a key. */
 const HASH_CONTEXT = /\b(?:hash(?:es)?|tx(?:id|hash)?|transactions?|blocks?|roots?|topics?|slots?|keccak\w*|sha3|digests?|merkle|commits?|checksums?|nonces?|salts?|signatures?|sigs?|address(?:es)?|ids?|data|input|output|storage|selectors?|events?|logs?|receipts?|calldata|bytes32|uint256)\b/i;
-const PRIVATE_CONTEXT = /priv(?:ate)?[_ -]?key|secret|mnemonic|wallet|signer|deployer|\bpk\b|seed/i;
+/** Hardhat and Truffle network configs list private keys under `accounts`. */
+const PRIVATE_CONTEXT = /priv(?:ate)?[_ -]?key|secret|mnemonic|wallet|signer|deployer|\bpk\b|seed|\baccounts\b/i;
 
 /**
  * An Ethereum private key is 32 bytes of hex, and so is every transaction hash. Report one when a key
@@ -70,8 +71,8 @@ const PRIVATE_CONTEXT = /priv(?:ate)?[_ -]?key|secret|mnemonic|wallet|signer|dep
  */
 function ethereumKeyInContext(value: string, line: string, path: string): boolean {
   const before = line.slice(0, Math.max(0, line.indexOf(value)));
-  if (PRIVATE_CONTEXT.test(before)) return true;
-  if (/[A-Za-z_$][\w$.-]*["']?\s*(?:[:=]|=>|:=)\s*["'`]?$|[(,\[]\s*["'`]?$/.test(before)) return false;
+  if (PRIVATE_CONTEXT.test(line)) return true;
+  if (/[A-Za-z_$][\w$.-]*["']?\s*(?:[:=]|=>|:=)\s*["'`]?$|[(,[]\s*["'`]?$/.test(before)) return false;
   // Bare in a code or data file it is far more often a hash in a fixture than a pasted key.
   if (/\.(?:m?[jt]sx?|cjs|py|go|rs|sol|java|kt|rb|php|cs|swift|c|cc|cpp|h|json|jsonl|csv|lock)$/i.test(path)) return false;
   return !HASH_CONTEXT.test(line);
