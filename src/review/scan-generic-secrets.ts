@@ -165,9 +165,13 @@ export function secretLookAlike(value: string, path: string): LookAlike | "shape
   if (/^[A-Za-z_.$-]+$/.test(value)) return "shape";
   if (isDigestFormat(value) || isNotCredentialShape(value) || isWordy(value)) return "shape";
   if (!looksRandom(value)) return "shape";
-  // Base64 of readable text is an encoded password (judge the text) or encoded prose, not a generated key.
+  // Base64 of readable text is an encoded password (judge the text), encoded `user:password` (judge the password) or prose.
   const text = decodedText(value);
-  if (text !== null && passwordLookAlike(text, path, "", 6)) return "placeholder";
+  if (text !== null) {
+    const colon = text.indexOf(":");
+    const [user, pass] = colon > 0 ? [text.slice(0, colon), text.slice(colon + 1)] : ["", text];
+    if (pass === user || passwordLookAlike(pass, path, "", colon > 0 ? 4 : 6)) return "placeholder";
+  }
   return null;
 }
 

@@ -34,7 +34,7 @@ import {
   shannonEntropy,
 } from "./secret-context.js";
 import { keyedRulesFor, type KeyedRule } from "./secret-keyed-rules.js";
-import { PEM_RULE_ID, SECRET_RULES, type SecretRule } from "./secret-rules.js";
+import { PEM_RULE_ID, PPK_RULE_ID, SECRET_RULES, type SecretRule } from "./secret-rules.js";
 import type { Finding, Severity } from "./types.js";
 
 export interface SecretScanOptions {
@@ -150,6 +150,8 @@ function prefixRuleHits(path: string, lines: readonly AddedLine[], index: number
       const start = (m.index ?? 0) + m[0].indexOf(value);
       if (rule.id === PEM_RULE_ID) {
         if (!pemHasBody(lines, index, start + value.length)) continue;
+      } else if (rule.id === PPK_RULE_ID) {
+        if (!pemHasBody(lines, index, l.text.length) || !lines.slice(Math.max(0, index - 40), index).some((p) => p.text.startsWith("PuTTY-User-Key-File-"))) continue;
       } else {
         if (rule.entropy && shannonEntropy(value) < rule.entropy) continue;
         if (rule.validate && !rule.validate(value, l.text, path)) continue;
@@ -213,10 +215,23 @@ function assignmentHits(path: string, lines: readonly AddedLine[], texts: readon
 /** Base64 that wraps a whole service-account key file (a common way to put one in an env var or a CI secret file). */
 const B64_JSON = /(?<![A-Za-z0-9+/])(ew[A-Za-z0-9+/]{300,}={0,2}|eyJ[A-Za-z0-9+/]{300,}={0,2})(?![A-Za-z0-9+/=])/g;
 
+/** Base64 of a PEM block (kubeconfig `client-key-data`, a key in a CI variable): `LS0tLS1CRUdJTi` is `-----BEGIN `. */
+const B64_PEM = /(?<![A-Za-z0-9+/])(LS0tLS1CRUdJTi[A-Za-z0-9+/]{100,}={0,2})(?![A-Za-z0-9+/=])/g;
+
 function encodedKeyHits(lines: readonly AddedLine[], index: number): RawHit[] {
   const l = lines[index];
-  if (!l || !(l.text.includes("ew") || l.text.includes("eyJ"))) return [];
+  if (!l) return [];
   const hits: RawHit[] = [];
+  if (l.text.includes("LS0tLS1CRUdJTi")) {
+    for (const m of l.text.matchAll(B64_PEM)) {
+      const b64 = m[1] ?? "";
+      const pem = Buffer.from(b64, "base64").toString("utf8");
+      const body = /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----\s*(?:[\w-]+:[^\n]*\n)*\s*([A-Za-z0-9+/=\s]{40,})/.exec(pem)?.[1];
+      if (!body || isPlaceholderBody(body.replace(/\s/g, ""))) continue;
+      hits.push({ line: l.line, start: m.index ?? 0, value: b64, ruleId: "private-key-base64", title: "Private key (base64-encoded PEM)", severity: "critical", priority: 0 });
+    }
+  }
+  if (!(l.text.includes("ew") || l.text.includes("eyJ"))) return hits;
   for (const m of l.text.matchAll(B64_JSON)) {
     const b64 = m[1] ?? "";
     const json = Buffer.from(b64, "base64").toString("utf8");

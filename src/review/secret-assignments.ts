@@ -29,7 +29,7 @@ export interface Assignment {
 export const CODE_EXT = /\.(?:m?[jt]sx?|cjs|cts|mts|py|pyw|go|java|kt|kts|rb|php|cs|rs|swift|scala|c|cc|cpp|cxx|h|hpp|m|mm|dart|lua|groovy|gradle|vue|svelte|ex|exs|erl|clj|cljs|fs|vb|pl|pm|r|jl|sol|zig|nim|cr|hs|ml)$/i;
 
 const ASSIGN =
-  /(?:(?<![\w.$@\-\\])|(?<=\\[nrt]))(?<sigil>\$env:|\$|::?|@)?(?<kq>["'`]?)(?<key>[A-Za-z_][\w.-]{0,100})\k<kq>(?:\s*\])?\s*(?<op>:{1,3}=|\?=|\.=|\+=|\|\|=?|=>|=(?![=~>])|:(?![:/\\=])|,(?=\s*[bBrRuUfF@$]?["'`]))[ \t]*/g;
+  /(?:(?<![\w.$@\-\\])|(?<=\\[nrt]))(?<sigil>\$env:|\$|::?|@)?(?<kq>["'`]?)(?<key>[A-Za-z_][\w.-]{0,100})\k<kq>(?:\s*\])?\s*(?<op>:{1,3}=|\?=|\.=|\+=|\|\|=?|=>|={2,3}(?!=)|!==?|=(?![=~>])|:(?![:/\\=])|,(?=\s*[bBrRuUfF@$]?["'`]))[ \t]*/g;
 
 /** Declaration keywords and type names that stand between a variable and its `=`. */
 const TYPE_WORDS = new Set([
@@ -77,6 +77,12 @@ function readBare(line: string, from: number): string {
 
 /** The value right of `from`: a (possibly prefixed) quoted literal, or a bare token. */
 function readValue(line: string, from: number): { value: string; index: number; quoted: boolean } {
+  // A string inside a string (`"api_key = \\"…\\""` in a notebook's JSON): read to the next escaped quote.
+  const escaped = /^\\(["'])/.exec(line.slice(from, from + 2));
+  if (escaped?.[1]) {
+    const end = line.indexOf(`\\${escaped[1]}`, from + 2);
+    if (end > from) return { value: line.slice(from + 2, end), index: from + 2, quoted: true };
+  }
   const m = /^(?:[bBrRuUfFL]{1,2}|@|\$|new\s+String\s*\(\s*|SecretStr\s*\(\s*|Secret\s*\(\s*)?(["'`])/.exec(line.slice(from, from + 24));
   if (m?.[1]) {
     const start = from + m[0].length;
@@ -99,6 +105,8 @@ function insideString(before: string): boolean {
 }
 
 const VALUE_KEYS = new Set(["value", "default", "defaultvalue", "default_value", "secret_value", "initial_value", "val"]);
+/** XML elements that hold the value of a preceding `<key>`/`<name>` (property lists, Hadoop configuration). */
+const XML_VALUE_ELEMENTS = new Set([...VALUE_KEYS, "string"]);
 const NAME_DECL =
   /\bvariable\s+"(?<a>[^"]{1,100})"|["']?\b(?:name|key|Name|Key|ParameterKey|parameter_name|variable)["']?\s*[:=]\s*["']?(?<b>[A-Za-z_][\w.-]{0,100})|<(?:name|key)>\s*(?<c>[^<\s]{1,100})\s*<\/(?:name|key)>/g;
 
@@ -121,7 +129,7 @@ const XML_ATTR_PAIR = /\b(?:key|name|id|property|setting|Key|Name)\s*=\s*["'](?<
 const XML_ATTR_TEXT = /<[\w:.-]+\s[^<>]*?\b(?:key|name|Name|Key)\s*=\s*["'](?<key>[^"'<>]{1,100})["'][^<>]*>(?<value>[^<>\s][^<>]{0,300}?)<\//g;
 const XML_ELEMENT = /<(?<key>[A-Za-z_][\w.:-]{0,80})(?:\s[^<>]{0,200})?>(?<value>[^<>]{1,400})<\/\k<key>>/g;
 const XML_OPEN_ONLY = /^\s*<(?<key>[A-Za-z_][\w.:-]{0,80})(?:\s[^<>]{0,200})?>\s*$/;
-const NAME_VALUE_XML = /<(?:name|key)>\s*(?<key>[^<\s]{1,100})\s*<\/(?:name|key)>\s*<value>(?<value>[^<]{1,400})<\/value>/g;
+const NAME_VALUE_XML = /<(?:name|key)>\s*(?<key>[^<\s]{1,100})\s*<\/(?:name|key)>\s*<(?<tag>value|string)>(?<value>[^<]{1,400})<\/\k<tag>>/g;
 
 const LONG_FLAG = /(?<![\w-])--(?<key>[A-Za-z][\w.-]{1,60})(?:=|[ \t]+)(?!-)(?=\S)/g;
 /** A flag and its value as separate quoted arguments: `["--api-key", "…"]` in a compose `command:` or an exec array. */
@@ -200,6 +208,8 @@ export function findAssignments(ctx: LineContext): Assignment[] {
       const named = pairedName(ctx.lines, ctx.i, keyStart);
       if (named) key = named;
     }
+    // A comparison with a literal (`if password == "…"`) hard-codes the credential it checks.
+    if (/^(?:={2,3}|!==?)$/.test(op) && !v.quoted) continue;
     if (!v.quoted) {
       // An unquoted right-hand side in code is an expression, unless we are inside a string literal.
       if (code && !insideString(line.slice(0, m.index ?? 0))) continue;
@@ -225,7 +235,7 @@ export function findAssignments(ctx: LineContext): Assignment[] {
     }
     for (const m of line.matchAll(XML_ELEMENT)) {
       let key = m.groups?.key ?? "";
-      if (VALUE_KEYS.has(key.toLowerCase())) key = pairedName(ctx.lines, ctx.i, m.index ?? 0) ?? key;
+      if (XML_VALUE_ELEMENTS.has(key.toLowerCase())) key = pairedName(ctx.lines, ctx.i, m.index ?? 0) ?? key;
       const value = (m.groups?.value ?? "").trim();
       if (!value || /\s/.test(value)) continue;
       push({ key, value, index: (m.index ?? 0) + m[0].lastIndexOf(value), quoted: true, lineOffset: 0, syntax: "xml" });

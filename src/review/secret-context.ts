@@ -263,7 +263,10 @@ export function isWeakDefault(value: string): boolean {
 }
 
 /** Translation catalogues: locale folders, gettext, .strings, ARB, XLIFF, resx, i18n JSON/YAML. */
-const TRANSLATION_PATH = /(?:^|\/)(?:locales?|i18n|l10n|lang|langs|languages|translations?|messages|intl|nls)\/|\.(?:po|pot|strings|stringsdict|arb|xliff|xlf|resx|ftl)$|(?:^|[/._-])(?:[a-z]{2}(?:[-_][A-Za-z]{2,4})?)\.(?:json|ya?ml|properties|js|ts)$|messages_[a-z]{2}(?:_[A-Z]{2})?\.properties$/;
+const LANGUAGES = "en|de|fr|es|it|pt|nl|sv|da|fi|nb|nn|no|pl|cs|sk|hu|ro|bg|el|ru|uk|tr|ar|he|fa|hi|bn|ja|ko|zh|th|vi|ms|ca|eu|gl|et|lv|lt|sl|hr|sr|is|ga|cy|af|sw|ta|te|ur";
+const TRANSLATION_PATH = new RegExp(
+  String.raw`(?:^|/)(?:locales?|i18n|l10n|lang|langs|languages|translations?|messages|intl|nls)/|\.(?:po|pot|strings|stringsdict|arb|xliff|xlf|resx|ftl)$|(?:^|[/._-])(?:${LANGUAGES})(?:[-_][A-Za-z]{2,4})?\.(?:json|ya?ml|properties|js|ts)$|messages_[a-z]{2}(?:_[A-Z]{2})?\.properties$`,
+);
 
 export function isTranslationPath(path: string): boolean {
   return TRANSLATION_PATH.test(path);

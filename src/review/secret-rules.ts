@@ -33,8 +33,8 @@ export interface SecretRule {
   structured?: boolean;
 }
 
-/** After a token: a delimiter, an escape sequence or the end of the line. */
-const END = String.raw`(?=[\x60'"\s;,)\]}<>|&]|\\[nrt]|$)`;
+/** After a token: a delimiter (also `@` and `:` of URL user-info), an escape sequence or the end of the line. */
+const END = String.raw`(?=[\x60'"\s;,)\]}<>|&@:]|\\[nrt]|$)`;
 const B = String.raw`(?<![A-Za-z0-9_])`;
 
 function re(source: string, flags = "g"): RegExp {
@@ -120,6 +120,15 @@ export const SECRET_RULES: readonly SecretRule[] = [
   { id: "authress-key", title: "Authress service client access key", severity: "high", pattern: re(String.raw`{B}((?:sc|ext|scauth|authress)_[a-zA-Z0-9]{5,30}\.[a-zA-Z0-9]{4,6}\.acc[_-][a-zA-Z0-9-]{10,32}\.[a-zA-Z0-9+/_=-]{30,120})${END}`), keywords: ["sc_", "ext_", "scauth_", "authress_"], entropy: 2 },
   { id: "age-secret-key", title: "age secret key", severity: "critical", pattern: re(String.raw`(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})(?![A-Z0-9])`), keywords: ["age-secret-key-1"], prefix: /^AGE-SECRET-KEY-1/ },
 
+  { id: "google-oauth-access-token", title: "Google OAuth access token", severity: "high", pattern: re(String.raw`{B}(ya29\.[0-9A-Za-z_-]{30,})${END}`), keywords: ["ya29."], entropy: 3.5, prefix: /^ya29\./ },
+  { id: "google-oauth-refresh-token", title: "Google OAuth refresh token", severity: "critical", pattern: re(String.raw`(?<![\w/:])(1\/\/0[0-9A-Za-z_-]{40,})${END}`), keywords: ["1//0"], entropy: 3.5, prefix: /^1\/\/0/ },
+  { id: "firebase-server-key", title: "Firebase Cloud Messaging server key", severity: "high", pattern: re(String.raw`{B}(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{100,})${END}`), keywords: [":apa91b"], entropy: 4, prefix: /^AAAA[A-Za-z0-9_-]{7}:APA91b/ },
+  { id: "azure-devops-pat", title: "Azure DevOps personal access token", severity: "critical", pattern: re(String.raw`{B}([A-Za-z0-9]{52,80}AZDO[A-Za-z0-9]{4,28})(?![A-Za-z0-9])`), keywords: ["azdo"], entropy: 4, validate: (v) => v.length === 84 },
+  { id: "supabase-token", title: "Supabase access token or secret key", severity: "critical", pattern: re(String.raw`{B}(sbp_[a-f0-9]{40}|sb_secret_[A-Za-z0-9_-]{31,64})${END}`), keywords: ["sbp_", "sb_secret_"], entropy: 3, prefix: /^sb(?:p|_secret)_/ },
+  { id: "netlify-pat", title: "Netlify personal access token", severity: "high", pattern: re(String.raw`{B}(nfp_[A-Za-z0-9]{36})${END}`), keywords: ["nfp_"], entropy: 3.5, prefix: /^nfp_/ },
+  { id: "render-api-key", title: "Render API key", severity: "high", pattern: re(String.raw`{B}(rnd_[A-Za-z0-9]{32})${END}`), keywords: ["rnd_"], entropy: 3.5, prefix: /^rnd_/ },
+  { id: "braintree-access-token", title: "PayPal Braintree access token", severity: "critical", pattern: re(String.raw`(access_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32})`), keywords: ["access_token$production$"], prefix: /^access_token\$production\$/ },
+
   // ---- Source hosting, registries and CI
   { id: "github-token", title: "GitHub token", severity: "critical", pattern: re(String.raw`{B}(gh[pousr]_[A-Za-z0-9]{36})(?![A-Za-z0-9])`), keywords: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"], entropy: 3, prefix: /^gh[pousr]_/ },
   { id: "github-installation-token", title: "GitHub App installation token", severity: "critical", pattern: re(String.raw`{B}(ghs_\d{1,20}_[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})`), keywords: ["ghs_"], structured: true },
@@ -155,9 +164,15 @@ export const SECRET_RULES: readonly SecretRule[] = [
   { id: "grafana-cloud-token", title: "Grafana Cloud API token", severity: "high", pattern: re(String.raw`{B}(glc_[A-Za-z0-9+/]{32,400}={0,3})${END}`), keywords: ["glc_"], entropy: 3, prefix: /^glc_/ },
   { id: "grafana-service-account-token", title: "Grafana service account token", severity: "high", pattern: re(String.raw`{B}(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})${END}`), keywords: ["glsa_"], entropy: 3, prefix: /^glsa_/ },
 
+  { id: "nuget-api-key", title: "NuGet API key", severity: "high", pattern: re(String.raw`{B}(oy2[a-z0-9]{43})${END}`), keywords: ["oy2"], entropy: 3.5, prefix: /^oy2/ },
+  { id: "crates-io-token", title: "crates.io API token", severity: "high", pattern: re(String.raw`{B}(cio[a-zA-Z0-9]{32})${END}`), keywords: ["cio"], entropy: 3.5, prefix: /^cio/, validate: (v) => /\d/.test(v) && /[A-Z]/.test(v.slice(3)) },
+  { id: "bitbucket-app-password", title: "Bitbucket app password", severity: "high", pattern: re(String.raw`{B}(ATBB[a-zA-Z0-9_=.-]{28,60})${END}`), keywords: ["atbb"], entropy: 3.5, prefix: /^ATBB/ },
+
   // ---- AI services
   { id: "openai-key", title: "OpenAI API key", severity: "critical", pattern: re(String.raw`{B}(sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{16,}T3BlbkFJ[A-Za-z0-9_-]{16,})`), keywords: ["t3blbkfj"], entropy: 3, prefix: /^sk-(?:proj-|svcacct-|admin-|None-)?/ },
   { id: "anthropic-key", title: "Anthropic API key", severity: "critical", pattern: re(String.raw`{B}(sk-ant-(?:api|admin|oat|ort)\d{2}-[A-Za-z0-9_-]{80,}AA)${END}`), keywords: ["sk-ant-"], entropy: 3.5, prefix: /^sk-ant-[a-z]+\d{2}-/ },
+  { id: "replicate-token", title: "Replicate API token", severity: "high", pattern: re(String.raw`{B}(r8_[A-Za-z0-9]{37})${END}`), keywords: ["r8_"], entropy: 3.5, prefix: /^r8_/ },
+  { id: "xai-key", title: "xAI API key", severity: "high", pattern: re(String.raw`{B}(xai-[A-Za-z0-9]{80})${END}`), keywords: ["xai-"], entropy: 4, prefix: /^xai-/ },
   { id: "huggingface-token", title: "Hugging Face access token", severity: "high", pattern: re(String.raw`{B}(hf_[a-zA-Z]{34})${END}`), keywords: ["hf_"], entropy: 2, prefix: /^hf_/, validate: (v) => /[A-Z]/.test(v.slice(3)) && /[a-z]/.test(v.slice(3)) },
   { id: "huggingface-org-token", title: "Hugging Face organization API token", severity: "high", pattern: re(String.raw`{B}(api_org_[a-zA-Z]{34})${END}`), keywords: ["api_org_"], entropy: 2, prefix: /^api_org_/, validate: (v) => /[A-Z]/.test(v.slice(8)) && /[a-z]/.test(v.slice(8)) },
   { id: "groq-key", title: "Groq API key", severity: "high", pattern: re(String.raw`{B}(gsk_[A-Za-z0-9]{52})(?![A-Za-z0-9_-])`), keywords: ["gsk_"], entropy: 3.5, prefix: /^gsk_/ },
@@ -212,9 +227,11 @@ export const SECRET_RULES: readonly SecretRule[] = [
 
   // ---- Tokens by structure
   { id: "jwt", title: "JSON Web Token", severity: "medium", pattern: re(String.raw`{B}(ey[a-zA-Z0-9]{17,}\.ey[a-zA-Z0-9/\\_-]{17,}\.(?:[a-zA-Z0-9/\\_-]{10,}={0,2})?)${END}`), keywords: ["ey"], entropy: 3, structured: true, validate: (v) => jwtHeaderOk(v) },
+  { id: "putty-private-key", title: "PuTTY private key (PPK)", severity: "critical", pattern: re(String.raw`^(Private-Lines:\s*\d+)\s*$`), keywords: ["private-lines:"] },
   { id: "private-key", title: "Private key", severity: "critical", pattern: re(String.raw`(-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----)`), keywords: ["private key"] },
   { id: "bearer-token", title: "Bearer token in an Authorization header", severity: "high", pattern: re(String.raw`[Bb]earer\s+([A-Za-z0-9._~+/-]{24,}=*)`), keywords: ["earer"], entropy: 3.3 },
 ];
 
-/** The rule that finds key material itself: its match must be followed by a key body. */
+/** Rules that find the header of key material: the match must be followed by a key body. */
 export const PEM_RULE_ID = "private-key";
+export const PPK_RULE_ID = "putty-private-key";

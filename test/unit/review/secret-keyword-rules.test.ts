@@ -125,6 +125,12 @@ describe("assignment syntaxes", () => {
     ["Authorization header with Basic credentials", "api.http", `Authorization: Basic ${Buffer.from(`svc-orders:${password}`).toString("base64")}`],
     ["X-API-Key header in code", "client.ts", `headers: { "X-API-Key": "${token}" },`],
     ["a password with < and > in it", "settings.py", `DB_PASSWORD = "Tr0ub4dor&3>x9q"`],
+    ["a comparison with a literal", "auth.py", `if password == "${password}":`],
+    ["a property list key/string pair", "Info.plist", `<key>API_SECRET</key>\n<string>${token}</string>`],
+    ["a notebook cell (a string inside JSON)", "analysis.ipynb", `    "api_key = \\"${token}\\"\\n",`],
+    ["Docker registry auth (base64 user:password)", ".docker/config.json", `{"auths":{"registry.internal":{"auth":"${Buffer.from(`ci-bot:${password}`).toString("base64")}"}}}`],
+    ["an ADO.NET connection string", "appsettings.json", `"Default": "Server=sql01;Database=shop;User ID=shop_app;Password=${password};"`],
+    ["a JDBC URL query parameter", "db.properties", `url=jdbc:mysql://db:3306/shop?user=app&password=${password}`],
     ["a key-named 32-hex value in INI", "app.ini", `[payments]\napi_key = ${make.hex(32, 120)}`],
     ["a key-named UUID", "config.yml", `webhook_secret: ${uuid(121)}`],
   ])("reads %s", async (_name, path, content) => {
@@ -155,6 +161,8 @@ describe("assignment syntaxes", () => {
     ["a bcrypt hash stored as a password", "users.yml", `password: "$2b$12$${make.b62(53, 123)}"`],
     ["a version string", "deps.yml", "access_token_version: 2.4.1"],
     ["a value made of words", "test/app.ts", 'const OPAQUE_API_KEY = "opaque-model-key-5550123";'],
+    ["a comparison with an empty or sentinel value", "auth.ts", 'if (token === "undefined" || password !== "") return;'],
+    ["Docker registry auth of a placeholder pair", ".docker/config.json", `{"auths":{"r":{"auth":"${Buffer.from("user:password").toString("base64")}"}}}`],
     ["lock file integrity", "package-lock.json", `      "integrity": "sha512-${make.b62(86, 124)}=="`],
   ])("stays quiet on %s", async (_name, path, content) => {
     expect(await hits(path, content)).toEqual([]);

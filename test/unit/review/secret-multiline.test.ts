@@ -48,6 +48,17 @@ describe("multi-line and encoded secrets", () => {
     expect((await hits(".github/workflows/deploy.yml", `        GCP_SA_KEY: ${b64}`)).map(([, r]) => r)).toContain("gcp-service-account-key-base64");
   });
 
+  it("finds a PEM key wrapped in base64 (kubeconfig client-key-data)", async () => {
+    const b64 = Buffer.from(`${pem("RSA ", 345)}\n`).toString("base64");
+    expect(await hits("kubeconfig", `users:\n- name: admin\n  user:\n    client-key-data: ${b64}`)).toEqual([[4, "private-key-base64"]]);
+  });
+
+  it("finds a PuTTY private key only when its private lines follow", async () => {
+    const ppk = ["PuTTY-User-Key-File-3: ssh-ed25519", "Encryption: none", "Comment: deploy", "Public-Lines: 2", ...make.pemBody(346, 2), "Private-Lines: 1", make.pemBody(348, 1)[0], "Private-MAC: " + make.hex(64, 349)].join("\n");
+    expect((await hits("keys/deploy.ppk", ppk)).map(([, r]) => r)).toEqual(["putty-private-key"]);
+    expect(await hits("docs/putty.md", "The file then has a `Private-Lines: 1` header.")).toEqual([]);
+  });
+
   it("does not flag a base64-wrapped JSON document that holds no key", async () => {
     const b64 = Buffer.from(JSON.stringify({ type: "service_account", project_id: "orders-prod", note: "x".repeat(300) })).toString("base64");
     expect(await hits("ci.yml", `GCP_CONFIG: ${b64}`)).toEqual([]);

@@ -20,6 +20,9 @@ const families: Record<string, { found: Case[]; quiet: [name: string, path: stri
       ["DigitalOcean token", "deploy.sh", `doctl auth init -t dop_v1_${make.hex(64, 51)}`, "digitalocean-token"],
       ["HashiCorp Vault service token", "ci.env", `VAULT_TOKEN=${make.vault()}`, "vault-service-token"],
       ["age secret key", "keys.txt", `# created: 2026-01-02\n${make.ageKey()}`, "age-secret-key"],
+      ["Google OAuth refresh token", "token.json", `{ "refresh_token": "1//0${rand(ALPHA.url, 60, 52)}" }`, "google-oauth-refresh-token"],
+      ["Azure DevOps PAT (84 characters with its AZDO signature)", "pipeline.env", `AZURE_DEVOPS_EXT_PAT=${rand(ALPHA.b62, 76, 53)}AZDO${rand(ALPHA.b62, 4, 54)}`, "azure-devops-pat"],
+      ["Supabase access token", "supabase.env", `SUPABASE_ACCESS_TOKEN=sbp_${make.hex(40, 55)}`, "supabase-token"],
     ],
     quiet: [
       ["AWS's documented example key ID", "README.md", "aws configure set aws_access_key_id AKIAIOSFODNN7EXAMPLE"],
@@ -38,6 +41,8 @@ const families: Record<string, { found: Case[]; quiet: [name: string, path: stri
       ["PyPI upload token", ".pypirc", `password = ${make.pypi()}`, "pypi-token"],
       ["Docker Hub token", "ci/login.sh", `echo "${make.dockerHub()}" | docker login -u shipbot --password-stdin`, "docker-hub-token"],
       ["Tailscale auth key", "cloud-init.yaml", `  - tailscale up --authkey=${make.tailscale()}`, "tailscale-key"],
+      ["NuGet API key", "publish.ps1", `dotnet nuget push *.nupkg --api-key oy2${make.lowerAlnum(43, 56)}`, "nuget-api-key"],
+      ["Bitbucket app password", "ci.sh", `git clone https://bot:ATBB${make.b62(32, 57)}@bitbucket.org/acme/app.git`, "bitbucket-app-password"],
     ],
     quiet: [
       ["a GitHub token made of x", "docs/setup.md", "export GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
@@ -52,6 +57,7 @@ const families: Record<string, { found: Case[]; quiet: [name: string, path: stri
       ["Anthropic key", ".env.local", `ANTHROPIC_API_KEY=${make.anthropic()}`, "anthropic-key"],
       ["Hugging Face token in a CLI call", "setup.sh", `huggingface-cli login --token ${make.huggingface()}`, "huggingface-token"],
       ["Groq key", "config.toml", `groq_key = "${make.groq()}"`, "groq-key"],
+      ["Replicate token", "predict.py", `replicate.Client(api_token="r8_${make.b62(37, 58)}")`, "replicate-token"],
     ],
     quiet: [
       ["a Hugging Face token of x", "README.md", "HF_TOKEN=hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
