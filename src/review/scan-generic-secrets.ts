@@ -118,7 +118,8 @@ export function classifyKey(key: string): GenericKind | null {
 function isNotCredentialShape(value: string): boolean {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(value)) return true;
   if (/^[\w.+-]+@[\w-]+\.[\w.-]+$/.test(value)) return true;
-  if (/^v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$/.test(value) || /^\d{4}-\d{2}-\d{2}/.test(value) || /^[\d.,:_ -]+$/.test(value)) return true;
+  // Versions and versioned artifact names (`2.4.1`, `jjwt-jackson-0.11.2`).
+  if (/[-_@]v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$/.test(value) || /^v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$/.test(value) || /^\d{4}-\d{2}-\d{2}/.test(value) || /^[\d.,:_ -]+$/.test(value)) return true;
   if (/^[\w-]+(?:\.[\w-]+)*\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|conf|cfg|ini|xml|js|ts|py|sh|enc|gpg|asc|der|keystore|kdbx)$/i.test(value)) return true;
   if (/^data:|^#[0-9a-f]{3,8}$/i.test(value)) return true;
   // Identifiers: `privateKeyPkcs8`, `SigningKeyProvider`.

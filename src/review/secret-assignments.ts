@@ -29,7 +29,7 @@ export interface Assignment {
 export const CODE_EXT = /\.(?:m?[jt]sx?|cjs|cts|mts|py|pyw|go|java|kt|kts|rb|php|cs|rs|swift|scala|c|cc|cpp|cxx|h|hpp|m|mm|dart|lua|groovy|gradle|vue|svelte|ex|exs|erl|clj|cljs|fs|vb|pl|pm|r|jl|sol|zig|nim|cr|hs|ml)$/i;
 
 const ASSIGN =
-  /(?:(?<![\w.$@\-\\])|(?<=\\[nrt]))(?<sigil>\$env:|\$|::?|@)?(?<kq>["'`]?)(?<key>[A-Za-z_][\w.-]{0,100})\k<kq>(?:\s*\])?\s*(?<op>:{1,3}=|\?=|\.=|\+=|\|\|=?|=>|={2,3}(?!=)|!==?|=(?![=~>])|:(?![:/\\=])|,(?=\s*[bBrRuUfF@$]?["'`]))[ \t]*/g;
+  /(?:(?<![\w.$@\-\\])|(?<=\\[nrt]))(?<sigil>\$env:|\$|::?|@)?(?<kq>["'`]?)(?<key>[A-Za-z_][\w.-]{0,100})\k<kq>(?:\s*\]|\[\s*\])?\s*(?<op>:{1,3}=|\?=|\.=|\+=|\|\|=?|=>|={2,3}(?!=)|!==?|=(?![=~>])|:(?![:/\\=])|,(?=\s*[bBrRuUfF@$]?["'`])|[ \t]+(?=["']))[ \t]*/g;
 
 /** Declaration keywords and type names that stand between a variable and its `=`. */
 const TYPE_WORDS = new Set([
@@ -125,6 +125,7 @@ function pairedName(lines: readonly string[], i: number, keyStart: number): stri
   return null;
 }
 
+const REVERSED_COMPARISON = /(["'])(?<value>[^"'\\]{1,200})\1\s*(?:={2,3}|!==?)\s*(?<key>[A-Za-z_][\w.]{0,80})\b/g;
 const XML_ATTR_PAIR = /\b(?:key|name|id|property|setting|Key|Name)\s*=\s*["'](?<key>[^"'<>]{1,100})["'][^<>]{0,200}?\b(?:value|Value|defaultValue|default)\s*=\s*(?<q>["'])/g;
 const XML_ATTR_TEXT = /<[\w:.-]+\s[^<>]*?\b(?:key|name|Name|Key)\s*=\s*["'](?<key>[^"'<>]{1,100})["'][^<>]*>(?<value>[^<>\s][^<>]{0,300}?)<\//g;
 const XML_ELEMENT = /<(?<key>[A-Za-z_][\w.:-]{0,80})(?:\s[^<>]{0,200})?>(?<value>[^<>]{1,400})<\/\k<key>>/g;
@@ -210,6 +211,8 @@ export function findAssignments(ctx: LineContext): Assignment[] {
     }
     // A comparison with a literal (`if password == "…"`) hard-codes the credential it checks.
     if (/^(?:={2,3}|!==?)$/.test(op) && !v.quoted) continue;
+    // `key "value"` (nginx, Chef, Caddy): only with the quote right after the blanks.
+    if (/^[ \t]+$/.test(op) && !v.quoted) continue;
     if (!v.quoted) {
       // An unquoted right-hand side in code is an expression, unless we are inside a string literal.
       if (code && !insideString(line.slice(0, m.index ?? 0))) continue;
@@ -217,6 +220,14 @@ export function findAssignments(ctx: LineContext): Assignment[] {
       if (v.value === "" || /^[|>][-+]?$/.test(v.value)) continue;
     }
     push({ key, value: v.value, index: v.index, quoted: v.quoted, lineOffset: 0, syntax: op === "," ? "pair" : "assign" });
+  }
+
+  // "literal" == password
+  if (/[=!]==?/.test(line)) {
+    for (const m of line.matchAll(REVERSED_COMPARISON)) {
+      const value = m.groups?.value ?? "";
+      push({ key: m.groups?.key ?? "", value, index: (m.index ?? 0) + 1, quoted: true, lineOffset: 0, syntax: "assign" });
+    }
   }
 
   if (line.includes("<")) {

@@ -12,7 +12,7 @@ export type LookAlike = "reference" | "template" | "encrypted" | "placeholder" |
 // ---------------------------------------------------------------- references and templates
 
 /** A value that names where the secret lives instead of holding it. */
-const REFERENCE_START = /^(?:\$\{|\$\(|\$[A-Za-z_]\w*$|\$[A-Z_][A-Z0-9_]{2,}(?![a-z])|\$\d|%[A-Za-z_][\w.]*%|%\(|#\{|@\{|\{\{|<%|\$env:)/;
+const REFERENCE_START = /^(?:\$\{\{?\s*[A-Za-z_][\w.:\-?/|'"@ =$#%+,^*!~]*\}|\$\(|\$[A-Za-z_]\w*$|\$[A-Z_][A-Z0-9_]{2,}(?![a-z])|\$\d|%[A-Za-z_][\w.]*%|%\(|#\{|@\{|\{\{|<%|\$env:)/;
 const STORE_START = /^(?:!(?:vault|ref|sub|getatt|secret|env|include)\b|ref\+|vault:|sm:\/\/|op:\/\/|env:|env\[|env\(|secret:|arn:aws:(?:secretsmanager|ssm|kms)|projects\/[^/\s]+\/secrets\/|https:\/\/[\w-]+\.vault\.azure\.net\/secrets\/|akv:\/\/|gcp:secretmanager|awssm:\/\/)/i;
 const REFERENCE_PART = /process\.env\b|import\.meta\.env\b|os\.environ\b|os\.getenv\b|\bgetenv\s*\(|System\.getenv\b|Environment\.GetEnvironmentVariable\b|\bENV\.fetch\b|\bENV\[|\$_ENV\[|\$_SERVER\[|\benv\s*\(\s*["']|\$\{\{?\s*(?:secrets|vars|env|inputs|steps|needs|github)\.|\bsecrets\.[A-Z_]|\bSecretManager\b|\bvalueFrom\b|\bsecretKeyRef\b|\blookup\s*\(\s*['"](?:env|file|password|hashi_vault|aws_secret)/;
 /** Terraform/HCL, Pulumi and CloudFormation expressions that evaluate to a value held elsewhere. */
@@ -30,9 +30,9 @@ export function isExpressionReference(value: string): boolean {
 }
 
 /** A slot to fill in: `{USER}`, `{0}`, `%s`, `:password`, `<PASSWORD>`, `[PASSWORD]`, `__TOKEN__`, `@@KEY@@`. */
-const TEMPLATE_WHOLE = /^(?:\{[^{}\s]{0,60}\}|\{\{[^{}]{0,80}\}\}|\$\{[^{}]{0,80}\}|<[^<>]{1,80}>|\[[^[\]]{1,60}\]|\(\([^()]{1,60}\)\)|%[-+ #0]?\d*[sdvqxXr]|%\{[\w.]+\}|:[a-z_]+|__[A-Za-z0-9_]+__|@@?[A-Za-z0-9_]+@@?|\$[A-Z_][A-Z0-9_]*\$|\{[A-Za-z_][\w.-]*\}[^{}\s]{0,4}|[^{}\s]{0,4}\{[A-Za-z_][\w.-]*\})$/;
+const TEMPLATE_WHOLE = /^(?:\{[^{}\s]{0,60}\}|\{\{[^{}]{0,80}\}\}|\$\{[\w.:\-?/|'"@ =$#%+,^*!~]{0,80}\}|<[^<>]{1,80}>|\[[^[\]]{1,60}\]|\(\([^()]{1,60}\)\)|%[-+ #0]?\d*[sdvqxXr]|%\{[\w.]+\}|:[a-z_]+|__[A-Za-z0-9_]+__|@@?[A-Za-z0-9_]+@@?|\$[A-Z_][A-Z0-9_]*\$|\{[A-Za-z_][\w.-]*\}[^{}\s]{0,4}|[^{}\s]{0,4}\{[A-Za-z_][\w.-]*\})$/;
 /** A template expression anywhere in the value (`pre-{{ .Values.x }}-post`, `abc${X}def`). */
-const TEMPLATE_PART = /\{\{[^{}]{1,80}\}\}|\$\{[^{}]{1,80}\}|\{%[^%]{1,80}%\}|<%=?[^%]{1,80}%>|#\{[^{}]{1,80}\}/;
+const TEMPLATE_PART = /\{\{[^{}]{1,80}\}\}|\$\{\{?\s*[A-Za-z_][\w.:\-?/|'"@ =$#%+,^*!~]{0,80}\}|\{%[^%]{1,80}%\}|<%=?[^%]{1,80}%>|#\{[^{}]{1,80}\}/;
 
 export function isTemplate(value: string): boolean {
   return TEMPLATE_WHOLE.test(value.trim()) || TEMPLATE_PART.test(value);

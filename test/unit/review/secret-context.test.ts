@@ -15,6 +15,7 @@ const falseAlarms: Record<string, Quiet[]> = {
   "environment and secret-store references": [
     ["a shell expansion", ".env", "DB_PASSWORD=${POSTGRES_PASSWORD}"],
     ["a shell default", "run.sh", 'export API_TOKEN="${API_TOKEN:-}"'],
+    ["a shell assign-default from an argument", "run.sh", "SUMO_ACCESS_KEY=${SUMO_ACCESS_KEY:=$2}"],
     ["a command substitution", "deploy.sh", "export VAULT_TOKEN=$(vault print token)"],
     ["os.environ", "settings.py", 'SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]'],
     ["os.getenv with a name", "settings.py", 'API_TOKEN = os.getenv("API_TOKEN")'],
@@ -112,6 +113,8 @@ describe("context layer: real secrets next to the look-alikes", () => {
   it("recognises references, templates and ciphertext as such", () => {
     for (const v of ["${X}", "$(cat /run/secrets/x)", "$API_TOKEN", "%APPDATA%", "{{ secrets.X }}", "op://a/b/c", "vault:secret/data/app#token"]) expect(isReference(v) || isTemplate(v), v).toBe(true);
     for (const v of ["{PASS}", "{0}", "%s", "<token>", "__API_KEY__"]) expect(isTemplate(v), v).toBe(true);
+    // `${…}` holds an expression, not any text: a password that merely contains `${` is still a password.
+    expect(isTemplate("m{{h}o)p${e]nob(ody[finds>-_$#thisone}")).toBe(false);
     for (const v of ["ENC[AES256_GCM,data:x]", "$ANSIBLE_VAULT;1.1;AES256", "ENC(abc)", "{cipher}abc", "vault:v1:abc"]) expect(isEncrypted(v), v).toBe(true);
     expect(isReference(token)).toBe(false);
   });
