@@ -57,6 +57,16 @@ function readQuoted(line: string, from: number, quote: string): { value: string;
 
 /** Read an unquoted value up to a delimiter (whitespace, `;`, `,`, closing brackets, a quote, an escape). */
 function readBare(line: string, from: number): string {
+  // A shell expansion (`${A:-$B}`, `$(cat f)`) is read to its matching bracket.
+  if (line[from] === "$" && (line[from + 1] === "{" || line[from + 1] === "(")) {
+    const open = line[from + 1] ?? "";
+    const close = open === "{" ? "}" : ")";
+    let depth = 0;
+    for (let i = from + 1; i < line.length && i - from < 200; i++) {
+      if (line[i] === open) depth++;
+      else if (line[i] === close && --depth === 0) return line.slice(from, i + 1);
+    }
+  }
   // A bracketed slot (`{SumoAccessKey}`, `<token>`, `[PASSWORD]`) is read whole.
   const open = line[from] ?? "";
   const close = ({ "{": "}", "[": "]", "<": ">", "(": ")" } as Record<string, string>)[open];
