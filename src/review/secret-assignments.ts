@@ -22,7 +22,7 @@ export interface Assignment {
   quoted: boolean;
   /** Offset from the current line to the line holding the value (0, or 1 for an element whose value is on the next line). */
   lineOffset: number;
-  syntax: "assign" | "pair" | "xml" | "flag" | "netrc" | "url" | "define";
+  syntax: "assign" | "pair" | "xml" | "flag" | "netrc" | "url" | "define" | "sql";
 }
 
 /** File types whose unquoted right-hand sides are expressions, not literals. */
@@ -135,6 +135,8 @@ function pairedName(lines: readonly string[], i: number, keyStart: number): stri
   return null;
 }
 
+/** SQL: `CREATE USER … IDENTIFIED BY '…'`, `ALTER ROLE … PASSWORD '…'` (the latter is read as `key 'value'`). */
+const SQL_IDENTIFIED_BY = /\bIDENTIFIED\s+(?:WITH\s+\w+\s+)?BY\s+(?:PASSWORD\s+)?'(?<value>[^']{1,200})'/gi;
 const REVERSED_COMPARISON = /(["'])(?<value>[^"'\\]{1,200})\1\s*(?:={2,3}|!==?)\s*(?<key>[A-Za-z_][\w.]{0,80})\b/g;
 const XML_ATTR_PAIR = /\b(?:key|name|id|property|setting|Key|Name)\s*=\s*["'](?<key>[^"'<>]{1,100})["'][^<>]{0,200}?\b(?:value|Value|defaultValue|default)\s*=\s*(?<q>["'])/g;
 const XML_ATTR_TEXT = /<[\w:.-]+\s[^<>]*?\b(?:key|name|Name|Key)\s*=\s*["'](?<key>[^"'<>]{1,100})["'][^<>]*>(?<value>[^<>\s][^<>]{0,300}?)<\//g;
@@ -230,6 +232,13 @@ export function findAssignments(ctx: LineContext): Assignment[] {
       if (v.value === "" || /^[|>][-+]?$/.test(v.value)) continue;
     }
     push({ key, value: v.value, index: v.index, quoted: v.quoted, lineOffset: 0, syntax: op === "," ? "pair" : "assign" });
+  }
+
+  if (/identified/i.test(line)) {
+    for (const m of line.matchAll(SQL_IDENTIFIED_BY)) {
+      const value = m.groups?.value ?? "";
+      push({ key: "password", value, index: (m.index ?? 0) + m[0].length - value.length - 1, quoted: true, lineOffset: 0, syntax: "sql" });
+    }
   }
 
   // "literal" == password

@@ -26,7 +26,9 @@ export function isReference(value: string): boolean {
 
 /** An unquoted HCL/CloudFormation expression (`var.db_password`, `random_password.db.result`). Quoted values are literals. */
 export function isExpressionReference(value: string): boolean {
-  return HCL_REFERENCE.test(value.trim());
+  const v = value.trim();
+  // A YAML alias (`*db_password`) or a JSON/YAML structure is not a literal either.
+  return HCL_REFERENCE.test(v) || /^\*[A-Za-z_][\w.-]*$/.test(v) || /^[{[].*[:,].*[}\]]$/.test(v);
 }
 
 /** A slot to fill in: `{USER}`, `{0}`, `%s`, `:password`, `<PASSWORD>`, `[PASSWORD]`, `__TOKEN__`, `@@KEY@@`. */

@@ -134,6 +134,8 @@ describe("assignment syntaxes", () => {
     ["a notebook cell (a string inside JSON)", "analysis.ipynb", `    "api_key = \\"${token}\\"\\n",`],
     ["Docker registry auth (base64 user:password)", ".docker/config.json", `{"auths":{"registry.internal":{"auth":"${Buffer.from(`ci-bot:${password}`).toString("base64")}"}}}`],
     ["an ADO.NET connection string", "appsettings.json", `"Default": "Server=sql01;Database=shop;User ID=shop_app;Password=${password};"`],
+    ["SQL IDENTIFIED BY", "init.sql", `CREATE USER 'app'@'%' IDENTIFIED BY '${password}';`],
+    ["SQL PASSWORD", "init.sql", `ALTER ROLE app WITH LOGIN PASSWORD '${password}';`],
     ["a JDBC URL query parameter", "db.properties", `url=jdbc:mysql://db:3306/shop?user=app&password=${password}`],
     ["a key-named 32-hex value in INI", "app.ini", `[payments]\napi_key = ${make.hex(32, 120)}`],
     ["a key-named UUID", "config.yml", `webhook_secret: ${uuid(121)}`],
@@ -167,6 +169,8 @@ describe("assignment syntaxes", () => {
     ["a value made of words", "test/app.ts", 'const OPAQUE_API_KEY = "opaque-model-key-5550123";'],
     ["a comparison with an empty or sentinel value", "auth.ts", 'if (token === "undefined" || password !== "") return;'],
     ["Docker registry auth of a placeholder pair", ".docker/config.json", `{"auths":{"r":{"auth":"${Buffer.from("user:password").toString("base64")}"}}}`],
+    ["a YAML alias", "compose.yml", "      password: *db_password"],
+    ["a JSON schema for a password field", "schema.yml", "password: {type: string, minLength: 12}"],
     ["lock file integrity", "package-lock.json", `      "integrity": "sha512-${make.b62(86, 124)}=="`],
   ])("stays quiet on %s", async (_name, path, content) => {
     expect(await hits(path, content)).toEqual([]);
