@@ -12,6 +12,7 @@ import {
   isDocumentationHost,
   isEncrypted,
   isExpressionReference,
+  isHashShaped,
   isNaturalText,
   isPlaceholder,
   isReference,
@@ -154,7 +155,7 @@ export function passwordLookAlike(value: string, path: string, lineText: string,
 }
 
 /** Why a value under a secret/token/key-named key is not a generated credential, or null. */
-export function secretLookAlike(value: string, path: string): LookAlike | "shape" | null {
+function secretLookAlike(value: string, path: string): LookAlike | "shape" | null {
   if (value.length < 12 || value.length > 500) return "shape";
   if (isReference(value)) return "reference";
   if (isTemplate(value)) return "template";
@@ -182,6 +183,8 @@ function decodedText(value: string): string | null {
   const text = Buffer.from(value, "base64").toString("utf8");
   return /^[\x20-\x7e]+$/.test(text) && /[a-z]{3}/i.test(text) ? text : null;
 }
+
+const HASH_WORDS = /\b(?:sha\d*|md5|hash(?:ed)?|digest|checksum|fingerprint|integrity|etag|commit|revision|sum)\b/i;
 
 /** Lock files hold integrity hashes under every kind of key. */
 const LOCKFILE = /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.ya?ml|bun\.lockb?|deno\.lock|go\.sum|Cargo\.lock|Gemfile\.lock|composer\.lock|poetry\.lock|Pipfile\.lock|uv\.lock|pdm\.lock|mix\.lock|pubspec\.lock|Podfile\.lock|packages\.lock\.json|gradle\.lockfile|flake\.lock|\.terraform\.lock\.hcl)$/;
@@ -243,5 +246,7 @@ export function judgeGeneric(a: Assignment, path: string, lineText: string): Gen
   // `f("NAME", "value")` is a setting only when NAME reads like one (`DB_PASSWORD`, `api.token`), not a class name (`HTTPPasswordMgr`).
   if (a.syntax === "pair" && (!a.quoted || !/(?:pass(?:word|wd|phrase)?|pwd|secret|token|key|credentials?|auth)$/i.test(a.key))) return null;
   if (kind === "password") return passwordLookAlike(value, path, lineText) ? null : { ruleId: "generic-password", title: "Hard-coded password" };
+  // Line shape: a hex digest or UUID is a credential under a credential's name, unless the line says it is a hash.
+  if (isHashShaped(value) && HASH_WORDS.test(lineText.replace(a.key, ""))) return null;
   return secretLookAlike(value, path) ? null : { ruleId: "generic-secret", title: "Hard-coded secret (high-entropy value)" };
 }

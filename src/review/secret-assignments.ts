@@ -149,7 +149,7 @@ const LONG_FLAG = /(?<![\w-])--(?<key>[A-Za-z][\w.-]{1,60})(?:=|[ \t]+)(?!-)(?=\
 const QUOTED_FLAG = /(?<![\w-])(["'])(?<key>--?[A-Za-z][\w.-]{1,60})\1\s*,\s*(?=["'])/g;
 const MYSQL_P = /\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlimport|mysqlsh)\b[^|;&\n]*?\s-p(?<value>[^\s'"]+|'[^']+'|"[^"]+")/g;
 const SHORT_FLAG = /\b(?<cmd>sshpass|redis-cli|ldapsearch|ldapadd|ldapmodify|ldapdelete|ldappasswd|htpasswd|smbclient|psexec|wget|rabbitmqctl)\b[^|;&\n]*?\s-(?<flag>[pawPW])\s+(?<value>'[^']+'|"[^"]+"|[^\s'"-][^\s'"]*)/g;
-const USER_FLAG = /\s(?:-u|--user|-U)(?:=|[ \t]+)(?<value>"[^"]*"(?::"[^"]*")?|'[^']*'(?::'[^']*')?|[^\s'"]+(?::(?:"[^"]*"|'[^']*'))?)/g;
+const USER_FLAG = /\s(?:-u|--user|-U)(?:=|[ \t]+)(?<value>"[^"]*"(?::"[^"]*")?|'[^']*'(?::'[^']*')?|[^\s'":]*:(?:"[^"]*"|'[^']*')|[^\s'"]+)/g;
 const DOCKER_ENV = /^\s*(?:ENV|ARG)\s+(?<key>[A-Za-z_][\w.-]{0,80})[ \t]+(?!=)(?<rest>\S.*)$/;
 const C_DEFINE = /^\s*#\s*define\s+(?<key>[A-Za-z_]\w{0,80})\s+(?:L|u8|u|U)?"/;
 const NETRC_PASSWORD = /(?:^|\s)(?<key>password|passwd)\s+(?<value>\S+)/g;
@@ -159,6 +159,16 @@ const URL_USERINFO = /\b(?<scheme>[a-zA-Z][a-zA-Z0-9+.-]{1,30}):\/\/(?<user>[^\s
 /** An HTTP header carrying a credential, in a curl flag, an .http file, a code string or a YAML map. */
 const AUTH_HEADER =
   /(?<![\w-])(?<key>(?:Proxy-)?Authorization|X-[\w-]{0,40}(?:Key|Token|Secret|Auth)[\w-]{0,20}|Api-?Key|Private-Token|Auth-Token|Access-Token)["']?\s*:\s*["']?(?<value>(?:(?:Basic|Bearer|Token|Api-Token|Digest|Key|SSWS|token|bearer|basic)\s+)?(?:<[^<>]{1,80}>|\{[^{}]{1,80}\}|[^\s"'\\]+))/gi;
+
+/** The line continues (`\` at the end of the ones before it) a curl command started a few lines up. */
+function continuesCurl(lines: readonly string[], i: number): boolean {
+  for (let k = i - 1; k >= Math.max(0, i - 12); k--) {
+    const text = lines[k] ?? "";
+    if (!/\\\s*$/.test(text)) return false;
+    if (/\bcurl\b/.test(text)) return true;
+  }
+  return false;
+}
 
 function unquote(v: string): string {
   return /^(["']).*\1$/.test(v) ? v.slice(1, -1) : v;
@@ -304,7 +314,7 @@ export function findAssignments(ctx: LineContext): Assignment[] {
       const value = unquote(raw);
       push({ key: "password", value, index: (m.index ?? 0) + m[0].length - raw.length + (raw === value ? 0 : 1), quoted: raw !== value, lineOffset: 0, syntax: "flag" });
     }
-    if (/\s(?:-u|--user|-U)[\s=]/.test(line) && (/\bcurl\b|\bwget\b|\bhttp\b|--user\b/.test(line) || /\bcurl\b/.test(ctx.lines[ctx.i - 1] ?? "") || /\bcurl\b/.test(ctx.lines[ctx.i - 2] ?? ""))) {
+    if (/\s(?:-u|--user|-U)[\s=]/.test(line) && (/\bcurl\b|\bwget\b|\bhttp\b|--user\b/.test(line) || continuesCurl(ctx.lines, ctx.i))) {
 
       for (const m of line.matchAll(USER_FLAG)) {
         const raw = m.groups?.value ?? "";
