@@ -40,10 +40,16 @@ const TYPE_WORDS = new Set([
 const DOCKERFILE = /(?:^|\/)(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?$|\.dockerfile$/i;
 const NETRC = /(?:^|\/)[._]?netrc$/i;
 
+const MAX_VALUE = 600;
+/** More assignments than this on one line is data (a minified bundle, a CSV row), not configuration. */
+const MAX_PER_LINE = 64;
+
 /** Read a quoted literal starting after its opening quote; escapes are skipped, not decoded. */
 function readQuoted(line: string, from: number, quote: string): { value: string; end: number } | null {
   let i = from;
-  while (i < line.length) {
+  // Values are judged up to 500 characters: reading further only costs time on hostile lines.
+  const stop = Math.min(line.length, from + MAX_VALUE);
+  while (i < stop) {
     const c = line[i];
     if (c === "\\" && quote !== "`") {
       i += 2;
@@ -75,7 +81,8 @@ function readBare(line: string, from: number): string {
     if (end > from && end - from <= 120) return line.slice(from, end + 1);
   }
   let end = from;
-  while (end < line.length) {
+  const stop = Math.min(line.length, from + MAX_VALUE);
+  while (end < stop) {
     const c = line[end] ?? "";
     if (/[\s;,)}\]"'`\\<]/.test(c)) break;
     // ` #` starts a comment in shell, INI and YAML.
@@ -99,7 +106,7 @@ function readValue(line: string, from: number): { value: string; index: number; 
     // Triple-quoted strings and heredocs hold documents, not one value.
     if (line.startsWith(m[1].repeat(2), start)) return { value: "", index: start, quoted: true };
     const q = readQuoted(line, start, m[1]);
-    return q ? { value: q.value, index: start, quoted: true } : { value: line.slice(start), index: start, quoted: true };
+    return q ? { value: q.value, index: start, quoted: true } : { value: line.slice(start, start + MAX_VALUE), index: start, quoted: true };
   }
   return { value: readBare(line, from), index: from, quoted: false };
 }
@@ -214,7 +221,9 @@ export function findAssignments(ctx: LineContext): Assignment[] {
   };
 
   // key = value, key: value, key := value, "key", "value" ...
+  let seen = 0;
   for (const m of line.matchAll(ASSIGN)) {
+    if (++seen > MAX_PER_LINE) break;
     const g = m.groups ?? {};
     const keyStart = (m.index ?? 0) + (g.sigil?.length ?? 0) + (g.kq?.length ?? 0);
     let key = g.key ?? "";

@@ -150,6 +150,15 @@ describe("assignment syntaxes", () => {
     expect((await hits("settings.xml", `<a>\n<sentryToken>\n  ${make.hex(64, 122)}\n</sentryToken>`)).map(([l]) => l)).toEqual([3]);
   });
 
+  it("stays linear on hostile lines (long chains of operators, quotes, URLs)", () => {
+    const started = performance.now();
+    for (const line of ["a=".repeat(1999), "k: ".repeat(1300), 'p="'.repeat(1300), "http://u:p@h ".repeat(300), "<a>".repeat(1300), "--token ".repeat(500)]) {
+      const lines = Array.from({ length: 20 }, () => line);
+      for (let i = 0; i < lines.length; i++) findAssignments({ path: "x.yaml", lines, i, nextIsAdjacent: true });
+    }
+    expect(performance.now() - started).toBeLessThan(3000);
+  });
+
   it("gives the reader's key, value and position for a typed declaration", () => {
     const lines = [`var apiToken string = "${token}"`];
     const [a] = findAssignments({ path: "main.go", lines, i: 0, nextIsAdjacent: false });
