@@ -207,7 +207,7 @@ function assignmentHits(path: string, lines: readonly AddedLine[], texts: readon
     if (keySaysFake(a.key) || lineSaysEncrypted(target.text, texts[index - 1] ?? "")) continue;
     if (judged.some((j) => j.line === target.line && j.start < a.index + a.value.length && a.index < j.end)) continue;
     const verdict = judgeGeneric(a, path, target.text);
-    if (verdict) hits.push({ line: target.line, start: a.index, value: a.value, ruleId: verdict.ruleId, title: verdict.title, severity: verdict.ruleId === "generic-secret" || verdict.ruleId === "generic-password" ? "high" : "high", priority: 3 });
+    if (verdict) hits.push({ line: target.line, start: a.index, value: a.value, ruleId: verdict.ruleId, title: verdict.title, severity: "high", priority: 3 });
   }
   return hits;
 }

@@ -6,9 +6,11 @@
  * keyword arguments, XML attributes and elements (`<add key="…" value="…"/>`, `<password>…`, an
  * element whose value sits on the next line), name/value pairs split over lines (Kubernetes `env`,
  * Terraform `variable … default`, Postman, Hadoop `<name>/<value>`), CLI flags (`--password=…`,
- * `--token …`, `mysql -p…`, `curl -u user:pass`), Dockerfile `ENV`, C `#define`, `.netrc`, and
- * URL user-info. The rules (provider, keyed, generic) judge the pairs; this module only reads them.
- * Linear time: bounded quantifiers, and every pattern starts on a fixed character class.
+ * `--token …`, `mysql -p…`, `curl -u user:pass`, also on `\`-continued lines), Dockerfile `ENV`,
+ * C `#define`, `.netrc`, SQL `IDENTIFIED BY`, property lists, strings inside strings (notebooks),
+ * comparisons with a literal (`password == "…"`), HTTP headers and URL user-info. The rules
+ * (vendor, keyed, generic) judge the pairs; this module only reads them. Linear time: bounded
+ * quantifiers, bounded value reads, and a cap on assignments per line.
  */
 
 export interface Assignment {
