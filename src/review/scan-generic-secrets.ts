@@ -162,6 +162,7 @@ function secretLookAlike(value: string, path: string): LookAlike | "shape" | nul
   if (isEncrypted(value)) return "encrypted";
   if (isWeakDefault(value)) return "weak-default";
   if (isPlaceholder(value, { keyword: true }) || isVendorExample(value)) return "placeholder";
+  if (PUBLISHABLE.test(value)) return "shape";
   if (isTranslationPath(path) || isNaturalText(value) || /\s/.test(value)) return "translation";
   // Letters alone are an identifier or a word (`createOAuthAppAuth`, `gi.repository.`); generated keys mix in digits or symbols.
   if (/^[A-Za-z_.$-]+$/.test(value)) return "shape";
@@ -183,6 +184,9 @@ function decodedText(value: string): string | null {
   const text = Buffer.from(value, "base64").toString("utf8");
   return /^[\x20-\x7e]+$/.test(text) && /[a-z]{3}/i.test(text) ? text : null;
 }
+
+/** Keys vendors publish to browsers on purpose: Stripe and Supabase publishable keys, Mapbox public tokens, Lob and Mailgun public keys. */
+const PUBLISHABLE = /^(?:pk_(?:live|test)_|pk\.[A-Za-z0-9]|sb_publishable_|(?:live|test)_pub_|pubkey-|FLWPUBK)/;
 
 const HASH_WORDS = /\b(?:sha\d*|md5|hash(?:ed)?|digest|checksum|fingerprint|integrity|etag|commit|revision|sum)\b/i;
 

@@ -53,7 +53,7 @@ interface RawHit {
   severity: Severity;
   /** Lower wins when two hits overlap: vendor formats, keyed vendor rules, secretlint, generic. */
   priority: number;
-  identifier?: boolean;
+  publishable?: boolean;
 }
 
 const SECRETLINT_TITLES: Record<string, [string, Severity]> = {
@@ -160,7 +160,7 @@ function prefixRuleHits(path: string, lines: readonly AddedLine[], index: number
           continue;
         }
       }
-      hits.push({ line: l.line, start, value, ruleId: rule.id, title: rule.title, severity: rule.severity, priority: 0, ...(rule.identifier ? { identifier: true } : {}) });
+      hits.push({ line: l.line, start, value, ruleId: rule.id, title: rule.title, severity: rule.severity, priority: 0, ...(rule.publishable ? { publishable: true } : {}) });
     }
   }
   return hits;
@@ -180,7 +180,7 @@ function keyedMatch(a: Assignment, lineText: string, previous: string): KeyedRul
   const lastWord = keyWords(a.key).at(-1) ?? "";
   for (const rule of rules) {
     if (!rule.value.test(value)) continue;
-    if (!rule.identifier && NOT_A_SECRET_KEY_END.has(lastWord)) continue;
+    if (NOT_A_SECRET_KEY_END.has(lastWord)) continue;
     if (rule.entropy && shannonEntropy(value) < rule.entropy) continue;
     const body = rule.fixed ? value.replace(rule.fixed, "") : value;
     if (isPlaceholderBody(body) || isVendorExample(value, rule.id)) return "look-alike";
@@ -201,7 +201,7 @@ function assignmentHits(path: string, lines: readonly AddedLine[], texts: readon
     const keyed = keyedMatch(a, target.text, texts[index - 1] ?? "");
     if (keyed === "look-alike") continue;
     if (keyed) {
-      hits.push({ line: target.line, start: a.index, value: a.value, ruleId: keyed.id, title: keyed.title, severity: keyed.severity, priority: 1, ...(keyed.identifier ? { identifier: true } : {}) });
+      hits.push({ line: target.line, start: a.index, value: a.value, ruleId: keyed.id, title: keyed.title, severity: keyed.severity, priority: 1, ...(keyed.publishable ? { publishable: true } : {}) });
       continue;
     }
     if (keySaysFake(a.key) || lineSaysEncrypted(target.text, texts[index - 1] ?? "")) continue;
@@ -346,13 +346,13 @@ function dedupe(hits: RawHit[]): RawHit[] {
 function toFinding(path: string, hit: RawHit, lineText: string): Finding {
   const masked = maskSecret(hit.value);
   const maskedLine = lineText.split(hit.value).join(masked).trim().replace(/\s+/g, " ");
-  const explanation = hit.identifier
-    ? `This line adds what looks like a ${hit.title} (\`${masked}\`). An identifier like this is not a secret on its own, but it is ` +
-      `half of a credential pair and names the account it belongs to: check that its secret is not committed too, and load both from ` +
-      `a secret store or the environment.`
+  const explanation = hit.publishable
+    ? `This line adds a ${hit.title} (\`${masked}\`). The vendor means keys like this for client-side code, so it is not a secret, ` +
+      `but anyone can use it on your account: check that it is restricted (allowed origins, scopes, test mode) and is the key you ` +
+      `meant to ship.`
     : `This line adds what looks like a ${hit.title.replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())} (\`${masked}\`). Anyone who can read the repository, its forks or ` +
-      `its history can use it. Revoke or rotate it now (deleting it from the branch does not un-leak it), then load it from a ` +
-      `secret store or an environment variable instead.`;
+    `its history can use it. Revoke or rotate it now (deleting it from the branch does not un-leak it), then load it from a ` +
+    `secret store or an environment variable instead.`;
   return {
     path,
     line: hit.line,

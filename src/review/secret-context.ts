@@ -145,6 +145,8 @@ export function hasPlaceholderShape(value: string): boolean {
   const distinct = new Set(v.toLowerCase()).size;
   if (distinct <= 2 || (v.length >= 8 && distinct <= 3) || (v.length >= 16 && distinct <= 5)) return true;
   if (longestRepeat(v) >= Math.max(5, Math.ceil(v.length / 3))) return true;
+  // Long encoded values (base64 of JSON or binary) carry structure of their own; people type filler into short ones.
+  if (v.length > 120) return isRepeatedChunk(v);
   const seq = longestSequentialRun(v.toLowerCase());
   if (seq >= 6 || (v.length < 24 && seq >= 5)) return true;
   if (isRepeatedChunk(v) || hasCaseFiller(value)) return true;

@@ -4,6 +4,11 @@
  * `heroku_api_key`, `<sentryToken>`), and by the exact shape the vendor issues. Re-expressed from
  * gitleaks' keyword-anchored rules (MIT). The assignment itself, in whatever syntax, is found by
  * secret-assignments.ts; a rule only judges a (key, value) pair.
+ *
+ * Client, application, account and tenant IDs are not here: they are identifiers, public by design,
+ * and reporting them would block the agent's push of ordinary configuration (an Entra tenant ID in a
+ * workflow, an OAuth client ID in an app config). Publishable keys (meant for client code, but billed
+ * and abusable when unrestricted) are reported at low severity.
  */
 import type { Severity } from "./types.js";
 
@@ -20,32 +25,28 @@ export interface KeyedRule {
   value: RegExp;
   /** Minimum Shannon entropy of the value. */
   entropy?: number;
-  /** Half of a credential pair (a client or account ID): reported at low severity. */
-  identifier?: boolean;
   /** Fixed part of the value to leave out of the placeholder check. */
   fixed?: RegExp;
+  /** A key the vendor documents for client-side code: reported at low severity, with advice to restrict it. */
+  publishable?: boolean;
 }
 
 const UUID = String.raw`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`;
 const uuid = new RegExp(`^${UUID}$`);
 
 function k(id: string, title: string, vendors: readonly string[], value: RegExp, extra: Partial<KeyedRule> = {}): KeyedRule {
-  return { id, title, severity: extra.identifier ? "low" : "high", vendors, value, ...extra };
+  return { id, title, severity: extra.publishable ? "low" : "high", vendors, value, ...extra };
 }
 
 export const KEYED_RULES: readonly KeyedRule[] = [
   k("adafruit-api-key", "Adafruit IO key", ["adafruit"], /^[a-z0-9_-]{32}$/i),
-  k("adobe-client-id", "Adobe OAuth client ID", ["adobe"], /^[a-f0-9]{32}$/i, { identifier: true, entropy: 2 }),
   k("airtable-api-key", "Airtable API key", ["airtable"], /^[a-z0-9]{17}$/i),
   k("algolia-api-key", "Algolia API key", ["algolia"], /^[a-z0-9]{32}$/i),
   k("alibaba-secret-key", "Alibaba Cloud AccessKey secret", ["alibaba"], /^[a-z0-9]{30}$/i, { entropy: 2 }),
-  k("asana-client-id", "Asana client ID", ["asana"], /^\d{16}$/, { identifier: true }),
   k("asana-client-secret", "Asana client secret", ["asana"], /^[a-z0-9]{32}$/i),
   k("atlassian-api-token", "Atlassian API token", ["atlassian", "confluence", "jira"], /^[a-z0-9]{20}[a-f0-9]{4}$/i, { key: /ATLASSIAN|[Aa]tlassian|CONFLUENCE|[Cc]onfluence|JIRA|[Jj]ira/, entropy: 3.5 }),
   k("azure-client-secret", "Microsoft Entra ID (Azure AD) client secret", ["azure", "arm_client", "aad"], /^[A-Za-z0-9_~.-]{34,44}$/, { key: /client[_.-]?secret|ClientSecret/i, entropy: 3.5, severity: "critical" }),
-  k("azure-identifier", "Microsoft Entra ID (Azure AD) tenant or client ID", ["azure", "aad", "entra", "ad_", "arm_", "msal"], uuid, { key: /(?:azure|aad|entra|^ad[_-]|[_-]ad[_-]|^arm[_-]|msal)[\w.-]*?(?:tenant|client|app(?:lication)?)[_.-]?id/i, identifier: true }),
   k("beamer-api-token", "Beamer API token", ["beamer"], /^b_[a-z0-9=_-]{44}$/i, { fixed: /^b_/ }),
-  k("bitbucket-client-id", "Bitbucket client ID", ["bitbucket"], /^[a-z0-9]{32}$/i, { identifier: true }),
   k("bitbucket-client-secret", "Bitbucket client secret", ["bitbucket"], /^[a-z0-9=_-]{64}$/i),
   k("bittrex-key", "Bittrex API key", ["bittrex"], /^[a-z0-9]{32}$/i),
   k("cisco-meraki-api-key", "Cisco Meraki API key", ["meraki"], /^[0-9a-f]{40}$/, { key: /[Mm]eraki|MERAKI/, entropy: 3 }),
@@ -61,7 +62,6 @@ export const KEYED_RULES: readonly KeyedRule[] = [
   k("datadog-key", "Datadog API or application key", ["datadog", "dd_api", "dd_app", "ddapi", "ddapp", "dd-api", "dd-app"], /^[a-f0-9]{32}$|^[a-z0-9]{40}$/i, { key: /datadog|(?:^|[^a-z])dd[_-]?(?:api|app|application)[_-]?key/i }),
   k("defined-networking-token", "Defined Networking API token", ["dnkey"], /^dnkey-[a-z0-9=_-]{26}-[a-z0-9=_-]{52}$/i, { fixed: /^dnkey-/ }),
   k("discord-api-token", "Discord application key", ["discord"], /^[a-f0-9]{64}$/i),
-  k("discord-client-id", "Discord client ID", ["discord"], /^\d{17,19}$/, { identifier: true, entropy: 2, key: /client|app|token|secret|key|oauth|bot/i }),
   k("discord-client-secret", "Discord client secret", ["discord"], /^[a-z0-9=_-]{32}$/i, { entropy: 2 }),
   k("droneci-token", "Drone CI access token", ["droneci", "drone_token", "drone-token", "drone_server_token"], /^[a-z0-9]{32}$/i),
   k("dropbox-token", "Dropbox API secret", ["dropbox"], /^[a-z0-9]{15}$/i),
@@ -89,22 +89,18 @@ export const KEYED_RULES: readonly KeyedRule[] = [
   k("launchdarkly-token", "LaunchDarkly access token", ["launchdarkly"], /^[a-z0-9=_-]{40}$/i),
   k("launchdarkly-sdk-key", "LaunchDarkly SDK or API key", ["launchdarkly", "ld_sdk", "ld_api"], new RegExp(`^(?:sdk|api)-${UUID}$`), { fixed: /^(?:sdk|api)-/ }),
   k("linear-client-secret", "Linear client secret", ["linear"], /^[a-f0-9]{32}$/i, { entropy: 2 }),
-  k("linkedin-client-id", "LinkedIn client ID", ["linkedin", "linked_in", "linked-in"], /^[a-z0-9]{14}$/i, { identifier: true, entropy: 2 }),
   k("linkedin-client-secret", "LinkedIn client secret", ["linkedin", "linked_in", "linked-in"], /^[a-z0-9]{16}$/i, { entropy: 2 }),
   k("lob-api-key", "Lob API key", ["lob"], /^(?:live|test)_[a-f0-9]{35}$/i, { fixed: /^(?:live|test)_/ }),
-  k("lob-pub-api-key", "Lob publishable API key", ["lob"], /^(?:live|test)_pub_[a-f0-9]{31}$/i, { fixed: /^(?:live|test)_pub_/, identifier: true }),
-  k("looker-client-id", "Looker API client ID", ["looker"], /^[a-z0-9]{20}$/i, { identifier: true }),
+  k("lob-publishable-key", "Lob publishable API key", ["lob"], /^(?:live|test)_pub_[a-f0-9]{31}$/i, { fixed: /^(?:live|test)_pub_/, publishable: true }),
   k("looker-client-secret", "Looker API client secret", ["looker"], /^[a-z0-9]{24}$/i),
   k("mailchimp-api-key", "Mailchimp API key", ["mailchimp"], /^[a-f0-9]{32}-us\d{1,2}$/i, { fixed: /-us\d+$/ }),
   k("mailgun-private-key", "Mailgun private API key", ["mailgun"], /^key-[a-f0-9]{32}$/i, { fixed: /^key-/ }),
-  k("mailgun-pub-key", "Mailgun public validation key", ["mailgun"], /^pubkey-[a-f0-9]{32}$/i, { fixed: /^pubkey-/, identifier: true }),
+  k("mailgun-public-key", "Mailgun public validation key", ["mailgun"], /^pubkey-[a-f0-9]{32}$/i, { fixed: /^pubkey-/, publishable: true }),
   k("mailgun-signing-key", "Mailgun webhook signing key", ["mailgun"], /^[a-h0-9]{32}-[a-h0-9]{8}-[a-h0-9]{8}$/i),
-  k("mapbox-token", "Mapbox access token", ["mapbox"], /^pk\.[a-z0-9]{60}\.[a-z0-9]{22}$/i, { fixed: /^pk\./, identifier: true }),
+  k("mapbox-public-token", "Mapbox public access token", ["mapbox"], /^pk\.[a-z0-9]{60}\.[a-z0-9]{22}$|^pk\.eyJ1Ijoi[A-Za-z0-9_-]{20,200}\.[A-Za-z0-9_-]{22}$/i, { fixed: /^pk\./, publishable: true }),
   k("mattermost-token", "Mattermost access token", ["mattermost"], /^[a-z0-9]{26}$/i),
   k("messagebird-token", "MessageBird API key", ["messagebird", "message-bird", "message_bird"], /^[a-z0-9]{25}$/i),
-  k("messagebird-client-id", "MessageBird client ID", ["messagebird", "message-bird", "message_bird"], uuid, { identifier: true }),
   k("netlify-token", "Netlify access token", ["netlify"], /^[a-z0-9=_-]{40,46}$/i),
-  k("new-relic-user-api-id", "New Relic user API ID", ["new-relic", "newrelic", "new_relic"], /^[a-z0-9]{64}$/i, { identifier: true }),
   k("new-relic-license-key", "New Relic license key", ["new-relic", "newrelic", "new_relic", "nr_license"], /^[a-f0-9]{36}NRAL$|^[a-f0-9]{40}$/i),
   k("nytimes-token", "New York Times API key", ["nytimes", "new-york-times", "newyorktimes"], /^[a-z0-9=_-]{32}$/i),
   k("okta-token", "Okta API token", ["okta"], /^00[\w=-]{40}$/, { key: /[Oo]kta|OKTA/, entropy: 4, fixed: /^00/ }),
@@ -115,25 +111,21 @@ export const KEYED_RULES: readonly KeyedRule[] = [
   k("notion-legacy-token", "Notion integration token (legacy)", ["notion"], /^secret_[A-Za-z0-9]{43}$/, { fixed: /^secret_/ }),
   k("azure-devops-pat-legacy", "Azure DevOps personal access token", ["azure_devops", "azuredevops", "azure-devops", "ado_pat", "devops_pat", "ado_token", "azdo"], /^[a-z2-7]{52}$/, { entropy: 3.5, severity: "critical" }),
   k("plaid-api-token", "Plaid access token", ["plaid"], new RegExp(`^access-(?:sandbox|development|production)-${UUID}$`), { fixed: /^access-\w+-/ }),
-  k("plaid-client-id", "Plaid client ID", ["plaid"], /^[a-z0-9]{24}$/i, { identifier: true, entropy: 3.5 }),
   k("plaid-secret-key", "Plaid secret", ["plaid"], /^[a-z0-9]{30}$/i, { entropy: 3.5 }),
   k("privateai-token", "Private AI API key", ["privateai", "private_ai", "private-ai"], /^[a-z0-9]{32}$/i, { entropy: 3 }),
   k("rapidapi-token", "RapidAPI key", ["rapidapi"], /^[a-z0-9_-]{50}$/i),
   k("sendbird-token", "Sendbird API token", ["sendbird"], /^[a-f0-9]{40}$/i),
-  k("sendbird-app-id", "Sendbird application ID", ["sendbird"], uuid, { identifier: true }),
   k("sentry-token", "Sentry auth token (legacy)", ["sentry"], /^[a-f0-9]{64}$/i, { entropy: 3 }),
   k("sidekiq-secret", "Sidekiq Enterprise/Pro credentials", ["bundle_enterprise__contribsys__com", "bundle_gems__contribsys__com"], /^[a-f0-9]{8}:[a-f0-9]{8}$/i),
   k("snyk-token", "Snyk API token", ["snyk"], uuid, { key: /snyk[_.-]?(?:(?:api|oauth|auth)[_.-]?)?(?:key|token)/i }),
   k("sonar-token", "SonarQube/SonarCloud token", ["sonar"], /^(?:sq[pua]_)?[a-z0-9=_-]{40}$/i, { key: /sonar[_.-]?(?:login|token|auth)/i, fixed: /^sq[pua]_/ }),
   k("sourcegraph-token", "Sourcegraph access token", ["sourcegraph"], /^[a-f0-9]{40}$/i, { entropy: 3 }),
   k("squarespace-token", "Squarespace API key", ["squarespace"], uuid),
-  k("sumologic-access-id", "Sumo Logic access ID", ["sumo"], /^su[a-zA-Z0-9]{12}$/, { key: /[Ss]umo|SUMO/, entropy: 3, identifier: true }),
   k("sumologic-access-key", "Sumo Logic access key", ["sumo"], /^[a-z0-9]{64}$/i, { key: /[Ss]umo|SUMO/, entropy: 3 }),
   k("telegram-bot-token", "Telegram bot token", ["telegr"], /^\d{5,16}:A[a-z0-9_-]{34}$/i),
   k("travisci-token", "Travis CI access token", ["travis"], /^[a-z0-9]{22}$/i),
   k("trello-token", "Trello API token", ["trello"], /^[a-zA-Z0-9-]{32}$/),
   k("twilio-auth-token", "Twilio auth token", ["twilio"], /^[a-f0-9]{32}$/, { key: /token|auth|secret/i, entropy: 3, severity: "critical" }),
-  k("twilio-account-sid", "Twilio account SID", ["twilio"], /^AC[a-f0-9]{32}$/, { identifier: true, fixed: /^AC/ }),
   k("twitch-token", "Twitch API token", ["twitch"], /^[a-z0-9]{30}$/i),
   k("twitter-api-key", "Twitter (X) API key", ["twitter"], /^[a-z0-9]{25}$/i),
   k("twitter-access-secret", "Twitter (X) access token secret", ["twitter"], /^[a-z0-9]{45}$/i),

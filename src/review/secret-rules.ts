@@ -27,10 +27,10 @@ export interface SecretRule {
   prefix?: RegExp;
   /** Extra check on the secret and its line. */
   validate?: (value: string, line: string, path: string) => boolean;
-  /** An identifier that is half of a credential pair (a client ID), reported at low severity. */
-  identifier?: boolean;
   /** Skip the placeholder-shape check (structured tokens such as JWTs, whose bodies repeat by design). */
   structured?: boolean;
+  /** A key the vendor documents for client-side code: reported at low severity, with advice to restrict it. */
+  publishable?: boolean;
 }
 
 /** After a token: a delimiter (also `@` and `:` of URL user-info), an escape sequence or the end of the line. */
@@ -206,12 +206,14 @@ export const SECRET_RULES: readonly SecretRule[] = [
   { id: "shippo-token", title: "Shippo API token", severity: "high", pattern: re(String.raw`{B}(shippo_(?:live|test)_[a-fA-F0-9]{40})${END}`), keywords: ["shippo_"], entropy: 2, prefix: /^shippo_[a-z]+_/ },
   { id: "easypost-key", title: "EasyPost API key", severity: "high", pattern: re(String.raw`\b(EZ[AT]K[a-zA-Z0-9]{54})\b`), keywords: ["ezak", "eztk"], entropy: 2, prefix: /^EZ[AT]K/ },
   { id: "duffel-token", title: "Duffel API token", severity: "high", pattern: re(String.raw`{B}(duffel_(?:test|live)_[a-zA-Z0-9_=-]{43})(?![\w=-])`), keywords: ["duffel_"], entropy: 2, prefix: /^duffel_[a-z]+_/ },
-  { id: "flutterwave-key", title: "Flutterwave API key", severity: "high", pattern: re(String.raw`{B}(FLW(?:SECK|PUBK)_TEST-[a-hA-H0-9]{32}-X|FLWSECK_TEST-[a-hA-H0-9]{12})(?![a-zA-Z0-9])`), keywords: ["flwseck_test", "flwpubk_test"], entropy: 2, prefix: /^FLW[A-Z]+_TEST-/ },
+  { id: "flutterwave-key", title: "Flutterwave secret or encryption key", severity: "high", pattern: re(String.raw`{B}(FLWSECK_TEST-[a-hA-H0-9]{32}-X|FLWSECK_TEST-[a-hA-H0-9]{12})(?![a-zA-Z0-9])`), keywords: ["flwseck_test"], entropy: 2, prefix: /^FLWSECK_TEST-/ },
+  { id: "flutterwave-public-key", title: "Flutterwave public key", severity: "low", publishable: true, pattern: re(String.raw`{B}(FLWPUBK_TEST-[a-hA-H0-9]{32}-X)(?![a-zA-Z0-9])`), keywords: ["flwpubk_test"], entropy: 2, prefix: /^FLWPUBK_TEST-/ },
+  { id: "stripe-publishable-key", title: "Stripe publishable key", severity: "low", publishable: true, pattern: re(String.raw`{B}(pk_live_[a-zA-Z0-9]{24,99})${END}`), keywords: ["pk_live_"], entropy: 3, prefix: /^pk_live_/ },
   { id: "adobe-client-secret", title: "Adobe OAuth client secret", severity: "high", pattern: re(String.raw`{B}(p8e-[a-zA-Z0-9]{32})${END}`), keywords: ["p8e-"], entropy: 2, prefix: /^p8e-/ },
   { id: "intra42-client-secret", title: "42 Intra API client secret", severity: "high", pattern: re(String.raw`{B}(s-s4t2(?:ud|af)-[a-fA-F0-9]{64})${END}`), keywords: ["s-s4t2ud-", "s-s4t2af-"], entropy: 3, prefix: /^s-s4t2\w\w-/ },
   { id: "airtable-pat", title: "Airtable personal access token", severity: "high", pattern: re(String.raw`{B}(pat[a-zA-Z0-9]{14}\.[a-f0-9]{64})(?![a-zA-Z0-9])`), keywords: ["pat"], entropy: 3 },
   { id: "onepassword-secret-key", title: "1Password account secret key", severity: "critical", pattern: re(String.raw`\b(A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})\b`), keywords: ["a3-"], entropy: 3.8, prefix: /^A3-/ },
-  { id: "onepassword-service-account-token", title: "1Password service account token", severity: "critical", pattern: re(String.raw`(ops_eyJ[a-zA-Z0-9+/]{250,}={0,3})`), keywords: ["ops_"], entropy: 4, prefix: /^ops_/ },
+  { id: "onepassword-service-account-token", title: "1Password service account token", severity: "critical", pattern: re(String.raw`(ops_eyJ[a-zA-Z0-9+/]{250,}={0,3})`), keywords: ["ops_"], entropy: 4, prefix: /^ops_/, structured: true },
   { id: "sidekiq-url", title: "Sidekiq Enterprise credentials in a gem source URL", severity: "high", pattern: re(String.raw`\bhttps?:\/\/([a-fA-F0-9]{8}:[a-fA-F0-9]{8})@(?:gems|enterprise)\.contribsys\.com(?:[/#?:]|$)`), keywords: ["contribsys.com"] },
   {
     id: "ethereum-private-key",

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { findAssignments } from "../../../src/review/secret-assignments.js";
 import { classifyKey } from "../../../src/review/scan-generic-secrets.js";
 import { KEYED_RULES, keyedRulesFor } from "../../../src/review/secret-keyed-rules.js";
-import { hits, make, uuid } from "./secret-samples.js";
+import { hits, make, scan, uuid } from "./secret-samples.js";
 
 const hex32 = make.hex(32, 100);
 const hex40 = make.hex(40, 101);
@@ -29,7 +29,6 @@ describe("keyword-anchored vendor keys (no prefix in the value)", () => {
     ["Mailchimp key with its data-centre suffix", "newsletter.py", `MAILCHIMP_API_KEY = "${make.hex(32, 108)}-us14"`, "mailchimp-api-key"],
     ["Okta API token", "okta.env", `OKTA_API_TOKEN=00${make.b62(40, 109)}`, "okta-token"],
     ["Twitter API secret, 50 base36", "bot.cfg", `twitter_api_secret = ${make.lowerAlnum(50, 110)}`, "twitter-api-secret"],
-    ["Azure client ID named as such (identifier)", ".env", `AZURE_CLIENT_ID=${uuid(111)}`, "azure-identifier"],
     ["an XML element whose value is on the next line", "settings.xml", `<sentryToken>\n    ${make.hex(64, 112)}\n</sentryToken>`, "sentry-token"],
   ])("finds %s", async (_name, path, content, ruleId) => {
     expect((await hits(path, content)).map(([, r]) => r)).toContain(ruleId);
@@ -44,8 +43,19 @@ describe("keyword-anchored vendor keys (no prefix in the value)", () => {
     ["an ETag", "cache.json", `"etag": "${hex32}"`],
     ["a request ID", "log.json", `{ "request_id": "${id}", "status": 200 }`],
     ["a Snyk token of filler", ".env", "SNYK_TOKEN=12345678-ABCD-ABCD-ABCD-1234567890AB"],
+    ["an Entra ID tenant and client ID (identifiers, public by design)", ".github/workflows/deploy.yml", `          client-id: ${uuid(111)}\n          tenant-id: ${uuid(112)}\n          AZURE_CLIENT_ID: ${uuid(113)}`],
+    ["an OAuth client ID", "config/oauth.yml", "asana_client_id: 1204567812345678"],
   ])("stays quiet on %s", async (_name, path, content) => {
     expect(await hits(path, content)).toEqual([]);
+  });
+
+  it("reports publishable keys (meant for client code) at low severity, with advice to restrict them", async () => {
+    const found = await scan("src/map.js", `mapboxgl.accessToken = 'pk.${make.lowerAlnum(60, 114)}.${make.lowerAlnum(22, 115)}';\nconst stripe = Stripe("pk_live_${make.b62(40, 116)}");`);
+    expect(found.map((f) => [f.line, f.ruleId, f.severity])).toEqual([
+      [1, "mapbox-public-token", "low"],
+      [2, "stripe-publishable-key", "low"],
+    ]);
+    expect(found[0]?.explanation).toMatch(/restricted/);
   });
 
   it("matches vendor names by their case where a word would collide (`sumOfValues` is not Sumo Logic)", () => {

@@ -93,7 +93,7 @@ const families: Record<string, { found: Case[]; quiet: [name: string, path: stri
     quiet: [
       ["a Stripe key of one repeated letter", "billing.env", "STRIPE_SECRET_KEY=sk_live_AAAAAAAAAAAAAAAAAAAAAAAAAAAA"],
       ["Stripe's documented test key", "README.md", "Stripe.api_key = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc'"],
-      ["a Stripe publishable key", "checkout.js", `Stripe("pk_live_${make.b62(24, 70)}")`],
+      ["a Stripe publishable test key", "checkout.js", `Stripe("pk_test_${make.b62(24, 70)}")`],
       ["a word that merely contains sk_live_", "a.py", "task_live_update = True"],
     ],
   },
