@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { reviewDiff } from "../../../src/review/review-diff.js";
 import { scanDiffForSecrets } from "../../../src/review/scan-secrets.js";
-import { scanForSecretHits } from "../../../src/tasks/create-task-deps.js";
+import { addedLineList } from "../../../src/workspace/prepare-changes.js";
+import { prePushScanner } from "../../../src/workspace/pre-push-scanner.js";
 import { hits, make, scan, uuid } from "./secret-samples.js";
 
 const pem = (type: string, seed: number) => [`-----BEGIN ${type}PRIVATE KEY-----`, ...make.pemBody(seed), `-----END ${type}PRIVATE KEY-----`].join("\n");
@@ -125,8 +126,10 @@ describe("findings never repeat the secret", () => {
   });
 
   it("gives the pre-push check titles that name no secret", async () => {
-    const diff = `diff --git a/ops/.env b/ops/.env\nnew file mode 100644\n--- /dev/null\n+++ b/ops/.env\n@@ -0,0 +1,7 @@\n${content.split("\n").map((l) => `+${l}`).join("\n")}\n`;
-    const text = JSON.stringify(await scanForSecretHits(diff));
+    const scanner = await prePushScanner();
+    const found = await scanner("ops/.env", addedLineList("", `${content}\n`));
+    expect(found.length).toBeGreaterThan(0);
+    const text = JSON.stringify(found);
     for (const s of secrets) expect(text).not.toContain(s.slice(4, 12));
   });
 });
@@ -148,7 +151,10 @@ describe("pre-push check and security review agree", () => {
       .join("\n")
       .concat("\n");
 
-    const prePush = (await scanForSecretHits(diff)).map((h) => `${h.path}:${h.line}:${h.title}`).sort();
+    // The pre-push check scans each new file's added lines as the workspace worker does.
+    const scanner = await prePushScanner();
+    const prePushHits = (await Promise.all(files.map(([path, body]) => scanner(path, addedLineList("", `${body}\n`))))).flat();
+    const prePush = prePushHits.map((h) => `${h.path}:${h.line}:${h.title}`).sort();
     const review = await reviewDiff({ diff, config: { secretScan: true, modelReview: false, ignorePaths: [], minSeverity: "low" }, osv: false });
     const reviewed = review.findings.filter((f) => f.source === "secrets").map((f) => `${f.path}:${f.line}:${f.title}`).sort();
 
