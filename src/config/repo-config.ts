@@ -98,9 +98,11 @@ export const repoConfigSchema = z
         draft: z.boolean().default(false),
         /** Allow the agent to change CI and agent configuration (.github/workflows, AGENTS.md, agent.yml). */
         allowConfigChanges: z.boolean().default(false),
+        /** How commits reach GitHub: `api` (Git Data API as the app; GitHub signs them, shown as Verified) or `git` (an unsigned git push). */
+        commitMethod: z.enum(["api", "git"]).default("api"),
       })
       .strict()
-      .default({ draft: false, allowConfigChanges: false }),
+      .default({ draft: false, allowConfigChanges: false, commitMethod: "api" }),
     /** Start a fix-pr run when a check fails on a PR the app opened. */
     autofix: z
       .object({ enabled: z.boolean().default(false), maxAttempts: z.number().int().min(1).max(10).default(2) })

@@ -24,7 +24,7 @@ import { RunStoppedError } from "./explain-failure.js";
 import { formatTitle } from "./format-pull-request.js";
 import { fixPrPayloadSchema } from "./job-payloads.js";
 import { buildInstructions, buildPullRequestPrompt } from "./prompts.js";
-import { publishChanges } from "./publish-changes.js";
+import { describeCommitMethod, publishChanges } from "./publish-changes.js";
 import { runInTaskFrame } from "./task-frame.js";
 import type { TaskDeps } from "./task-deps.js";
 
@@ -108,6 +108,8 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
         token,
         message: subject,
         requester: p.requester,
+        // GitHub's Git Data API cannot write to a fork's branch as this app: forks keep the git push.
+        api: pr.isFork ? undefined : { octokit, owner, repo, defaultBranch: pr.defaultBranch },
       });
       if (!published) {
         await reporter.finish({ title, phase: "no_changes", startedAt, ...stats, message: "The agent finished without changing any files, so nothing was pushed.", summary: result.summary });
@@ -121,6 +123,7 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
         ...stats,
         resultLabel: "Pushed",
         resultUrl: `${pr.htmlUrl}/commits/${published.sha}`,
+        message: describeCommitMethod(published, config.pullRequest.commitMethod),
         summary: result.summary,
         changedFiles: published.changedFiles,
         configChanges: published.configChanges,

@@ -21,7 +21,7 @@ import { modelSettings, runAgentSession, settleAgentRun } from "./agent-session.
 import { formatPullRequestBody, formatTitle, slugify } from "./format-pull-request.js";
 import { resolveIssuePayloadSchema } from "./job-payloads.js";
 import { buildInstructions, buildIssuePrompt } from "./prompts.js";
-import { publishChanges } from "./publish-changes.js";
+import { describeCommitMethod, publishChanges } from "./publish-changes.js";
 import { runInTaskFrame } from "./task-frame.js";
 import type { TaskDeps } from "./task-deps.js";
 
@@ -76,6 +76,7 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
         token,
         message: `${subject}\n\nResolves #${number}.`,
         requester: p.requester,
+        api: { octokit, owner, repo, defaultBranch: p.defaultBranch },
       });
       if (!published) {
         await reporter.finish({ title, phase: "no_changes", startedAt, ...stats, message: "The agent finished without changing any files, so no pull request was opened.", summary: result.summary, hint: "Comment `/agent fix <more context>` to try again." });
@@ -115,6 +116,7 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
         ...stats,
         resultLabel: pr.created ? "Pull request" : "Updated pull request",
         resultUrl: pr.url,
+        message: describeCommitMethod(published, config.pullRequest.commitMethod),
         summary: result.summary,
         changedFiles: published.changedFiles,
         configChanges: published.configChanges,

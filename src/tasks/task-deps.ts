@@ -8,6 +8,7 @@ import type { GitHubClientFactory } from "../github/client.js";
 import type { JobMetrics } from "../jobs/metrics.js";
 import type { RunAgentInput, RunAgentResult } from "../agent/types.js";
 import type { Sandbox, SandboxPolicy } from "../sandbox/types.js";
+import type { ApiCommitPlan } from "../workspace/api-commit-plan.js";
 import type { SpendLedger } from "./spend-ledger.js";
 
 export interface GitIdentity {
@@ -42,6 +43,10 @@ export interface GitOps {
   commitAll(options: { dir: string; message: string; author: GitIdentity; coAuthors: GitIdentity[] }): Promise<string | null>;
   /** Push HEAD to `branch` without force; throws a `workspace/branch-moved` AppError if the remote is not at `expectedRemoteSha` (null: must not exist). */
   push(options: { dir: string; url: string; branch: string; token: string; expectedRemoteSha: string | null }): Promise<void>;
+  /** The inspected snapshot as Git Data API entries (for `pullRequest.commitMethod: api`). */
+  apiCommitPlan(options: { dir: string }): Promise<ApiCommitPlan>;
+  /** Blob bytes (base64) of a plan's entries; the caller batches by size. */
+  readBlobs(options: { dir: string; oids: string[] }): Promise<{ oid: string; base64: string }[]>;
   /** Paths changed in the work tree relative to `baseSha` (added, modified, deleted). */
   changedFiles(options: { dir: string; baseSha: string }): Promise<string[]>;
   /** Unified diff of the work tree against `baseSha`. */

@@ -18,6 +18,7 @@ import type { JobContext, JobOutcome } from "../../../src/jobs/types.js";
 import { createJobHandler } from "../../../src/tasks/create-job-handler.js";
 import { createTaskDeps } from "../../../src/tasks/create-task-deps.js";
 import type { TaskDeps } from "../../../src/tasks/task-deps.js";
+import { createGitDataBackend, installGitData, type GitDataBackend } from "../../helpers/fake-git-data.js";
 import { startFakeModel, type FakeModel, type FakeScript } from "../../helpers/fake-model.js";
 import type { FixtureFiles } from "../../helpers/git-fixtures.js";
 import { startGitServer, type GitServer } from "../../helpers/git-server.js";
@@ -44,6 +45,8 @@ export interface FlowHarness {
   env: Env;
   gh: GitHubMock;
   git: GitServer;
+  /** GitHub's Git Data API over the git server's repository: where `commitMethod: api` commits land. */
+  gitData: GitDataBackend;
   model: FakeModel;
   probot: Probot;
   queue: EmbeddedQueue;
@@ -68,6 +71,8 @@ export async function startFlowHarness(options: FlowOptions): Promise<FlowHarnes
   const model = await startFakeModel({ script: options.script });
   const gh = mockGitHub();
   gh.installationToken(INSTALLATION_ID, TOKEN);
+  const gitData = createGitDataBackend(git.repoPath(REPO), { bot: `${APP_SLUG}[bot]` });
+  installGitData(gh, REPO_PATH, gitData);
   const env = parseEnv({
     APP_ID: "1",
     PRIVATE_KEY: privateKey,
@@ -109,6 +114,7 @@ export async function startFlowHarness(options: FlowOptions): Promise<FlowHarnes
     env,
     gh,
     git,
+    gitData,
     model,
     probot,
     queue,

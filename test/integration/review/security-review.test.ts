@@ -77,6 +77,10 @@ function deps(): SecurityReviewDeps {
       createBranch: async () => undefined,
       commitAll: async () => null,
       push: async () => undefined,
+      apiCommitPlan: async () => {
+        throw new Error("a review never commits");
+      },
+      readBlobs: async () => [],
       changedFiles: async () => [],
       inspectChanges: async () => ({ changedFiles: [], refused: [], secretHits: [], unscanned: [] }),
       unifiedDiff: async () => "",
