@@ -14,11 +14,44 @@
  * Same rules as the git push: never the default branch, never with force, an invalid name refused.
  */
 import { AppError } from "../shared/errors.js";
-import { BranchMovedError } from "../workspace/errors.js";
-import { isValidBranchName } from "../workspace/create-branch.js";
-import type { ApiCommitPlan, ApiTreeEntry } from "../workspace/api-commit-plan.js";
 import type { GitHubClient } from "./client.js";
 import { statusOf, toGitHubError } from "./github-errors.js";
+
+/** One changed path (the workspace's plan has this shape: src/workspace/api-commit-plan.ts). */
+export interface ApiTreeEntry {
+  path: string;
+  mode: "100644" | "100755" | "120000" | "160000";
+  type: "blob" | "commit";
+  /** null deletes the path from the base tree. */
+  sha: string | null;
+  size: number;
+  /** False when GitHub already has the blob. */
+  upload: boolean;
+}
+
+export interface ApiCommitPlan {
+  baseSha: string;
+  baseTree: string;
+  expectedTree: string;
+  entries: ApiTreeEntry[];
+}
+
+/** The branch is not where the job found it: the same code as a rejected git push, so it is explained the same way. */
+export class RefMovedError extends AppError {
+  constructor(
+    readonly branch: string,
+    readonly expected: string | null,
+    readonly actual: string | null,
+  ) {
+    const short = (sha: string | null): string => (sha ? sha.slice(0, 12) : "(none)");
+    const message = `Branch ${branch} moved on GitHub since the job started: expected ${short(expected)}, found ${short(actual)}.`;
+    super("workspace/branch-moved", message, { userMessage: `${message} Nothing was committed, so no one's commits were overwritten; run the command again to work on top of the new commits.` });
+  }
+}
+
+// The same rule as the workspace's branch check (no `..`, leading `-`, `@{`, `.lock`, control characters).
+const VALID_BRANCH = /^(?!-)(?!.*\.\.)(?!.*@\{)(?!.*\/\/)(?!.*\.lock(\/|$))(?!.*\/$)(?!.*\.$)(?!.*\/\.)(?!\.)[A-Za-z0-9._/+-]{1,200}$/;
+const isValidBranchName = (name: string): boolean => VALID_BRANCH.test(name) && name !== "HEAD";
 
 export interface ApiCommitParams {
   owner: string;
@@ -130,7 +163,7 @@ export async function createApiCommit(octokit: Octokit, p: ApiCommitParams): Pro
   }
   // Fail before uploading anything when the branch already moved.
   const before = await currentSha(octokit, owner, repo, branch);
-  if (before !== p.expectedRemoteSha) throw new BranchMovedError(branch, p.expectedRemoteSha, before);
+  if (before !== p.expectedRemoteSha) throw new RefMovedError(branch, p.expectedRemoteSha, before);
 
   await uploadBlobs(octokit, p);
   const tree = await buildTree(octokit, p);
@@ -152,7 +185,7 @@ export async function createApiCommit(octokit: Octokit, p: ApiCommitParams): Pro
     const refused = refusalOf(error, "update the branch");
     if (refused.code === "github/push-refused") throw refused;
     // 422 "Reference already exists" / "Update is not a fast forward": someone moved the branch.
-    if (status === 422) throw new BranchMovedError(branch, p.expectedRemoteSha, await currentSha(octokit, owner, repo, branch));
+    if (status === 422) throw new RefMovedError(branch, p.expectedRemoteSha, await currentSha(octokit, owner, repo, branch));
     throw refused;
   }
   return { sha: commit.sha, verified: commit.verification?.verified === true };

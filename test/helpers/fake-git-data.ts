@@ -85,7 +85,8 @@ export function createGitDataBackend(repo: string, options: { bot: string }): Gi
       if (json.base_tree && !run(repo, ["read-tree", json.base_tree], { env }).ok) return [422, { message: "Invalid tree info" }];
       for (const item of json.tree) {
         if (item.sha === null) {
-          run(repo, ["update-index", "--force-remove", "--", item.path], { env });
+          // Mode 0 removes the entry (`--force-remove` would need a work tree; this repo is bare).
+          if (!run(repo, ["update-index", "--index-info"], { env, input: `0 ${"0".repeat(40)}\t${item.path}\n` }).ok) return [422, { message: `Invalid tree entry ${item.path}` }];
           continue;
         }
         const sha = item.content !== undefined ? run(repo, ["hash-object", "-w", "--stdin"], { input: item.content }).out : item.sha;

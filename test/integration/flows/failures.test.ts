@@ -105,9 +105,11 @@ describe("failures end in the status comment", () => {
     ["missing workflows permission", "refusing to allow a GitHub App to create or update workflow `.github/workflows/x.yml` without `workflows` permission", /workflows/],
   ])("a push refused by %s is explained", async (_name, stderr, expected) => {
     const patch = "*** Begin Patch\n*** Add File: NOTES.md\n+notes\n*** End Patch";
-    const r = await runIssue([{ toolCalls: [{ name: "apply_patch", arguments: { input: patch } }] }, { text: "Title: Notes\n\nAdded notes." }], 4010, (harness) =>
-      harness.git.setHook(REPO, "pre-receive", `#!/bin/sh\necho '${stderr.replace(/'/g, "")}' >&2\nexit 1\n`),
-    );
+    const r = await runIssue([{ toolCalls: [{ name: "apply_patch", arguments: { input: patch } }] }, { text: "Title: Notes\n\nAdded notes." }], 4010, (harness) => {
+      // The git push path (the API path's refusals: verified-commits.test.ts).
+      harness.gh.on("GET", `${REPO_PATH}/contents/.github%2Fagent.yml`).any().reply(200, "pullRequest:\n  commitMethod: git\n");
+      harness.git.setHook(REPO, "pre-receive", `#!/bin/sh\necho '${stderr.replace(/'/g, "")}' >&2\nexit 1\n`);
+    });
     expect(r.outcome).toBe("failed");
     expect(r.status).toMatch(expected);
     expect(r.status).not.toMatch(/internal error/);
