@@ -116,6 +116,8 @@ export const envSchema = z.object({
   OPENAI_BASE_URL: url,
   AGENT_MODEL: z.string().min(1).default("gpt-5-codex"),
   AGENT_REVIEW_MODEL: optionalString,
+  /** Models a run may pick with `/agent fix --model NAME` or the label `<trigger>:NAME`; empty: per-run models are off. */
+  AGENT_ALLOWED_MODELS: list(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, "must be a model name"), []),
   AGENT_WIRE_API: z.enum(["responses", "chat"], { error: "must be responses or chat" }).default("responses"),
   /** JSON object extending the built-in price table: {"model": {"input": 1.25, "cachedInput": 0.125, "output": 10}} (USD per million tokens). */
   AGENT_MODEL_PRICES: optionalString,

@@ -40,7 +40,7 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
   const p = fixPrPayloadSchema.parse(job.payload);
   const { owner, repo, prNumber: number } = p;
   const title = p.reviewCommentId ? "fixing this review thread" : `fixing pull request #${number}`;
-  return runInTaskFrame(deps, job, { installationId: p.installationId, owner, repo, number, status: p.status, title }, async ({ octokit, reporter, config, startedAt, secrets }) => {
+  return runInTaskFrame(deps, job, { installationId: p.installationId, owner, repo, number, status: p.status, title, model: p.model }, async ({ octokit, reporter, config, startedAt, secrets }) => {
     await reporter.update({ title, phase: "working", startedAt, currentStep: "reading the pull request" });
     const pr = await getPullRequest(octokit, { owner, repo, number });
     if (pr.state !== "open") throw new RunStoppedError("This pull request is closed, so nothing was changed.");

@@ -28,7 +28,7 @@ import type { TaskDeps } from "./task-deps.js";
 export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<JobOutcome> {
   const p = resolveIssuePayloadSchema.parse(job.payload);
   const { owner, repo, issueNumber: number } = p;
-  const frameParams = { installationId: p.installationId, owner, repo, number, status: p.status, title: `resolving issue #${number}`, allowCloseIssue: number };
+  const frameParams = { installationId: p.installationId, owner, repo, number, status: p.status, title: `resolving issue #${number}`, allowCloseIssue: number, model: p.model };
   return runInTaskFrame(deps, job, frameParams, async ({ octokit, reporter, config, startedAt, title, secrets }) => {
     if (p.removeLabel) await removeLabel(octokit, { owner, repo, number, label: p.removeLabel });
     await reporter.update({ title, phase: "working", startedAt, currentStep: "reading the issue" });
