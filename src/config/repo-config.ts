@@ -103,6 +103,20 @@ export const repoConfigSchema = z
       })
       .strict()
       .default({ draft: false, allowConfigChanges: false, commitMethod: "api" }),
+    /** The app's security review of the agent's own change, before anything is pushed. */
+    selfReview: z
+      .object({
+        /** Review the agent's diff (deterministic secret, hidden-text and dependency checks) before pushing. */
+        enabled: z.boolean().default(true),
+        /** Findings at or above this severity go back to the agent to fix. */
+        fixAt: z.enum(SEVERITIES).default("high"),
+        /** Follow-up rounds at most (each counted in the run's budget); 0 only lists the findings. */
+        maxRounds: z.number().int().min(0).max(5).default(2),
+        /** Also run the read-only model review on the diff (spends model tokens; needs `review.modelReview`). */
+        modelReview: z.boolean().default(false),
+      })
+      .strict()
+      .default({ enabled: true, fixAt: "high", maxRounds: 2, modelReview: false }),
     /** Start a fix-pr run when a check fails on a PR the app opened. */
     autofix: z
       .object({ enabled: z.boolean().default(false), maxAttempts: z.number().int().min(1).max(10).default(2) })

@@ -4,7 +4,7 @@
  * job's signal and steering inbox, and mirror its plan and progress into the status comment.
  */
 import { hasModelPrice } from "../agent/index.js";
-import type { AgentEvent, ModelSettings, PlanStep, RunAgentResult } from "../agent/types.js";
+import type { AgentEvent, AgentLimits, ModelSettings, PlanStep, RunAgentResult } from "../agent/types.js";
 import type { EffectiveConfig } from "../config/repo-config.js";
 import type { StatusReporter } from "../github/status-comment.js";
 import type { JobContext } from "../jobs/types.js";
@@ -22,6 +22,8 @@ export interface SessionParams {
   reporter: StatusReporter;
   title: string;
   startedAt: number;
+  /** A follow-up session (self-review fixes): the setup commands already ran in this workspace. */
+  followUp?: { limits: AgentLimits } | undefined;
 }
 
 export function modelSettings(deps: Pick<TaskDeps, "env">, config: EffectiveConfig): ModelSettings {
@@ -67,7 +69,7 @@ export async function runAgentSession(p: SessionParams): Promise<RunAgentResult>
   };
   const sandbox = deps.createSandbox({ ...policy, network: "off" });
   const setupSandbox = config.sandbox.network === "off" ? sandbox : deps.createSandbox({ ...policy, network: config.sandbox.network });
-  for (const script of config.sandbox.setupCommands) {
+  for (const script of p.followUp ? [] : config.sandbox.setupCommands) {
     await reporter.update({ title: p.title, phase: "working", startedAt: p.startedAt, currentStep: `setup: \`${script.slice(0, 80)}\`` });
     const result = await setupSandbox.run({ script, signal: job.signal });
     if (result.exitCode !== 0) {
@@ -91,7 +93,7 @@ export async function runAgentSession(p: SessionParams): Promise<RunAgentResult>
     workspaceDir: dir,
     sandbox,
     model,
-    limits: config.limits,
+    limits: p.followUp?.limits ?? config.limits,
     compaction: config.compaction,
     instructions: p.instructions,
     onEvent,

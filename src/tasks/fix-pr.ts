@@ -25,6 +25,8 @@ import { formatTitle } from "./format-pull-request.js";
 import { fixPrPayloadSchema } from "./job-payloads.js";
 import { buildInstructions, buildPullRequestPrompt } from "./prompts.js";
 import { describeCommitMethod, publishChanges } from "./publish-changes.js";
+import { selfReview } from "./self-review.js";
+import { selfReviewLine } from "./format-self-review.js";
 import { runInTaskFrame } from "./task-frame.js";
 import type { TaskDeps } from "./task-deps.js";
 
@@ -69,30 +71,27 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
 
     return deps.git.withWorkspace(job, async (dir) => {
       const cloned = await deps.git.clone({ dir, url: pushUrl, ref: pr.headRef, token, depth: deps.env.AGENT_CLONE_DEPTH, scope: `installation:${p.installationId}` });
-      const result = await runAgentSession({
-        deps,
-        job,
-        config,
-        dir,
-        reporter,
-        title,
-        startedAt,
-        task: {
-          kind: "fix-pr",
-          text: buildPullRequestPrompt({
-            // The description as it was when the command was given, not as edited since.
-            pr: p.prSnapshot ? { ...pr, body: sanitizeUntrusted(p.prSnapshot.body) } : pr,
-            diff,
-            threads,
-            singleThread: Boolean(p.reviewCommentId),
-            instruction: p.instruction,
-            requester: p.requester.login,
-            previousSummary,
-            finding: findingOf(threads[0], Boolean(p.reviewCommentId)),
-            checkRun: p.checkRun ? { name: p.checkRun.name, summary: sanitizeUntrusted([p.checkRun.summary, checkLog ? `Last lines of the job log:\n${checkLog}` : ""].filter(Boolean).join("\n\n")) } : undefined,
-          }),
-        },
-        instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand),
+      const session = { deps, job, config, dir, reporter, title, startedAt, instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand) };
+      const taskText = buildPullRequestPrompt({
+        // The description as it was when the command was given, not as edited since.
+        pr: p.prSnapshot ? { ...pr, body: sanitizeUntrusted(p.prSnapshot.body) } : pr,
+        diff,
+        threads,
+        singleThread: Boolean(p.reviewCommentId),
+        instruction: p.instruction,
+        requester: p.requester.login,
+        previousSummary,
+        finding: findingOf(threads[0], Boolean(p.reviewCommentId)),
+        checkRun: p.checkRun ? { name: p.checkRun.name, summary: sanitizeUntrusted([p.checkRun.summary, checkLog ? `Last lines of the job log:\n${checkLog}` : ""].filter(Boolean).join("\n\n")) } : undefined,
+      });
+      const first = await runAgentSession({ ...session, task: { kind: "fix-pr", text: taskText } });
+      // Reviewed and fixed before anything is pushed (self-review.ts).
+      const { result, report } = await selfReview({
+        ...session,
+        baseSha: cloned.headSha,
+        taskText,
+        result: first,
+        followUp: (text, limits) => runAgentSession({ ...session, task: { kind: "fix-pr", text }, followUp: { limits } }),
       });
       const { stats, stopped } = await settleAgentRun({ deps, repo: `${owner}/${repo}`, installationId: p.installationId, model: config.model.name, priced: hasModelPrice(config.model.name, modelSettings(deps, config).prices), result, reporter, title, startedAt, retryHint: "Comment `/agent fix <instructions>` to try again." });
       if (stopped) return stopped;
@@ -123,7 +122,7 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
         ...stats,
         resultLabel: "Pushed",
         resultUrl: `${pr.htmlUrl}/commits/${published.sha}`,
-        message: describeCommitMethod(published, config.pullRequest.commitMethod),
+        message: [describeCommitMethod(published, config.pullRequest.commitMethod), selfReviewLine(report)].filter(Boolean).join("\n\n"),
         summary: result.summary,
         changedFiles: published.changedFiles,
         configChanges: published.configChanges,

@@ -22,6 +22,8 @@ import { formatPullRequestBody, formatTitle, slugify } from "./format-pull-reque
 import { resolveIssuePayloadSchema } from "./job-payloads.js";
 import { buildInstructions, buildIssuePrompt } from "./prompts.js";
 import { describeCommitMethod, publishChanges } from "./publish-changes.js";
+import { selfReview } from "./self-review.js";
+import { selfReviewLine, selfReviewSection } from "./format-self-review.js";
 import { runInTaskFrame } from "./task-frame.js";
 import type { TaskDeps } from "./task-deps.js";
 
@@ -50,16 +52,16 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
       const cloned = await deps.git.clone({ dir, url: p.cloneUrl, ref: existingBranch ? branch : p.defaultBranch, token, depth: deps.env.AGENT_CLONE_DEPTH, scope: `installation:${p.installationId}` });
       if (!existingBranch) await deps.git.createBranch({ dir, name: branch });
 
-      const result = await runAgentSession({
-        deps,
-        job,
-        config,
-        dir,
-        reporter,
-        title,
-        startedAt,
-        task: { kind: "resolve-issue", text: buildIssuePrompt({ issue, requester: p.requester.login, instruction: p.instruction, previousSummary }), images: issue.images },
-        instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand),
+      const session = { deps, job, config, dir, reporter, title, startedAt, instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand) };
+      const taskText = buildIssuePrompt({ issue, requester: p.requester.login, instruction: p.instruction, previousSummary });
+      const first = await runAgentSession({ ...session, task: { kind: "resolve-issue", text: taskText, images: issue.images } });
+      // Reviewed and fixed before anything is pushed (self-review.ts).
+      const { result, report } = await selfReview({
+        ...session,
+        baseSha: cloned.headSha,
+        taskText,
+        result: first,
+        followUp: (text, limits) => runAgentSession({ ...session, task: { kind: "resolve-issue", text }, followUp: { limits } }),
       });
       const { stats, stopped } = await settleAgentRun({ deps, repo: `${owner}/${repo}`, installationId: p.installationId, model: config.model.name, priced: hasModelPrice(config.model.name, modelSettings(deps, config).prices), result, reporter, title, startedAt, retryHint: "Comment `/agent fix <more context>` to try again." });
       if (stopped) return stopped;
@@ -91,6 +93,7 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
         testsRun: result.testsRun,
         template: template?.text ?? null,
         secrets,
+        selfReview: selfReviewSection(report),
         marker: { issue: number, job: job.id, summary: result.summary.slice(0, 3000), sha: published.sha },
       });
       const pr = await ensurePullRequest(
@@ -116,7 +119,7 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
         ...stats,
         resultLabel: pr.created ? "Pull request" : "Updated pull request",
         resultUrl: pr.url,
-        message: describeCommitMethod(published, config.pullRequest.commitMethod),
+        message: [describeCommitMethod(published, config.pullRequest.commitMethod), selfReviewLine(report)].filter(Boolean).join("\n\n"),
         summary: result.summary,
         changedFiles: published.changedFiles,
         configChanges: published.configChanges,
