@@ -13,6 +13,7 @@ const FULL_FILE = {
   compaction: { strategy: "aggressive", threshold: 0.6 },
   branch: { prefix: "bots/" },
   pullRequest: { draft: true, allowConfigChanges: false, commitMethod: "git" },
+  selfReview: { enabled: true, fixAt: "medium", maxRounds: 1, modelReview: true },
   autofix: { enabled: true, maxAttempts: 3 },
   review: {
     enabled: true,
