@@ -124,6 +124,8 @@ export const envSchema = z.object({
 
   // Storage and queue.
   AGENT_DATA_DIR: z.string().default("./.data").transform((v) => path.resolve(v)),
+  /** Days a run's JSON Lines transcript is kept under AGENT_DATA_DIR/transcripts; 0 writes none. */
+  AGENT_TRANSCRIPT_RETENTION_DAYS: int(14, 0, 3650),
   REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional()),
   AGENT_CONCURRENCY: int(2, 1, 64),
   AGENT_JOB_MAX_ATTEMPTS: int(2, 1, 10),

@@ -4,6 +4,7 @@
  * job's signal and steering inbox, and mirror its plan and progress into the status comment.
  */
 import { hasModelPrice } from "../agent/index.js";
+import type { TranscriptRecorder } from "../agent/transcript.js";
 import type { AgentEvent, AgentLimits, ModelSettings, PlanStep, RunAgentResult } from "../agent/types.js";
 import type { EffectiveConfig } from "../config/repo-config.js";
 import type { StatusReporter } from "../github/status-comment.js";
@@ -24,6 +25,8 @@ export interface SessionParams {
   startedAt: number;
   /** A follow-up session (self-review fixes): the setup commands already ran in this workspace. */
   followUp?: { limits: AgentLimits } | undefined;
+  /** Records every event of the session for the run transcript. */
+  transcript?: TranscriptRecorder | undefined;
 }
 
 export function modelSettings(deps: Pick<TaskDeps, "env">, config: EffectiveConfig): ModelSettings {
@@ -80,7 +83,9 @@ export async function runAgentSession(p: SessionParams): Promise<RunAgentResult>
   }
   let plan: PlanStep[] = [];
   let currentStep = "reading the code";
+  p.transcript?.task(p.task.kind, model.name, p.task.text);
   const onEvent = (event: AgentEvent): void => {
+    p.transcript?.onEvent(event);
     if (event.type === "plan_update") plan = event.plan;
     else if (event.type === "tool_call") currentStep = describeTool(event.name, event.arguments);
     else if (event.type === "steering") currentStep = "read your new message";

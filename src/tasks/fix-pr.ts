@@ -27,6 +27,7 @@ import { buildInstructions, buildPullRequestPrompt } from "./prompts.js";
 import { describeCommitMethod, publishChanges } from "./publish-changes.js";
 import { selfReview } from "./self-review.js";
 import { selfReviewLine } from "./format-self-review.js";
+import { publishTranscriptCheck, startTranscript, transcriptHeader, withSavedTranscript } from "./run-transcript.js";
 import { runInTaskFrame } from "./task-frame.js";
 import type { TaskDeps } from "./task-deps.js";
 
@@ -69,9 +70,10 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
     const token = await deps.github.installationToken(p.installationId, pr.isFork ? {} : { repositoryIds: [p.repoId] });
     secrets.push(token);
 
-    return deps.git.withWorkspace(job, async (dir) => {
+    const transcript = startTranscript(deps, secrets);
+    return deps.git.withWorkspace(job, async (dir) => withSavedTranscript(deps, job, transcript, async () => {
       const cloned = await deps.git.clone({ dir, url: pushUrl, ref: pr.headRef, token, depth: deps.env.AGENT_CLONE_DEPTH, scope: `installation:${p.installationId}` });
-      const session = { deps, job, config, dir, reporter, title, startedAt, instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand) };
+      const session = { deps, job, config, dir, reporter, title, startedAt, transcript, instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand) };
       const taskText = buildPullRequestPrompt({
         // The description as it was when the command was given, not as edited since.
         pr: p.prSnapshot ? { ...pr, body: sanitizeUntrusted(p.prSnapshot.body) } : pr,
@@ -114,6 +116,20 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
         await reporter.finish({ title, phase: "no_changes", startedAt, ...stats, message: "The agent finished without changing any files, so nothing was pushed.", summary: result.summary });
         return "no_changes";
       }
+      const method = describeCommitMethod(published, config.pullRequest.commitMethod);
+      transcript.note(method);
+      const transcriptUrl = await publishTranscriptCheck({
+        deps,
+        job,
+        octokit,
+        owner,
+        repo,
+        recorder: transcript,
+        headSha: published.sha,
+        files: published.keptFiles.map((path) => ({ path, deleted: false })),
+        header: transcriptHeader({ title, model: config.model.name, ...stats, summary: result.summary, lines: [method, selfReviewLine(report)].filter(Boolean) }),
+        secrets,
+      });
       if (ours) await updatePrMarker(octokit, owner, repo, pr.number, pr.rawBody, { summary: result.summary.slice(0, 3000), sha: published.sha, job: job.id });
       await reporter.finish({
         title,
@@ -122,13 +138,14 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
         ...stats,
         resultLabel: "Pushed",
         resultUrl: `${pr.htmlUrl}/commits/${published.sha}`,
-        message: [describeCommitMethod(published, config.pullRequest.commitMethod), selfReviewLine(report)].filter(Boolean).join("\n\n"),
+        message: [method, selfReviewLine(report)].filter(Boolean).join("\n\n"),
+        ...(transcriptUrl ? { transcriptUrl } : {}),
         summary: result.summary,
         changedFiles: published.changedFiles,
         configChanges: published.configChanges,
       });
       return "succeeded";
-    });
+    }));
   });
 }
 

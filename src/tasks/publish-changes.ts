@@ -45,6 +45,8 @@ export interface Published {
   method: CommitMethod;
   /** GitHub signed the commit (api method). */
   verified: boolean;
+  /** Changed paths that exist in the new commit (not deleted). */
+  keptFiles: string[];
 }
 
 const REFUSAL_TEXT: Record<string, string> = {
@@ -88,6 +90,7 @@ export async function publishChanges(p: PublishParams): Promise<Published | null
   }
   const changedFiles = inspected.changedFiles;
   if (changedFiles.length === 0) return null;
+  const keptFiles = inspected.files ? inspected.files.filter((f) => f.status !== "deleted").map((f) => f.path) : [];
 
   const configChanges = protectedPathsIn(changedFiles);
   if (configChanges.length > 0 && !p.config.pullRequest.allowConfigChanges) {
@@ -132,12 +135,12 @@ export async function publishChanges(p: PublishParams): Promise<Published | null
       message: formatCommitMessage(p.message, coAuthorOf(p.requester)),
       readBlobs: (oids) => deps.git.readBlobs({ dir, oids }),
     });
-    return { sha: commit.sha, changedFiles, configChanges, method: "api", verified: commit.verified };
+    return { sha: commit.sha, changedFiles, configChanges, method: "api", verified: commit.verified, keptFiles };
   }
   const sha = await deps.git.commitAll({ dir, message: p.message, author: botIdentity(deps.env.APP_SLUG), coAuthors: coAuthorOf(p.requester) });
   if (!sha) return null;
   await deps.git.push({ dir, url: p.pushUrl, branch: p.branch, token: p.token, expectedRemoteSha: p.expectedRemoteSha });
-  return { sha, changedFiles, configChanges, method: "git", verified: false };
+  return { sha, changedFiles, configChanges, method: "git", verified: false, keptFiles };
 }
 
 /** One line for the status comment: how the commit was made, and why git when the repo asked for the API. */

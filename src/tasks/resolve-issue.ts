@@ -24,6 +24,7 @@ import { buildInstructions, buildIssuePrompt } from "./prompts.js";
 import { describeCommitMethod, publishChanges } from "./publish-changes.js";
 import { selfReview } from "./self-review.js";
 import { selfReviewLine, selfReviewSection } from "./format-self-review.js";
+import { publishTranscriptCheck, startTranscript, transcriptHeader, withSavedTranscript } from "./run-transcript.js";
 import { runInTaskFrame } from "./task-frame.js";
 import type { TaskDeps } from "./task-deps.js";
 
@@ -47,12 +48,13 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
     const token = await deps.github.installationToken(p.installationId, { repositoryIds: [p.repoId] });
     secrets.push(token);
 
-    return deps.git.withWorkspace(job, async (dir) => {
+    const transcript = startTranscript(deps, secrets);
+    return deps.git.withWorkspace(job, async (dir) => withSavedTranscript(deps, job, transcript, async () => {
       const existingBranch = existingPr !== null;
       const cloned = await deps.git.clone({ dir, url: p.cloneUrl, ref: existingBranch ? branch : p.defaultBranch, token, depth: deps.env.AGENT_CLONE_DEPTH, scope: `installation:${p.installationId}` });
       if (!existingBranch) await deps.git.createBranch({ dir, name: branch });
 
-      const session = { deps, job, config, dir, reporter, title, startedAt, instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand) };
+      const session = { deps, job, config, dir, reporter, title, startedAt, transcript, instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand) };
       const taskText = buildIssuePrompt({ issue, requester: p.requester.login, instruction: p.instruction, previousSummary });
       const first = await runAgentSession({ ...session, task: { kind: "resolve-issue", text: taskText, images: issue.images } });
       // Reviewed and fixed before anything is pushed (self-review.ts).
@@ -85,6 +87,20 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
         return "no_changes";
       }
 
+      const method = describeCommitMethod(published, config.pullRequest.commitMethod);
+      transcript.note(method);
+      const transcriptUrl = await publishTranscriptCheck({
+        deps,
+        job,
+        octokit,
+        owner,
+        repo,
+        recorder: transcript,
+        headSha: published.sha,
+        files: published.keptFiles.map((path) => ({ path, deleted: false })),
+        header: transcriptHeader({ title, model: config.model.name, ...stats, summary: result.summary, lines: [method, selfReviewLine(report)].filter(Boolean) }),
+        secrets,
+      });
       const body = formatPullRequestBody({
         issueNumber: number,
         summary: result.prBody || result.summary,
@@ -94,6 +110,7 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
         template: template?.text ?? null,
         secrets,
         selfReview: selfReviewSection(report),
+        transcriptUrl,
         marker: { issue: number, job: job.id, summary: result.summary.slice(0, 3000), sha: published.sha },
       });
       const pr = await ensurePullRequest(
@@ -119,14 +136,15 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
         ...stats,
         resultLabel: pr.created ? "Pull request" : "Updated pull request",
         resultUrl: pr.url,
-        message: [describeCommitMethod(published, config.pullRequest.commitMethod), selfReviewLine(report)].filter(Boolean).join("\n\n"),
+        message: [method, selfReviewLine(report)].filter(Boolean).join("\n\n"),
+        ...(transcriptUrl ? { transcriptUrl } : {}),
         summary: result.summary,
         changedFiles: published.changedFiles,
         configChanges: published.configChanges,
         hint: "Comment `/agent fix <instructions>` on the pull request for follow-up changes.",
       });
       return "succeeded";
-    });
+    }));
   });
 }
 

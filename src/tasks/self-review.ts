@@ -11,6 +11,7 @@
  * The combined result (turns, usage and cost of every session, the review's model cost included)
  * is what the task then settles and charges.
  */
+import type { TranscriptRecorder } from "../agent/transcript.js";
 import type { AgentLimits, RunAgentResult } from "../agent/types.js";
 import type { EffectiveConfig } from "../config/repo-config.js";
 import type { StatusReporter } from "../github/status-comment.js";
@@ -50,6 +51,7 @@ export interface SelfReviewParams {
   reporter: StatusReporter;
   title: string;
   startedAt: number;
+  transcript?: TranscriptRecorder | undefined;
 }
 
 function merge(a: RunAgentResult, b: Pick<RunAgentResult, "usage" | "costUsd" | "turns"> & Partial<RunAgentResult>): RunAgentResult {
@@ -144,6 +146,9 @@ export async function selfReview(p: SelfReviewParams): Promise<{ result: RunAgen
     });
     const toFix = [...review.findings, ...review.unanchored].filter((f) => atLeast(f.severity, config.selfReview.fixAt));
     report.remaining = flatten(review);
+    p.transcript?.note(
+      `Security self-review ${report.reviews}: ${report.remaining.length} finding(s)${report.remaining.length ? ` — ${report.remaining.slice(0, 10).map((f) => `[${f.severity}] ${f.path}${f.line ? `:${f.line}` : ""} ${f.title}`).join("; ")}` : ""}.`,
+    );
     if (toFix.length === 0 || report.rounds >= config.selfReview.maxRounds || report.note) return { result, report };
     const limits = remainingLimits(config.limits, result, (p.deps.now ?? Date.now)() - p.startedAt);
     if (!limits) {

@@ -19,6 +19,8 @@ export interface GitIdentity {
 export interface InspectedChanges {
   /** Changed paths, both sides of renames included, sorted. */
   changedFiles: string[];
+  /** Each change with its status (the workspace gives it; fakes may leave it out). */
+  files?: { path: string; status: string }[];
   /** Paths the snapshot refused (special files, control characters, nested .git, over the cap): nothing is published. */
   refused: { path: string; reason: string }[];
   /** Secrets in exactly the bytes that would be committed. */

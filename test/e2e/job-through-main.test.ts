@@ -98,6 +98,8 @@ async function startFakeGitHub(gitData: GitDataBackend): Promise<FakeGitHub> {
     }
     // The Git Data API over the git server's repository: the commit is made there, as the app.
     if (repoRest.startsWith("/git/")) return gitData.route(method, decodeURIComponent(repoRest), body);
+    // The run transcript check run.
+    if (method === "POST" && repoRest === "/check-runs") return [201, { id: 555, name: body?.name, html_url: `https://github.example/${OWNER}/${REPO}/runs/555` }];
     if (method === "POST" && (repoRest === `/issues/${PR_NUMBER}/labels` || repoRest === `/issues/${PR_NUMBER}/assignees` || repoRest === `/pulls/${PR_NUMBER}/requested_reviewers`)) return [201, {}];
     return undefined;
   };

@@ -154,4 +154,6 @@ export function mockCommonCalls(gh: GitHubMock, options: { permission?: Record<s
   gh.on("GET", /\/contents\//).any().reply(404, { message: "Not Found" });
   gh.on("POST", /\/reactions$/).any().reply(201, { id: 1, content: "eyes" });
   gh.on("PATCH", new RegExp(`^${REPO_PATH}/issues/comments/\\d+$`)).any().reply(200, (call) => ({ id: 1, body: call.json.body }));
+  // The run transcript check run on a pushed commit.
+  gh.on("POST", `${REPO_PATH}/check-runs`).any().reply(201, (call) => ({ id: 555, name: call.json.name, html_url: `https://github.com/${OWNER}/${REPO}/runs/555` }));
 }
