@@ -39,6 +39,7 @@ Options:
   -b, --branch NAME         with --commit: commit the changes on a new branch NAME
       --commit              commit the changes (needs --branch)
   -f, --task-file FILE      read the task from FILE, or from standard input with -
+      --transcript FILE     write the run transcript (every tool call, output, edit, tokens) as JSON Lines
   -h, --help                this help
 
 Exit codes: 0 completed, 1 failed, 2 usage or setup error, 3 budget exhausted, 4 no changes.

@@ -31,6 +31,8 @@ export interface RunOptions {
   json: boolean;
   branch: string | undefined;
   commit: boolean;
+  /** Write the run transcript as JSON Lines to this file (the same entries the app keeps). */
+  transcript: string | undefined;
 }
 
 export interface ReviewOptions {
@@ -66,6 +68,7 @@ const runFlags = {
   branch: { type: "string", short: "b" },
   commit: { type: "boolean" },
   "task-file": { type: "string", short: "f" },
+  transcript: { type: "string" },
 } as const satisfies ParseArgsConfig["options"];
 
 const reviewFlags = {
@@ -131,6 +134,7 @@ function parseRun(argv: string[]): CliCommand {
       json: values.json ?? false,
       branch: values.branch,
       commit: values.commit ?? false,
+      transcript: values.transcript,
     },
   };
 }

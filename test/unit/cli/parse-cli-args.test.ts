@@ -28,7 +28,7 @@ describe("parseCliArgs", () => {
 
   it("defaults the repo to the current directory and reads --task-file", () => {
     const cmd = parseCliArgs(["run", "-f", "-"]);
-    expect(cmd).toMatchObject({ kind: "run", options: { task: undefined, taskFile: "-", repo: ".", json: false, commit: false } });
+    expect(cmd).toMatchObject({ kind: "run", options: { task: undefined, taskFile: "-", repo: ".", json: false, commit: false, transcript: undefined } });
   });
 
   it.each([
