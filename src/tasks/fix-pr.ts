@@ -25,7 +25,7 @@ import { formatTitle } from "./format-pull-request.js";
 import { fixPrPayloadSchema } from "./job-payloads.js";
 import { buildInstructions, buildPullRequestPrompt } from "./prompts.js";
 import { describeCommitMethod, publishChanges } from "./publish-changes.js";
-import { selfReview } from "./self-review.js";
+import { selfReview, selfReviewMarker } from "./self-review.js";
 import { selfReviewLine } from "./format-self-review.js";
 import { publishTranscriptCheck, startTranscript, transcriptHeader, withSavedTranscript } from "./run-transcript.js";
 import { runInTaskFrame } from "./task-frame.js";
@@ -130,7 +130,7 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
         header: transcriptHeader({ title, model: config.model.name, ...stats, summary: result.summary, lines: [method, selfReviewLine(report)].filter(Boolean) }),
         secrets,
       });
-      if (ours) await updatePrMarker(octokit, owner, repo, pr.number, pr.rawBody, { summary: result.summary.slice(0, 3000), sha: published.sha, job: job.id });
+      if (ours) await updatePrMarker(octokit, owner, repo, pr.number, pr.rawBody, { summary: result.summary.slice(0, 3000), sha: published.sha, job: job.id, selfReview: selfReviewMarker(report) });
       await reporter.finish({
         title,
         phase: "succeeded",
@@ -150,7 +150,7 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
 }
 
 /** Carry the newest run summary in the PR's hidden marker, so the next follow-up continues from it. */
-async function updatePrMarker(octokit: Awaited<ReturnType<TaskDeps["github"]["forInstallation"]>>, owner: string, repo: string, number: number, body: string, data: { summary: string; sha: string; job: string }): Promise<void> {
+async function updatePrMarker(octokit: Awaited<ReturnType<TaskDeps["github"]["forInstallation"]>>, owner: string, repo: string, number: number, body: string, data: { summary: string; sha: string; job: string; selfReview: string }): Promise<void> {
   const previous = findMarker(body, "pr") ?? {};
   const stripped = body.replace(/\n*<!-- issue-agent:pr [A-Za-z0-9_-]* -->/g, "");
   await octokit.rest.pulls.update({ owner, repo, pull_number: number, body: `${stripped}\n\n${renderMarker("pr", { ...previous, ...data })}` });

@@ -22,7 +22,7 @@ import { formatPullRequestBody, formatTitle, slugify } from "./format-pull-reque
 import { resolveIssuePayloadSchema } from "./job-payloads.js";
 import { buildInstructions, buildIssuePrompt } from "./prompts.js";
 import { describeCommitMethod, publishChanges } from "./publish-changes.js";
-import { selfReview } from "./self-review.js";
+import { selfReview, selfReviewMarker } from "./self-review.js";
 import { selfReviewLine, selfReviewSection } from "./format-self-review.js";
 import { publishTranscriptCheck, startTranscript, transcriptHeader, withSavedTranscript } from "./run-transcript.js";
 import { runInTaskFrame } from "./task-frame.js";
@@ -111,7 +111,7 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
         secrets,
         selfReview: selfReviewSection(report),
         transcriptUrl,
-        marker: { issue: number, job: job.id, summary: result.summary.slice(0, 3000), sha: published.sha },
+        marker: { issue: number, job: job.id, summary: result.summary.slice(0, 3000), sha: published.sha, selfReview: selfReviewMarker(report) },
       });
       const pr = await ensurePullRequest(
         octokit,

@@ -35,6 +35,8 @@ export interface SelfReviewReport {
   remaining: SelfReviewFinding[];
   /** Why it stopped early (budget, a failed follow-up). */
   note?: string;
+  /** The last review pass included the model review (the pushed diff is the one it reviewed). */
+  modelReviewed: boolean;
 }
 
 export interface SelfReviewParams {
@@ -130,15 +132,21 @@ async function reviewOnce(p: SelfReviewParams, spent: RunAgentResult): Promise<R
   return reviewDiff({ ...base, reviewer });
 }
 
+/** For the PR marker: what the pushed commit was reviewed with before it was pushed. */
+export function selfReviewMarker(r: SelfReviewReport): "model" | "checks" | "none" {
+  return r.reviews === 0 ? "none" : r.modelReviewed ? "model" : "checks";
+}
+
 export async function selfReview(p: SelfReviewParams): Promise<{ result: RunAgentResult; report: SelfReviewReport }> {
   const { config } = p;
-  const report: SelfReviewReport = { reviews: 0, rounds: 0, sentBack: 0, remaining: [] };
+  const report: SelfReviewReport = { reviews: 0, rounds: 0, sentBack: 0, remaining: [], modelReviewed: false };
   let result = p.result;
   if (!config.selfReview.enabled || result.outcome !== "completed") return { result, report };
   for (;;) {
     await p.reporter.update({ title: p.title, phase: "working", startedAt: p.startedAt, currentStep: "security review of the change before it is pushed" });
     const review = await reviewOnce(p, result);
     report.reviews += 1;
+    report.modelReviewed = review.coverage.modelReviewed;
     result = merge(result, {
       usage: { input: review.modelTokens?.input ?? 0, cachedInput: 0, output: review.modelTokens?.output ?? 0, reasoning: 0 },
       costUsd: review.modelCostUsd ?? 0,
