@@ -127,7 +127,7 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
         recorder: transcript,
         headSha: published.sha,
         files: published.keptFiles.map((path) => ({ path, deleted: false })),
-        header: transcriptHeader({ title, model: config.model.name, ...stats, summary: result.summary, lines: [method, selfReviewLine(report)].filter(Boolean) }),
+        header: transcriptHeader({ title, model: config.model.name, price: reporter.always.model?.price, ...stats, summary: result.summary, lines: [method, selfReviewLine(report)].filter(Boolean) }),
         secrets,
       });
       if (ours) await updatePrMarker(octokit, owner, repo, pr.number, pr.rawBody, { summary: result.summary.slice(0, 3000), sha: published.sha, job: job.id, selfReview: selfReviewMarker(report) });

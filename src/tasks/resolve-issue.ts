@@ -98,7 +98,7 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
         recorder: transcript,
         headSha: published.sha,
         files: published.keptFiles.map((path) => ({ path, deleted: false })),
-        header: transcriptHeader({ title, model: config.model.name, ...stats, summary: result.summary, lines: [method, selfReviewLine(report)].filter(Boolean) }),
+        header: transcriptHeader({ title, model: config.model.name, price: reporter.always.model?.price, ...stats, summary: result.summary, lines: [method, selfReviewLine(report)].filter(Boolean) }),
         secrets,
       });
       const body = formatPullRequestBody({

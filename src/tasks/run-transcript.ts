@@ -77,12 +77,12 @@ export async function publishTranscriptCheck(p: PublishTranscriptParams): Promis
 }
 
 /** The top of the check run: what ran, on which model, what it cost, and how it ended. */
-export function transcriptHeader(h: { title: string; model: string; turns: number; tokens: number; costUsd: number; priced: boolean; summary: string; lines?: string[] }): string {
+export function transcriptHeader(h: { title: string; model: string; price?: string | undefined; turns: number; tokens: number; costUsd: number; priced: boolean; summary: string; lines?: string[] }): string {
   const cost = h.priced ? `$${h.costUsd.toFixed(2)}` : "cost unknown (no price for this model)";
   return [
     `## issue-agent run: ${h.title}`,
     "",
-    `Model \`${h.model.replace(/`/g, "'")}\` · ${h.turns} turns · ${h.tokens.toLocaleString("en-US")} tokens · ${cost}`,
+    `Model \`${h.model.replace(/`/g, "'")}\`${h.price ? ` (${h.price})` : ""} · ${h.turns} turns · ${h.tokens.toLocaleString("en-US")} tokens · ${cost}`,
     ...(h.lines ?? []).map((l) => `\n${l}`),
     "",
     "**Summary**",

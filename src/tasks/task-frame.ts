@@ -39,7 +39,7 @@ export interface FrameParams {
   model?: string | undefined;
 }
 
-function describePrice(price: ModelPrice | undefined): string | undefined {
+export function describePrice(price: ModelPrice | undefined): string | undefined {
   return price ? `$${price.input.toFixed(2)} in / $${price.output.toFixed(2)} out per 1M tokens` : undefined;
 }
 

@@ -220,7 +220,7 @@ describe("runSecurityReview", () => {
 
   it("the app's own PR at the commit its self-review (model included) already reviewed: deterministic checks only, no model tokens; another head gets the model review", async () => {
     const sha = "a".repeat(40);
-    const ownPr = (marker: Record<string, unknown>) => ({ ...pr(sha), user: BOT, body: `Fix.\n\n${renderMarker("pr", marker)}` });
+    const ownPr = (marker: Record<string, string | number>) => ({ ...pr(sha), user: BOT, body: `Fix.\n\n${renderMarker("pr", marker)}` });
     for (const [marker, expectedRuns] of [
       [{ issue: 3, sha, selfReview: "model" }, 0],
       [{ issue: 3, sha: "c".repeat(40), selfReview: "model" }, 1], // a human pushed since
