@@ -50,6 +50,10 @@ describe("failures end in the status comment", () => {
     expect(r.status).not.toContain(AWS_KEY);
     expect(h?.git.git(REPO, ["branch", "--list"])).not.toContain("agent/");
     expect(h?.git.pushes).toHaveLength(0);
+    expect(h?.gitData.commits).toHaveLength(0); // nor committed through the API
+    expect(h?.gh.outboundText()).not.toContain(AWS_KEY);
+    // The self-review sent it back first (the scripted model does not fix it; the scan still stops it).
+    expect(JSON.stringify(h?.model.requests.at(-1)?.body)).toContain("security review of your own diff");
   });
 
   it("a FIFO left in the tree by the agent is never opened: the run ends with the reason, nothing pushed", async () => {
@@ -58,6 +62,7 @@ describe("failures end in the status comment", () => {
     expect(r.outcome).toBe("failed");
     expect(r.status).toMatch(/cannot be published[\s\S]*\.gitignore[\s\S]*FIFO/);
     expect(h?.git.pushes).toHaveLength(0);
+    expect(h?.gitData.commits).toHaveLength(0); // nor committed through the API
   });
 
   it("a workflow change is refused before push unless allowed, and listed", async () => {
@@ -67,6 +72,7 @@ describe("failures end in the status comment", () => {
     expect(r.status).toContain(".github/workflows/ci.yml");
     expect(r.status).toMatch(/allowConfigChanges/);
     expect(h?.git.pushes).toHaveLength(0);
+    expect(h?.gitData.commits).toHaveLength(0); // nor committed through the API
   });
 
   it("no changes -> an explanation and no PR", async () => {
@@ -97,6 +103,7 @@ describe("failures end in the status comment", () => {
     expect(replies.some((b) => /Stopping 1 run/.test(b))).toBe(true);
     expect(gh.callsTo("PATCH", /\/issues\/comments\/4005$/).at(-1)?.json.body).toMatch(/Stopped/);
     expect(h.git.pushes).toHaveLength(0);
+    expect(h.gitData.commits).toHaveLength(0);
     gh.assertDone();
   });
 
