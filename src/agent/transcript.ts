@@ -19,6 +19,7 @@ export type TranscriptEntry =
   | { type: "usage"; at: string; turn: number; inputTokens: number; outputTokens: number; costUsd: number }
   | { type: "steering"; at: string; message: string }
   | { type: "note"; at: string; text: string }
+  | { type: "diff"; at: string; label: string; diff: string }
   | { type: "outcome"; at: string; outcome: string; summary: string };
 
 export interface TranscriptRecorder {
@@ -28,6 +29,8 @@ export interface TranscriptRecorder {
   task(kind: string, model: string, text: string): void;
   /** A step of the app itself (self-review findings, the commit method...). */
   note(text: string): void;
+  /** The work tree's diff at a point of the run (edits made by shell commands show here too). */
+  diff(label: string, diff: string): void;
 }
 
 export interface RecorderOptions {
@@ -65,6 +68,9 @@ export function createTranscriptRecorder(options: RecorderOptions = {}): Transcr
     },
     note(text) {
       entries.push({ type: "note", at: at(), text: clean(text) });
+    },
+    diff(label, diff) {
+      entries.push({ type: "diff", at: at(), label: clean(label), diff: headTail(clean(diff), maxArgs * 5, 0).text });
     },
     onEvent(e) {
       switch (e.type) {

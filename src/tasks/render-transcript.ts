@@ -74,6 +74,8 @@ export function renderEntry(e: TranscriptEntry): { block: string; oneLine: strin
       return { block: `**Message from a maintainer during the run:**\n\n${fenced(e.message)}`, oneLine: "steering message" };
     case "note":
       return { block: `**issue-agent:** ${e.text}`, oneLine: `note: ${inline(e.text).slice(0, 100)}` };
+    case "diff":
+      return { block: `**${inline(e.label)}:**\n\n${fenced(e.diff || "(no changes)", "diff")}`, oneLine: inline(e.label) };
     case "outcome":
       return { block: `### Session ended: ${e.outcome}\n\n${fenced(e.summary || "(no summary)")}`, oneLine: `session ended: ${e.outcome}` };
   }

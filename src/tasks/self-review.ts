@@ -109,6 +109,7 @@ export function followUpText(taskText: string, findings: readonly (Finding | Una
 async function reviewOnce(p: SelfReviewParams, spent: RunAgentResult): Promise<ReviewDiffResult> {
   const { deps, config, dir } = p;
   const diff = await deps.git.unifiedDiff({ dir, baseSha: p.baseSha });
+  p.transcript?.diff("The change as the self-review saw it (diff against the base commit)", diff);
   const base = {
     diff,
     config: { ...config.review, secretScan: true },

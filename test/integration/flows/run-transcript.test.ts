@@ -50,7 +50,8 @@ describe("run transcript", () => {
     expect(output).toMatch(/`read_file` `src\/greet\.js`/);
     expect(output).toMatch(/`shell` `bash -c cat deploy\/notes\.txt; echo TRANSCRIPT-MARKER-42`/);
     expect(output).toContain("TRANSCRIPT-MARKER-42");
-    expect(output).toContain("+export const greet = () => 'hello';"); // the edit as a diff
+    expect(output).toContain("+export const greet = () => 'hello';"); // the edit as the patch sent
+    expect(output).toMatch(/The change as the self-review saw it[\s\S]*-export const greet = \(\) => 'helo';\n\+export const greet = \(\) => 'hello';/);
     expect(output).toMatch(/Turn \d+: [\d,]+ input \/ [\d,]+ output tokens/);
     expect(output).toContain("Changed helo to hello.");
     // Scanned like every other output: no secret of any kind.
