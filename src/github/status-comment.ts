@@ -78,6 +78,8 @@ export class StatusReporter {
   private pending: StatusView | null = null;
   private chain: Promise<void> = Promise.resolve();
   readonly edits: string[] = [];
+  /** Shown on every later edit (the run's model, once the config is known). */
+  always: Partial<StatusView> = {};
 
   constructor(
     private readonly octokit: GitHubClient,
@@ -107,7 +109,7 @@ export class StatusReporter {
       const view = this.pending;
       if (!view) return;
       this.pending = null;
-      const text = formatOutbound(renderStatus({ ...view, now: view.now ?? this.now() }), {
+      const text = formatOutbound(renderStatus({ ...this.always, ...view, now: view.now ?? this.now() }), {
         allowCloseIssue: this.options.allowCloseIssue,
         secrets: this.options.secrets?.() ?? [],
       });

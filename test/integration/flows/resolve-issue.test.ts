@@ -118,5 +118,6 @@ describe("resolve-issue flow", () => {
     gh.assertDone();
     scanForLeaks(gh.outboundText());
     scanForLeaks(h.git.git(REPO, ["log", "-p", "--all"]));
-  });
+    // Two whole runs (clone, sandboxed agent, self-review, API commit, PR): over the 30 s default on a loaded machine.
+  }, 90_000);
 });
