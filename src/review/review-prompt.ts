@@ -3,7 +3,7 @@
  * is shown inside a fence, stripped of invisible characters, with the RIGHT-side line numbers the
  * model must cite. The instructions are a TS constant so the build ships them with the code.
  */
-import { stripInvisible } from "../shared/sanitize.js";
+import { stripInvisible, toModelLine } from "../shared/sanitize.js";
 import type { DiffFile } from "./parse-diff.js";
 
 export const SECURITY_REVIEW_INSTRUCTIONS = `You are a security reviewer for a pull request. You can read files around the change with read_file, list_dir and grep (read-only; no network, no commands). Report each vulnerability the change introduces or touches with the report_finding tool, then finish with a one-paragraph summary.
@@ -46,7 +46,7 @@ export function renderFileForModel(file: DiffFile): string {
   const body = out.join("\n");
   const f = fence(body);
   const label = file.status === "renamed" && file.oldPath ? `${file.path} (renamed from ${file.oldPath})` : `${file.path} (${file.status})`;
-  return `### ${stripInvisible(label)}\n${f}\n${body}\n${f}\n`;
+  return `### ${toModelLine(label, 1_000)}\n${f}\n${body}\n${f}\n`;
 }
 
 /** The task text: as many whole files as fit in `maxChars`, in diff order. */

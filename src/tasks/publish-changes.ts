@@ -8,6 +8,7 @@
  * 5. push without force, only if the remote branch is where we expect it.
  */
 import type { EffectiveConfig } from "../config/repo-config.js";
+import { outboundCode, outboundText } from "../shared/format-outbound.js";
 import { RunStoppedError } from "./explain-failure.js";
 import { protectedPathsIn } from "./protected-paths.js";
 import type { GitIdentity, TaskDeps } from "./task-deps.js";
@@ -52,7 +53,7 @@ export async function publishChanges(p: PublishParams): Promise<Published | null
     throw new RunStoppedError(
       [
         "The agent changed CI or agent configuration, which this repository does not allow, so nothing was pushed:",
-        ...configChanges.map((f) => `- \`${f}\``),
+        ...configChanges.slice(0, 50).map((f) => `- ${outboundCode(f)}`),
         "",
         "Set `pullRequest.allowConfigChanges: true` in `.github/agent.yml` on the default branch to allow it, or ask for a change that leaves these files alone.",
       ].join("\n"),
@@ -65,7 +66,7 @@ export async function publishChanges(p: PublishParams): Promise<Published | null
     throw new RunStoppedError(
       [
         "The secret scan found what looks like a credential in the agent's changes, so nothing was pushed:",
-        ...hits.slice(0, 10).map((h) => `- \`${h.path}\` line ${h.line}: ${h.title}`),
+        ...hits.slice(0, 10).map((h) => `- ${outboundCode(h.path)} line ${h.line}: ${outboundText(h.title)}`),
         "",
         "If these are test values, ask the agent to use obvious placeholders instead.",
       ].join("\n"),

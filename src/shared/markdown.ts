@@ -1,0 +1,143 @@
+/**
+ * The one Markdown parser both sides of the text boundary use: CommonMark with GitHub's extensions
+ * (tables, strikethrough, autolinked URLs, footnotes; task-list boxes stay text), raw HTML
+ * recognised exactly where CommonMark recognises it. markdown-it, not micromark: on this project's
+ * machines micromark took 100+ ms for 64 KiB of ordinary prose and seconds to minutes on some
+ * crafted inputs (`*a_` repeated: 39 s), far past the 50 ms the event loop can spare. The 14.x line,
+ * not 15.x: 15's compiled token class is about twice as slow on token-heavy input.
+ *
+ * Two bounds keep markdown-it linear in practice on hostile input, both measured by `npm run bench`
+ * (bench/text-boundary.bench.ts):
+ * - link and image labels nest at most MAX_LABEL_DEPTH deep while scanning for their end, as
+ *   markdown-it does past its own nesting cap (`![` × 32,768 otherwise costs 20 scans per label);
+ * - a table is a table only up to TABLE_CELL_BUDGET cells (counted before it is built: a 1,000-column
+ *   header over short rows otherwise makes markdown-it fill in 65,536 empty cells); a larger one
+ *   stays a paragraph of text, which shows the same characters.
+ */
+import MarkdownIt, { type StateBlock, type Token } from "markdown-it";
+import footnote from "markdown-it-footnote";
+import table from "markdown-it/lib/rules_block/table.mjs";
+import image from "markdown-it/lib/rules_inline/image.mjs";
+import link from "markdown-it/lib/rules_inline/link.mjs";
+
+export type { Token };
+
+/** Link/image labels nested deeper than this (while looking for their `]`) are text. */
+export const MAX_LABEL_DEPTH = 4;
+/** A table with more cells than this (header included, rows counted to the next blank line) is text. */
+export const TABLE_CELL_BUDGET = 5_000;
+/** Block and inline nesting (markdown-it's own cap; content nested deeper is not parsed). */
+const MAX_NESTING = 20;
+
+const NEXT_BLANK = Symbol("nextBlankLine");
+
+/** For each line of `src`, the index of the first blank line at or after it (one linear pass). */
+function nextBlankLines(src: string): Int32Array {
+  const blank: boolean[] = [];
+  let lineBlank = true;
+  for (let i = 0; i < src.length; i++) {
+    const c = src.charCodeAt(i);
+    if (c === 10) {
+      blank.push(lineBlank);
+      lineBlank = true;
+    } else if (c !== 32 && c !== 9) lineBlank = false;
+  }
+  blank.push(lineBlank);
+  const next = new Int32Array(blank.length + 1);
+  next[blank.length] = blank.length;
+  for (let i = blank.length - 1; i >= 0; i--) next[i] = blank[i] ? i : (next[i + 1] ?? blank.length);
+  return next;
+}
+
+function tableCellsUpperBound(state: StateBlock, startLine: number): number {
+  const env = state.env as { [NEXT_BLANK]?: Int32Array };
+  const next = (env[NEXT_BLANK] ??= nextBlankLines(state.src));
+  const delimiter = state.src.slice(state.bMarks[startLine + 1] ?? 0, state.eMarks[startLine + 1] ?? 0);
+  let columns = 1;
+  for (let i = 0; i < delimiter.length; i++) if (delimiter.charCodeAt(i) === 124) columns++;
+  const rows = (next[startLine] ?? startLine) - startLine;
+  return columns * Math.max(1, rows);
+}
+
+function createParser(linkify: boolean): MarkdownIt {
+  const md = new MarkdownIt({ html: true, linkify }).use(footnote);
+  Object.assign(md.options, { maxNesting: MAX_NESTING });
+  // GitHub autolinks `www.` and scheme URLs, not bare `example.com`.
+  md.linkify.set({ fuzzyLink: false });
+  for (const [name, original] of [
+    ["link", link],
+    ["image", image],
+  ] as const) {
+    md.inline.ruler.at(name, (state, silent) => {
+      if (!silent || state.level <= MAX_LABEL_DEPTH) return original(state, silent);
+      // What markdown-it itself does past maxNesting: the label being scanned cannot close, which
+      // ends every enclosing scan at once instead of one scan per level.
+      state.pos = state.posMax;
+      return true;
+    });
+  }
+  md.block.ruler.at("table", (state, startLine, endLine, silent) => {
+    if (!silent && startLine + 2 <= endLine && tableCellsUpperBound(state, startLine) > TABLE_CELL_BUDGET) return false;
+    return table(state, startLine, endLine, silent);
+  });
+  return md;
+}
+
+// Bare URLs are links on GitHub. Outbound that matters (they are re-emitted as links, not escaped
+// text); inbound the model sees the URL either way, so that parser skips the work.
+const linkifying = createParser(true);
+const plain = createParser(false);
+
+/** What a parse found besides the tokens: reference definitions by normalised label. */
+export interface MarkdownEnv {
+  references?: Record<string, { href: string; title: string }>;
+  [key: string | symbol]: unknown;
+}
+
+/**
+ * Parse Markdown as GitHub would (block tokens, each `inline` token with its `children`).
+ * `linkify: false` leaves bare URLs as text (same characters, less work).
+ */
+export function parseMarkdown(text: string, options: { linkify?: boolean } = {}): { tokens: Token[]; env: MarkdownEnv } {
+  const env: MarkdownEnv = {};
+  const md = options.linkify === false ? plain : linkifying;
+  return { tokens: md.parse(text, env), env };
+}
+
+/** A parsed token with the tokens between its `_open` and `_close` (or its inline children). */
+export interface MarkdownNode {
+  token: Token;
+  children: MarkdownNode[];
+}
+
+/** Nest a flat token list (`*_open` … `*_close`) into a tree; inline tokens keep theirs in `children`. */
+export function toTree(tokens: readonly Token[]): MarkdownNode[] {
+  const root: MarkdownNode[] = [];
+  const stack: MarkdownNode[][] = [root];
+  for (const token of tokens) {
+    const top = stack[stack.length - 1] ?? root;
+    if (token.nesting === 1) {
+      const node: MarkdownNode = { token, children: [] };
+      top.push(node);
+      stack.push(node.children);
+    } else if (token.nesting === -1) {
+      if (stack.length > 1) stack.pop();
+    } else {
+      top.push({ token, children: token.type === "inline" || token.type === "image" ? toTree(token.children ?? []) : [] });
+    }
+  }
+  return root;
+}
+
+/** Hosts whose images are GitHub's own (uploads, repository files): no data leaves GitHub through them. */
+export const GITHUB_IMAGE_HOSTS: readonly string[] = ["github.com", "user-images.githubusercontent.com", "private-user-images.githubusercontent.com", "raw.githubusercontent.com"];
+
+/** The host of `url` as GitHub would resolve it (relative and protocol-relative URLs included), or null. */
+export function hostOf(url: string): string | null {
+  try {
+    const parsed = new URL(url, "https://github.com/");
+    return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.hostname.toLowerCase() : null;
+  } catch {
+    return null;
+  }
+}
