@@ -62,7 +62,7 @@ const MARKDOWN_PUNCTUATION = new Set([..."\\`*_[]<>!|~&$"]);
 const LINE_START_PUNCTUATION = new Set([..."#+-="]);
 /** Anything escapeText might change (a character class: one linear scan); line starts are checked apart. */
 // eslint-disable-next-line no-control-regex -- controls are among what gets escaped
-const NEEDS_ESCAPE = /[\\`*_[\]<>!|~&$@\n\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069\uFEFF\uD800-\uDFFF]/;
+const NEEDS_ESCAPE = /[\\`*_[\]<>!|~&$@:.\n\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069\uFEFF\uD800-\uDFFF]/;
 
 /** An upper bound of how much escaping lengthens `text`, from one pass (used to cut before rebuilding). */
 function escapedLengthBound(text: string): number {
@@ -77,9 +77,9 @@ function escapedLengthBound(text: string): number {
   return n;
 }
 const CODE_LANG = /^[\w+#.-]{1,32}$/;
-/** An http(s) URL that can stand as a CommonMark autolink as is (no space, `<`, `>`, quote or control). */
+/** An http(s) URL that can stand as a CommonMark autolink as is (no space, `<`, `>`, quote, `@` or control). */
 // eslint-disable-next-line no-control-regex -- controls are what it refuses
-const SIMPLE_URL = /^https?:\/\/[^\s<>"'`\u0000-\u001F\u007F-\u009F]{1,2000}$/;
+const SIMPLE_URL = /^https?:\/\/[^\s<>"'`@\u0000-\u001F\u007F-\u009F]{1,2000}$/;
 
 function isWordChar(ch: string | undefined): boolean {
   if (ch === undefined) return false;
@@ -199,7 +199,9 @@ function codeSpan(content: string, table: boolean): string {
     if (run > longest) longest = run;
   }
   const fence = "`".repeat(longest + 1);
-  const body = table ? content.split("|").join("\\|") : content;
+  // In a table cell every `|` needs a backslash, even in code; a backslash already before it would
+  // pair with that one instead (and end the cell in some renderers), so a zero-width space parts them.
+  const body = table ? content.split("\\|").join(`\\${ZWSP}|`).split("|").join("\\|") : content;
   const pad = body.startsWith("`") || body.endsWith("`") || (body.startsWith(" ") && body.endsWith(" ") && body.trim() !== "") ? " " : "";
   return `${fence}${pad}${body || " "}${pad}${fence}`;
 }
@@ -244,6 +246,10 @@ function escapeText(text: string, prev: string, keepNewlines: boolean): string {
       out += ch; // indentation: still at the start of the line
     } else {
       if (ch === "@") out += !isWordChar(before) && isAlnum(text[i + 1]) ? `@${ZWSP}` : "@";
+      // GitHub autolinks bare `scheme://` and `www.` text while parsing, backslashes included: a URL
+      // there would swallow the backslash that keeps the next `<` from opening raw HTML. Escaped
+      // text is never a bare link.
+      else if ((ch === ":" && text.startsWith("//", i + 1)) || (ch === "." && isWwwBefore(text, i))) out += `\\${ch}`;
       else if (MARKDOWN_PUNCTUATION.has(ch) || (digits === 0 && LINE_START_PUNCTUATION.has(ch)) || ((ch === "." || ch === ")") && digits > 0 && digits < 10)) out += `\\${ch}`;
       else out += ch;
       digits = -1;
@@ -251,6 +257,11 @@ function escapeText(text: string, prev: string, keepNewlines: boolean): string {
     before = ch;
   }
   return out;
+}
+
+/** `www` (any case) ends just before `at` and starts a word. */
+function isWwwBefore(text: string, at: number): boolean {
+  return at >= 3 && text.slice(at - 3, at).toLowerCase() === "www" && !isWordChar(text[at - 4]);
 }
 
 /** The text a person reads in inline content (image alt text), without any markup. */

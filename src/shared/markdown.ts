@@ -6,6 +6,12 @@
  * crafted inputs (`*a_` repeated: 39 s), far past the 50 ms the event loop can spare. The 14.x line,
  * not 15.x: 15's compiled token class is about twice as slow on token-heavy input.
  *
+ * One fix makes it agree with CommonMark (and GitHub) where markdown-it trades correctness for speed:
+ * after an unclosed `<?`, `<!--`, `<![CDATA[` or `<!X` in a paragraph, markdown-it 14 reads every
+ * later comment in that paragraph as text, so `a <? <!-- hidden -->` would show the model a comment
+ * GitHub hides. Here each such construct ends at its first terminator, found with a memo that keeps
+ * the search linear.
+ *
  * Two bounds keep markdown-it linear in practice on hostile input, both measured by `npm run bench`
  * (bench/text-boundary.bench.ts):
  * - link and image labels nest at most MAX_LABEL_DEPTH deep while scanning for their end, as
@@ -14,9 +20,10 @@
  *   header over short rows otherwise makes markdown-it fill in 65,536 empty cells); a larger one
  *   stays a paragraph of text, which shows the same characters.
  */
-import MarkdownIt, { type StateBlock, type Token } from "markdown-it";
+import MarkdownIt, { type StateBlock, type StateInline, type Token } from "markdown-it";
 import footnote from "markdown-it-footnote";
 import table from "markdown-it/lib/rules_block/table.mjs";
+import htmlInline from "markdown-it/lib/rules_inline/html_inline.mjs";
 import image from "markdown-it/lib/rules_inline/image.mjs";
 import link from "markdown-it/lib/rules_inline/link.mjs";
 
@@ -59,6 +66,38 @@ function tableCellsUpperBound(state: StateBlock, startLine: number): number {
   return columns * Math.max(1, rows);
 }
 
+/** Per inline state and terminator: the first occurrence found at or after `from` (-1: none). */
+const terminatorMemo = new WeakMap<StateInline, Map<string, { from: number; at: number }>>();
+
+/** End of the first `terminator` at or after `start`, within the inline content; -1 if none. */
+function findTerminator(state: StateInline, terminator: string, start: number): number {
+  let memo = terminatorMemo.get(state);
+  if (!memo) terminatorMemo.set(state, (memo = new Map()));
+  const known = memo.get(terminator);
+  let at: number;
+  // Nothing lies between `from` and `at`, so any start in that range has the same answer.
+  if (known && start >= known.from && (known.at === -1 || start <= known.at)) at = known.at;
+  else {
+    at = state.src.indexOf(terminator, start);
+    memo.set(terminator, { from: start, at });
+  }
+  return at !== -1 && at + terminator.length <= state.posMax ? at + terminator.length : -1;
+}
+
+/** Comment, processing instruction, CDATA or declaration at `pos` (CommonMark 0.31): its end, or -1. */
+function scanHtmlSpecial(state: StateInline, pos: number): number {
+  const src = state.src;
+  if (src.startsWith("<!--", pos)) {
+    if (src.startsWith(">", pos + 4)) return pos + 5;
+    if (src.startsWith("->", pos + 4)) return pos + 6;
+    return findTerminator(state, "-->", pos + 4);
+  }
+  if (src.startsWith("<![CDATA[", pos)) return findTerminator(state, "]]>", pos + 9);
+  if (src.charCodeAt(pos + 1) === 0x3f) return findTerminator(state, "?>", pos + 2);
+  const letter = src.charCodeAt(pos + 2) | 0x20;
+  return letter >= 0x61 && letter <= 0x7a ? findTerminator(state, ">", pos + 3) : -1;
+}
+
 function createParser(linkify: boolean): MarkdownIt {
   const md = new MarkdownIt({ html: true, linkify }).use(footnote);
   Object.assign(md.options, { maxNesting: MAX_NESTING });
@@ -76,6 +115,16 @@ function createParser(linkify: boolean): MarkdownIt {
       return true;
     });
   }
+  md.inline.ruler.at("html_inline", (state, silent) => {
+    const pos = state.pos;
+    const second = state.src.charCodeAt(pos + 1);
+    if (state.src.charCodeAt(pos) !== 0x3c || pos + 2 >= state.posMax || (second !== 0x21 && second !== 0x3f)) return htmlInline(state, silent);
+    const end = scanHtmlSpecial(state, pos);
+    if (end < 0) return false;
+    if (!silent) state.push("html_inline", "", 0).content = state.src.slice(pos, end);
+    state.pos = end;
+    return true;
+  });
   md.block.ruler.at("table", (state, startLine, endLine, silent) => {
     if (!silent && startLine + 2 <= endLine && tableCellsUpperBound(state, startLine) > TABLE_CELL_BUDGET) return false;
     return table(state, startLine, endLine, silent);
