@@ -56,6 +56,12 @@ function firstSrcsetUrl(srcset: string): string {
 export class HtmlVisibility {
   /** How deep we are inside elements whose content does not render. */
   private dropDepth = 0;
+  /**
+   * Inside a comment that a raw HTML block left open: GitHub's page is one HTML document, so it
+   * hides everything after it (Markdown included) until raw HTML somewhere closes it with `-->`.
+   */
+  private inComment = false;
+  private eofInComment = false;
   private readonly anchors: { href: string; textAt: number }[] = [];
   private emitted = 0;
 
@@ -71,12 +77,23 @@ export class HtmlVisibility {
       onCharacter: (t: Token.CharacterToken) => this.chars(t.chars),
       onNullCharacter: () => undefined,
       onWhitespaceCharacter: (t: Token.CharacterToken) => this.chars(t.chars),
+      onParseError: (e) => {
+        if (e.code === "eof-in-comment") this.eofInComment = true;
+      },
     };
+  }
+
+  /** Past the `-->` (or `--!>`) that ends an open comment in `html`, or -1. */
+  private static commentEnd(html: string): number {
+    const a = html.indexOf("-->");
+    const b = html.indexOf("--!>");
+    if (a === -1 && b === -1) return -1;
+    return a !== -1 && (b === -1 || a < b) ? a + 3 : b + 4;
   }
 
   /** True while inside an element whose content GitHub does not show (Markdown text too). */
   get suppressed(): boolean {
-    return this.dropDepth > 0;
+    return this.dropDepth > 0 || this.inComment;
   }
 
   /** Count visible text emitted outside this class (Markdown text between inline tags). */
@@ -86,17 +103,36 @@ export class HtmlVisibility {
 
   /** A raw HTML block: any mix of tags, text and comments, tokenized by parse5. */
   feed(html: string): void {
-    new Tokenizer({ sourceCodeLocationInfo: false }, this.handler).write(html.replace(TAGFILTER, "&lt;"), true);
+    let input = html.replace(TAGFILTER, "&lt;");
+    if (this.inComment) {
+      const end = HtmlVisibility.commentEnd(input);
+      if (end === -1) return;
+      this.inComment = false;
+      input = input.slice(end);
+    }
+    this.eofInComment = false;
+    new Tokenizer({ sourceCodeLocationInfo: false }, this.handler).write(input, true);
+    if (this.eofInComment) this.inComment = true;
   }
 
   /**
    * One inline HTML token: CommonMark has already matched it as exactly one open tag, closing tag,
-   * comment, processing instruction, declaration or CDATA section, so its grammar is small enough
-   * to read directly (one linear pass, no tokenizer to set up per tag).
+   * comment, processing instruction, declaration or CDATA section. Tags (a grammar stricter than
+   * HTML's, so the browser reads them the same) are read directly in one linear pass.
    */
   feedInline(tag: string): void {
+    if (this.inComment) {
+      const end = HtmlVisibility.commentEnd(tag);
+      if (end === -1) return;
+      this.inComment = false;
+      this.feed(tag.slice(end));
+      return;
+    }
+    // Comments, processing instructions, declarations, CDATA: the browser reads `<?…?>` and `<!X…>`
+    // as a comment that ends at the first `>`, and whatever follows as HTML again (an unclosed
+    // `<!--` there hides the rest of the page). parse5's tokenizer reads them as the browser does.
     if (tag.startsWith("<!") || tag.startsWith("<?")) {
-      this.sink.hidden("html-comment");
+      this.feed(tag);
       return;
     }
     const closing = tag.startsWith("</");

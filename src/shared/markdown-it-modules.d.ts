@@ -1,6 +1,6 @@
 /**
  * Types for the markdown-it modules shared/markdown.ts imports that ship none: the footnote plugin,
- * and four of markdown-it's own rules (reached through its public "./*" export) that the parser
+ * and the markdown-it rules (reached through its public "./*" export) that the parser
  * wraps with cost bounds.
  */
 declare module "markdown-it-footnote" {
@@ -32,4 +32,22 @@ declare module "markdown-it/lib/rules_inline/html_inline.mjs" {
   import type { StateInline } from "markdown-it";
 
   export default function html_inline(state: StateInline, silent: boolean): boolean;
+}
+
+declare module "markdown-it/lib/rules_block/reference.mjs" {
+  import type { StateBlock } from "markdown-it";
+
+  export default function reference(state: StateBlock, startLine: number, endLine: number, silent: boolean): boolean;
+}
+
+declare module "markdown-it/lib/rules_block/code.mjs" {
+  import type { StateBlock } from "markdown-it";
+
+  export default function code(state: StateBlock, startLine: number, endLine: number, silent: boolean): boolean;
+}
+
+declare module "markdown-it/lib/rules_block/html_block.mjs" {
+  import type { StateBlock } from "markdown-it";
+
+  export default function html_block(state: StateBlock, startLine: number, endLine: number, silent: boolean): boolean;
 }

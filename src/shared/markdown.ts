@@ -10,61 +10,39 @@
  * after an unclosed `<?`, `<!--`, `<![CDATA[` or `<!X` in a paragraph, markdown-it 14 reads every
  * later comment in that paragraph as text, so `a <? <!-- hidden -->` would show the model a comment
  * GitHub hides. Here each such construct ends at its first terminator, found with a memo that keeps
- * the search linear.
+ * the search linear. And a line right after a link reference definition continues it, as in
+ * CommonMark (definitions live in paragraphs), instead of starting an indented code block: there,
+ * `[//]: # (x)` followed by an indented `<!-- … -->` is a comment GitHub hides, not code.
+ *
+ * Tables are split into cells as GitHub splits them (shared/gfm-table.ts), and only a paragraph
+ * line can be a table's header, as on GitHub.
  *
  * Two bounds keep markdown-it linear in practice on hostile input, both measured by `npm run bench`
- * (bench/text-boundary.bench.ts):
- * - link and image labels nest at most MAX_LABEL_DEPTH deep while scanning for their end, as
- *   markdown-it does past its own nesting cap (`![` × 32,768 otherwise costs 20 scans per label);
- * - a table is a table only up to TABLE_CELL_BUDGET cells (counted before it is built: a 1,000-column
- *   header over short rows otherwise makes markdown-it fill in 65,536 empty cells); a larger one
- *   stays a paragraph of text, which shows the same characters.
+ * (bench/text-boundary.bench.ts): link and image labels nest at most MAX_LABEL_DEPTH deep while
+ * scanning for their end, as markdown-it does past its own nesting cap (`![` × 32,768 otherwise
+ * costs 20 scans per label); a table has at most TABLE_CELL_BUDGET cells (gfm-table.ts).
  */
-import MarkdownIt, { type StateBlock, type StateInline, type Token } from "markdown-it";
+import MarkdownIt, { type StateInline, type Token } from "markdown-it";
 import footnote from "markdown-it-footnote";
-import table from "markdown-it/lib/rules_block/table.mjs";
+import code from "markdown-it/lib/rules_block/code.mjs";
+import htmlBlock from "markdown-it/lib/rules_block/html_block.mjs";
+import reference from "markdown-it/lib/rules_block/reference.mjs";
 import htmlInline from "markdown-it/lib/rules_inline/html_inline.mjs";
 import image from "markdown-it/lib/rules_inline/image.mjs";
 import link from "markdown-it/lib/rules_inline/link.mjs";
+import { gfmTable } from "./gfm-table.js";
+
+export { TABLE_CELL_BUDGET } from "./gfm-table.js";
 
 export type { Token };
 
 /** Link/image labels nested deeper than this (while looking for their `]`) are text. */
 export const MAX_LABEL_DEPTH = 4;
-/** A table with more cells than this (header included, rows counted to the next blank line) is text. */
-export const TABLE_CELL_BUDGET = 5_000;
 /** Block and inline nesting (markdown-it's own cap; content nested deeper is not parsed). */
 const MAX_NESTING = 20;
 
-const NEXT_BLANK = Symbol("nextBlankLine");
-
-/** For each line of `src`, the index of the first blank line at or after it (one linear pass). */
-function nextBlankLines(src: string): Int32Array {
-  const blank: boolean[] = [];
-  let lineBlank = true;
-  for (let i = 0; i < src.length; i++) {
-    const c = src.charCodeAt(i);
-    if (c === 10) {
-      blank.push(lineBlank);
-      lineBlank = true;
-    } else if (c !== 32 && c !== 9) lineBlank = false;
-  }
-  blank.push(lineBlank);
-  const next = new Int32Array(blank.length + 1);
-  next[blank.length] = blank.length;
-  for (let i = blank.length - 1; i >= 0; i--) next[i] = blank[i] ? i : (next[i + 1] ?? blank.length);
-  return next;
-}
-
-function tableCellsUpperBound(state: StateBlock, startLine: number): number {
-  const env = state.env as { [NEXT_BLANK]?: Int32Array };
-  const next = (env[NEXT_BLANK] ??= nextBlankLines(state.src));
-  const delimiter = state.src.slice(state.bMarks[startLine + 1] ?? 0, state.eMarks[startLine + 1] ?? 0);
-  let columns = 1;
-  for (let i = 0; i < delimiter.length; i++) if (delimiter.charCodeAt(i) === 124) columns++;
-  const rows = (next[startLine] ?? startLine) - startLine;
-  return columns * Math.max(1, rows);
-}
+/** The line right after the last link reference definition parsed (paragraph continuation there). */
+const AFTER_DEFINITION = Symbol("afterDefinition");
 
 /** Per inline state and terminator: the first occurrence found at or after `from` (-1: none). */
 const terminatorMemo = new WeakMap<StateInline, Map<string, { from: number; at: number }>>();
@@ -125,10 +103,35 @@ function createParser(linkify: boolean): MarkdownIt {
     state.pos = end;
     return true;
   });
-  md.block.ruler.at("table", (state, startLine, endLine, silent) => {
-    if (!silent && startLine + 2 <= endLine && tableCellsUpperBound(state, startLine) > TABLE_CELL_BUDGET) return false;
-    return table(state, startLine, endLine, silent);
+  md.block.ruler.at("reference", (state, startLine, endLine, silent) => {
+    const env = state.env as { [AFTER_DEFINITION]?: number };
+    const indent = state.sCount[startLine] ?? 0;
+    // A definition may follow another on an indented line (it continues the same paragraph).
+    const continues = env[AFTER_DEFINITION] === startLine && indent - state.blkIndent >= 4;
+    if (continues) state.sCount[startLine] = state.blkIndent;
+    const ok = reference(state, startLine, endLine, silent);
+    if (continues) state.sCount[startLine] = indent;
+    if (ok && !silent) env[AFTER_DEFINITION] = state.line;
+    return ok;
   });
+  md.block.ruler.at("code", (state, startLine, endLine, silent) => {
+    if ((state.env as { [AFTER_DEFINITION]?: number })[AFTER_DEFINITION] === startLine) return false;
+    return code(state, startLine, endLine, silent);
+  });
+  md.block.ruler.at("html_block", (state, startLine, endLine, silent) => {
+    // Right after a definition only blocks that may interrupt a paragraph start (not `<a href=x>` alone).
+    if ((state.env as { [AFTER_DEFINITION]?: number })[AFTER_DEFINITION] === startLine && !htmlBlock(state, startLine, endLine, true)) return false;
+    return htmlBlock(state, startLine, endLine, silent);
+  }, { alt: ["paragraph", "reference", "blockquote"] }); // `at` resets a rule's alt: these are markdown-it's own
+  // A footnote definition ends a lazy quote or list line, as any block start does in CommonMark
+  // (the plugin registers it as a paragraph terminator only). Its rule function is not exported.
+  const rules = (md.block.ruler as unknown as { __rules__: { name: string; fn: Parameters<typeof md.block.ruler.at>[1] }[] }).__rules__;
+  const footnoteDef = rules.find((r) => r.name === "footnote_def")?.fn;
+  if (footnoteDef) md.block.ruler.at("footnote_def", footnoteDef, { alt: ["paragraph", "reference", "blockquote"] });
+  // A table's header row is a paragraph line on GitHub: any other block that starts on that line
+  // (raw HTML, a heading, a quote, a list, a fence) wins. So the table rule runs after them.
+  md.block.ruler.disable("table");
+  md.block.ruler.before("lheading", "gfm_table", gfmTable, { alt: ["paragraph", "reference"] });
   return md;
 }
 

@@ -18,7 +18,7 @@ import { GITHUB_IMAGE_HOSTS, hostOf, parseMarkdown, toTree, type MarkdownNode } 
 /** GitHub's own cap on an issue, PR or comment body; longer input is cut before processing. */
 export const MAX_INBOUND_CHARS = 65_536;
 
-export type HiddenKind = HtmlHiddenKind | "link-definition" | "link-title" | "code-info" | "invisible-unicode";
+export type HiddenKind = HtmlHiddenKind | "link-definition" | "link-title" | "code-info" | "footnote" | "invisible-unicode";
 
 const HIDDEN_LABEL: Record<HiddenKind, string> = {
   "html-comment": "HTML comments",
@@ -29,6 +29,7 @@ const HIDDEN_LABEL: Record<HiddenKind, string> = {
   "link-definition": "unused link reference definitions",
   "link-title": "link titles",
   "code-info": "code-fence info text",
+  footnote: "footnotes nothing refers to",
   "invisible-unicode": "invisible Unicode characters",
 };
 
@@ -172,6 +173,9 @@ class VisibleText {
   readonly hidden = new Set<HiddenKind>();
   readonly images: string[] = [];
   readonly usedLabels = new Set<string>();
+  /** Footnotes referenced from the text itself (GitHub shows only those). */
+  private readonly footnoteRefs = new Set<string>();
+  private inFootnotes = false;
   private readonly html: HtmlVisibility;
   private out = "";
 
@@ -256,6 +260,7 @@ class VisibleText {
       }
       case "footnote_ref": {
         const label = (t.meta as { label?: string } | null)?.label ?? "";
+        if (!this.inFootnotes && !this.html.suppressed) this.footnoteRefs.add(label);
         this.emit(`[^${label}]`);
         return;
       }
@@ -331,10 +336,17 @@ class VisibleText {
       }
       case "table_open":
         return this.table(n);
-      case "footnote_block_open":
-        return n.children
-          .map((f) => `[^${(f.token.meta as { label?: string } | null)?.label ?? ""}]: ${this.blocks(f.children).join("\n\n")}`)
-          .join("\n");
+      case "footnote_block_open": {
+        this.inFootnotes = true;
+        const shown: string[] = [];
+        for (const f of n.children) {
+          const label = (f.token.meta as { label?: string } | null)?.label ?? "";
+          if (this.footnoteRefs.has(label)) shown.push(`[^${label}]: ${this.blocks(f.children).join("\n\n")}`);
+          else this.hidden.add("footnote");
+        }
+        this.inFootnotes = false;
+        return shown.join("\n");
+      }
       case "inline":
         return this.inline(n.children).trim();
       default:
