@@ -10,7 +10,6 @@ import { loadRepoConfig } from "../config/load-repo-config.js";
 import { applyOperatorCaps, DEFAULT_REPO_CONFIG, type EffectiveConfig } from "../config/repo-config.js";
 import { authorizeSender, type Sender } from "../github/authorize-sender.js";
 import type { GitHubClient } from "../github/client.js";
-import { formatOutbound } from "../github/format-outbound.js";
 import { addEyesReaction, postComment, type ReactionTarget } from "../github/issue-actions.js";
 import { renderMarker } from "../github/markers.js";
 import { createStatusComment, deleteStatusComment, renderStatusBody, updateStatusComment, type StatusTarget } from "../github/status-comment.js";
@@ -71,7 +70,7 @@ export async function gateTrigger(
     log.info({ sender: sender.login, reason: auth.reason }, "trigger refused");
     if (!auth.silent && deps.limiter.shouldRefuse(`${ref.owner}/${ref.repo}`, sender.login)) {
       const text = `Thanks for the request. Only people with **${config.trigger.minPermission}** access (or higher) to this repository can start issue-agent, so nothing was started. A maintainer can trigger it for you.`;
-      await postComment(octokit, { ...ref, body: `${formatOutbound(text)}\n\n${renderMarker("refusal", { user: sender.login })}` });
+      await postComment(octokit, { ...ref, body: `${text}\n\n${renderMarker("refusal", { user: sender.login })}` });
     }
     return null;
   }
@@ -87,7 +86,7 @@ export async function gateTrigger(
       const who = limit.scope === "user" ? "you have" : "this repository has";
       await postComment(octokit, {
         ...ref,
-        body: `${formatOutbound(`issue-agent is pausing: ${who} started too many runs in the last hour. Try again in about ${limit.retryAfterMinutes} minutes.`)}\n\n${renderMarker("refusal", { user: sender.login, rate: true })}`,
+        body: `issue-agent is pausing: ${who} started too many runs in the last hour. Try again in about ${limit.retryAfterMinutes} minutes.\n\n${renderMarker("refusal", { user: sender.login, rate: true })}`,
       });
     }
     return null;

@@ -57,7 +57,8 @@ describe("pull request body", () => {
     const template = "## Description\n<!-- describe -->\n\n## How was this tested?\n\n## Checklist\n- [ ] docs\n";
     const body = formatPullRequestBody({ ...base, configChanges: [".github/workflows/ci.yml"], template });
     expect(body).toMatch(/^> \[!WARNING\][\s\S]*\.github\/workflows\/ci\.yml/);
-    expect(body).toMatch(/## Description\n\nFixed it[\s\S]*## How was this tested\?\n\n- `npm test`[\s\S]*## Checklist\n- \[ \] docs/);
+    expect(body).toMatch(/## Description\n\nFixed it[\s\S]*## How was this tested\?\n\n- `npm test`[\s\S]*## Checklist\n\n- \[ \] docs/);
+    expect(body).not.toContain("<!-- describe -->");
   });
   it("titles and branch slugs are single-line and safe", () => {
     expect(formatTitle("Fix @team\nsecond line", "x")).toBe("Fix @\u200Bteam");
