@@ -115,6 +115,10 @@ export function gfmTable(state: StateBlock, startLine: number, endLine: number, 
     else aligns.push("");
   }
 
+  // Checked before the header is split, and in silent mode too: an over-budget table must not end
+  // a paragraph either (the header has as many cells as the delimiter row, or there is no table).
+  if (aligns.length * rowsUpperBound(state, startLine) > TABLE_CELL_BUDGET) return false;
+
   // The header row: a pipe in it or in the delimiter row (else `x` over `---` is a heading).
   const header = getLine(state, startLine).trim();
   if (!header.includes("|") && !delimiter.includes("|")) return false;
@@ -123,7 +127,6 @@ export function gfmTable(state: StateBlock, startLine: number, endLine: number, 
   const columnCount = columns.length;
   if (columnCount === 0 || columnCount !== aligns.length) return false;
   if (silent) return true;
-  if (columnCount * rowsUpperBound(state, startLine) > TABLE_CELL_BUDGET) return false;
 
   const oldParentType = state.parentType;
   state.parentType = "table" as typeof state.parentType;
