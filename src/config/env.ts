@@ -104,6 +104,14 @@ export const envSchema = z.object({
   // Probot treats 0 as "unset" and listens on 3000, so an ephemeral port cannot be asked for.
   PORT: int(3000, 1, 65535),
   HOST: optionalString,
+  /** Behind a reverse proxy: take the client address from the last X-Forwarded-For entry (webhook limits). */
+  AGENT_TRUST_PROXY: bool(false),
+  /** Webhook requests failing the signature check, per client address per minute, before that address gets 429. */
+  AGENT_WEBHOOK_FAILURES_PER_ADDRESS: int(10, 1),
+  /** Failing webhook requests per minute from everyone before addresses not recently seen with a valid signature get 429. */
+  AGENT_WEBHOOK_FAILURES_GLOBAL: int(100, 1),
+  /** Memory for webhook bodies being read at once, before their signature is known (MiB; at least the 25 MiB body cap). */
+  AGENT_WEBHOOK_MAX_INFLIGHT_MB: int(64, 25, 4096),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"], { error: "must be one of trace, debug, info, warn, error, fatal, silent" }).default("info"),
   LOG_FORMAT: z.enum(["json", "pretty"], { error: "must be json or pretty" }).default("json"),
   GHE_HOST: optionalString.pipe(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/i, "must be a host name without scheme, e.g. github.example.com").optional()),

@@ -32,6 +32,8 @@ export interface JobMetrics {
   queueDepth: Gauge;
   modelTokens: Counter<"repo" | "model" | "direction">;
   modelCostUsd: Counter<"repo" | "model">;
+  /** Webhook requests refused before Probot saw them (bad signature, too large, rate limited...). */
+  webhookRejected: Counter<"reason">;
   /** Tasks call this after each model response (or once per run). */
   recordModelUsage(usage: ModelUsage): void;
   /** Record a finished run: counter plus duration histogram. */
@@ -89,8 +91,15 @@ export function createMetrics(): JobMetrics {
     labelNames: ["repo", "model"] as const,
     registers: [registry],
   });
+  const webhookRejected = new Counter({
+    name: "issue_agent_webhook_rejected_total",
+    help: "Webhook requests refused before parsing: bad or missing signature, body too large, rate limited, busy, timeout.",
+    labelNames: ["reason"] as const,
+    registers: [registry],
+  });
   return {
     registry,
+    webhookRejected,
     jobsEnqueued,
     jobsStarted,
     jobsFinished,

@@ -41,6 +41,7 @@ export function createRuntime(env: Env, log: Logger): Runtime {
     queueMode,
     sandboxProbe: probeSandbox,
     metricsHandler: env.AGENT_METRICS ? metricsHandler(metrics.registry) : undefined,
+    onWebhookRejected: (reason) => metrics.webhookRejected.inc({ reason }),
   };
 }
 

@@ -9,6 +9,7 @@ import type { HandlerTracker } from "../handlers/handler-tracker.js";
 import type { Env } from "../config/env.js";
 import type { JobQueue } from "../jobs/types.js";
 import { createHealthHandler, type HealthProbeResult } from "./health-handler.js";
+import { withWebhookGuard, type WebhookRejection } from "./webhook-guard.js";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
@@ -26,6 +27,8 @@ export interface StartServerOptions {
   sandboxProbe: () => Promise<HealthProbeResult>;
   /** `GET /metrics`; omitted when AGENT_METRICS=false. */
   metricsHandler?: Handler | undefined;
+  /** Told about every webhook request the guard refused (counted in /metrics). */
+  onWebhookRejected?: ((reason: WebhookRejection) => void) | undefined;
 }
 
 export interface RunningServer {
@@ -41,8 +44,22 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     throw new Error("startServer needs APP_ID, a private key and WEBHOOK_SECRET");
   }
   let ready = false;
+  const secret = env.WEBHOOK_SECRET;
+  // Body cap, shared memory budget and bad-signature limits in front of Probot's webhook parser.
+  const GuardedProbot = withWebhookGuard(Probot, {
+    path: env.WEBHOOK_PATH,
+    secret,
+    maxInflightBytes: env.AGENT_WEBHOOK_MAX_INFLIGHT_MB * 1024 * 1024,
+    failuresPerAddress: env.AGENT_WEBHOOK_FAILURES_PER_ADDRESS,
+    failuresGlobal: env.AGENT_WEBHOOK_FAILURES_GLOBAL,
+    trustProxy: env.AGENT_TRUST_PROXY,
+    onReject: (reason, client) => {
+      options.onWebhookRejected?.(reason);
+      log.debug({ reason, client }, "webhook request refused");
+    },
+  });
   const server = new Server({
-    Probot: Probot.defaults({ appId: env.APP_ID, privateKey: env.privateKey, secret: env.WEBHOOK_SECRET, baseUrl: env.githubApiUrl, log }),
+    Probot: GuardedProbot.defaults({ appId: env.APP_ID, privateKey: env.privateKey, secret, baseUrl: env.githubApiUrl, log }),
     log,
     port: env.PORT,
     host: env.HOST,
