@@ -17,6 +17,8 @@ function queue(): JobQueue & { requests: EnqueueRequest[] } {
     steer: async () => false,
     hasDelivery: async () => false,
     isRunning: async () => false,
+    pending: async () => 0,
+    liveJobIds: async () => [],
     startWorker: async () => undefined,
     depth: async () => 0,
     close: async () => undefined,
