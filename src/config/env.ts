@@ -154,6 +154,13 @@ export const envSchema = z.object({
   AGENT_TRIGGERS_PER_REPO_PER_HOUR: int(60, 1),
 
   // Security review.
+  /** Pull requests changing more files are not reviewed automatically (a short note instead). */
+  AGENT_REVIEW_MAX_FILES: int(300, 1, 3000),
+  /** Automatic security reviews per PR author and per repository per hour (like the trigger limits). */
+  AGENT_REVIEWS_PER_AUTHOR_PER_HOUR: int(20, 1),
+  AGENT_REVIEWS_PER_REPO_PER_HOUR: int(60, 1),
+  /** When an installation's remaining REST quota is below this, automatic work (reviews, autofix) pauses. */
+  AGENT_GITHUB_QUOTA_RESERVE: int(1000, 0),
   OSV_API_URL: url.transform((v) => v ?? "https://api.osv.dev"),
   AGENT_METRICS: bool(true),
 });

@@ -21,6 +21,12 @@ export interface PullRequestInfo {
   headSha: string;
   headRepoFullName: string | null;
   headCloneUrl: string | null;
+  /** Whether the head repository is private (null when GitHub did not say, e.g. it was deleted). */
+  headRepoPrivate: boolean | null;
+  baseRepoId: number | null;
+  baseCloneUrl: string | null;
+  /** GitHub's count of changed files (known before listing them). */
+  changedFiles: number | null;
   baseRef: string;
   baseSha: string;
   isFork: boolean;
@@ -53,6 +59,10 @@ export async function getPullRequest(octokit: GitHubClient, params: { owner: str
       headSha: pr.head.sha,
       headRepoFullName: pr.head.repo?.full_name ?? null,
       headCloneUrl: pr.head.repo?.clone_url ?? null,
+      headRepoPrivate: typeof pr.head.repo?.private === "boolean" ? pr.head.repo.private : null,
+      baseRepoId: typeof pr.base.repo?.id === "number" ? pr.base.repo.id : null,
+      baseCloneUrl: pr.base.repo?.clone_url ?? null,
+      changedFiles: typeof pr.changed_files === "number" ? pr.changed_files : null,
       baseRef: pr.base.ref,
       baseSha: pr.base.sha,
       isFork: (pr.head.repo?.full_name ?? "").toLowerCase() !== base,

@@ -22,7 +22,7 @@ export function handleCheckRunCompleted(deps: HandlerDeps) {
     if (check.app?.slug === deps.env.APP_SLUG) return; // our own checks (security review) never loop into fixes
     const ref = { owner: repository.owner.login, repo: repository.name, number: prRef.number };
     const log = context.log.child({ delivery: context.id, repo: `${ref.owner}/${ref.repo}`, pr: ref.number, check: check.name });
-    const loaded = await loadTriggerConfig(octokit, deps.env, ref);
+    const loaded = await loadTriggerConfig(octokit, deps, ref, installationId);
     if (!loaded.ok || !loaded.config.autofix.enabled) return;
     const { data: pr } = await octokit.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.number });
     if (pr.state !== "open" || !isSelf(pr.user ?? { login: "" }, deps.env.APP_SLUG) || !pr.head.ref.startsWith(loaded.config.branch.prefix)) return;
@@ -31,6 +31,12 @@ export function handleCheckRunCompleted(deps: HandlerDeps) {
     const attempts = comments.filter((c) => isSelf(c.user ?? { login: "" }, deps.env.APP_SLUG) && findMarker(c.body, "status")?.autofix === true).length;
     if (attempts >= loaded.config.autofix.maxAttempts) {
       log.info({ attempts }, "autofix attempts exhausted");
+      return;
+    }
+    // Automatic work pauses before what people ask for when the installation's quota runs low.
+    if (deps.quota?.isLow(installationId)) {
+      deps.metrics?.automaticSkipped.inc({ kind: "fix-pr", reason: "quota" });
+      log.warn("autofix not started: the installation's API quota is low");
       return;
     }
     if (!deps.limiter.tryTrigger(`${ref.owner}/${ref.repo}`, "autofix").ok) return;

@@ -14,7 +14,7 @@ export function handleIssuesLabeled(deps: HandlerDeps) {
     if ("pull_request" in issue && issue.pull_request) return;
     const ref = { owner: repository.owner.login, repo: repository.name, number: issue.number };
     const log = context.log.child({ delivery: context.id, repo: `${ref.owner}/${ref.repo}`, issue: ref.number });
-    const loaded = await loadTriggerConfig(octokit, deps.env, ref);
+    const loaded = await loadTriggerConfig(octokit, deps, ref, installationId);
     const triggerLabel = loaded.ok ? loaded.config.trigger.label : "agent";
     if (label.name.toLowerCase() !== triggerLabel.toLowerCase()) return;
     const config = await gateTrigger(octokit, deps, ref, sender, loaded, log);

@@ -24,7 +24,7 @@ export function handleRunClosed(deps: Pick<HandlerDeps, "env" | "queue">) {
     if ((await deps.queue.pending(key)) === 0) return;
     const log = context.log.child({ delivery: context.id, key, sender: sender.login });
     const ref = { owner: repository.owner.login, repo: repository.name, number };
-    const loaded = await loadTriggerConfig(octokit, deps.env, ref);
+    const loaded = await loadTriggerConfig(octokit, deps, ref, payload.installation?.id);
     const config = loaded.ok ? loaded.config : applyOperatorCaps(DEFAULT_REPO_CONFIG, deps.env);
     const auth = await authorizeSender(octokit, {
       owner: ref.owner,

@@ -97,7 +97,7 @@ export async function runSlashCommand(octokit: GitHubClient, deps: HandlerDeps, 
       const headSha = t.headSha ?? (await octokit.rest.pulls.get({ owner: t.owner, repo: t.repo, pull_number: t.number })).data.head.sha;
       await deps.queue.enqueue(
         securityReviewRequest(
-          { installationId: t.installationId, owner: t.owner, repo: t.repo, prNumber: t.number, headSha, trigger: "command", requester: t.requester },
+          { installationId: t.installationId, owner: t.owner, repo: t.repo, repoId: t.repoId, prNumber: t.number, headSha, trigger: "command", requester: t.requester },
           t.deliveryId,
         ),
       );

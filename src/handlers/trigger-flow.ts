@@ -9,7 +9,9 @@ import type { Env } from "../config/env.js";
 import { loadRepoConfig } from "../config/load-repo-config.js";
 import { applyOperatorCaps, DEFAULT_REPO_CONFIG, type EffectiveConfig } from "../config/repo-config.js";
 import { authorizeSender, type Sender } from "../github/authorize-sender.js";
-import type { GitHubClient } from "../github/client.js";
+import { CONFIG_SCOPE, type GitHubClient, type GitHubClientFactory } from "../github/client.js";
+import type { QuotaView } from "../github/quota.js";
+import type { JobMetrics } from "../jobs/metrics.js";
 import { formatOutbound } from "../github/format-outbound.js";
 import { addEyesReaction, postComment, type ReactionTarget } from "../github/issue-actions.js";
 import { renderMarker } from "../github/markers.js";
@@ -24,6 +26,16 @@ export interface HandlerDeps {
   env: Env;
   queue: JobQueue;
   limiter: TriggerLimiter;
+  /** Limits for automatic security reviews, per PR author and per repository. */
+  reviewLimiter?: TriggerLimiter;
+  /**
+   * Mints the handlers' least-privilege clients (app.ts scopes `context.octokit` to the event's
+   * repository) and the read-only client config is read with. Absent: `context.octokit` as is.
+   */
+  github?: GitHubClientFactory;
+  /** The installations' REST quota as last seen: automatic work pauses when it is low. */
+  quota?: QuotaView;
+  metrics?: Pick<JobMetrics, "automaticSkipped">;
 }
 
 export interface RepoRef {
@@ -35,10 +47,16 @@ export interface RepoRef {
 
 export type LoadedConfig = { ok: true; config: EffectiveConfig } | { ok: false; error: ConfigError };
 
-export async function loadTriggerConfig(octokit: GitHubClient, env: Env, ref: RepoRef): Promise<LoadedConfig> {
+/**
+ * The repo config from the default branch. Read with a contents:read client when the factory is
+ * there: the file may come from the owner's `.github` repository or an `_extends` target, which
+ * the event's one-repository client cannot read.
+ */
+export async function loadTriggerConfig(octokit: GitHubClient, deps: Pick<HandlerDeps, "env" | "github">, ref: RepoRef, installationId?: number): Promise<LoadedConfig> {
   try {
-    const { config } = await loadRepoConfig(octokit, { owner: ref.owner, repo: ref.repo });
-    return { ok: true, config: applyOperatorCaps(config, env) };
+    const reader = deps.github && installationId !== undefined ? await deps.github.forInstallation(installationId, CONFIG_SCOPE) : octokit;
+    const { config } = await loadRepoConfig(reader, { owner: ref.owner, repo: ref.repo });
+    return { ok: true, config: applyOperatorCaps(config, deps.env) };
   } catch (error) {
     if (error instanceof ConfigError) return { ok: false, error };
     throw error;

@@ -19,7 +19,7 @@ import type { JobMetrics } from "./metrics.js";
 import { RedisKeyState } from "./redis-key-state.js";
 import { settles } from "./settles.js";
 import { jobLogger, runJob } from "./run-job.js";
-import type { CancelFilter, EnqueueRequest, EnqueueResult, GiveUpHook, JobHandler, JobInfo, JobOutcome, JobQueue } from "./types.js";
+import type { CancelFilter, EnqueueRequest, EnqueueResult, GiveUpHook, JobHandler, JobInfo, JobKind, JobOutcome, JobQueue } from "./types.js";
 
 export interface BullmqQueueOptions {
   redisUrl: string;
@@ -152,6 +152,17 @@ export class BullmqQueue implements JobQueue {
 
   async pending(key: string): Promise<number> {
     return (await this.state.line(key)).length;
+  }
+
+  async waiting(key: string, kind: JobKind): Promise<number> {
+    const holder = await this.state.holder(key);
+    let n = 0;
+    for (const id of await this.state.line(key)) {
+      if (id === holder || (await this.state.isCancelled(id))) continue;
+      const job = await this.queue.getJob(id);
+      if (job?.data.kind === kind && !job.finishedOn) n += 1;
+    }
+    return n;
   }
 
   /** The jobs holding a key lock, on any worker of this Redis. */

@@ -18,7 +18,7 @@ import type { JobMetrics } from "./metrics.js";
 import { settles } from "./settles.js";
 import { jobLogger, runJob, type RunJobResult } from "./run-job.js";
 import { SqliteJobStore, type StoredJob } from "./sqlite-job-store.js";
-import type { CancelFilter, EnqueueRequest, EnqueueResult, GiveUpHook, JobHandler, JobQueue } from "./types.js";
+import type { CancelFilter, EnqueueRequest, EnqueueResult, GiveUpHook, JobHandler, JobKind, JobQueue } from "./types.js";
 
 export interface EmbeddedQueueOptions {
   dataDir: string;
@@ -111,6 +111,10 @@ export class EmbeddedQueue implements JobQueue {
 
   async pending(key: string): Promise<number> {
     return this.store.pending(key);
+  }
+
+  async waiting(key: string, kind: JobKind): Promise<number> {
+    return this.store.waiting(key, kind);
   }
 
   /** Running in any process that opened the same queue file (the web process and `npm run worker`). */

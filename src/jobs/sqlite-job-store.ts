@@ -175,6 +175,10 @@ export class SqliteJobStore {
     });
   }
 
+  waiting(key: string, kind: JobKind): number {
+    return Number(this.sql("SELECT COUNT(*) AS n FROM jobs WHERE key = ? AND kind = ? AND state = 'queued'").get(key, kind)?.n ?? 0);
+  }
+
   /** Queued and running jobs of a key. */
   pending(key: string): number {
     return Number(this.sql("SELECT COUNT(*) AS n FROM jobs WHERE key = ? AND state IN ('queued', 'running')").get(key)?.n ?? 0);

@@ -70,6 +70,8 @@ export interface JobQueue {
   cancel(key: string, filter?: CancelFilter): Promise<number>;
   /** Queued and running jobs of a key. */
   pending(key: string): Promise<number>;
+  /** Jobs of a key and kind waiting to start (not running). */
+  waiting(key: string, kind: JobKind): Promise<number>;
   /**
    * Ids of the jobs running right now in any process sharing this queue (the same sqlite file or
    * Redis): the workspace sweeper keeps their directories whatever their age.

@@ -4,6 +4,7 @@
  * the queue's (safe) reason. Security-review jobs have no status comment and are skipped.
  */
 import type { GitHubClientFactory } from "../github/client.js";
+import { TOKEN_SCOPES } from "../github/token-scopes.js";
 import { renderStatusBody, updateStatusComment, type StatusTarget } from "../github/status-comment.js";
 import type { GiveUpHook } from "../jobs/types.js";
 import { redactSecrets } from "../shared/redact.js";
@@ -19,7 +20,7 @@ export function createGiveUpHook(github: GitHubClientFactory, onError?: (error: 
         ? { type: "issue", owner: p.owner, repo: p.repo, number: p.status.number }
         : { type: "review-thread", owner: p.owner, repo: p.repo, pullNumber: p.status.pullNumber, inReplyTo: p.status.inReplyTo };
     try {
-      const octokit = await github.forInstallation(p.installationId);
+      const octokit = await github.forInstallation(p.installationId, TOKEN_SCOPES.giveUp(p.repoId));
       const body = renderStatusBody(
         { title: job.kind === "resolve-issue" ? "resolving the issue" : "fixing the pull request", phase: "failed", message: redactSecrets(reason), hint: "Comment `/agent fix` to try again." },
         { key: job.key, job: job.id, kind: job.kind },

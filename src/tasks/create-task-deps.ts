@@ -6,7 +6,8 @@ import type { Logger } from "pino";
 import { Probot } from "probot";
 import { runAgent } from "../agent/index.js";
 import type { Env } from "../config/env.js";
-import { createProbotClientFactory } from "../github/client.js";
+import { createProbotClientFactory, type ObservedCall } from "../github/client.js";
+import { createQuotaTracker, type QuotaTracker } from "../github/quota.js";
 import type { JobMetrics } from "../jobs/metrics.js";
 import { scanDiffForSecrets } from "../review/scan-secrets.js";
 import { createSandbox } from "../sandbox/index.js";
@@ -34,10 +35,21 @@ function probotFromEnv(env: Env, log: Logger | undefined): Pick<Probot, "auth"> 
   return new Probot({ appId: Number(env.APP_ID), privateKey: env.privateKey, baseUrl: env.githubApiUrl, ...(log ? { log } : {}) });
 }
 
-export function createTaskDeps(options: CreateTaskDepsOptions): TaskDeps {
+/** Every answer from GitHub: count the call by route, note the installation's remaining quota. */
+export function observeGitHubCalls(quota: QuotaTracker, metrics: JobMetrics | undefined): (call: ObservedCall) => void {
+  return (call) => {
+    quota.record(call);
+    metrics?.githubCalls.inc({ endpoint: call.endpoint });
+    if (call.remaining !== undefined) metrics?.githubQuotaRemaining.set({ installation: String(call.installationId) }, call.remaining);
+  };
+}
+
+export function createTaskDeps(options: CreateTaskDepsOptions): TaskDeps & { quota: QuotaTracker } {
+  const quota = createQuotaTracker({ reserve: options.env.AGENT_GITHUB_QUOTA_RESERVE });
   return {
     env: options.env,
-    github: createProbotClientFactory(options.probot ?? probotFromEnv(options.env, options.log)),
+    quota,
+    github: createProbotClientFactory(options.probot ?? probotFromEnv(options.env, options.log), { observe: observeGitHubCalls(quota, options.metrics) }),
     git: options.git ?? createGitOps({ dataDir: options.env.AGENT_DATA_DIR, maxRepoBytes: options.env.AGENT_MAX_REPO_MB * 1024 * 1024, cloneDepth: options.env.AGENT_CLONE_DEPTH }),
     runAgent: (input) => runAgent(input),
     createSandbox,

@@ -13,6 +13,7 @@ import { isSelf } from "../github/authorize-sender.js";
 import { createPermissionCache } from "../github/get-permission.js";
 import { getPullRequest, getPullRequestDiff, getReviewThread, getUnresolvedThreads, type ReviewThread } from "../github/get-pull-request-context.js";
 import { getActionsJobLogTail } from "../github/get-actions-job-log.js";
+import { TOKEN_SCOPES } from "../github/token-scopes.js";
 import { parseFindingMarker } from "../review/review-markers.js";
 import { findMarker, renderMarker } from "../github/markers.js";
 import { findFirstRepoFile, INSTRUCTION_FILES } from "../github/repo-files.js";
@@ -40,7 +41,7 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
   const p = fixPrPayloadSchema.parse(job.payload);
   const { owner, repo, prNumber: number } = p;
   const title = p.reviewCommentId ? "fixing this review thread" : `fixing pull request #${number}`;
-  return runInTaskFrame(deps, job, { installationId: p.installationId, owner, repo, number, status: p.status, title }, async ({ octokit, reporter, config, startedAt, secrets }) => {
+  return runInTaskFrame(deps, job, { installationId: p.installationId, owner, repo, repoId: p.repoId, number, status: p.status, title }, async ({ octokit, reporter, config, startedAt, secrets }) => {
     await reporter.update({ title, phase: "working", startedAt, currentStep: "reading the pull request" });
     const pr = await getPullRequest(octokit, { owner, repo, number });
     if (pr.state !== "open") throw new RunStoppedError("This pull request is closed, so nothing was changed.");
@@ -62,9 +63,14 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
     const ours = isSelf({ login: pr.author }, deps.env.APP_SLUG);
     const previousSummary = ours ? String(findMarker(pr.rawBody, "pr")?.summary ?? "") : "";
     // Instructions come from the base branch: a PR cannot rewrite the rules it is fixed under.
-    const checkLog = p.checkRun?.actionsJobId ? await getActionsJobLogTail(octokit, { owner, repo, jobId: p.checkRun.actionsJobId }) : null;
+    // Actions logs need an optional App permission: their own token, so its absence costs only the log.
+    const checkLog = p.checkRun?.actionsJobId
+      ? await getActionsJobLogTail(await deps.github.forInstallation(p.installationId, TOKEN_SCOPES.actionsLog(p.repoId)), { owner, repo, jobId: p.checkRun.actionsJobId })
+      : null;
     const agentsMd = await findFirstRepoFile(octokit, { owner, repo, ref: pr.baseRef }, INSTRUCTION_FILES);
-    const token = await deps.github.installationToken(p.installationId, pr.isFork ? {} : { repositoryIds: [p.repoId] });
+    // A fork's branch is pushed on the strength of the base repository's PR ("allow edits by
+    // maintainers"), so the token names the base repository even then.
+    const token = await deps.github.installationToken(p.installationId, TOKEN_SCOPES.gitPush(p.repoId));
     secrets.push(token);
 
     return deps.git.withWorkspace(job.id, async (dir) => {

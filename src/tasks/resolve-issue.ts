@@ -14,6 +14,7 @@ import { ensurePullRequest, findPullRequestByHeadPrefix } from "../github/ensure
 import { getIssueContext } from "../github/get-issue-context.js";
 import { createPermissionCache } from "../github/get-permission.js";
 import { removeLabel } from "../github/issue-actions.js";
+import { TOKEN_SCOPES } from "../github/token-scopes.js";
 import { findMarker } from "../github/markers.js";
 import { findFirstRepoFile, INSTRUCTION_FILES, PR_TEMPLATE_FILES } from "../github/repo-files.js";
 import { hasModelPrice } from "../agent/index.js";
@@ -28,7 +29,7 @@ import type { TaskDeps } from "./task-deps.js";
 export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<JobOutcome> {
   const p = resolveIssuePayloadSchema.parse(job.payload);
   const { owner, repo, issueNumber: number } = p;
-  const frameParams = { installationId: p.installationId, owner, repo, number, status: p.status, title: `resolving issue #${number}`, allowCloseIssue: number };
+  const frameParams = { installationId: p.installationId, owner, repo, repoId: p.repoId, number, status: p.status, title: `resolving issue #${number}`, allowCloseIssue: number };
   return runInTaskFrame(deps, job, frameParams, async ({ octokit, reporter, config, startedAt, title, secrets }) => {
     if (p.removeLabel) await removeLabel(octokit, { owner, repo, number, label: p.removeLabel });
     await reporter.update({ title, phase: "working", startedAt, currentStep: "reading the issue" });
@@ -42,7 +43,7 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
     const existingPr = await findPullRequestByHeadPrefix(octokit, { owner, repo, headPrefix: `${config.branch.prefix}issue-${number}-` });
     const branch = existingPr?.headRef ?? `${config.branch.prefix}issue-${number}-${slugify(issue.title)}`;
     const previousSummary = existingPr ? String(findMarker(existingPr.body, "pr")?.summary ?? "") : "";
-    const token = await deps.github.installationToken(p.installationId, { repositoryIds: [p.repoId] });
+    const token = await deps.github.installationToken(p.installationId, TOKEN_SCOPES.gitPush(p.repoId));
     secrets.push(token);
 
     return deps.git.withWorkspace(job.id, async (dir) => {

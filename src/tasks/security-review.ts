@@ -9,8 +9,9 @@ import { loadRepoConfig } from "../config/load-repo-config.js";
 import { applyOperatorCaps, type EffectiveConfig } from "../config/repo-config.js";
 import { formatSarif } from "../cli/format-sarif.js";
 import { createSecurityCheckRun, type CheckAnnotation } from "../github/check-run-security.js";
-import type { GitHubClient } from "../github/client.js";
-import { getPullRequest } from "../github/get-pull-request-context.js";
+import { CONFIG_SCOPE, type CallBudget, type GitHubClient } from "../github/client.js";
+import { getPullRequest, type PullRequestInfo } from "../github/get-pull-request-context.js";
+import { TOKEN_SCOPES } from "../github/token-scopes.js";
 import { getPermission, meetsPermission } from "../github/get-permission.js";
 import { ensureSecuritySummary, postSecurityReview, type InlineComment } from "../github/review-post.js";
 import { findSecuritySummary, listPostedFindings, listPullRequestDiffFiles } from "../github/review-pull-request-data.js";
@@ -18,7 +19,7 @@ import { uploadReviewSarif } from "../github/review-sarif-upload.js";
 import type { JobContext, JobOutcome } from "../jobs/types.js";
 import { createAgentReviewer, type ModelReviewer } from "../review/agent-reviewer.js";
 import { formatFindingComment, oneLine, severityBadge } from "../review/format-review-comment.js";
-import { formatReviewSummary, summarizeState } from "../review/format-review-summary.js";
+import { formatReviewSummary, formatTooManyFilesNote, summarizeState } from "../review/format-review-summary.js";
 import type { DiffFile } from "../review/parse-diff.js";
 import { reviewDiff, type ReviewDiffResult } from "../review/review-diff.js";
 import { securityReviewPayloadSchema, type SecurityReviewPayload } from "../review/security-review-payload.js";
@@ -26,7 +27,7 @@ import { atLeast, type Finding, type Severity } from "../review/types.js";
 import { ConfigError } from "../shared/errors.js";
 import type { TaskDeps } from "./task-deps.js";
 
-export type SecurityReviewDeps = Pick<TaskDeps, "env" | "github" | "git" | "runAgent" | "createSandbox" | "spend" | "metrics">;
+export type SecurityReviewDeps = Pick<TaskDeps, "env" | "github" | "git" | "runAgent" | "createSandbox" | "spend" | "metrics" | "quota">;
 
 /** GitHub rejects huge reviews; the rest are listed in the summary. */
 export const MAX_INLINE_COMMENTS = 40;
@@ -86,7 +87,10 @@ async function modelReviewRefusal(octokit: GitHubClient, deps: SecurityReviewDep
   return `The model review runs automatically only on pull requests opened by users with ${min} permission, so only the deterministic checks ran. Someone with ${min} permission can ask for it with \`${config.trigger.commandPrefix} review\`.`;
 }
 
-async function runReview(deps: SecurityReviewDeps, job: JobContext, config: EffectiveConfig, files: DiffFile[], clone: { url: string; ref: string; token: string } | null, title: string, modelRefusal: string | null): Promise<ReviewDiffResult> {
+type CloneSpec = { url: string; ref: string; token: string };
+
+/** `clone` is asked for only when the model review runs (it may mint the read-only git token). */
+async function runReview(deps: SecurityReviewDeps, job: JobContext, config: EffectiveConfig, files: DiffFile[], clone: () => Promise<CloneSpec | null>, title: string, modelRefusal: string | null): Promise<ReviewDiffResult> {
   const base = {
     diff: files,
     config: { ...config.review, secretScan: true },
@@ -95,10 +99,12 @@ async function runReview(deps: SecurityReviewDeps, job: JobContext, config: Effe
     signal: job.signal,
   };
   const hasModel = Boolean(deps.env.OPENAI_API_KEY || deps.env.OPENAI_BASE_URL);
-  if (!config.review.modelReview || !hasModel || !clone) return reviewDiff({ ...base, noReviewerReason: "No model is configured for this installation; only the deterministic checks ran." });
+  if (!config.review.modelReview || !hasModel) return reviewDiff({ ...base, noReviewerReason: "No model is configured for this installation; only the deterministic checks ran." });
   if (modelRefusal) return reviewDiff({ ...base, noReviewerReason: modelRefusal });
+  const source = await clone();
+  if (!source) return reviewDiff({ ...base, noReviewerReason: "The pull request's head repository is gone, so only the deterministic checks ran." });
   return deps.git.withWorkspace(job.id, async (dir) => {
-    await deps.git.clone({ dir, url: clone.url, ref: clone.ref, token: clone.token, depth: 1 });
+    await deps.git.clone({ dir, url: source.url, ref: source.ref, token: source.token, depth: 1 });
     const sandbox = deps.createSandbox({ mode: "read-only", workspaceDir: dir, network: "off" });
     const reviewer: ModelReviewer = createAgentReviewer({
       runAgent: deps.runAgent,
@@ -118,20 +124,57 @@ async function runReview(deps: SecurityReviewDeps, job: JobContext, config: Effe
   });
 }
 
+/**
+ * Every GitHub call one review may make, token mints excluded: the PR (twice), the config files
+ * (with the org fallback and `_extends`), the author's permission, the file list (at most
+ * AGENT_REVIEW_MAX_FILES / 100 pages), the app's earlier comments, the review, the summary, the
+ * check run and SARIF. Past it the review stops rather than drain the installation's quota.
+ */
+export const REVIEW_CALL_BUDGET = 40;
+
+/** Where the model review's checkout comes from, and whether git gets a (read-only) token for it. */
+export function reviewCloneSource(pr: Pick<PullRequestInfo, "isFork" | "headRef" | "headCloneUrl" | "headRepoPrivate" | "baseCloneUrl">, prNumber: number): { url: string; ref: string; token: "none" | "read" } | null {
+  // A public fork is cloned like anyone would: no token at all.
+  if (pr.isFork && pr.headRepoPrivate === false && pr.headCloneUrl) return { url: pr.headCloneUrl, ref: pr.headRef, token: "none" };
+  // A private (or unknown) fork: its head as the base repository publishes it, with the base's read-only token.
+  if (pr.isFork) return pr.baseCloneUrl ? { url: pr.baseCloneUrl, ref: `refs/pull/${prNumber}/head`, token: "read" } : null;
+  const url = pr.headCloneUrl ?? pr.baseCloneUrl;
+  return url ? { url, ref: pr.headRef, token: "read" } : null;
+}
+
+function isAutomatic(p: SecurityReviewPayload): boolean {
+  return p.trigger !== "command";
+}
+
 export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContext): Promise<JobOutcome> {
   const p = securityReviewPayloadSchema.parse(job.payload);
   const ref = { owner: p.owner, repo: p.repo, number: p.prNumber };
-  const octokit = await deps.github.forInstallation(p.installationId);
+  const budget: CallBudget = { max: REVIEW_CALL_BUDGET, used: 0 };
+  const configReader = await deps.github.forInstallation(p.installationId, CONFIG_SCOPE, { budget });
 
-  // 1. The PR as it is now; a closed PR is not reviewed.
+  // 0. Automatic reviews wait while the installation's quota is low: commands keep it.
+  if (isAutomatic(p) && deps.quota?.isLow(p.installationId)) {
+    job.log.warn({ installationId: p.installationId }, "automatic security review skipped: the installation's API quota is low");
+    deps.metrics?.automaticSkipped.inc({ kind: "security-review", reason: "quota" });
+    return "no_changes";
+  }
+  const repoId = p.repoId ?? (await configReader.rest.repos.get({ owner: p.owner, repo: p.repo })).data.id;
+  const octokit = await deps.github.forInstallation(p.installationId, TOKEN_SCOPES.review(repoId), { budget });
+
+  // 1. The PR as it is now; a closed PR is not reviewed. If its head moved since the job was
+  //    queued, a newer review is queued for the new head: stop before listing anything.
   const pr = await getPullRequest(octokit, ref);
   if (pr.state !== "open") return "no_changes";
   const headSha = pr.headSha;
+  if (headSha !== p.headSha) {
+    job.log.info({ queued: p.headSha, head: headSha }, "security review skipped: the PR head moved; the newer head has its own review");
+    return "cancelled";
+  }
 
   // 2. Config from the default branch (never the PR head), clamped by the operator.
   let config: EffectiveConfig;
   try {
-    config = await loadConfig(octokit, deps, p);
+    config = await loadConfig(configReader, deps, p);
   } catch (error) {
     if (error instanceof ConfigError) {
       job.log.info({ issues: error.issues }, "security review skipped: invalid repository config");
@@ -140,31 +183,43 @@ export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContex
     throw error;
   }
 
-  // 3. Review the files GitHub reports for the PR.
-  const files = await listPullRequestDiffFiles(octokit, ref);
-  const token = await deps.github.installationToken(p.installationId);
-  const cloneUrl = pr.headCloneUrl;
+  // 3. Too many files: one short note instead of a review (GitHub's own count, before listing).
+  const maxFiles = deps.env.AGENT_REVIEW_MAX_FILES;
+  if (pr.changedFiles !== null && pr.changedFiles > maxFiles) {
+    const previous = await findSecuritySummary(octokit, ref, deps.env.APP_SLUG);
+    const note = formatTooManyFilesNote({ files: pr.changedFiles, max: maxFiles, headSha, pr: p.prNumber, previous: previous?.marker ?? null });
+    await ensureSecuritySummary(octokit, { ...ref, body: note, existingId: previous?.id ?? null });
+    deps.metrics?.automaticSkipped.inc({ kind: "security-review", reason: "too-many-files" });
+    job.log.info({ files: pr.changedFiles, max: maxFiles }, "security review skipped: too many files");
+    return "no_changes";
+  }
+
+  // 4. Review the files GitHub reports for the PR.
+  const files = await listPullRequestDiffFiles(octokit, ref, maxFiles);
+  const source = reviewCloneSource(pr, p.prNumber);
   const repoName = `${p.owner}/${p.repo}`;
   const modelRefusal = (await deps.spend.check(repoName, p.installationId)) ?? (await modelReviewRefusal(octokit, deps, p, pr.author, config));
-  const result = await runReview(deps, job, config, files, cloneUrl ? { url: cloneUrl, ref: pr.headRef, token } : null, pr.title, modelRefusal);
+  const clone = async (): Promise<CloneSpec | null> =>
+    source && { url: source.url, ref: source.ref, token: source.token === "none" ? "" : await deps.github.installationToken(p.installationId, TOKEN_SCOPES.gitRead(repoId)) };
+  const result = await runReview(deps, job, config, files, clone, pr.title, modelRefusal);
   if (result.modelCostUsd !== undefined) {
     await deps.spend.record(repoName, p.installationId, result.modelCostUsd);
     const model = deps.env.AGENT_REVIEW_MODEL ?? config.model.name;
     deps.metrics?.recordModelUsage({ repo: repoName, model, input: result.modelTokens?.input ?? 0, output: result.modelTokens?.output ?? 0, costUsd: result.modelCostUsd });
   }
 
-  // 4. What is already on the PR.
+  // 5. What is already on the PR.
   const appSlug = deps.env.APP_SLUG;
   const [posted, summary] = await Promise.all([listPostedFindings(octokit, ref, appSlug), findSecuritySummary(octokit, ref, appSlug)]);
 
-  // 5. Stale-head guard: if the PR moved on, this review is about a commit nobody looks at.
+  // 6. Stale-head guard: if the PR moved on while reviewing, this review is about a commit nobody looks at.
   const now = await getPullRequest(octokit, ref);
   if (now.headSha !== headSha) {
     job.log.info({ reviewed: headSha, head: now.headSha }, "security review discarded: the PR head moved");
     return "cancelled";
   }
 
-  // 6. One review with the new inline findings.
+  // 7. One review with the new inline findings.
   const fresh = result.findings.filter((f) => !posted.has(f.fingerprint));
   const inline = fresh.slice(0, MAX_INLINE_COMMENTS);
   const ownPr = appSlug !== undefined && pr.author.toLowerCase() === `${appSlug.toLowerCase()}[bot]`;
@@ -178,13 +233,13 @@ export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContex
     for (const f of inline) if (!rejected.has(`${f.path}:${f.line}`)) inlineDone.add(f.fingerprint);
   }
 
-  // 7. Summary comment, upserted.
+  // 8. Summary comment, upserted.
   const state = summarizeState(result, summary?.marker ?? null);
   const textFiles = files.filter((f) => !f.binary && f.status !== "removed").length;
   const summaryBody = formatReviewSummary({ result, state, headSha, pr: p.prNumber, inline: inlineDone, textFiles });
   await ensureSecuritySummary(octokit, { ...ref, body: summaryBody, existingId: summary?.id ?? null });
 
-  // 8. Check run on the reviewed commit.
+  // 9. Check run on the reviewed commit.
   const all = [...result.findings, ...result.unanchored];
   await createSecurityCheckRun(octokit, {
     owner: p.owner,
@@ -196,14 +251,16 @@ export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContex
     annotations: annotationsOf(result.findings),
   });
 
-  // 9. Optional SARIF upload; a missing permission must not fail the review.
+  // 10. Optional SARIF upload with its own token (security_events is optional for the App); a
+  //     missing permission must not fail the review.
   if (config.review.sarif) {
     try {
-      await uploadReviewSarif(octokit, { owner: p.owner, repo: p.repo, commitSha: headSha, ref: `refs/pull/${p.prNumber}/head`, sarif: formatSarif(result, { toolVersion: "0.1.0" }) });
+      const uploader = await deps.github.forInstallation(p.installationId, TOKEN_SCOPES.sarif(repoId), { budget });
+      await uploadReviewSarif(uploader, { owner: p.owner, repo: p.repo, commitSha: headSha, ref: `refs/pull/${p.prNumber}/head`, sarif: formatSarif(result, { toolVersion: "0.1.0" }) });
     } catch (error) {
       job.log.warn({ err: error }, "SARIF upload failed");
     }
   }
-  job.log.info({ findings: result.findings.length, unanchored: result.unanchored.length, inline: inline.length, event }, "security review posted");
+  job.log.info({ findings: result.findings.length, unanchored: result.unanchored.length, inline: inline.length, event, githubCalls: budget.used }, "security review posted");
   return "succeeded";
 }

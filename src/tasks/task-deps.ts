@@ -5,6 +5,7 @@
  */
 import type { Env } from "../config/env.js";
 import type { GitHubClientFactory } from "../github/client.js";
+import type { QuotaView } from "../github/quota.js";
 import type { JobMetrics } from "../jobs/metrics.js";
 import type { RunAgentInput, RunAgentResult } from "../agent/types.js";
 import type { Sandbox, SandboxPolicy } from "../sandbox/types.js";
@@ -18,7 +19,7 @@ export interface GitIdentity {
 export interface GitOps {
   /** A private scratch directory for the job, always removed afterwards. */
   withWorkspace<T>(jobId: string, fn: (dir: string) => Promise<T>): Promise<T>;
-  /** Clone `ref` (branch name) of `url` into `dir`; returns the checked-out commit. */
+  /** Clone `ref` (branch name or full ref) of `url` into `dir`; returns the checked-out commit. `token: ""` clones anonymously (a public fork). */
   clone(options: { dir: string; url: string; ref: string; token: string; depth?: number }): Promise<{ headSha: string }>;
   /** Create branch `name` at HEAD and check it out. */
   createBranch(options: { dir: string; name: string }): Promise<void>;
@@ -48,6 +49,8 @@ export interface TaskDeps {
   scanDiffForSecrets: (diff: string) => Promise<SecretHit[]>;
   spend: SpendLedger;
   metrics?: JobMetrics | undefined;
+  /** The installations' REST quota as this process last saw it: automatic work pauses when it is low. */
+  quota?: QuotaView | undefined;
   /** Minimum gap between intermediate status edits (default 10 s). */
   statusIntervalMs?: number;
   now?: () => number;

@@ -103,7 +103,7 @@ export async function startFlowHarness(options: FlowOptions): Promise<FlowHarnes
     }
   });
   const handlers = createHandlerTracker();
-  await probot.load(createApp({ env, queue, handlers }));
+  await probot.load(createApp({ env, queue, handlers, github: base.github, quota: base.quota }));
 
   return {
     env,

@@ -89,7 +89,7 @@ function job(): JobContext {
     kind: "security-review",
     key: "octo/app#5",
     deliveryId: "d1",
-    payload: { installationId: 1, owner: "octo", repo: "app", prNumber: 5, headSha: "a".repeat(40), trigger: "opened", requester: { login: "alice", id: 1 } },
+    payload: { installationId: 1, owner: "octo", repo: "app", repoId: 1296269, prNumber: 5, headSha: "a".repeat(40), trigger: "opened", requester: { login: "alice", id: 1 } },
     attempt: 1,
     maxAttempts: 1,
     signal: new AbortController().signal,

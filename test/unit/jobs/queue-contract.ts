@@ -166,7 +166,10 @@ export function defineQueueContract(hooks: QueueContractHooks): void {
     });
     await waitFor(() => queue.isRunning("o/r#12"), "the fix to start");
     expect(await queue.liveJobIds()).toHaveLength(1);
+    expect(await queue.waiting("o/r#12", "security-review")).toBe(0);
     for (let i = 1; i <= 5; i++) await queue.enqueue(request("o/r#12", { kind: "security-review", payload: { i }, replaceQueued: true }));
+    expect(await queue.waiting("o/r#12", "security-review")).toBe(1);
+    expect(await queue.waiting("o/r#12", "fix-pr")).toBe(0);
     // Another kind queued behind is kept.
     await queue.enqueue(request("o/r#12", { kind: "fix-pr", payload: { i: 6 } }));
     expect(await queue.pending("o/r#12")).toBe(3);

@@ -18,6 +18,7 @@ function queue(): JobQueue & { requests: EnqueueRequest[] } {
     hasDelivery: async () => false,
     isRunning: async () => false,
     pending: async () => 0,
+    waiting: async () => 0,
     liveJobIds: async () => [],
     startWorker: async () => undefined,
     depth: async () => 0,
