@@ -92,17 +92,24 @@ export function tokenRequestBody(scope: TokenScope | GitTokenScope): { repositor
   return { ...(scope.repositoryIds === "all" ? {} : { repository_ids: [...scope.repositoryIds] }), permissions: { ...scope.permissions } };
 }
 
-/** A route for metrics labels: templates stay as they are; absolute URLs (pagination) lose ids and queries. */
+/**
+ * A route for metrics labels: templates stay as they are; concrete paths (pagination's follow-up
+ * requests) lose owner, repository, ids and queries, so the label set stays small.
+ */
 export function endpointLabel(method: string, url: string): string {
-  let path = url;
-  if (/^https?:\/\//.test(url)) {
+  let path = url.split("?")[0] ?? url;
+  if (!path.includes("{")) {
     try {
-      path = new URL(url).pathname.replace(/^\/api\/v3/, "").replace(/\/\d+(?=\/|$)/g, "/{id}");
+      path = new URL(path, "http://localhost").pathname;
     } catch {
       path = "(unparsed)";
     }
+    path = path
+      .replace(/^\/api\/v3/, "")
+      .replace(/^\/repos\/[^/]+\/[^/]+/, "/repos/{owner}/{repo}")
+      .replace(/\/\d+(?=\/|$)/g, "/{id}");
   }
-  return `${method.toUpperCase()} ${path.split("?")[0] ?? path}`;
+  return `${method.toUpperCase()} ${path}`;
 }
 
 export function createProbotClientFactory(probot: Pick<Probot, "auth">, options: ProbotClientFactoryOptions = {}): GitHubClientFactory {

@@ -2,7 +2,9 @@ import { formatFindingComment } from "../../../src/review/format-review-comment.
 import { afterEach, describe, expect, it } from "vitest";
 import { loadWebhook } from "../../helpers/webhook-fixtures.js";
 import { findMarker, renderMarker } from "../../../src/github/markers.js";
-import { APP_SLUG, MODEL_KEY, mockCommonCalls, REPO, REPO_PATH, startFlowHarness, TOKEN, type FlowHarness } from "./flow-harness.js";
+import { tokenRequestBody } from "../../../src/github/client.js";
+import { TOKEN_SCOPES } from "../../../src/github/token-scopes.js";
+import { APP_SLUG, expectLeastPrivilegeTokens, MODEL_KEY, mockCommonCalls, REPO, REPO_PATH, startFlowHarness, TOKEN, type FlowHarness } from "./flow-harness.js";
 import { BASE_AGENTS_MD, HEAD_AGENTS_MD, mockPullRequestReads, pullRequest } from "./pr-fixtures.js";
 
 const FILES = { "README.md": "# demo\n", "AGENTS.md": BASE_AGENTS_MD };
@@ -72,6 +74,10 @@ describe("fix-pr flow", () => {
 
     const last = gh.callsTo("PATCH", /\/issues\/comments\/3001$/).at(-1)?.json.body as string;
     expect(last).toMatch(/Done[\s\S]*pull\/1\/commits\/[0-9a-f]{40}/);
+    // Tokens: git push (contents:write), the run's API work and the handler's, all this repository only.
+    const scopes = expectLeastPrivilegeTokens(gh, 186853002);
+    expect(scopes).toContainEqual(tokenRequestBody(TOKEN_SCOPES.gitPush(186853002)));
+    expect(scopes).toContainEqual(tokenRequestBody(TOKEN_SCOPES.agentRun(186853002)));
     gh.assertDone();
     noLeaks(h);
   });

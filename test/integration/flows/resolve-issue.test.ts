@@ -1,6 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { loadWebhook } from "../../helpers/webhook-fixtures.js";
-import { APP_SLUG, MODEL_KEY, mockCommonCalls, OWNER, REPO, REPO_PATH, startFlowHarness, TOKEN, type FlowHarness } from "./flow-harness.js";
+import { tokenRequestBody } from "../../../src/github/client.js";
+import { TOKEN_SCOPES } from "../../../src/github/token-scopes.js";
+import { APP_SLUG, expectLeastPrivilegeTokens, MODEL_KEY, mockCommonCalls, OWNER, REPO, REPO_PATH, startFlowHarness, TOKEN, type FlowHarness } from "./flow-harness.js";
+
+const REPO_ID = 186853002;
+const TOKEN_BODIES = {
+  gitPush: tokenRequestBody(TOKEN_SCOPES.gitPush(REPO_ID)),
+  agentRun: tokenRequestBody(TOKEN_SCOPES.agentRun(REPO_ID)),
+  handler: tokenRequestBody(TOKEN_SCOPES.handler(REPO_ID)),
+};
 
 const FILES = { "README.md": "# demo\n", "src/greet.js": "export const greet = () => 'helo';\n" };
 const FIX = "*** Begin Patch\n*** Update File: src/greet.js\n-export const greet = () => 'helo';\n+export const greet = () => 'hello';\n*** End Patch";
@@ -89,9 +98,12 @@ describe("resolve-issue flow", () => {
     expect(create.body).toMatch(/<!-- issue-agent:pr [A-Za-z0-9_-]+ -->/);
     expect(gh.callsTo("POST", `${REPO_PATH}/issues/77/labels`)[0]?.json.labels).toEqual(["bug"]);
 
-    // The token was minted for this repository only.
-    const tokenCalls = gh.callsTo("POST", /access_tokens$/).map((c) => c.json).filter(Boolean);
-    expect(tokenCalls).toContainEqual(expect.objectContaining({ repository_ids: [186853002] }));
+    // Every token was minted for this repository only, with the permissions of its step.
+    const scopes = expectLeastPrivilegeTokens(gh, REPO_ID);
+    expect(scopes).toContainEqual(TOKEN_BODIES.gitPush);
+    expect(scopes).toContainEqual(TOKEN_BODIES.agentRun);
+    expect(scopes).toContainEqual(TOKEN_BODIES.handler);
+    expect(scopes).not.toContainEqual(expect.objectContaining({ permissions: expect.objectContaining({ actions: "read" }) }));
 
     // Hidden instructions and invisible characters never reached the model.
     const sent = JSON.stringify(h.model.requests.map((r) => r.body));
