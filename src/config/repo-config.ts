@@ -95,12 +95,16 @@ export const repoConfigSchema = z
     /** Pull requests the app opens. */
     pullRequest: z
       .object({
-        draft: z.boolean().default(false),
+        /**
+         * Open pull requests as drafts, so a person marks them ready (workflows can skip drafts
+         * until then; see the README on approving workflow runs for the app's pull requests).
+         */
+        draft: z.boolean().default(true),
         /** Allow the agent to change CI and agent configuration (.github/workflows, AGENTS.md, agent.yml). */
         allowConfigChanges: z.boolean().default(false),
       })
       .strict()
-      .default({ draft: false, allowConfigChanges: false }),
+      .default({ draft: true, allowConfigChanges: false }),
     /** Start a fix-pr run when a check fails on a PR the app opened. */
     autofix: z
       .object({ enabled: z.boolean().default(false), maxAttempts: z.number().int().min(1).max(10).default(2) })

@@ -23,6 +23,8 @@ export interface StatusView {
   summary?: string;
   changedFiles?: string[];
   configChanges?: string[];
+  /** Changed files CI or tooling executes (package manifests, Makefiles, test configs...). */
+  executedChanges?: string[];
   testsRun?: { command: string; exitCode: number | null }[];
   turns?: number;
   tokens?: number;
@@ -77,6 +79,10 @@ export function renderStatus(view: StatusView): string {
   if (view.summary) lines.push("**Summary**", "", view.summary, "");
   if (view.configChanges && view.configChanges.length > 0) {
     lines.push("> [!WARNING]", "> This run changes CI or agent configuration:", ...view.configChanges.map((f) => `> - \`${f}\``), "");
+  }
+  const executed = (view.executedChanges ?? []).filter((f) => !view.configChanges?.includes(f));
+  if (executed.length > 0) {
+    lines.push("> [!WARNING]", "> This run changes files that CI or developer tools execute; read them before CI runs this branch:", ...executed.slice(0, 50).map((f) => `> - \`${f}\``), "");
   }
   if (view.changedFiles && view.changedFiles.length > 0) {
     lines.push(`<details><summary>Changed files (${view.changedFiles.length})</summary>`, "", ...view.changedFiles.slice(0, 100).map((f) => `- \`${f}\``), "", "</details>", "");

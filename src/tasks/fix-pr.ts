@@ -130,6 +130,7 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
         summary: result.summary,
         changedFiles: published.changedFiles,
         configChanges: published.configChanges,
+        executedChanges: published.executedChanges.map((e) => e.path),
       });
       return "succeeded";
     });

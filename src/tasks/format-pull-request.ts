@@ -6,12 +6,15 @@
 import { formatOutbound, truncateBody } from "../github/format-outbound.js";
 import { renderMarker } from "../github/markers.js";
 import { sanitizeUntrusted } from "../shared/sanitize.js";
+import type { ExecutedChange } from "./executed-paths.js";
 
 export interface PullRequestContent {
   issueNumber: number;
   summary: string;
   changedFiles: string[];
   configChanges: string[];
+  /** Changed files CI or tooling executes (executed-paths.ts); listed in a warning at the very top. */
+  executedChanges?: readonly ExecutedChange[];
   testsRun: { command: string; exitCode: number | null }[];
   template: string | null;
   secrets: readonly string[];
@@ -48,12 +51,30 @@ export function formatPullRequestBody(c: PullRequestContent): string {
   const main =
     fromTemplate ??
     [`## Summary`, "", sections.summary, "", `## Changes`, "", sections.changes, "", `## Tests`, "", sections.tests, ...(c.template ? ["", sanitizeUntrusted(c.template)] : [])].join("\n");
-  const warning =
-    c.configChanges.length > 0
-      ? ["> [!WARNING]", "> This pull request changes CI or agent configuration. Review these files with care:", ...c.configChanges.map((f) => `> - \`${f}\``), ""].join("\n")
-      : "";
+  const warning = formatExecutedWarning(c.executedChanges ?? [], c.configChanges);
   const text = [warning, main.trim(), "", `Closes #${c.issueNumber}`, "", "<sub>Opened by issue-agent. Review it like any contribution; comment `/agent fix <instructions>` for changes.</sub>"].join("\n");
   return `${truncateBody(formatOutbound(text, { allowCloseIssue: c.issueNumber, secrets: c.secrets }))}\n\n${renderMarker("pr", c.marker)}`;
+}
+
+/**
+ * The block at the top of an agent-written PR when it touches what CI or tooling runs: workflows on
+ * pull requests execute these files with the repository's secrets, so a person reads them first.
+ * Empty when no such file changed.
+ */
+export function formatExecutedWarning(executed: readonly ExecutedChange[], configChanges: readonly string[]): string {
+  const items = [
+    ...configChanges.map((f) => `> - \`${f}\`: CI or agent configuration`),
+    ...executed.filter((e) => !configChanges.includes(e.path)).map((e) => `> - \`${e.path}\`: ${e.kind} (${e.why})`),
+  ];
+  if (items.length === 0) return "";
+  const shown = items.slice(0, 50);
+  if (items.length > shown.length) shown.push(`> - …and ${items.length - shown.length} more`);
+  return [
+    "> [!WARNING]",
+    "> **Review these files before any CI runs this branch.** This pull request was written by an AI agent and changes CI or agent configuration, or files that CI and developer tools execute (workflows on pull requests run them with this repository's secrets):",
+    ...shown,
+    "",
+  ].join("\n");
 }
 
 /** A single-line PR title / commit subject from the model's title. */

@@ -9,6 +9,7 @@
  */
 import type { EffectiveConfig } from "../config/repo-config.js";
 import { RunStoppedError } from "./explain-failure.js";
+import { executedChangesIn, type ExecutedChange } from "./executed-paths.js";
 import { protectedPathsIn } from "./protected-paths.js";
 import type { GitIdentity, TaskDeps } from "./task-deps.js";
 
@@ -29,6 +30,8 @@ export interface Published {
   sha: string;
   changedFiles: string[];
   configChanges: string[];
+  /** Changed files that CI or tooling executes: warned about in the PR body and the status comment. */
+  executedChanges: ExecutedChange[];
 }
 
 export function botIdentity(appSlug: string | undefined): GitIdentity {
@@ -75,5 +78,5 @@ export async function publishChanges(p: PublishParams): Promise<Published | null
   const sha = await deps.git.commitAll({ dir, message: p.message, author: botIdentity(deps.env.APP_SLUG), coAuthors: coAuthorOf(p.requester) });
   if (!sha) return null;
   await deps.git.push({ dir, url: p.pushUrl, branch: p.branch, token: p.token, expectedRemoteSha: p.expectedRemoteSha });
-  return { sha, changedFiles, configChanges };
+  return { sha, changedFiles, configChanges, executedChanges: executedChangesIn(changedFiles) };
 }

@@ -88,6 +88,7 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
         summary: result.prBody || result.summary,
         changedFiles: published.changedFiles,
         configChanges: published.configChanges,
+        executedChanges: published.executedChanges,
         testsRun: result.testsRun,
         template: template?.text ?? null,
         secrets,
@@ -119,6 +120,7 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
         summary: result.summary,
         changedFiles: published.changedFiles,
         configChanges: published.configChanges,
+        executedChanges: published.executedChanges.map((e) => e.path),
         hint: "Comment `/agent fix <instructions>` on the pull request for follow-up changes.",
       });
       return "succeeded";

@@ -90,7 +90,7 @@ describe("resolve-issue flow", () => {
     expect(message).toMatch(/Co-authored-by: Codertocat <\d+\+Codertocat@users\.noreply\.github\.com>/);
 
     const create = gh.callsTo("POST", `${REPO_PATH}/pulls`)[0]?.json;
-    expect(create).toMatchObject({ head: branch, base: "main", title: "Fix the greeting typo", draft: false });
+    expect(create).toMatchObject({ head: branch, base: "main", title: "Fix the greeting typo", draft: true });
     expect(create.body).toContain("Closes #1");
     expect(create.body).toContain("src/greet.js");
     expect(create.body).not.toMatch(/\bFixes #99/); // a foreign closing keyword is neutralized
@@ -130,5 +130,31 @@ describe("resolve-issue flow", () => {
     gh.assertDone();
     scanForLeaks(gh.outboundText());
     scanForLeaks(h.git.git(REPO, ["log", "-p", "--all"]));
+  });
+
+  it("a change to package.json scripts -> the PR opens as a draft with the warning block at the very top", async () => {
+    const pkg = '{\n  "name": "demo",\n  "scripts": {\n    "test": "node --test"\n  }\n}\n';
+    const patch = '*** Begin Patch\n*** Update File: package.json\n@@\n   "scripts": {\n-    "test": "node --test"\n+    "test": "node --test",\n+    "postinstall": "node scripts/setup.js"\n   }\n*** End Patch';
+    h = await startFlowHarness({ files: { ...FILES, "package.json": pkg }, script: [{ toolCalls: [{ name: "apply_patch", arguments: { input: patch } }] }, { text: "Title: Add a postinstall step\n\nAdded it." }] });
+    const { gh } = h;
+    gh.on("POST", `${REPO_PATH}/issues/1/comments`).reply(201, (c) => ({ id: 9101, body: c.json.body }));
+    gh.on("DELETE", `${REPO_PATH}/issues/1/labels/agent`).reply(200, []);
+    gh.on("GET", `${REPO_PATH}/issues/1`).reply(200, issueBody(1));
+    gh.on("GET", `${REPO_PATH}/issues/1/comments`).reply(200, []);
+    gh.on("GET", `${REPO_PATH}/pulls`).any().reply(200, []);
+    gh.on("POST", `${REPO_PATH}/pulls`).reply(201, { number: 78, html_url: `https://github.com/${OWNER}/${REPO}/pull/78` });
+    gh.on("POST", /\/issues\/78\/(labels|assignees)$/).any().reply(201, {});
+    gh.on("POST", `${REPO_PATH}/pulls/78/requested_reviewers`).any().reply(201, {});
+    mockCommonCalls(gh);
+
+    await h.receive("issues", labeled(h));
+    const [done] = await h.waitForJobs(1);
+    expect(done?.outcome).toBe("succeeded");
+    const create = gh.callsTo("POST", `${REPO_PATH}/pulls`)[0]?.json;
+    expect(create.draft).toBe(true);
+    expect(create.body).toMatch(/^> \[!WARNING\]\n> \*\*Review these files before any CI runs this branch\.\*\*[^\n]*\n> - `package\.json`: package manifest/);
+    const status = gh.callsTo("PATCH", /\/issues\/comments\/9101$/).at(-1)?.json.body as string;
+    expect(status).toMatch(/files that CI or developer tools execute[\s\S]*`package\.json`/);
+    gh.assertDone();
   });
 });
