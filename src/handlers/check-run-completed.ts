@@ -60,7 +60,7 @@ export function handleCheckRunCompleted(deps: HandlerDeps) {
             repoId: repository.id,
             cloneUrl: repository.clone_url,
             requester: { login: payload.sender.login, id: payload.sender.id },
-            triggerAt: new Date().toISOString(),
+            triggerAt: check.completed_at ?? new Date().toISOString(),
             instruction: `The check "${check.name}" failed on this pull request. Make it pass.`,
             status,
             prNumber: ref.number,

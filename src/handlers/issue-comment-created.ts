@@ -32,6 +32,7 @@ export function handleIssueCommentCreated(deps: HandlerDeps) {
         isPullRequest: Boolean(issue.pull_request),
         issue: { title: issue.title, body: issue.body },
         requester: { login: sender.login, id: sender.id },
+        triggerAt: comment.created_at,
         deliveryId: context.id,
         reaction: { type: "issue-comment", owner: ref.owner, repo: ref.repo, commentId: comment.id },
       },

@@ -41,7 +41,8 @@ export function handleIssuesLabeled(deps: HandlerDeps) {
             issueNumber: issue.number,
             issueSnapshot: issueSnapshotOf(issue),
             requester: { login: sender.login, id: sender.id },
-            triggerAt: new Date().toISOString(),
+            // GitHub's time of the labelling (the issue's updated_at in this event), not our clock.
+            triggerAt: issue.updated_at || new Date().toISOString(),
             instruction: "",
             status,
             ...(config.trigger.removeLabel ? { removeLabel: label.name } : {}),

@@ -34,6 +34,7 @@ export function handlePullRequestReviewCommentCreated(deps: HandlerDeps) {
         headSha: pr.head.sha,
         issue: { title: pr.title, body: pr.body },
         requester: { login: sender.login, id: sender.id },
+        triggerAt: comment.created_at,
         deliveryId: context.id,
         reaction: { type: "review-comment", owner: ref.owner, repo: ref.repo, commentId: comment.id },
         reviewComment: { id: comment.id, inReplyTo: comment.in_reply_to_id ?? comment.id },

@@ -23,6 +23,8 @@ export interface CommandTarget {
   number: number;
   isPullRequest: boolean;
   requester: { login: string; id: number };
+  /** GitHub's `created_at` of the command comment: what the edit filter compares with (THREATS A5). */
+  triggerAt: string;
   deliveryId: string;
   reaction: ReactionTarget;
   /** Issue title and body at trigger time (issue comments carry them). */
@@ -118,7 +120,7 @@ async function startFix(octokit: GitHubClient, deps: HandlerDeps, t: CommandTarg
     repoId: t.repoId,
     cloneUrl: t.cloneUrl,
     requester: t.requester,
-    triggerAt: new Date().toISOString(),
+    triggerAt: t.triggerAt,
     instruction,
   };
   if (!t.isPullRequest) {
