@@ -30,7 +30,7 @@ export function createRuntime(env: Env, log: Logger): Runtime {
     await createApp({ env, queue, handlers, github: taskDeps.github, quota: taskDeps.quota, metrics })(app, options);
     // With Redis, `npm run worker` processes do the work; embedded, this process does.
     if (queueMode === "embedded") {
-      startWorkspaceSweeper(env, log);
+      startWorkspaceSweeper(env, log, () => queue.liveJobIds());
       await queue.startWorker(createJobHandler(taskDeps));
     }
   };
