@@ -35,6 +35,8 @@ export interface StatusView {
   message?: string;
   /** How to go on, e.g. "Comment `/agent fix` to try again." */
   hint?: string;
+  /** What the run had to do without (e.g. review threads it could not read); shown in every state. */
+  notes?: string[];
 }
 
 const ICON: Record<StatusPhase, string> = {
@@ -76,6 +78,7 @@ export function renderStatus(view: StatusView): string {
   }
   if (view.resultUrl) lines.push(`**${view.resultLabel ?? "Result"}:** ${view.resultUrl}`, "");
   if (view.message) lines.push(view.message, "");
+  if (view.notes && view.notes.length > 0) lines.push(...view.notes.map((n) => `> [!NOTE]\n> ${n}`), "");
   if (view.summary) lines.push("**Summary**", "", view.summary, "");
   if (view.configChanges && view.configChanges.length > 0) {
     lines.push("> [!WARNING]", "> This run changes CI or agent configuration:", ...view.configChanges.map((f) => `> - \`${f}\``), "");

@@ -77,6 +77,7 @@ export class StatusReporter {
   private lastBody = "";
   private pending: StatusView | null = null;
   private chain: Promise<void> = Promise.resolve();
+  private readonly notes: string[] = [];
   readonly edits: string[] = [];
 
   constructor(
@@ -87,6 +88,11 @@ export class StatusReporter {
 
   private now(): number {
     return (this.options.now ?? Date.now)();
+  }
+
+  /** A note that stays on the comment from now on, whatever the run's later states (safe text only). */
+  addNote(note: string): void {
+    if (!this.notes.includes(note)) this.notes.push(note);
   }
 
   /** Queue an intermediate update; sent now if the throttle allows, else folded into the next. */
@@ -107,7 +113,8 @@ export class StatusReporter {
       const view = this.pending;
       if (!view) return;
       this.pending = null;
-      const text = formatOutbound(renderStatus({ ...view, now: view.now ?? this.now() }), {
+      const notes = [...(view.notes ?? []), ...this.notes];
+      const text = formatOutbound(renderStatus({ ...view, now: view.now ?? this.now(), ...(notes.length > 0 ? { notes } : {}) }), {
         allowCloseIssue: this.options.allowCloseIssue,
         secrets: this.options.secrets?.() ?? [],
       });

@@ -57,9 +57,16 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
 
     const filter = { triggerAt: p.triggerAt, minPermission: config.trigger.minPermission, permissionOf: createPermissionCache(octokit, owner, repo), appSlug: deps.env.APP_SLUG };
     const diff = await getPullRequestDiff(octokit, { owner, repo, number });
-    let threads: ReviewThread[];
-    if (p.reviewCommentId) threads = [await getReviewThread(octokit, { owner, repo, number, commentId: p.reviewCommentId, ...filter })];
-    else threads = await getUnresolvedThreads(octokit, { owner, repo, number, ...filter });
+    let threads: ReviewThread[] = [];
+    try {
+      if (p.reviewCommentId) threads = [await getReviewThread(octokit, { owner, repo, number, commentId: p.reviewCommentId, ...filter })];
+      else threads = await getUnresolvedThreads(octokit, { owner, repo, number, ...filter });
+    } catch (error) {
+      // The threads are context; an explicit instruction (or a failing check) is the task itself.
+      if (!p.instruction.trim() && !p.checkRun) throw error;
+      job.log.warn({ err: error }, "review threads could not be read; going on with the instruction");
+      reporter.addNote("The review threads could not be read from GitHub, so this run worked from your instruction, the description and the diff only.");
+    }
     const ours = isSelf({ login: pr.author }, deps.env.APP_SLUG);
     const previousSummary = ours ? String(findMarker(pr.rawBody, "pr")?.summary ?? "") : "";
     // Instructions come from the base branch: a PR cannot rewrite the rules it is fixed under.

@@ -85,6 +85,33 @@ describe("fix-pr flow", () => {
     noLeaks(h);
   });
 
+  it.each([
+    ["GraphQL errors", 200, { data: null, errors: [{ type: "FORBIDDEN", message: "Resource not accessible by integration" }] }],
+    ["an HTTP failure", 502, { message: "Bad gateway" }],
+  ])("/agent fix <instruction> when the review threads cannot be read (%s) -> the run goes on and the status says so", async (_what, status, answer) => {
+    const { harness, headSha } = await withFeatureBranch([
+      { toolCalls: [{ name: "apply_patch", arguments: { input: PATCH } }] },
+      { text: "Title: Use a constant\n\nDone." },
+    ]);
+    h = harness;
+    const { gh } = h;
+    gh.on("POST", `${REPO_PATH}/issues/1/comments`).reply(201, (c) => ({ id: 3101, body: c.json.body }));
+    mockPullRequestReads(gh, 1, () => pullRequest(1, headSha, h?.cloneUrl ?? ""));
+    gh.on("POST", "/graphql").reply(status, answer);
+    mockCommonCalls(gh);
+    const payload = loadWebhook("issue_comment.created.pull_request", {
+      comment: { body: "/agent fix use a constant for the greeting", created_at: new Date().toISOString() },
+      repository: { clone_url: h.cloneUrl, default_branch: "main" },
+    });
+    await h.receive("issue_comment", payload);
+    const [done] = await h.waitForJobs(1);
+    expect(done?.outcome).toBe("succeeded");
+    expect(JSON.stringify(h.model.requests.map((r) => r.body))).toContain("use a constant for the greeting");
+    const last = gh.callsTo("PATCH", /\/issues\/comments\/3101$/).at(-1)?.json.body as string;
+    expect(last).toMatch(/Done[\s\S]*review threads could not be read/);
+    gh.assertDone();
+  });
+
   it("/agent fix in a review thread -> the status and result are a reply in that thread", async () => {
     const { harness, headSha } = await withFeatureBranch([
       { toolCalls: [{ name: "apply_patch", arguments: { input: PATCH } }] },
