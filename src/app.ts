@@ -18,6 +18,10 @@ import { handlePullRequestEvent, PULL_REQUEST_REVIEW_EVENTS } from "./handlers/p
 import { handlePullRequestReviewCommentCreated } from "./handlers/review-comment-created.js";
 import { acknowledgeFirst, createHandlerTracker, type HandlerTracker } from "./handlers/handler-tracker.js";
 import { createTriggerLimiter, type TriggerLimiter } from "./handlers/trigger-limiter.js";
+import { createConfigCache } from "./handlers/trigger-flow.js";
+
+/** How long webhook handlers reuse a repository's loaded config. */
+export const CONFIG_CACHE_MS = 60_000;
 
 export interface AppDeps {
   env: Env;
@@ -61,6 +65,8 @@ export function createApp(deps: AppDeps): ApplicationFunction {
         deps.limiter ??
         createTriggerLimiter({ perUserPerHour: deps.env.AGENT_TRIGGERS_PER_USER_PER_HOUR, perRepoPerHour: deps.env.AGENT_TRIGGERS_PER_REPO_PER_HOUR }),
       reviewLimiter: createTriggerLimiter({ perUserPerHour: deps.env.AGENT_REVIEWS_PER_AUTHOR_PER_HOUR, perRepoPerHour: deps.env.AGENT_REVIEWS_PER_REPO_PER_HOUR }),
+      // A burst of pushes (or comments) on one repository reads `.github/agent.yml` once a minute at most.
+      configCache: createConfigCache({ ttlMs: CONFIG_CACHE_MS }),
       ...(deps.github ? { github: deps.github } : {}),
       ...(deps.quota ? { quota: deps.quota } : {}),
       ...(deps.metrics ? { metrics: deps.metrics } : {}),

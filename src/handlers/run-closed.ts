@@ -14,7 +14,7 @@ import { authorizeSender } from "../github/authorize-sender.js";
 import { jobKey } from "../tasks/job-payloads.js";
 import { loadTriggerConfig, type HandlerDeps } from "./trigger-flow.js";
 
-export function handleRunClosed(deps: Pick<HandlerDeps, "env" | "queue" | "github">) {
+export function handleRunClosed(deps: Pick<HandlerDeps, "env" | "queue" | "github" | "configCache">) {
   return async (context: Context<"issues.closed" | "pull_request.closed">): Promise<void> => {
     const { payload, octokit } = context;
     const { repository, sender } = payload;

@@ -36,6 +36,33 @@ export interface HandlerDeps {
   /** The installations' REST quota as last seen: automatic work pauses when it is low. */
   quota?: QuotaView;
   metrics?: Pick<JobMetrics, "automaticSkipped">;
+  /** Recently loaded configs, so a burst of events on one repository reads `.github/agent.yml` once. */
+  configCache?: ConfigCache;
+}
+
+/** Loaded configs per repository for a short time (a config edit applies to triggers within that time). */
+export interface ConfigCache {
+  get(key: string): Promise<LoadedConfig> | undefined;
+  set(key: string, value: Promise<LoadedConfig>): void;
+}
+
+export function createConfigCache(options: { ttlMs: number; now?: () => number; maxEntries?: number }): ConfigCache {
+  const now = options.now ?? Date.now;
+  const entries = new Map<string, { at: number; value: Promise<LoadedConfig> }>();
+  return {
+    get(key) {
+      const hit = entries.get(key);
+      if (hit && now() - hit.at < options.ttlMs) return hit.value;
+      entries.delete(key);
+      return undefined;
+    },
+    set(key, value) {
+      entries.set(key, { at: now(), value });
+      while (entries.size > (options.maxEntries ?? 1000)) entries.delete(entries.keys().next().value as string);
+      // A failed read (network, 5xx) is not remembered.
+      value.catch(() => entries.delete(key));
+    },
+  };
 }
 
 export interface RepoRef {
@@ -52,7 +79,17 @@ export type LoadedConfig = { ok: true; config: EffectiveConfig } | { ok: false; 
  * there: the file may come from the owner's `.github` repository or an `_extends` target, which
  * the event's one-repository client cannot read.
  */
-export async function loadTriggerConfig(octokit: GitHubClient, deps: Pick<HandlerDeps, "env" | "github">, ref: RepoRef, installationId?: number): Promise<LoadedConfig> {
+export async function loadTriggerConfig(octokit: GitHubClient, deps: Pick<HandlerDeps, "env" | "github" | "configCache">, ref: RepoRef, installationId?: number): Promise<LoadedConfig> {
+  if (!deps.configCache || installationId === undefined) return readTriggerConfig(octokit, deps, ref, installationId);
+  const key = `${installationId}:${ref.owner}/${ref.repo}`.toLowerCase();
+  const cached = deps.configCache.get(key);
+  if (cached) return cached;
+  const loading = readTriggerConfig(octokit, deps, ref, installationId);
+  deps.configCache.set(key, loading);
+  return loading;
+}
+
+async function readTriggerConfig(octokit: GitHubClient, deps: Pick<HandlerDeps, "env" | "github">, ref: RepoRef, installationId?: number): Promise<LoadedConfig> {
   try {
     const reader = deps.github && installationId !== undefined ? await deps.github.forInstallation(installationId, CONFIG_SCOPE) : octokit;
     const { config } = await loadRepoConfig(reader, { owner: ref.owner, repo: ref.repo });

@@ -245,7 +245,8 @@ export class BullmqQueue implements JobQueue {
     const inbox: string[] = [];
     const ticker = setInterval(() => void this.tick(entry, lockToken, inbox, jobId), Math.min(this.opts.pollMs ?? 1000, this.lockMs / 3));
     try {
-      const result = await runJob({ info, handler, log, signal: entry.controller.signal, takeMessages: () => inbox.splice(0), metrics: this.opts.metrics });
+      const waitingBehind = () => this.waiting(key, info.kind);
+      const result = await runJob({ info, handler, log, signal: entry.controller.signal, takeMessages: () => inbox.splice(0), waitingBehind, metrics: this.opts.metrics });
       clearInterval(ticker);
       const metrics = this.opts.metrics;
       const stoppedWithoutResult = result.type === "error" || result.outcome === "cancelled";

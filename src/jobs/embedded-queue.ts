@@ -171,7 +171,8 @@ export class EmbeddedQueue implements JobQueue {
     const entry: Running = { job, log, controller, messages: [], done: Promise.resolve() };
     this.running.set(job.id, entry);
     const takeMessages = () => entry.messages.splice(0);
-    entry.done = runJob({ info: job, handler, log, signal: controller.signal, takeMessages, metrics: this.opts.metrics })
+    const waitingBehind = () => this.waiting(job.key, job.kind);
+    entry.done = runJob({ info: job, handler, log, signal: controller.signal, takeMessages, waitingBehind, metrics: this.opts.metrics })
       .then((result) => this.settle(entry, result))
       .catch((error: unknown) => log.error({ err: error }, "recording the job result failed"))
       .finally(() => {

@@ -19,6 +19,7 @@ export interface RunJobInput {
   log: Logger;
   signal: AbortSignal;
   takeMessages: () => string[];
+  waitingBehind?: () => Promise<number>;
   metrics?: JobMetrics | undefined;
 }
 
@@ -38,6 +39,7 @@ export async function runJob(input: RunJobInput): Promise<RunJobResult> {
       signal: input.signal,
       log,
       takeMessages: input.takeMessages,
+      ...(input.waitingBehind ? { waitingBehind: input.waitingBehind } : {}),
     });
     const seconds = (performance.now() - started) / 1000;
     log.info({ outcome, seconds }, "job finished");

@@ -60,6 +60,11 @@ export interface JobContext {
   log: Logger;
   /** Steering messages (`/agent <text>` during a run) received since the last call. */
   takeMessages(): string[];
+  /**
+   * Jobs of the same key and kind waiting behind this one (with `replaceQueued` at most one): a
+   * security review whose PR moved on leaves the new head to the review that waits for it.
+   */
+  waitingBehind?: () => Promise<number>;
 }
 
 export type JobHandler = (job: JobContext) => Promise<JobOutcome>;

@@ -219,14 +219,21 @@ function readBody(req: IncomingMessage, p: { maxBody: number; budget: { free: nu
 }
 
 /**
- * Answer and close the connection. What the client still sends is discarded (never buffered) for a
- * moment, so it can read the answer, then the socket is destroyed.
+ * Answer, and when the body was not read to its end, get rid of the connection without reading the
+ * rest: reading stops (what the client still sends waits in the kernel; Node would otherwise drain
+ * it at full speed), and the socket is destroyed a moment later, once the client could read the
+ * answer (closing a socket with unread data sends a reset, which can destroy an answer in flight).
  */
 function reject(req: IncomingMessage, res: ServerResponse, status: number, message: string, headers: Record<string, string>): void {
   const body = `${JSON.stringify({ error: message })}\n`;
-  if (!res.headersSent) res.writeHead(status, { "content-type": "application/json", connection: "close", "content-length": String(Buffer.byteLength(body)), ...headers });
+  if (!res.headersSent) res.writeHead(status, { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), ...headers });
   res.end(body);
-  req.resume();
+  if (req.complete) return;
+  req.removeAllListeners("data");
+  req.pause();
+  // Marks the body as being consumed, so Node does not drain it after the answer (it reads at most
+  // one buffer's worth, then stops).
+  req.read(0);
   const socket = req.socket;
   const timer = setTimeout(() => socket.destroy(), 1000);
   timer.unref();

@@ -162,13 +162,17 @@ export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContex
   const octokit = await deps.github.forInstallation(p.installationId, TOKEN_SCOPES.review(repoId), { budget });
 
   // 1. The PR as it is now; a closed PR is not reviewed. If its head moved since the job was
-  //    queued, a newer review is queued for the new head: stop before listing anything.
+  //    queued and a newer review waits for it, stop before listing anything; if none waits (its
+  //    push was rate-limited, or events arrived out of order), this run reviews the current head.
   const pr = await getPullRequest(octokit, ref);
   if (pr.state !== "open") return "no_changes";
   const headSha = pr.headSha;
   if (headSha !== p.headSha) {
-    job.log.info({ queued: p.headSha, head: headSha }, "security review skipped: the PR head moved; the newer head has its own review");
-    return "cancelled";
+    if (((await job.waitingBehind?.()) ?? 0) > 0) {
+      job.log.info({ queued: p.headSha, head: headSha }, "security review skipped: the PR head moved and a newer review waits");
+      return "cancelled";
+    }
+    job.log.info({ queued: p.headSha, head: headSha }, "the PR head moved since this review was queued; reviewing the current head");
   }
 
   // 2. Config from the default branch (never the PR head), clamped by the operator.

@@ -85,10 +85,14 @@ function flood(total: number, chunked: boolean): Promise<number> {
         resolve(Number(match[1]));
       }
     });
-    socket.on("error", (error) => (answered ? undefined : reject(error)));
-    socket.on("close", () => (answered ? undefined : reject(new Error("closed without an answer"))));
+    // Writing may fail (EPIPE) once the server stops reading; the answer may still be in flight.
+    let failure: Error | undefined;
+    socket.on("error", (error) => {
+      failure = error;
+    });
+    socket.on("close", () => (answered ? undefined : reject(failure ?? new Error("closed without an answer"))));
     const pump = () => {
-      while (!answered && sent < total) {
+      while (!answered && !failure && sent < total) {
         sent += block.length;
         if (!socket.write(frame)) return socket.once("drain", pump);
       }

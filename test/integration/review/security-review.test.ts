@@ -302,10 +302,10 @@ describe("security review tokens and stop rules", () => {
     expect(clones).toEqual([{ url: "https://github.com/octo/app.git", ref: "refs/pull/5/head", token: "ghs_readOnlyReviewTokenForTests0123456789" }]);
   });
 
-  it("stops before listing anything when the PR head moved since the review was queued", async () => {
+  it("stops before listing anything when the PR head moved and a newer review waits for it", async () => {
     const gh = mockGitHub();
     gh.on("GET", "/repos/octo/app/pulls/5").reply(200, pr("d".repeat(40)));
-    expect(await runSecurityReview(deps(), job())).toBe("cancelled");
+    expect(await runSecurityReview(deps(), { ...job(), waitingBehind: async () => 1 })).toBe("cancelled");
     gh.assertDone();
     expect(gh.calls.map((c) => `${c.method} ${c.pathname}`)).toEqual(["GET /repos/octo/app/pulls/5"]);
   });
@@ -333,5 +333,15 @@ describe("security review tokens and stop rules", () => {
     const asked = arrange();
     expectWrites(asked);
     expect(await runSecurityReview(d, { ...job(), payload: { ...job().payload, trigger: "command" } })).toBe("succeeded");
+  });
+});
+
+describe("a review whose head moved with no newer review waiting", () => {
+  it("reviews the current head (events out of order, or the newer push was rate-limited)", async () => {
+    const gh = arrange();
+    expectWrites(gh);
+    const stale = { ...job(), payload: { ...job().payload, headSha: "0".repeat(40) }, waitingBehind: async () => 0 };
+    expect(await runSecurityReview(deps(), stale)).toBe("succeeded");
+    expect(gh.callsTo("POST", "/repos/octo/app/pulls/5/reviews")[0]?.json.commit_id).toBe("a".repeat(40));
   });
 });
