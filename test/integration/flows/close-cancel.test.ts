@@ -54,8 +54,8 @@ describe("closing an issue with a run queued", () => {
       await probot.receive({ id: randomUUID(), name, payload } as Parameters<Probot["receive"]>[0]);
       await handlers.idle();
     };
-    const maintainer = { login: "maintainer", id: 101, type: "User" };
-    const author = { login: "issue-author", id: 202, type: "User" };
+    const maintainer = { login: "maintainer", id: 101, type: "User" as const };
+    const author = { login: "issue-author", id: 202, type: "User" as const };
 
     await receive("issues", loadWebhook("issues.labeled", { label: { name: "agent" }, sender: maintainer, issue: { user: author } }));
     expect(await queue.pending(KEY)).toBe(1);
