@@ -22,7 +22,7 @@ import { sanitizeUntrusted } from "../shared/sanitize.js";
 import { hasModelPrice } from "../agent/index.js";
 import { modelSettings, runAgentSession, settleAgentRun } from "./agent-session.js";
 import { RunStoppedError } from "./explain-failure.js";
-import { formatTitle } from "./format-pull-request.js";
+import { formatTitle, mergeExecutedWarning } from "./format-pull-request.js";
 import { fixPrPayloadSchema } from "./job-payloads.js";
 import { buildInstructions, buildPullRequestPrompt } from "./prompts.js";
 import { publishChanges } from "./publish-changes.js";
@@ -126,7 +126,10 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
         await reporter.finish({ title, phase: "no_changes", startedAt, ...stats, message: "The agent finished without changing any files, so nothing was pushed.", summary: result.summary });
         return "no_changes";
       }
-      if (ours) await updatePrMarker(octokit, owner, repo, pr.number, pr.rawBody, { summary: result.summary.slice(0, 3000), sha: published.sha, job: job.id });
+      if (ours) {
+        const body = mergeExecutedWarning(pr.rawBody, published.executedChanges, published.configChanges, secrets);
+        await updatePrMarker(octokit, owner, repo, pr.number, body, { summary: result.summary.slice(0, 3000), sha: published.sha, job: job.id });
+      }
       await reporter.finish({
         title,
         phase: "succeeded",

@@ -77,6 +77,24 @@ export function formatExecutedWarning(executed: readonly ExecutedChange[], confi
   ].join("\n");
 }
 
+const WARNING_HEAD = /^> \[!WARNING\]\n> \*\*Review these files before any CI runs this branch\.\*\*[^\n]*\n((?:> - [^\n]*\n?)*)\n*/;
+
+/**
+ * Follow-up commits on the app's own pull request: the warning block at the top of its body gains
+ * the executed files this run changed (the ones listed before stay), or is put there if missing.
+ */
+export function mergeExecutedWarning(body: string, executed: readonly ExecutedChange[], configChanges: readonly string[], secrets: readonly string[] = []): string {
+  const block = formatExecutedWarning(executed, configChanges);
+  if (!block) return body;
+  const fresh = formatOutbound(block, { secrets }).split("\n");
+  const found = WARNING_HEAD.exec(body);
+  if (!found) return `${fresh.join("\n")}\n${body}`;
+  const pathOf = (line: string) => /^> - `([^`]*)`/.exec(line)?.[1] ?? line;
+  const old = (found[1] ?? "").split("\n").filter(Boolean);
+  const added = fresh.filter((line) => line.startsWith("> - ") && !old.some((o) => pathOf(o) === pathOf(line)));
+  return `${[...fresh.slice(0, 2), ...old, ...added].join("\n")}\n\n${body.slice(found[0].length)}`;
+}
+
 /** A single-line PR title / commit subject from the model's title. */
 export function formatTitle(title: string, fallback: string): string {
   const line = sanitizeUntrusted(title).split("\n")[0]?.trim() ?? "";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createTriggerLimiter } from "../../../src/handlers/trigger-limiter.js";
 import { explainFailure } from "../../../src/tasks/explain-failure.js";
 import { executedChangesIn } from "../../../src/tasks/executed-paths.js";
-import { formatPullRequestBody, formatTitle, slugify } from "../../../src/tasks/format-pull-request.js";
+import { formatPullRequestBody, formatTitle, mergeExecutedWarning, slugify } from "../../../src/tasks/format-pull-request.js";
 import { isProtectedPath } from "../../../src/tasks/protected-paths.js";
 import { AppError } from "../../../src/shared/errors.js";
 
@@ -96,5 +96,16 @@ describe("pull request body", () => {
   it("titles and branch slugs are single-line and safe", () => {
     expect(formatTitle("Fix @team\nsecond line", "x")).toBe("Fix @\u200Bteam");
     expect(slugify("Crash when `rm -rf /`; run $(curl x)!")).toBe("crash-when-rm-rf-run-curl-x");
+  });
+});
+
+describe("follow-up commits on the app's own pull request", () => {
+  it("add the executed files they change to the warning block at the top, keeping the ones listed before", () => {
+    const first = mergeExecutedWarning("## Summary\n\nDid it.", executedChangesIn(["package.json"]), []);
+    expect(first).toMatch(/^> \[!WARNING\][\s\S]*`package\.json`[\s\S]*\n\n## Summary\n\nDid it\.$/);
+    const second = mergeExecutedWarning(first, executedChangesIn(["package.json", "Makefile"]), [".github/workflows/ci.yml"]);
+    expect(second.match(/`package\.json`/g)).toHaveLength(1);
+    expect(second).toMatch(/^> \[!WARNING\][^\n]*\n[^\n]*\n> - `package\.json`[^\n]*\n> - `\.github\/workflows\/ci\.yml`[^\n]*\n> - `Makefile`[^\n]*\n\n## Summary/);
+    expect(mergeExecutedWarning("body", executedChangesIn(["src/a.ts"]), [])).toBe("body");
   });
 });
