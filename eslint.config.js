@@ -14,6 +14,16 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    // Type-aware rules on the app's code: a dropped promise is a lost error or an unawaited side effect.
+    files: ["src/**/*.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+      "@typescript-eslint/switch-exhaustiveness-check": "error",
+    },
+  },
+  {
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
@@ -32,7 +42,8 @@ export default tseslint.config(
     { group: ["probot", "@octokit/*", "openai", "**/agent/**", "**/github/**", "**/handlers/**"], message: "workspace/ knows nothing about the model or GitHub." },
   ]),
   restrict(["src/handlers/**"], [
-    { group: ["**/agent/**", "**/sandbox/**", "**/workspace/**", "isomorphic-git", "openai"], message: "handlers/ are thin: enqueue a job instead." },
+    { group: ["**/agent/**", "**/sandbox/**", "**/workspace/**", "**/review/**", "isomorphic-git", "openai"], message: "handlers/ are thin: enqueue a job instead." },
+    { group: ["**/tasks/**", "!**/tasks/job-payloads.js"], message: "handlers/ reach tasks/ only through the job request API (tasks/job-payloads.ts)." },
   ]),
   restrict(["src/github/**"], [
     { group: ["openai", "**/agent/**", "**/workspace/**", "**/sandbox/**"], message: "github/ knows nothing about the model or the workspace." },
@@ -40,4 +51,28 @@ export default tseslint.config(
   restrict(["src/review/**"], [
     { group: ["probot"], message: "review/ produces findings; it does not talk to Probot." },
   ]),
+  restrict(["src/jobs/**"], [
+    { group: ["**/tasks/**", "**/handlers/**", "**/agent/**", "**/workspace/**", "**/sandbox/**", "**/review/**", "**/github/**", "openai", "isomorphic-git"], message: "jobs/ is the queue: it must not know what a job does." },
+  ]),
+  restrict(["src/config/**"], [
+    { group: ["**/tasks/**", "**/handlers/**", "**/jobs/**", "**/agent/**", "**/workspace/**", "**/sandbox/**", "**/review/**", "**/github/**", "**/cli/**", "**/server/**"], message: "config/ is the bottom layer: schemas and parsing only." },
+  ]),
+  restrict(["src/shared/**"], [
+    { group: ["**/tasks/**", "**/handlers/**", "**/jobs/**", "**/agent/**", "**/workspace/**", "**/sandbox/**", "**/review/**", "**/github/**", "**/cli/**", "**/server/**", "**/config/**", "probot", "@octokit/*", "openai", "isomorphic-git"], message: "shared/ holds pure helpers every layer may use; it imports none of them." },
+  ]),
+  restrict(["src/tasks/**"], [
+    { group: ["**/cli/**", "**/handlers/**"], message: "tasks/ run jobs; the CLI and the webhook handlers sit above them." },
+  ]),
+  {
+    // Every Octokit call lives in github/ (DESIGN: one GitHub port); the config loader only hands
+    // Probot's config plugin the request function.
+    files: ["src/**"],
+    ignores: ["src/github/**"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        { selector: "MemberExpression[object.name=/octokit/i][property.name=/^(rest|paginate|graphql)$/]", message: "Call GitHub through a function in src/github/." },
+      ],
+    },
+  },
 );

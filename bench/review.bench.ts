@@ -4,7 +4,8 @@
  * tokens the review would spend per 1,000 diff lines (estimated from the exact prompt it builds).
  */
 import { performance } from "node:perf_hooks";
-import { SECURITY_REVIEW_INSTRUCTIONS, buildModelPrompt, estimateTokens } from "../src/review/review-prompt.js";
+import { buildModelPrompt, estimateTokens } from "../src/review/review-prompt.js";
+import { loadPrompt } from "../src/agent/index.js";
 import { parseUnifiedDiff } from "../src/review/parse-diff.js";
 import { reviewDiff, DEFAULT_MODEL_CHARS } from "../src/review/review-diff.js";
 
@@ -47,7 +48,7 @@ runs.sort((a, b) => a - b);
 const median = runs[Math.floor(runs.length / 2)] ?? 0;
 
 const prompt = buildModelPrompt(parseUnifiedDiff(text), DEFAULT_MODEL_CHARS);
-const modelTokens = estimateTokens(SECURITY_REVIEW_INSTRUCTIONS) + estimateTokens(prompt.text);
+const modelTokens = estimateTokens(`${loadPrompt("review-base")}\n\n${loadPrompt("security-review")}`) + estimateTokens(prompt.text);
 const sentLines = prompt.lines;
 
 console.log(`diff: ${FILES} files, ${totalLines} added lines, ${planted} planted secrets`);

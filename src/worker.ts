@@ -9,8 +9,8 @@ import { parseEnv, secretValuesOf } from "./config/env.js";
 import { createMetrics } from "./jobs/metrics.js";
 import { startWorkerProcess } from "./jobs/start-worker-process.js";
 import { createLogger } from "./shared/logger.js";
-import { createGiveUpHook } from "./tasks/create-give-up-hook.js";
-import { createJobHandler } from "./tasks/create-job-handler.js";
+import { createGiveUpHook } from "./tasks/job-registry.js";
+import { createJobHandler } from "./tasks/job-registry.js";
 import { createTaskDeps } from "./tasks/create-task-deps.js";
 import { startWorkspaceSweeper } from "./tasks/sweep-stale-workspaces.js";
 

@@ -8,7 +8,10 @@ import { formatRepoInstructions, readAgentsFile } from "./repo-instructions.js";
 import type { RunAgentInput } from "./types.js";
 
 export async function buildInstructions(input: RunAgentInput): Promise<string> {
-  const parts = [loadPrompt("base"), loadPrompt(input.task.kind)];
+  // Read-only review agents get their own base: the coding base tells the model to patch files,
+  // keep a plan and write a PR title, none of which a reviewer can or should do.
+  const base = input.task.kind === "security-review" ? "review-base" : "base";
+  const parts = [loadPrompt(base), loadPrompt(input.task.kind)];
   if (input.instructions?.trim()) parts.push(`# Instructions from the operator and the repository's configuration\n\n${input.instructions.trim()}`);
   if (!input.skipRepoInstructions) {
     const root = await readAgentsFile(input.workspaceDir, "");

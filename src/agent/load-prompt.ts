@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-export type PromptName = "base" | "resolve-issue" | "fix-pr" | "security-review" | "cli" | "compaction" | "compaction-prefix";
+export type PromptName = "base" | "review-base" | "resolve-issue" | "fix-pr" | "security-review" | "cli" | "compaction" | "compaction-prefix";
 
 export function promptPath(name: PromptName): string {
   const candidates = [new URL(`./prompts/${name}.md`, import.meta.url), new URL(`../../src/agent/prompts/${name}.md`, import.meta.url)];

@@ -91,6 +91,14 @@ export function createLocalGit(): LocalGit {
       }
     },
 
+    async describeHead(dir) {
+      const commit = await runGit(dir, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], { okCodes: [1, 128] });
+      const branch = await runGit(dir, ["symbolic-ref", "--quiet", "--short", "HEAD"], { okCodes: [1, 128] });
+      const remote = await runGit(dir, ["remote", "get-url", "origin"], { okCodes: [1, 2, 128] });
+      const value = (r: { code: number; stdout: string }) => (r.code === 0 && r.stdout.trim() ? r.stdout.trim() : null);
+      return { commit: value(commit), branch: value(branch), remoteUrl: value(remote) };
+    },
+
     async resolveFirstRef(dir, candidates) {
       for (const ref of candidates) {
         if (ref.startsWith("-")) continue;

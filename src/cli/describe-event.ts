@@ -1,4 +1,5 @@
 /** Short human phrases for agent events, shared by the TTY and the plain-line renderers. */
+import { patchTargets } from "../agent/patch/stream-patch.js";
 import type { PlanStep, Usage } from "../agent/types.js";
 
 /** One line, at most `max` characters, with an ellipsis when cut. */
@@ -30,7 +31,7 @@ export function describeToolCall(name: string, rawArguments: string): string {
   if (typeof command === "string") return oneLine(`${name} ${command}`, 100);
   const patch = args.patch ?? args.input;
   if (typeof patch === "string") {
-    const files = [...patch.matchAll(/^\*\*\* (?:Add|Update|Delete) File: (.+)$/gm)].map((m) => m[1]?.trim());
+    const files = patchTargets(patch);
     if (files.length > 0) return oneLine(`${name} ${files.join(", ")}`, 100);
   }
   const target = args.path ?? args.file ?? args.pattern ?? args.dir;

@@ -1,5 +1,5 @@
 /** Help and version text. Kept next to the parser so the two are read together. */
-import { readFileSync } from "node:fs";
+import { packageInfo } from "../shared/package-info.js";
 
 const MAIN = `issue-agent: run the issue-agent coding agent on a local checkout, no GitHub needed
 
@@ -70,6 +70,5 @@ export function formatHelp(topic: "run" | "review" | undefined): string {
 
 /** The package version, read from package.json (the same file for src/ and lib/ builds). */
 export function getVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string };
-  return manifest.version ?? "0.0.0";
+  return packageInfo().version;
 }

@@ -11,4 +11,12 @@ export interface LocalGit {
   diffAgainst(dir: string, baseRef: string): Promise<string>;
   /** The first of `candidates` that resolves to a commit, or null. */
   resolveFirstRef(dir: string, candidates: readonly string[]): Promise<string | null>;
+  /** HEAD's commit and branch (null when detached or unborn) and origin's URL (null when none): the SARIF provenance. */
+  describeHead(dir: string): Promise<HeadInfo>;
+}
+
+export interface HeadInfo {
+  commit: string | null;
+  branch: string | null;
+  remoteUrl: string | null;
 }

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { envSchema } from "../config/env.js";
+import { parseModelPrices } from "../config/model-prices.js";
 import { ConfigError } from "../shared/errors.js";
 
 const cliEnvSchema = envSchema.pick({
@@ -21,7 +22,6 @@ export type CliEnv = z.output<typeof cliEnvSchema> & {
   prices: Record<string, { input: number; cachedInput?: number; output: number }> | undefined;
 };
 
-const pricesSchema = z.record(z.string(), z.object({ input: z.number().nonnegative(), cachedInput: z.number().nonnegative().optional(), output: z.number().nonnegative() }));
 
 /** Parse the model settings from the environment. Throws one ConfigError listing every problem. */
 export function parseCliEnv(source: Record<string, string | undefined>): CliEnv {
@@ -32,18 +32,10 @@ export function parseCliEnv(source: Record<string, string | undefined>): CliEnv 
   }
   let prices: CliEnv["prices"];
   if (result.data.AGENT_MODEL_PRICES) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(result.data.AGENT_MODEL_PRICES);
-    } catch {
-      raw = undefined;
-    }
-    const parsed = pricesSchema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = "AGENT_MODEL_PRICES: must be a JSON object like {\"model\": {\"input\": 1.25, \"output\": 10}}";
-      throw new ConfigError("config/invalid-env", `Invalid environment: ${issue}`, [issue]);
-    }
-    prices = parsed.data;
+    // The same schema and messages as the app (config/model-prices.ts).
+    const parsed = parseModelPrices(result.data.AGENT_MODEL_PRICES);
+    if (!parsed.ok) throw new ConfigError("config/invalid-env", `Invalid environment: ${parsed.issues.join("; ")}`, parsed.issues);
+    prices = parsed.prices;
   }
   return { ...result.data, prices };
 }

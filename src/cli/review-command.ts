@@ -12,11 +12,10 @@ import type { CliIo } from "./cli-io.js";
 import { describeFailure } from "./describe-failure.js";
 import { EXIT } from "./exit-codes.js";
 import { findGitRoot, isDirectory } from "./find-git-root.js";
-import { getVersion } from "./format-help.js";
 import { formatReviewReport } from "./format-review-report.js";
-import { formatSarif } from "./format-sarif.js";
+import { formatSarif, sarifOptionsForCheckout } from "../review/format-sarif.js";
 import { loadLocalConfig } from "./load-local-config.js";
-import type { LocalGit } from "./local-git.js";
+import type { HeadInfo, LocalGit } from "./local-git.js";
 import { UsageError, type ReviewOptions } from "./parse-cli-args.js";
 import { apiKeyFor, parseCliEnv } from "./parse-cli-env.js";
 
@@ -46,6 +45,7 @@ export async function runReviewCommand(options: ReviewOptions, io: CliIo, deps: 
   const warn = (s: string) => io.stderr.write(`issue-agent: ${s}\n`);
   let input: LocalReviewInput;
   let base: string;
+  let head: HeadInfo = { commit: null, branch: null, remoteUrl: null };
   try {
     const repoDir = path.resolve(io.cwd, options.repo);
     if (!isDirectory(repoDir)) throw new UsageError(`${repoDir} does not exist or is not a directory`, "review");
@@ -77,6 +77,7 @@ export async function runReviewCommand(options: ReviewOptions, io: CliIo, deps: 
     // The secret scan stays on: agent.yml comes with the code under review and must not blind it.
     const reviewConfig = { ...config.review, secretScan: true };
     const diff = await deps.git.diffAgainst(root, base);
+    if (options.format === "sarif") head = await deps.git.describeHead(root);
     input = {
       diff,
       workspaceDir: root,
@@ -103,7 +104,7 @@ export async function runReviewCommand(options: ReviewOptions, io: CliIo, deps: 
     warn(describeFailure(error, { baseURL: input.model?.baseURL, apiKey: input.model?.apiKey }));
     return EXIT.failed;
   }
-  if (options.format === "sarif") io.stdout.write(formatSarif(result, { toolVersion: getVersion() }));
+  if (options.format === "sarif") io.stdout.write(formatSarif(result, sarifOptionsForCheckout(head)));
   else if (options.format === "json") io.stdout.write(`${JSON.stringify({ type: "review", base, ...result })}\n`);
   else io.stdout.write(formatReviewReport(result, base));
   return EXIT.ok;

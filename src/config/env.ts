@@ -6,6 +6,7 @@
  * floor, spend caps, secret-scan override) live here and never in a repository: a repo's
  * `.github/agent.yml` may narrow them, never widen them.
  */
+import { parseModelPrices, type ModelPrices } from "./model-prices.js";
 import { createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -150,6 +151,17 @@ export const envSchema = z.object({
   AGENT_ALLOW_DISABLE_SECRET_SCAN: bool(false),
   AGENT_MAX_REPO_MB: int(1024, 1),
   AGENT_CLONE_DEPTH: int(1, 0),
+  // What a checkout may expand to, checked before anything is written (and after the run).
+  AGENT_MAX_TREE_FILES: int(200_000, 1),
+  AGENT_MAX_TREE_MB: int(4096, 1),
+  AGENT_MAX_BLOB_MB: int(100, 1),
+  AGENT_MAX_COMMIT_FILE_MB: int(5, 1),
+  // Repository object cache under AGENT_DATA_DIR/repo-cache; 0 turns it off.
+  AGENT_REPO_CACHE_MB: int(2048, 0),
+  AGENT_NATIVE_GIT: bool(true),
+  // The per-job workspace worker process.
+  AGENT_WORKSPACE_MEMORY_MB: int(1024, 128),
+  AGENT_WORKSPACE_TIMEOUT_MINUTES: int(30, 1),
   AGENT_TRIGGERS_PER_USER_PER_HOUR: int(20, 1),
   AGENT_TRIGGERS_PER_REPO_PER_HOUR: int(60, 1),
 
@@ -170,6 +182,8 @@ export type ParsedEnv = z.output<typeof envSchema>;
 export type Env = ParsedEnv & {
   /** The PEM, whether given inline (PRIVATE_KEY, `\n` escapes allowed) or by PRIVATE_KEY_PATH. */
   privateKey: string | undefined;
+  /** AGENT_MODEL_PRICES, parsed and validated (undefined: only the built-in table). */
+  modelPrices: ModelPrices | undefined;
   /** GitHub REST base URL: https://api.github.com, or `<proto>://<GHE_HOST>/api/v3`. */
   githubApiUrl: string;
   /** True when APP_ID is set: the app serves webhooks rather than the setup flow. */
@@ -215,6 +229,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const result = envSchema.safeParse(source);
   const issues = result.success ? [] : formatIssues(result.error);
   let privateKey: string | undefined;
+  let modelPrices: ModelPrices | undefined;
   if (result.success) {
     const env = result.data;
     if (env.PRIVATE_KEY) privateKey = decodePrivateKey(env.PRIVATE_KEY);
@@ -234,11 +249,9 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       if (!env.WEBHOOK_SECRET) issues.push("WEBHOOK_SECRET: is required when APP_ID is set");
     }
     if (env.AGENT_MODEL_PRICES) {
-      try {
-        JSON.parse(env.AGENT_MODEL_PRICES);
-      } catch {
-        issues.push("AGENT_MODEL_PRICES: must be a JSON object");
-      }
+      const prices = parseModelPrices(env.AGENT_MODEL_PRICES);
+      if (prices.ok) modelPrices = prices.prices;
+      else issues.push(...prices.issues);
     }
   }
   if (!result.success || issues.length > 0) {
@@ -246,7 +259,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   }
   const env = result.data;
   const githubApiUrl = env.GHE_HOST ? `${env.GHE_PROTOCOL}://${env.GHE_HOST}/api/v3` : "https://api.github.com";
-  return { ...env, privateKey, githubApiUrl, hasCredentials: Boolean(env.APP_ID) };
+  return { ...env, privateKey, modelPrices, githubApiUrl, hasCredentials: Boolean(env.APP_ID) };
 }
 
 /** Values the logger must never print, whatever the log line. */

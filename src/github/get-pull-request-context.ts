@@ -212,3 +212,12 @@ export async function getReviewThread(
     throw toGitHubError(error, "read the review thread");
   }
 }
+
+/** A repository's numeric id (for jobs queued before payloads carried it). */
+export async function getRepositoryId(octokit: GitHubClient, params: { owner: string; repo: string }): Promise<number> {
+  try {
+    return (await octokit.rest.repos.get({ owner: params.owner, repo: params.repo })).data.id;
+  } catch (error) {
+    throw toGitHubError(error, `read repository ${params.owner}/${params.repo}`);
+  }
+}

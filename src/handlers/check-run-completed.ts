@@ -4,10 +4,11 @@
  * `autofix.maxAttempts` times per PR (counted from the status comments' markers, so the count
  * survives restarts and lives on GitHub).
  */
+import { getPullRequestHead, listIssueComments } from "../github/issue-actions.js";
 import type { Context } from "probot";
 import { findMarker } from "../github/markers.js";
 import { isSelf } from "../github/authorize-sender.js";
-import { jobKey, toJobPayload } from "../tasks/job-payloads.js";
+import { jobKey } from "../tasks/job-payloads.js";
 import { loadTriggerConfig, startRun, type HandlerDeps } from "./trigger-flow.js";
 
 const FAILED = new Set(["failure", "timed_out"]);
@@ -24,10 +25,10 @@ export function handleCheckRunCompleted(deps: HandlerDeps) {
     const log = context.log.child({ delivery: context.id, repo: `${ref.owner}/${ref.repo}`, pr: ref.number, check: check.name });
     const loaded = await loadTriggerConfig(octokit, deps, ref, installationId);
     if (!loaded.ok || !loaded.config.autofix.enabled) return;
-    const { data: pr } = await octokit.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.number });
-    if (pr.state !== "open" || !isSelf(pr.user ?? { login: "" }, deps.env.APP_SLUG) || !pr.head.ref.startsWith(loaded.config.branch.prefix)) return;
-    if (pr.head.sha !== check.head_sha) return; // an older commit's check: the branch moved on
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner: ref.owner, repo: ref.repo, issue_number: ref.number, per_page: 100 });
+    const pr = await getPullRequestHead(octokit, ref);
+    if (pr.state !== "open" || !isSelf(pr.author ?? { login: "" }, deps.env.APP_SLUG) || !pr.headRef.startsWith(loaded.config.branch.prefix)) return;
+    if (pr.headSha !== check.head_sha) return; // an older commit's check: the branch moved on
+    const comments = await listIssueComments(octokit, ref);
     const attempts = comments.filter((c) => isSelf(c.user ?? { login: "" }, deps.env.APP_SLUG) && findMarker(c.body, "status")?.autofix === true).length;
     if (attempts >= loaded.config.autofix.maxAttempts) {
       log.info({ attempts }, "autofix attempts exhausted");
@@ -53,7 +54,7 @@ export function handleCheckRunCompleted(deps: HandlerDeps) {
         statusTarget: { type: "issue", ...ref },
         marker: { autofix: true },
         payload: (status) =>
-          toJobPayload({
+          ({
             installationId,
             owner: ref.owner,
             repo: ref.repo,

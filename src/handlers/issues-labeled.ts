@@ -1,7 +1,7 @@
 /** `issues.labeled` with the trigger label -> a resolve-issue job. */
 import type { Context } from "probot";
 import { isSelf } from "../github/authorize-sender.js";
-import { issueSnapshotOf, jobKey, toJobPayload } from "../tasks/job-payloads.js";
+import { issueSnapshotOf, jobKey } from "../tasks/job-payloads.js";
 import { gateTrigger, loadTriggerConfig, startRun, type HandlerDeps } from "./trigger-flow.js";
 
 export function handleIssuesLabeled(deps: HandlerDeps) {
@@ -31,7 +31,7 @@ export function handleIssuesLabeled(deps: HandlerDeps) {
         reaction: { type: "issue", ...ref },
         statusTarget: { type: "issue", ...ref },
         payload: (status) =>
-          toJobPayload({
+          ({
             installationId,
             owner: ref.owner,
             repo: ref.repo,

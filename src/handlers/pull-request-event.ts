@@ -11,9 +11,9 @@
  *   only replaces a waiting review adds no run and is not counted;
  * - paused while the installation's REST quota is low, so commands people give keep working.
  */
+import { requestJob } from "../tasks/job-payloads.js";
 import type { Context } from "probot";
 import { REVIEW_EVENTS } from "../config/repo-config.js";
-import { securityReviewRequest } from "../review/security-review-payload.js";
 import { loadTriggerConfig, type HandlerDeps } from "./trigger-flow.js";
 
 export const PULL_REQUEST_REVIEW_EVENTS = REVIEW_EVENTS.map((a) => `pull_request.${a}` as const);
@@ -55,7 +55,8 @@ export function handlePullRequestEvent(deps: Pick<HandlerDeps, "env" | "queue" |
       deps.metrics?.automaticSkipped.inc({ kind: "security-review", reason });
       log.info({ reason, author }, "automatic security review not queued");
     };
-    const request = securityReviewRequest(
+    const request = requestJob(
+      "security-review",
       { installationId, owner: ref.owner, repo: ref.repo, repoId: repository.id, prNumber: pr.number, headSha: pr.head.sha, trigger: action, requester: { login: sender.login, id: sender.id } },
       context.id,
     );

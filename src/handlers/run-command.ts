@@ -2,6 +2,7 @@
  * What a parsed slash command does, shared by issue comments and review comments: stop, help,
  * steering, and starting resolve-issue or fix-pr runs. Called only after the sender passed the gate.
  */
+import { getPullRequestHead, replyInReviewThread } from "../github/issue-actions.js";
 import type { Logger } from "pino";
 import { formatCommandHelp, type SlashCommand } from "../commands/parse-slash-command.js";
 import type { EffectiveConfig } from "../config/repo-config.js";
@@ -9,8 +10,7 @@ import type { GitHubClient } from "../github/client.js";
 import { fenceFor, formatOutbound } from "../github/format-outbound.js";
 import { addEyesReaction, postComment, type ReactionTarget } from "../github/issue-actions.js";
 import { renderMarker } from "../github/markers.js";
-import { securityReviewRequest } from "../review/security-review-payload.js";
-import { issueSnapshotOf, jobKey, toJobPayload } from "../tasks/job-payloads.js";
+import { issueSnapshotOf, jobKey, requestJob } from "../tasks/job-payloads.js";
 import { startRun, type HandlerDeps } from "./trigger-flow.js";
 
 export interface CommandTarget {
@@ -37,7 +37,7 @@ export interface CommandTarget {
 
 async function reply(octokit: GitHubClient, t: CommandTarget, text: string): Promise<void> {
   if (t.reviewComment) {
-    await octokit.rest.pulls.createReplyForReviewComment({ owner: t.owner, repo: t.repo, pull_number: t.number, comment_id: t.reviewComment.inReplyTo, body: formatOutbound(text) });
+    await replyInReviewThread(octokit, { owner: t.owner, repo: t.repo, number: t.number, inReplyTo: t.reviewComment.inReplyTo, body: formatOutbound(text) });
     return;
   }
   await postComment(octokit, { owner: t.owner, repo: t.repo, number: t.number, body: `${formatOutbound(text)}\n\n${renderMarker("notice", { kind: "reply" })}` });
@@ -96,9 +96,10 @@ export async function runSlashCommand(octokit: GitHubClient, deps: HandlerDeps, 
         await reply(octokit, t, "`review` works on pull requests only.");
         return;
       }
-      const headSha = t.headSha ?? (await octokit.rest.pulls.get({ owner: t.owner, repo: t.repo, pull_number: t.number })).data.head.sha;
+      const headSha = t.headSha ?? (await getPullRequestHead(octokit, t)).headSha;
       await deps.queue.enqueue(
-        securityReviewRequest(
+        requestJob(
+          "security-review",
           { installationId: t.installationId, owner: t.owner, repo: t.repo, repoId: t.repoId, prNumber: t.number, headSha, trigger: "command", requester: t.requester },
           t.deliveryId,
         ),
@@ -135,7 +136,7 @@ async function startFix(octokit: GitHubClient, deps: HandlerDeps, t: CommandTarg
         reaction: t.reaction,
         statusTarget: { type: "issue", owner: t.owner, repo: t.repo, number: t.number },
         payload: (status) =>
-          toJobPayload({ ...common, status, issueNumber: t.number, defaultBranch: t.defaultBranch, ...(t.issue ? { issueSnapshot: issueSnapshotOf(t.issue) } : {}) }),
+          ({ ...common, status, issueNumber: t.number, defaultBranch: t.defaultBranch, ...(t.issue ? { issueSnapshot: issueSnapshotOf(t.issue) } : {}) }),
       },
       log,
     );
@@ -155,7 +156,7 @@ async function startFix(octokit: GitHubClient, deps: HandlerDeps, t: CommandTarg
         ? { type: "review-thread", owner: t.owner, repo: t.repo, pullNumber: t.number, inReplyTo: thread.inReplyTo }
         : { type: "issue", owner: t.owner, repo: t.repo, number: t.number },
       payload: (status) =>
-        toJobPayload({
+        ({
           ...common,
           status,
           prNumber: t.number,

@@ -17,9 +17,9 @@ import { addEyesReaction, postComment, type ReactionTarget } from "../github/iss
 import { renderMarker } from "../github/markers.js";
 import { createStatusComment, deleteStatusComment, renderStatusBody, updateStatusComment, type StatusTarget } from "../github/status-comment.js";
 import { reportConfigError } from "../github/report-config-error.js";
-import type { JobKind, JobQueue, JsonValue } from "../jobs/types.js";
+import type { JobQueue, JsonValue } from "../jobs/types.js";
 import { ConfigError } from "../shared/errors.js";
-import type { StatusRef } from "../tasks/job-payloads.js";
+import { requestJob, type JobPayloadInput, type StatusRef } from "../tasks/job-payloads.js";
 import type { TriggerLimiter } from "./trigger-limiter.js";
 
 export interface HandlerDeps {
@@ -150,21 +150,21 @@ export async function gateTrigger(
   return config;
 }
 
-export interface StartRunParams {
-  kind: JobKind;
+export interface StartRunParams<K extends "resolve-issue" | "fix-pr"> {
+  kind: K;
   key: string;
   deliveryId: string;
   title: string;
   reaction: ReactionTarget;
   statusTarget: StatusTarget;
-  /** Build the job payload once the status comment exists. */
-  payload: (status: StatusRef) => { [key: string]: JsonValue };
+  /** Build the job payload once the status comment exists (validated by the kind's schema). */
+  payload: (status: StatusRef) => JobPayloadInput<K>;
   /** Extra fields for the status marker (e.g. `autofix: true`, counted against autofix.maxAttempts). */
   marker?: { [key: string]: JsonValue };
 }
 
 /** 👀 at once, one "queued" status comment, then enqueue. A redelivered webhook leaves no trace. */
-export async function startRun(octokit: GitHubClient, deps: HandlerDeps, params: StartRunParams, log: Logger): Promise<void> {
+export async function startRun<K extends "resolve-issue" | "fix-pr">(octokit: GitHubClient, deps: HandlerDeps, params: StartRunParams<K>, log: Logger): Promise<void> {
   // A redelivered webhook must not flash a second status comment; the enqueue below stays the
   // authority for two copies arriving at the same moment.
   if (await deps.queue.hasDelivery(params.deliveryId)) {
@@ -182,7 +182,7 @@ export async function startRun(octokit: GitHubClient, deps: HandlerDeps, params:
     ref.target.type === "issue"
       ? { type: "issue", number: ref.target.number, commentId: ref.commentId }
       : { type: "review-thread", pullNumber: ref.target.pullNumber, inReplyTo: ref.target.inReplyTo, commentId: ref.commentId };
-  const result = await deps.queue.enqueue({ kind: params.kind, key: params.key, deliveryId: params.deliveryId, payload: params.payload(status) });
+  const result = await deps.queue.enqueue(requestJob(params.kind, params.payload(status), params.deliveryId));
   if (result.status === "duplicate") {
     await deleteStatusComment(octokit, ref);
     log.info({ deliveryId: params.deliveryId }, "duplicate delivery ignored");

@@ -7,7 +7,6 @@ import type { AgentLimits, CompactionSettings, ModelSettings, RunAgentInput, Run
 import type { Sandbox } from "../sandbox/types.js";
 import type { CandidateFinding } from "./anchor-findings.js";
 import { createReportFindingTool } from "./report-finding-tool.js";
-import { SECURITY_REVIEW_INSTRUCTIONS } from "./review-prompt.js";
 
 export interface ModelReviewRequest {
   task: string;
@@ -51,7 +50,8 @@ export function createAgentReviewer(deps: AgentReviewerDeps): ModelReviewer {
       model: deps.model,
       limits: deps.limits,
       compaction: deps.compaction,
-      instructions: `${SECURITY_REVIEW_INSTRUCTIONS}\n\n${request.instructions}`.trim(),
+      // The review's own prompts (review-base.md + security-review.md) come from the task kind.
+      instructions: request.instructions.trim(),
       extraTools: [createReportFindingTool(candidates)],
       toolNames: [...REVIEW_TOOL_NAMES],
       skipRepoInstructions: true,

@@ -41,8 +41,11 @@ export function anchorFindings(candidates: readonly CandidateFinding[], files: r
     const hunk = lines.get(c.line);
     if (!file || hunk === undefined) {
       const reason = !file ? `${path} is not changed by this pull request` : `line ${c.line} of ${path} is not part of the diff`;
-      const { fingerprint: given, ...rest } = c;
-      out.unanchored.push({ ...rest, path, reason, fingerprint: given ?? fingerprintOf([c.source, path, c.cwe, c.title.toLowerCase()]) });
+      const { fingerprint: given, startLine, ...rest } = c;
+      const u: UnanchoredFinding = { ...rest, path, reason, fingerprint: given ?? fingerprintOf([c.source, path, c.cwe, c.title.toLowerCase()]) };
+      // Nothing checked this range against the file: keep a start line only where it makes one.
+      if (startLine !== undefined && Number.isInteger(startLine) && startLine >= 1 && startLine <= c.line) u.startLine = startLine;
+      out.unanchored.push(u);
       continue;
     }
     const f: Finding = {

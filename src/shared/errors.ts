@@ -15,6 +15,8 @@ export type ErrorCode =
   | "workspace/commit-refused"
   | "workspace/push"
   | "workspace/not-found"
+  | "workspace/worker"
+  | "workspace/hostile-tree"
   | "sandbox/unavailable"
   | "sandbox/denied"
   | "model/rate-limited"

@@ -25,8 +25,7 @@ export interface SessionParams {
 }
 
 export function modelSettings(deps: Pick<TaskDeps, "env">, config: EffectiveConfig): ModelSettings {
-  let prices: ModelSettings["prices"];
-  if (deps.env.AGENT_MODEL_PRICES) prices = JSON.parse(deps.env.AGENT_MODEL_PRICES) as ModelSettings["prices"];
+  const prices: ModelSettings["prices"] = deps.env.modelPrices;
   return {
     name: config.model.name,
     wireApi: config.model.wireApi,

@@ -9,11 +9,10 @@ import type { Env } from "../config/env.js";
 import { createProbotClientFactory, type ObservedCall } from "../github/client.js";
 import { createQuotaTracker, type QuotaTracker } from "../github/quota.js";
 import type { JobMetrics } from "../jobs/metrics.js";
-import { scanDiffForSecrets } from "../review/scan-secrets.js";
 import { createSandbox } from "../sandbox/index.js";
 import { createGitOps } from "../workspace/index.js";
 import { createSpendLedger, redisSpendStore, sqliteSpendStore } from "./spend-ledger.js";
-import type { GitOps, SecretHit, TaskDeps } from "./task-deps.js";
+import type { GitOps, TaskDeps } from "./task-deps.js";
 
 export interface CreateTaskDepsOptions {
   env: Env;
@@ -23,11 +22,6 @@ export interface CreateTaskDepsOptions {
   /** Defaults to the real workspace (isomorphic-git) under AGENT_DATA_DIR. */
   git?: GitOps;
   metrics?: JobMetrics | undefined;
-}
-
-export async function scanForSecretHits(diff: string): Promise<SecretHit[]> {
-  const findings = await scanDiffForSecrets(diff);
-  return findings.map((f) => ({ path: f.path, line: f.line, title: f.title }));
 }
 
 function probotFromEnv(env: Env, log: Logger | undefined): Pick<Probot, "auth"> {
@@ -44,16 +38,36 @@ export function observeGitHubCalls(quota: QuotaTracker, metrics: JobMetrics | un
   };
 }
 
+const MB = 1024 * 1024;
+
+/** The workspace (worker processes, repository cache) as the operator configured it. */
+export function createGitOpsFromEnv(env: Env): GitOps {
+  return createGitOps({
+    dataDir: env.AGENT_DATA_DIR,
+    maxRepoBytes: env.AGENT_MAX_REPO_MB * MB,
+    cloneDepth: env.AGENT_CLONE_DEPTH,
+    maxFileBytes: env.AGENT_MAX_COMMIT_FILE_MB * MB,
+    treeCaps: { maxEntries: env.AGENT_MAX_TREE_FILES, maxTotalBytes: env.AGENT_MAX_TREE_MB * MB, maxBlobBytes: env.AGENT_MAX_BLOB_MB * MB },
+    cacheMaxBytes: env.AGENT_REPO_CACHE_MB * MB,
+    nativeGit: env.AGENT_NATIVE_GIT,
+    limits: {
+      heapMb: Math.max(128, Math.floor(env.AGENT_WORKSPACE_MEMORY_MB / 2)),
+      memoryBytes: env.AGENT_WORKSPACE_MEMORY_MB * MB,
+      cloneTimeoutMs: env.AGENT_WORKSPACE_TIMEOUT_MINUTES * 60_000,
+      opTimeoutMs: env.AGENT_WORKSPACE_TIMEOUT_MINUTES * 60_000,
+    },
+  });
+}
+
 export function createTaskDeps(options: CreateTaskDepsOptions): TaskDeps & { quota: QuotaTracker } {
   const quota = createQuotaTracker({ reserve: options.env.AGENT_GITHUB_QUOTA_RESERVE });
   return {
     env: options.env,
     quota,
     github: createProbotClientFactory(options.probot ?? probotFromEnv(options.env, options.log), { observe: observeGitHubCalls(quota, options.metrics) }),
-    git: options.git ?? createGitOps({ dataDir: options.env.AGENT_DATA_DIR, maxRepoBytes: options.env.AGENT_MAX_REPO_MB * 1024 * 1024, cloneDepth: options.env.AGENT_CLONE_DEPTH }),
+    git: options.git ?? createGitOpsFromEnv(options.env),
     runAgent: (input) => runAgent(input),
     createSandbox,
-    scanDiffForSecrets: scanForSecretHits,
     spend: createSpendLedger(
       { perRepoPerDay: options.env.AGENT_MAX_USD_PER_REPO_PER_DAY, perInstallationPerDay: options.env.AGENT_MAX_USD_PER_INSTALLATION_PER_DAY },
       options.env.REDIS_URL ? redisSpendStore(options.env.REDIS_URL) : sqliteSpendStore(options.env.AGENT_DATA_DIR),

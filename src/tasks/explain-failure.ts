@@ -50,7 +50,10 @@ export function explainFailure(error: unknown, secrets: readonly string[] = []):
     hint = "The operator should check that bubblewrap works on the worker.";
   } else if (code === "workspace/clone" || code === "workspace/auth" || code === "workspace/too-large" || code === "workspace/not-found") {
     message = error instanceof AppError && error.userMessage ? error.userMessage : "Cloning the repository failed.";
-    hint = code === "workspace/too-large" ? "The repository is larger than the operator's AGENT_MAX_REPO_MB cap." : "This is usually temporary. Comment `/agent fix` to try again.";
+    hint = code === "workspace/too-large" ? "The operator's size caps decide what fits; the message above names the one that was hit." : "This is usually temporary. Comment `/agent fix` to try again.";
+  } else if (code === "workspace/worker") {
+    message = error instanceof AppError && error.userMessage ? error.userMessage : "The repository work for this job stopped unexpectedly; nothing was pushed.";
+    hint = "Comment `/agent fix` to try again. If it keeps happening, the operator can raise AGENT_WORKSPACE_MEMORY_MB or AGENT_WORKSPACE_TIMEOUT_MINUTES.";
   } else if (code === "workspace/push" || code === "github/push-refused") {
     message = error instanceof AppError && error.userMessage ? error.userMessage : "Pushing the changes failed.";
   } else if (code === "job/cancelled") {

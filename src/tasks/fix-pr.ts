@@ -9,6 +9,8 @@
  *     moved meanwhile, explain and stop with the remote untouched;
  *  5. finish the status comment (in the thread for a review comment) with the new commit.
  */
+import { updatePullRequestBody } from "../github/issue-actions.js";
+import { stripMarkers } from "../shared/markers.js";
 import { isSelf } from "../github/authorize-sender.js";
 import { createPermissionCache } from "../github/get-permission.js";
 import { getPullRequest, getPullRequestDiff, getReviewThread, getUnresolvedThreads, type ReviewThread } from "../github/get-pull-request-context.js";
@@ -80,8 +82,8 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
     const token = await deps.github.installationToken(p.installationId, TOKEN_SCOPES.gitPush(p.repoId));
     secrets.push(token);
 
-    return deps.git.withWorkspace(job.id, async (dir) => {
-      const cloned = await deps.git.clone({ dir, url: pushUrl, ref: pr.headRef, token, depth: deps.env.AGENT_CLONE_DEPTH });
+    return deps.git.withWorkspace(job, async (dir) => {
+      const cloned = await deps.git.clone({ dir, url: pushUrl, ref: pr.headRef, token, depth: deps.env.AGENT_CLONE_DEPTH, scope: `installation:${p.installationId}` });
       const result = await runAgentSession({
         deps,
         job,
@@ -150,6 +152,6 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
 /** Carry the newest run summary in the PR's hidden marker, so the next follow-up continues from it. */
 async function updatePrMarker(octokit: Awaited<ReturnType<TaskDeps["github"]["forInstallation"]>>, owner: string, repo: string, number: number, body: string, data: { summary: string; sha: string; job: string }): Promise<void> {
   const previous = findMarker(body, "pr") ?? {};
-  const stripped = body.replace(/\n*<!-- issue-agent:pr [A-Za-z0-9_-]* -->/g, "");
-  await octokit.rest.pulls.update({ owner, repo, pull_number: number, body: `${stripped}\n\n${renderMarker("pr", { ...previous, ...data })}` });
+  const stripped = stripMarkers(body, "pr").trimEnd();
+  await updatePullRequestBody(octokit, { owner, repo, number, body: `${stripped}\n\n${renderMarker("pr", { ...previous, ...data })}` });
 }

@@ -46,9 +46,9 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
     const token = await deps.github.installationToken(p.installationId, TOKEN_SCOPES.gitPush(p.repoId));
     secrets.push(token);
 
-    return deps.git.withWorkspace(job.id, async (dir) => {
+    return deps.git.withWorkspace(job, async (dir) => {
       const existingBranch = existingPr !== null;
-      const cloned = await deps.git.clone({ dir, url: p.cloneUrl, ref: existingBranch ? branch : p.defaultBranch, token, depth: deps.env.AGENT_CLONE_DEPTH });
+      const cloned = await deps.git.clone({ dir, url: p.cloneUrl, ref: existingBranch ? branch : p.defaultBranch, token, depth: deps.env.AGENT_CLONE_DEPTH, scope: `installation:${p.installationId}` });
       if (!existingBranch) await deps.git.createBranch({ dir, name: branch });
 
       const result = await runAgentSession({

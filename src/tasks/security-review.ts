@@ -5,12 +5,13 @@
  * the check run, and SARIF when asked. If the PR head moved while reviewing, post nothing: a newer
  * job for that head is already queued.
  */
+import { stripMarkers } from "../shared/markers.js";
 import { loadRepoConfig } from "../config/load-repo-config.js";
 import { applyOperatorCaps, type EffectiveConfig } from "../config/repo-config.js";
-import { formatSarif } from "../cli/format-sarif.js";
+import { formatSarif, sarifAutomationId, type SarifOptions } from "../review/format-sarif.js";
 import { createSecurityCheckRun, type CheckAnnotation } from "../github/check-run-security.js";
 import { CONFIG_SCOPE, type CallBudget, type GitHubClient } from "../github/client.js";
-import { getPullRequest, type PullRequestInfo } from "../github/get-pull-request-context.js";
+import { getPullRequest, getRepositoryId, type PullRequestInfo } from "../github/get-pull-request-context.js";
 import { TOKEN_SCOPES } from "../github/token-scopes.js";
 import { getPermission, meetsPermission } from "../github/get-permission.js";
 import { ensureSecuritySummary, postSecurityReview, type InlineComment } from "../github/review-post.js";
@@ -22,7 +23,7 @@ import { formatFindingComment, oneLine, severityBadge } from "../review/format-r
 import { formatReviewSummary, formatTooManyFilesNote, summarizeState } from "../review/format-review-summary.js";
 import type { DiffFile } from "../review/parse-diff.js";
 import { reviewDiff, type ReviewDiffResult } from "../review/review-diff.js";
-import { securityReviewPayloadSchema, type SecurityReviewPayload } from "../review/security-review-payload.js";
+import { securityReviewPayloadSchema, type SecurityReviewPayload } from "./job-payloads.js";
 import { atLeast, type Finding, type Severity } from "../review/types.js";
 import { ConfigError } from "../shared/errors.js";
 import type { TaskDeps } from "./task-deps.js";
@@ -66,6 +67,21 @@ function annotationsOf(findings: readonly Finding[]): CheckAnnotation[] {
   }));
 }
 
+/** Stable analysis id per PR (a re-run replaces the last upload); provenance is the head commit in the base repository. */
+export function sarifOptionsForPr(
+  p: Pick<SecurityReviewPayload, "owner" | "repo" | "prNumber">,
+  pr: { headSha: string; headRef: string; headRepoFullName: string | null },
+  env: { GHE_HOST?: string | undefined; GHE_PROTOCOL?: string | undefined } = {},
+): SarifOptions {
+  const web = env.GHE_HOST ? `${env.GHE_PROTOCOL ?? "https"}://${env.GHE_HOST}` : "https://github.com";
+  // A fork's branch name is not a branch of the base repository: name it only for same-repo PRs.
+  const sameRepo = pr.headRepoFullName?.toLowerCase() === `${p.owner}/${p.repo}`.toLowerCase();
+  return {
+    automationId: sarifAutomationId({ pr: p.prNumber }),
+    versionControl: { repositoryUri: `${web}/${p.owner}/${p.repo}`, revisionId: pr.headSha, ...(sameRepo ? { branch: pr.headRef } : {}) },
+  };
+}
+
 async function loadConfig(octokit: GitHubClient, deps: SecurityReviewDeps, p: SecurityReviewPayload): Promise<EffectiveConfig> {
   const { config } = await loadRepoConfig(octokit, { owner: p.owner, repo: p.repo });
   return applyOperatorCaps(config, deps.env);
@@ -87,13 +103,15 @@ async function modelReviewRefusal(octokit: GitHubClient, deps: SecurityReviewDep
   return `The model review runs automatically only on pull requests opened by users with ${min} permission, so only the deterministic checks ran. Someone with ${min} permission can ask for it with \`${config.trigger.commandPrefix} review\`.`;
 }
 
-type CloneSpec = { url: string; ref: string; token: string };
+type CloneSpec = { url: string; ref: string; token: string; scope: string };
 
 /** `clone` is asked for only when the model review runs (it may mint the read-only git token). */
 async function runReview(deps: SecurityReviewDeps, job: JobContext, config: EffectiveConfig, files: DiffFile[], clone: () => Promise<CloneSpec | null>, title: string, modelRefusal: string | null): Promise<ReviewDiffResult> {
   const base = {
     diff: files,
-    config: { ...config.review, secretScan: true },
+    // `review.secretScan: false` is honoured only when the operator allows it (AGENT_ALLOW_DISABLE_SECRET_SCAN);
+    // otherwise the effective config was already clamped back to true when it was loaded.
+    config: config.review,
     osv: { baseUrl: deps.env.OSV_API_URL, signal: job.signal },
     context: `Pull request title: ${title}`,
     signal: job.signal,
@@ -103,8 +121,8 @@ async function runReview(deps: SecurityReviewDeps, job: JobContext, config: Effe
   if (modelRefusal) return reviewDiff({ ...base, noReviewerReason: modelRefusal });
   const source = await clone();
   if (!source) return reviewDiff({ ...base, noReviewerReason: "The pull request's head repository is gone, so only the deterministic checks ran." });
-  return deps.git.withWorkspace(job.id, async (dir) => {
-    await deps.git.clone({ dir, url: source.url, ref: source.ref, token: source.token, depth: 1 });
+  return deps.git.withWorkspace(job, async (dir) => {
+    await deps.git.clone({ dir, url: source.url, ref: source.ref, token: source.token, depth: 1, scope: source.scope });
     const sandbox = deps.createSandbox({ mode: "read-only", workspaceDir: dir, network: "off" });
     const reviewer: ModelReviewer = createAgentReviewer({
       runAgent: deps.runAgent,
@@ -116,6 +134,9 @@ async function runReview(deps: SecurityReviewDeps, job: JobContext, config: Effe
         reasoningEffort: config.model.reasoningEffort,
         ...(deps.env.OPENAI_BASE_URL ? { baseURL: deps.env.OPENAI_BASE_URL } : {}),
         ...(deps.env.OPENAI_API_KEY ? { apiKey: deps.env.OPENAI_API_KEY } : {}),
+        // The same prices and context window as the app's runs: the review's spend counts against the caps.
+        ...(deps.env.modelPrices ? { prices: deps.env.modelPrices } : {}),
+        ...(config.model.contextWindow && !deps.env.AGENT_REVIEW_MODEL ? { contextWindow: config.model.contextWindow } : {}),
       },
       limits: config.limits,
       compaction: config.compaction,
@@ -158,7 +179,7 @@ export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContex
     deps.metrics?.automaticSkipped.inc({ kind: "security-review", reason: "quota" });
     return "no_changes";
   }
-  const repoId = p.repoId ?? (await configReader.rest.repos.get({ owner: p.owner, repo: p.repo })).data.id;
+  const repoId = p.repoId ?? (await getRepositoryId(configReader, { owner: p.owner, repo: p.repo }));
   const octokit = await deps.github.forInstallation(p.installationId, TOKEN_SCOPES.review(repoId), { budget });
 
   // 1. The PR as it is now; a closed PR is not reviewed. If its head moved since the job was
@@ -203,8 +224,14 @@ export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContex
   const source = reviewCloneSource(pr, p.prNumber);
   const repoName = `${p.owner}/${p.repo}`;
   const modelRefusal = (await deps.spend.check(repoName, p.installationId)) ?? (await modelReviewRefusal(octokit, deps, p, pr.author, config));
+  // The repository cache is keyed per installation, whatever the token (a public fork: none).
   const clone = async (): Promise<CloneSpec | null> =>
-    source && { url: source.url, ref: source.ref, token: source.token === "none" ? "" : await deps.github.installationToken(p.installationId, TOKEN_SCOPES.gitRead(repoId)) };
+    source && {
+      url: source.url,
+      ref: source.ref,
+      token: source.token === "none" ? "" : await deps.github.installationToken(p.installationId, TOKEN_SCOPES.gitRead(repoId)),
+      scope: `installation:${p.installationId}`,
+    };
   const result = await runReview(deps, job, config, files, clone, pr.title, modelRefusal);
   if (result.modelCostUsd !== undefined) {
     await deps.spend.record(repoName, p.installationId, result.modelCostUsd);
@@ -251,7 +278,7 @@ export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContex
     headSha,
     conclusion: checkConclusion(all, config.review.requestChangesAt),
     title: all.length === 0 ? "No security findings" : `${all.length} security finding(s)`,
-    summary: summaryBody.replace(/<!-- issue-agent:[^>]*-->/g, ""),
+    summary: stripMarkers(summaryBody),
     annotations: annotationsOf(result.findings),
   });
 
@@ -260,7 +287,7 @@ export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContex
   if (config.review.sarif) {
     try {
       const uploader = await deps.github.forInstallation(p.installationId, TOKEN_SCOPES.sarif(repoId), { budget });
-      await uploadReviewSarif(uploader, { owner: p.owner, repo: p.repo, commitSha: headSha, ref: `refs/pull/${p.prNumber}/head`, sarif: formatSarif(result, { toolVersion: "0.1.0" }) });
+      await uploadReviewSarif(uploader, { owner: p.owner, repo: p.repo, commitSha: headSha, ref: `refs/pull/${p.prNumber}/head`, sarif: formatSarif(result, sarifOptionsForPr(p, pr, deps.env)) });
     } catch (error) {
       job.log.warn({ err: error }, "SARIF upload failed");
     }

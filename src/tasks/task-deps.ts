@@ -16,11 +16,30 @@ export interface GitIdentity {
   email: string;
 }
 
+export interface InspectedChanges {
+  /** Changed paths, both sides of renames included, sorted. */
+  changedFiles: string[];
+  /** Paths the snapshot refused (special files, control characters, nested .git, over the cap): nothing is published. */
+  refused: { path: string; reason: string }[];
+  /** Secrets in exactly the bytes that would be committed. */
+  secretHits: SecretHit[];
+  /** Files the scan could not read to the end: never pushed. */
+  unscanned: string[];
+}
+
 export interface GitOps {
-  /** A private scratch directory for the job, always removed afterwards. */
-  withWorkspace<T>(jobId: string, fn: (dir: string) => Promise<T>): Promise<T>;
-  /** Clone `ref` (branch name or full ref) of `url` into `dir`; returns the checked-out commit. `token: ""` clones anonymously (a public fork). */
-  clone(options: { dir: string; url: string; ref: string; token: string; depth?: number }): Promise<{ headSha: string }>;
+  /**
+   * A private scratch directory for the job, always removed afterwards. Its repository work runs in
+   * a worker process killed when `signal` aborts; its log lines go to `log`.
+   */
+  withWorkspace<T>(job: string | { id: string; signal?: AbortSignal | undefined; log?: WorkspaceLogger | undefined }, fn: (dir: string) => Promise<T>): Promise<T>;
+  /**
+   * Clone `ref` (branch name or full ref) of `url` into `dir`; returns the checked-out commit.
+   * `scope` keys the repository cache (the installation). `token: ""` clones anonymously (a public fork).
+   */
+  clone(options: { dir: string; url: string; ref: string; token: string; depth?: number; scope?: string }): Promise<{ headSha: string }>;
+  /** Snapshot the work tree (hostile-tree rules), store and secret-scan exactly what `commitAll` will commit. */
+  inspectChanges(options: { dir: string; baseSha: string }): Promise<InspectedChanges>;
   /** Create branch `name` at HEAD and check it out. */
   createBranch(options: { dir: string; name: string }): Promise<void>;
   /** Stage everything and commit; null when there is nothing to commit. */
@@ -31,6 +50,12 @@ export interface GitOps {
   changedFiles(options: { dir: string; baseSha: string }): Promise<string[]>;
   /** Unified diff of the work tree against `baseSha`. */
   unifiedDiff(options: { dir: string; baseSha: string }): Promise<string>;
+}
+
+export interface WorkspaceLogger {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
 }
 
 export interface SecretHit {
@@ -45,8 +70,6 @@ export interface TaskDeps {
   git: GitOps;
   runAgent: (input: RunAgentInput) => Promise<RunAgentResult>;
   createSandbox: (policy: SandboxPolicy) => Sandbox;
-  /** Deterministic secret scan of the agent's diff before push. */
-  scanDiffForSecrets: (diff: string) => Promise<SecretHit[]>;
   spend: SpendLedger;
   metrics?: JobMetrics | undefined;
   /** The installations' REST quota as this process last saw it: automatic work pauses when it is low. */

@@ -3,7 +3,7 @@
  * from. Renames are exact-content matches between a deleted and an added path, as git's default
  * similarity would report them at 100%.
  */
-import { compareWorkTree, type ComparedEntry } from "./compare-work-tree.js";
+import type { ComparedEntry } from "./compare-work-tree.js";
 
 export type ChangeStatus = "added" | "modified" | "deleted" | "renamed";
 
@@ -23,11 +23,6 @@ export interface ChangedFile {
 }
 
 const octal = (mode: number): string => mode.toString(8);
-
-export async function changedFiles(dir: string, baseSha: string, cache: object = {}): Promise<ChangedFile[]> {
-  const { entries } = await compareWorkTree(dir, baseSha, cache);
-  return classify(entries);
-}
 
 export function classify(entries: readonly ComparedEntry[]): ChangedFile[] {
   const out: ChangedFile[] = [];

@@ -11,39 +11,8 @@ import { WorkspaceError } from "./errors.js";
 import { assertCredentialFreeUrl, gitAuth } from "./git-auth.js";
 import { describeUrl, translateGitError } from "./git-errors.js";
 import { limitedHttp } from "./limited-http.js";
-import { silentLog, type WorkspaceLog } from "./workspace-log.js";
-
-export interface CloneRepoOptions {
-  /** An empty (or missing) directory to clone into. */
-  dir: string;
-  /** The clone URL as GitHub gives it (`repository.clone_url`), without credentials. */
-  url: string;
-  /** Branch name, full ref (`refs/pull/12/head`) or omitted for the remote's default branch. */
-  ref?: string | undefined;
-  /** Commits of history to fetch; 0 means full history. Default 1. */
-  depth?: number | undefined;
-  /** Installation token, handed to isomorphic-git only through `onAuth`. */
-  token?: string | undefined;
-  /** Cap on bytes received from the server (the pack), enforced while downloading. */
-  maxBytes?: number | undefined;
-  signal?: AbortSignal | undefined;
-  log?: WorkspaceLog | undefined;
-  /** isomorphic-git object cache; pass the same object to later calls on this dir to reuse parsed packs. */
-  cache?: object | undefined;
-}
-
-export interface CloneResult {
-  /** The commit checked out. */
-  headSha: string;
-  /** The remote ref that was fetched, fully qualified (`refs/heads/main`, `refs/pull/3/head`). */
-  fetchedRef: string;
-  /** Local branch checked out, or null when HEAD is detached (non-branch refs). */
-  branch: string | null;
-  /** The remote's default branch name when it was asked for, else null. */
-  defaultBranch: string | null;
-  /** Bytes received from the server. */
-  receivedBytes: number;
-}
+import type { CloneRepoOptions, CloneResult, ExpandedTreeCaps } from "./clone-types.js";
+import { silentLog } from "./workspace-log.js";
 
 export async function cloneRepo(options: CloneRepoOptions): Promise<CloneResult> {
   const { dir, url, ref, depth = 1, token, maxBytes, signal, log = silentLog, cache = {} } = options;
@@ -74,6 +43,7 @@ export async function cloneRepo(options: CloneRepoOptions): Promise<CloneResult>
     if (!headSha) throw new WorkspaceError("workspace/clone", `The remote ${where} is empty: nothing to clone.`);
 
     const fetchedRef = ref === undefined ? (fetched.defaultBranch ?? "HEAD") : await fullRefOf(ref, fetched.fetchHeadDescription);
+    if (options.treeCaps) await checkTreeWithIsomorphicGit(dir, headSha, options.treeCaps, cache);
     const branch = fetchedRef.startsWith("refs/heads/") ? fetchedRef.slice("refs/heads/".length) : null;
     if (branch) {
       await git.writeRef({ fs, dir, ref: `refs/heads/${branch}`, value: headSha, force: true });
@@ -104,4 +74,34 @@ async function fullRefOf(ref: string, description: string | null | undefined): P
   if (ref.startsWith("refs/")) return ref;
   if (description?.startsWith("tag ")) return `refs/tags/${ref}`;
   return `refs/heads/${ref}`;
+}
+
+/** The pure-JS twin of `checkExpandedTree`: sizes come from reading each blob (slower; bounded by the worker's memory cap). */
+async function checkTreeWithIsomorphicGit(dir: string, sha: string, caps: ExpandedTreeCaps, cache: object): Promise<void> {
+  let entries = 0;
+  let bytes = 0;
+  const mb = (n: number): number => Math.round(n / (1024 * 1024));
+  await git.walk({
+    fs,
+    dir,
+    cache,
+    trees: [git.TREE({ ref: sha })],
+    map: async (filepath, [entry]) => {
+      if (!entry || (await entry.type()) !== "blob") return undefined;
+      const size = ((await entry.content()) ?? new Uint8Array()).byteLength;
+      entries += 1;
+      bytes += size;
+      if (size > caps.maxBlobBytes) {
+        throw new WorkspaceError("workspace/too-large", `A file of the repository (${JSON.stringify(filepath).slice(0, 200)}) is ${size} bytes, over the cap; nothing was checked out.`, {
+          userMessage: `The repository contains a file larger than this app's limit of ${mb(caps.maxBlobBytes)} MB, so it was not checked out. The operator can raise AGENT_MAX_BLOB_MB.`,
+        });
+      }
+      if (entries > caps.maxEntries || bytes > caps.maxTotalBytes) {
+        throw new WorkspaceError("workspace/too-large", "The repository expands beyond the tree caps; nothing was checked out.", {
+          userMessage: `The repository has more than ${caps.maxEntries} files or ${mb(caps.maxTotalBytes)} MB of files, over this app's limits. The operator can raise AGENT_MAX_TREE_FILES / AGENT_MAX_TREE_MB.`,
+        });
+      }
+      return undefined;
+    },
+  });
 }

@@ -1,14 +1,16 @@
 /**
- * Stage every change in the work tree and commit it as the app. The staging is computed from a
- * comparison of HEAD and the work tree, not taken from an index the agent could have touched:
- * additions, edits, deletions, renames (delete + add) and executable-bit changes, honouring
- * `.gitignore` for untracked files. Nested `.git` paths and files over the size cap are refused
- * before anything is committed.
+ * Commit every change in the work tree as the app. What to commit comes from a snapshot of the
+ * tree (snapshot-work-tree.ts: lstat walk, hostile-tree rules, caps), never from an index the
+ * agent could have touched: additions, edits, deletions, renames and executable-bit changes,
+ * honouring `.gitignore` for untracked files. Nested `.git` paths, special files, names with
+ * control characters and files over the size cap are refused before anything is committed.
  */
-import fs from "node:fs";
-import git from "isomorphic-git";
 import { WorkspaceError } from "./errors.js";
-import { compareWorkTree, type ComparedEntry } from "./compare-work-tree.js";
+import { commitSnapshot } from "./commit-snapshot.js";
+import { detectNativeGit } from "./native-git.js";
+import { prepareChanges, type PreparedChanges } from "./prepare-changes.js";
+import { DEFAULT_TREE_CAPS, type TreeCaps } from "./snapshot-work-tree.js";
+import { describeRefusals } from "./refusals.js";
 
 export interface GitIdentity {
   name: string;
@@ -28,6 +30,11 @@ export interface CommitAllOptions {
   /** Seconds since the epoch; defaults to now. Fixed in tests for reproducible shas. */
   timestamp?: number | undefined;
   cache?: object | undefined;
+  /** Caps on the work tree's files and bytes (the expanded-tree caps). */
+  caps?: TreeCaps | undefined;
+  nativeGit?: boolean | undefined;
+  /** A snapshot already taken (and scanned) by prepareChanges: commit exactly that. */
+  prepared?: PreparedChanges | undefined;
 }
 
 /** Keep identity text on one line and free of the `<>` that delimit the email. */
@@ -41,46 +48,23 @@ export function formatCommitMessage(message: string, coAuthors: readonly GitIden
   return trailers.length === 0 ? `${body}\n` : `${body}\n\n${trailers.join("\n")}\n`;
 }
 
-function sameFile(a: { oid: string; mode: number } | undefined, b: { oid: string; mode: number } | undefined): boolean {
-  return a?.oid === b?.oid && a?.mode === b?.mode;
-}
-
 /** Commit all changes; returns the new commit sha, or null when the work tree equals HEAD. */
 export async function commitAll(options: CommitAllOptions): Promise<string | null> {
-  const { dir, message, author, maxFileBytes, cache = {} } = options;
-  const { entries, gitMetadataPaths } = await compareWorkTree(dir, "HEAD", cache);
-
-  const changed = entries.filter((e) => !sameFile(e.base, e.work));
-  const oversize = changed.filter((e) => e.work && e.work.size > maxFileBytes).map((e) => e.path);
-  const refused = [...gitMetadataPaths, ...oversize];
-  if (refused.length > 0) {
-    const parts = [
-      gitMetadataPaths.length > 0 ? `git metadata or special files (${gitMetadataPaths.join(", ")})` : "",
-      oversize.length > 0 ? `files over ${maxFileBytes} bytes (${oversize.join(", ")})` : "",
-    ].filter(Boolean);
-    throw new WorkspaceError("workspace/commit-refused", `Refusing to commit ${parts.join(" and ")}.`, {
-      paths: refused,
-      userMessage: `The change was not committed because it contains ${parts.join(" and ")}.`,
-    });
-  }
-  if (changed.length === 0) return null;
-
-  await stage(dir, entries, cache);
-  const coAuthors = [...(options.coAuthor ? [options.coAuthor] : []), ...(options.coAuthors ?? [])];
-  const who = { name: clean(author.name), email: clean(author.email), ...(options.timestamp === undefined ? {} : { timestamp: options.timestamp, timezoneOffset: 0 }) };
-  return git.commit({ fs, dir, cache, message: formatCommitMessage(message, coAuthors), author: who, committer: who });
+  const nativeGit = options.nativeGit ?? (await detectNativeGit()) !== null;
+  const prepared = options.prepared ?? (await prepareChanges({ dir: options.dir, baseRef: "HEAD", caps: options.caps ?? DEFAULT_TREE_CAPS, maxFileBytes: options.maxFileBytes, nativeGit, cache: options.cache }));
+  return commitPrepared(options, prepared, nativeGit);
 }
 
-/** Make the index equal the work tree for every compared path. */
-async function stage(dir: string, entries: readonly ComparedEntry[], cache: object): Promise<void> {
-  const toAdd: string[] = [];
-  for (const entry of entries) {
-    if (!entry.work) {
-      if (entry.stage) await git.remove({ fs, dir, cache, filepath: entry.path });
-    } else if (!sameFile(entry.stage, entry.work)) {
-      toAdd.push(entry.path);
-    }
+export async function commitPrepared(options: CommitAllOptions, prepared: PreparedChanges, nativeGit: boolean): Promise<string | null> {
+  if (prepared.refused.length > 0) {
+    const text = describeRefusals(prepared.refused);
+    throw new WorkspaceError("workspace/commit-refused", `Refusing to commit ${text}.`, {
+      paths: prepared.refused.map((r) => r.path),
+      userMessage: `The change was not committed because it contains ${text}.`,
+    });
   }
-  // One call for all paths: isomorphic-git then reads and writes the index once.
-  if (toAdd.length > 0) await git.add({ fs, dir, cache, filepath: toAdd, force: true });
+  if (prepared.changed.length === 0) return null;
+  const coAuthors = [...(options.coAuthor ? [options.coAuthor] : []), ...(options.coAuthors ?? [])];
+  const who = { name: clean(options.author.name), email: clean(options.author.email), timestamp: options.timestamp ?? Math.floor(Date.now() / 1000), timezoneOffset: 0 };
+  return commitSnapshot({ dir: options.dir, files: prepared.snapshot.files.values(), message: formatCommitMessage(options.message, coAuthors), author: who, committer: who, nativeGit });
 }

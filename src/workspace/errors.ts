@@ -11,7 +11,9 @@ export type WorkspaceErrorCode =
   | "workspace/too-large"
   | "workspace/commit-refused"
   | "workspace/push"
-  | "workspace/not-found";
+  | "workspace/not-found"
+  | "workspace/worker"
+  | "workspace/hostile-tree";
 
 export class WorkspaceError extends AppError {
   /** Paths a commit refused (for "workspace/commit-refused"); empty otherwise. */

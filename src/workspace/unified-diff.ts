@@ -3,12 +3,13 @@
  * `diff` package (no git CLI in an agent-touched tree). Binary files (a NUL byte or invalid UTF-8)
  * and very large files are listed without content, as `git diff` does for binaries.
  */
-import { readFile, readlink } from "node:fs/promises";
 import fs from "node:fs";
-import path from "node:path";
 import { structuredPatch } from "diff";
 import git from "isomorphic-git";
-import { changedFiles, type ChangedFile } from "./changed-files.js";
+import type { ChangedFile } from "./changed-files.js";
+import { detectNativeGit } from "./native-git.js";
+import { prepareChanges } from "./prepare-changes.js";
+import { DEFAULT_TREE_CAPS } from "./snapshot-work-tree.js";
 
 export interface UnifiedDiffOptions {
   /** Stop adding files once the diff reaches this size; a final line says what was left out. */
@@ -32,7 +33,18 @@ export function asText(bytes: Uint8Array): string | null {
 
 export async function unifiedDiff(dir: string, baseSha: string, options: UnifiedDiffOptions = {}): Promise<string> {
   const { maxBytes = Number.POSITIVE_INFINITY, maxFileBytes = 1024 * 1024, cache = {} } = options;
-  const files = await changedFiles(dir, baseSha, cache);
+  const nativeGit = (await detectNativeGit()) !== null;
+  const prepared = await prepareChanges({ dir, baseRef: baseSha, caps: DEFAULT_TREE_CAPS, maxFileBytes: DEFAULT_TREE_CAPS.maxTotalBytes, nativeGit, cache });
+  return renderUnifiedDiff(dir, prepared.changed, { maxBytes, maxFileBytes, cache });
+}
+
+/**
+ * Render changed files (structured data from a snapshot) as a git-style diff. Both sides are read
+ * from the object store by blob id, so the text shows exactly the snapshot, never a file re-read
+ * from a tree that may have changed. File names were checked by the snapshot (no control characters).
+ */
+export async function renderUnifiedDiff(dir: string, files: readonly ChangedFile[], options: UnifiedDiffOptions = {}): Promise<string> {
+  const { maxBytes = Number.POSITIVE_INFINITY, maxFileBytes = 1024 * 1024, cache = {} } = options;
   let out = "";
   for (const [index, file] of files.entries()) {
     const section = await fileDiff(dir, file, maxFileBytes, cache);
@@ -48,9 +60,7 @@ export async function unifiedDiff(dir: string, baseSha: string, options: Unified
 async function readSide(dir: string, file: ChangedFile, side: "old" | "new", cache: object): Promise<Uint8Array | undefined> {
   const oid = side === "old" ? file.oldOid : file.newOid;
   if (!oid) return undefined;
-  if (side === "old") return (await git.readBlob({ fs, dir, cache, oid })).blob;
-  const full = path.join(dir, file.path);
-  return file.newMode === "120000" ? Buffer.from(await readlink(full)) : readFile(full);
+  return (await git.readBlob({ fs, dir, cache, oid })).blob;
 }
 
 async function fileDiff(dir: string, file: ChangedFile, maxFileBytes: number, cache: object): Promise<string> {

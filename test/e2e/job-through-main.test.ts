@@ -5,6 +5,7 @@
  * real git server, the agent driven by a scripted model, and the pull request opened.
  * Unlike test/integration/flows/*, nothing is wired by the test: only the child's environment.
  */
+import { waitFor } from "../helpers/wait-for.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -143,15 +144,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitUntil<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, detail: () => string, failed?: () => boolean): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (failed?.()) throw new Error(`gave up waiting for ${what}: the job ended without it\n${detail()}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${detail()}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+function waitUntil<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, detail: () => string, failed?: () => boolean): Promise<T> {
+  return waitFor(probe, { what, timeoutMs, intervalMs: 200, detail, ...(failed ? { failed } : {}), until: "defined" }) as Promise<T>;
 }
 
 describe("npm start runs a whole job", () => {

@@ -59,59 +59,104 @@ interface SplitText {
   eol: "\n" | "\r\n";
 }
 
+/** CRLF only when every newline is CRLF (Codex's rule); otherwise LF, and a stray CR stays part of its line. */
 function split(text: string): SplitText {
-  const eol = text.includes("\r\n") ? "\r\n" : "\n";
-  const lines = text.split(/\r?\n/);
+  const lf = (text.match(/\n/g) ?? []).length;
+  const crlf = (text.match(/\r\n/g) ?? []).length;
+  const eol = lf > 0 && crlf === lf ? "\r\n" : "\n";
+  const lines = eol === "\r\n" ? text.split("\r\n") : text.split("\n");
   if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   return { lines, eol };
 }
 
-/** Returns the new text of the file; throws HunkError naming the first hunk that did not apply. */
+interface Replacement {
+  at: number;
+  remove: number;
+  insert: readonly string[];
+}
+
+/**
+ * Returns the new text of the file; throws HunkError naming the first hunk that did not apply.
+ *
+ * Placement, hunk by hunk, from a cursor that only moves forward:
+ * - each "@@" anchor is searched from the cursor, and the cursor moves past it;
+ * - the hunk's context and '-' lines are searched from the cursor (at the very end of the file for
+ *   `*** End of File`); when not found and they end with empty lines, those are dropped and the
+ *   search repeated (Codex drops one; a blank line before the next header is formatting);
+ * - a hunk with no context or '-' lines (only '+') goes right after its last anchor, or at the end
+ *   of the file when it has no anchor or ends with `*** End of File` (Codex: always at the end).
+ * Anything else is an error: an edit is never applied somewhere it was not placed exactly.
+ */
 export function applyChunks(original: string, chunks: readonly PatchChunk[], path: string): string {
   const { lines, eol } = split(original);
-  const replacements: { at: number; remove: number; insert: string[] }[] = [];
+  const replacements: Replacement[] = [];
   let cursor = 0;
   chunks.forEach((chunk, n) => {
     const where = `Hunk ${n + 1} of ${chunks.length} in ${path}`;
     for (const anchor of chunk.anchors) {
       const idx = seekSequence(lines, [anchor], cursor, false);
-      if (idx < 0) throw new HunkError(`${where}: could not find the '@@ ${anchor}' context line after line ${cursor}. Re-read the file and retry.`);
+      if (idx < 0) {
+        throw new HunkError(
+          `${where}: could not find the '@@ ${anchor}' line${cursor > 0 ? ` after line ${cursor}` : ""}. An '@@' anchor must be the exact text of one line of the file (hunks in file order). Re-read the file with read_file and resend the patch.`,
+        );
+      }
       cursor = idx + 1;
     }
-    if (chunk.oldLines.length === 0) {
-      // Pure addition: right after the anchor if there is one, else at the end of the file.
-      const at = chunk.anchors.length > 0 ? cursor : lines.length;
-      replacements.push({ at, remove: 0, insert: chunk.newLines });
+    let oldLines: readonly string[] = chunk.oldLines;
+    let newLines: readonly string[] = chunk.newLines;
+    let idx = oldLines.length > 0 ? seekSequence(lines, oldLines, cursor, chunk.isEndOfFile) : -1;
+    let droppedRemoval = false;
+    if (idx < 0 && oldLines.at(-1) === "") {
+      // Codex: a trailing empty line of the hunk often stands for the file's final newline.
+      oldLines = oldLines.slice(0, -1);
+      if (newLines.at(-1) === "") newLines = newLines.slice(0, -1);
+      else droppedRemoval = true;
+      if (oldLines.length > 0) idx = seekSequence(lines, oldLines, cursor, chunk.isEndOfFile);
+      while (idx < 0 && oldLines.at(-1) === "" && newLines.at(-1) === "") {
+        oldLines = oldLines.slice(0, -1);
+        newLines = newLines.slice(0, -1);
+        if (oldLines.length > 0) idx = seekSequence(lines, oldLines, cursor, chunk.isEndOfFile);
+      }
+    }
+    if (oldLines.length === 0 && droppedRemoval) {
+      // The hunk removes an empty line the file does not have there: nothing to place it on.
+      throw new HunkError(describeMiss(where, lines, chunk.oldLines, cursor, chunk.isEndOfFile));
+    }
+    if (oldLines.length === 0) {
+      // Only '+' lines left: a pure insertion, never at a position a dropped blank line happened to match.
+      const end = lines.length > 0 && lines[lines.length - 1] === "" ? lines.length - 1 : lines.length;
+      replacements.push({ at: chunk.anchors.length > 0 && !chunk.isEndOfFile ? cursor : end, remove: 0, insert: newLines });
       return;
     }
-    let oldLines = chunk.oldLines;
-    let newLines = chunk.newLines;
-    let idx = seekSequence(lines, oldLines, cursor, chunk.isEndOfFile);
-    if (idx < 0 && oldLines.at(-1) === "") {
-      // A trailing blank line in the hunk often stands for the end of the file.
-      oldLines = oldLines.slice(0, -1);
-      newLines = newLines.at(-1) === "" ? newLines.slice(0, -1) : newLines;
-      idx = seekSequence(lines, oldLines, cursor, chunk.isEndOfFile);
+    if (idx < 0) throw new HunkError(describeMiss(where, lines, chunk.oldLines, cursor, chunk.isEndOfFile));
+    if (idx < cursor) {
+      throw new HunkError(
+        `${where}: its lines are the last lines of the file ('*** End of File'), but they start at line ${idx + 1}, before the end of the previous hunk or '@@' anchor (line ${cursor}). Hunks must not overlap and must be in file order; merge them into one hunk.`,
+      );
     }
-    if (idx < 0) throw new HunkError(describeMiss(where, lines, oldLines, cursor));
     replacements.push({ at: idx, remove: oldLines.length, insert: newLines });
     cursor = idx + oldLines.length;
   });
+  // As Codex does: ordered by position (stable, so hunks at one position keep their order), then
+  // applied from the last to the first so earlier positions stay valid.
+  const ordered = replacements.map((r, k) => ({ r, k })).sort((a, b) => a.r.at - b.r.at || a.k - b.k);
   const out = [...lines];
-  for (const r of [...replacements].sort((a, b) => b.at - a.at)) out.splice(r.at, r.remove, ...r.insert);
+  for (const { r } of ordered.reverse()) out.splice(r.at, r.remove, ...r.insert);
   return out.length === 0 ? "" : out.join(eol) + eol;
 }
 
-function describeMiss(where: string, lines: readonly string[], expected: readonly string[], cursor: number): string {
+function describeMiss(where: string, lines: readonly string[], expected: readonly string[], cursor: number, eof: boolean): string {
   const shown = expected.slice(0, 12).map((l) => `  ${l}`).join("\n");
   const firstReal = expected.find((l) => l.trim() !== "");
-  let hint = "None of the hunk's lines were found; re-read the file with read_file before patching.";
+  let hint = "None of the hunk's lines were found.";
   if (firstReal !== undefined) {
-    const near = lines.findIndex((l, i) => i >= 0 && normalizeLine(l) === normalizeLine(firstReal));
+    const near = lines.findIndex((l) => normalizeLine(l) === normalizeLine(firstReal));
     if (near >= 0) {
       const actual = lines.slice(near, near + Math.min(expected.length, 12)).map((l) => `  ${l}`).join("\n");
-      hint = `The file has the first line at line ${near + 1}${near < cursor ? " (before an earlier hunk; hunks must be in file order)" : ""}, but the following lines differ. The file there reads:\n${actual}`;
+      const order = near < cursor ? " (before an earlier hunk or '@@' anchor; hunks must be in file order)" : "";
+      hint = `The file has the first line at line ${near + 1}${order}, but the following lines differ. The file there reads:\n${actual}`;
     }
   }
-  return `${where}: could not find the expected lines (context and '-' lines):\n${shown}\n${hint}`;
+  const tail = eof ? " With '*** End of File' they must be the last lines of the file." : "";
+  return `${where}: could not find the expected lines (context and '-' lines):\n${shown}\n${hint}${tail}\nRe-read the file with read_file and resend the patch with its current lines.`;
 }

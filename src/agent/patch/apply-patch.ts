@@ -2,12 +2,18 @@
  * Applies a V4A patch to a workspace atomically: every path is checked and every hunk computed in
  * memory first; only when all of them succeed are files written. A write that fails half-way
  * (disk full, a link swapped in) rolls back the files already written.
+ *
+ * Two deliberate differences from Codex's apply_patch, both told to the model in the tool
+ * description and in the error it gets: a patch that fails anywhere changes nothing (Codex keeps
+ * the operations before the failure), and `*** Move to:` onto an existing file is refused (Codex
+ * overwrites it) unless the same patch deletes that file first.
  */
 import { constants } from "node:fs";
-import { mkdir, open, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, open, rm, stat } from "node:fs/promises";
 import path from "node:path";
+import { readRegularFile } from "../../shared/read-regular-file.js";
 import { applyChunks, HunkError } from "./apply-chunks.js";
-import { parsePatch, PatchParseError, type PatchOperation } from "./parse-patch.js";
+import { parsePatchText, PatchParseError, type PatchOperation } from "./parse-patch.js";
 import { PathEscapeError, resolveInWorkspace } from "../tools/path-guard.js";
 
 export interface PatchResult {
@@ -27,13 +33,20 @@ interface FileState {
 
 const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
+/** Told to the model with every failure: it must know nothing was written and what to resend. */
+export const NOTHING_CHANGED =
+  "Patch not applied; no file was changed. apply_patch applies a patch completely or not at all, so fix the problem below and send the whole patch again, including the parts that had no error.";
+
 export async function applyPatch(workspaceDir: string, patchText: string): Promise<PatchResult> {
   let ops: PatchOperation[];
   try {
-    ops = parsePatch(patchText);
+    ops = parsePatchText(patchText).operations;
   } catch (error) {
-    if (error instanceof PatchParseError) return fail(`Invalid patch: ${error.message}`);
+    if (error instanceof PatchParseError) return fail(`Invalid patch: ${error.message} No file was changed.`);
     throw error;
+  }
+  if (ops.length === 0) {
+    return fail("Invalid patch: it has no file operations ('*** Add File:', '*** Delete File:' or '*** Update File:' between '*** Begin Patch' and '*** End Patch'). No file was changed.");
   }
   const files = new Map<string, FileState>();
   const changes: PatchResult["changes"] = [];
@@ -48,7 +61,9 @@ export async function applyPatch(workspaceDir: string, patchText: string): Promi
       const s = await stat(r.abs);
       if (!s.isFile()) throw new PathEscapeError(`${p}: is not a regular file.`);
       if (s.size > MAX_FILE_BYTES) throw new PathEscapeError(`${p}: is too large to patch (${s.size} bytes).`);
-      const buf = await readFile(r.abs);
+      const read = await readRegularFile(r.abs, MAX_FILE_BYTES);
+      if (!read.ok) throw new PathEscapeError(`${p}: is not a regular file.`);
+      const buf = read.bytes;
       if (buf.includes(0)) throw new PathEscapeError(`${p}: is a binary file; apply_patch edits text files only.`);
       original = buf.toString("utf8");
     }
@@ -64,7 +79,7 @@ export async function applyPatch(workspaceDir: string, patchText: string): Promi
         f.next = op.contents;
         changes.push({ path: f.rel, kind: f.original === null ? "A" : "M" });
       } else if (op.type === "delete") {
-        if (f.next === null) throw new PathEscapeError(`Delete File ${op.path}: the file does not exist.`);
+        if (f.next === null) throw new PathEscapeError(`Delete File ${op.path}: the file does not exist (or an earlier part of this patch already deletes or moves it); leave this line out.`);
         f.next = null;
         changes.push({ path: f.rel, kind: "D" });
       } else {
@@ -72,7 +87,11 @@ export async function applyPatch(workspaceDir: string, patchText: string): Promi
         const updated = applyChunks(f.next, op.chunks, op.path);
         if (op.moveTo !== undefined) {
           const dest = await load(op.moveTo);
-          if (dest.next !== null && dest.abs !== f.abs) throw new PathEscapeError(`Move to ${op.moveTo}: the destination already exists.`);
+          if (dest.next !== null && dest.abs !== f.abs) {
+            throw new PathEscapeError(
+              `Move to ${op.moveTo}: the destination already exists, and apply_patch does not overwrite a file on a move (Codex would). To replace it, put '*** Delete File: ${op.moveTo}' before '*** Update File: ${op.path}' in the same patch; otherwise move to a path that does not exist.`,
+            );
+          }
           f.next = null;
           dest.next = updated;
           changes.push({ path: f.rel, kind: "D" }, { path: dest.rel, kind: "A" });
@@ -86,7 +105,7 @@ export async function applyPatch(workspaceDir: string, patchText: string): Promi
       else throw error;
     }
   }
-  if (errors.length > 0) return fail(`Patch not applied; no file was changed.\n${errors.join("\n\n")}`);
+  if (errors.length > 0) return fail(`${NOTHING_CHANGED}\n${errors.join("\n\n")}`);
 
   const written: FileState[] = [];
   try {
@@ -97,7 +116,7 @@ export async function applyPatch(workspaceDir: string, patchText: string): Promi
     }
   } catch (error) {
     for (const f of written.reverse()) await writeState(f.abs, f.original).catch(() => undefined);
-    return fail(`Patch not applied (write failed: ${(error as Error).message}); no file was changed.`);
+    return fail(`Patch not applied (write failed: ${(error as Error).message}); no file was changed. Send the whole patch again once the cause is fixed.`);
   }
   const lines = changes.map((c) => `${c.kind} ${c.path}`);
   return { ok: true, output: `Success. Updated the following files:\n${lines.join("\n")}`, changes };

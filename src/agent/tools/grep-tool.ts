@@ -3,11 +3,13 @@
  * `--no-config` so a repository cannot plant a .ripgreprc); otherwise a JS walk that honours
  * nested .gitignore files through the `ignore` package.
  */
+import { hostPath } from "../../config/process-env.js";
 import { spawn } from "node:child_process";
-import { readFile, readdir, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import ignore, { type Ignore } from "ignore";
 import { z } from "zod";
+import { readRegularFile } from "../../shared/read-regular-file.js";
 import { defineTool } from "./define-tool.js";
 import { PathEscapeError, resolveInWorkspace } from "./path-guard.js";
 import { isBinary } from "./read-file-tool.js";
@@ -67,7 +69,7 @@ function ripgrep(root: string, rel: string, args: GrepArgs, signal?: AbortSignal
   argv.push("-e", args.pattern, "--", rel);
   return new Promise((resolve) => {
     // A minimal environment: RIPGREP_CONFIG_PATH and friends from the host must not apply.
-    const child = spawn("rg", argv, { cwd: root, env: { PATH: process.env.PATH ?? "/usr/bin:/bin" }, stdio: ["ignore", "pipe", "pipe"], ...(signal ? { signal } : {}) });
+    const child = spawn("rg", argv, { cwd: root, env: { PATH: hostPath() }, stdio: ["ignore", "pipe", "pipe"], ...(signal ? { signal } : {}) });
     const matches: string[] = [];
     let buffer = "";
     let stderr = "";
@@ -103,7 +105,9 @@ async function jsGrep(root: string, rel: string, args: GrepArgs): Promise<GrepOu
     const abs = path.join(root, relFile);
     const s = await stat(abs).catch(() => null);
     if (!s || s.size > 4 * 1024 * 1024) return;
-    const buf = await readFile(abs);
+    const read = await readRegularFile(abs, 4 * 1024 * 1024);
+    if (!read.ok) return;
+    const buf = read.bytes;
     if (isBinary(buf)) return;
     buf.toString("utf8").split(/\r?\n/).forEach((line, i) => {
       if (matches.length < limit && re.test(line)) matches.push(`${relFile}:${i + 1}:${line.slice(0, 400)}`);
@@ -111,7 +115,9 @@ async function jsGrep(root: string, rel: string, args: GrepArgs): Promise<GrepOu
   };
   const walk = async (relDir: string, rules: { base: string; ig: Ignore }[]): Promise<void> => {
     const abs = path.join(root, relDir);
-    const gitignore = await readFile(path.join(abs, ".gitignore"), "utf8").catch(() => null);
+    // Only a regular, capped .gitignore: a FIFO or a link to /dev/zero must not block or fill this process.
+    const ignoreFile = await readRegularFile(path.join(abs, ".gitignore"), 1024 * 1024).catch(() => null);
+    const gitignore = ignoreFile?.ok ? ignoreFile.bytes.toString("utf8") : null;
     const here = gitignore === null ? rules : [...rules, { base: relDir, ig: ignore().add(gitignore) }];
     const entries = await readdir(abs, { withFileTypes: true }).catch(() => []);
     entries.sort((a, b) => a.name.localeCompare(b.name));

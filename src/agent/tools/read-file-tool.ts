@@ -1,5 +1,6 @@
-import { open, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { z } from "zod";
+import { readRegularFile } from "../../shared/read-regular-file.js";
 import { defineTool } from "./define-tool.js";
 import { PathEscapeError, resolveInWorkspace } from "./path-guard.js";
 import { truncateOutput, type OutputCap } from "./truncate-output.js";
@@ -37,8 +38,11 @@ export function createReadFileTool(cap: OutputCap) {
         if (s.isDirectory()) return { ok: false, output: `${args.file_path}: is a directory; use list_dir.` };
         if (!s.isFile()) return { ok: false, output: `${args.file_path}: is not a regular file.` };
         if (s.size > MAX_FILE_BYTES) return { ok: false, output: `${args.file_path}: is too large (${s.size} bytes); use grep to find the part you need.` };
-        const handle = await open(r.abs, "r");
-        const buf = await handle.readFile().finally(() => handle.close());
+        // O_NOFOLLOW | O_NONBLOCK and fstat on the descriptor: a file swapped for a FIFO after the stat
+        // must not block this process's thread pool.
+        const read = await readRegularFile(r.abs, MAX_FILE_BYTES);
+        if (!read.ok) return { ok: false, output: `${args.file_path}: ${read.reason === "too-large" ? "is too large" : "is not a regular file"}.` };
+        const buf = read.bytes;
         if (isBinary(buf)) return { ok: true, output: `${args.file_path}: binary file (${s.size} bytes), not shown.` };
         const lines = buf.toString("utf8").split(/\r?\n/);
         if (lines.at(-1) === "") lines.pop();

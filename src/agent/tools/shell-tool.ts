@@ -28,7 +28,9 @@ export interface ShellToolDeps {
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 const MAX_TIMEOUT_MS = 30 * 60_000;
-const HEREDOC_RE = /^\s*(?:cd\s+(\S+)\s*&&\s*)?apply_?patch\s*<<-?\s*['"]?(\w+)['"]?\n([\s\S]*?)\n\2\s*$/;
+// The quotes around the delimiter must match (`<<"EOF'` is not a heredoc, in bash or in Codex).
+const HEREDOC_RE = /^\s*(?:cd\s+(\S+)\s*&&\s*)?apply_?patch\s*<<-?\s*(?:'(\w+)'|"(\w+)"|(\w+))\n([\s\S]*?)\n(\w+)\s*$/;
+const LOOKS_LIKE_PATCH_RE = /^\s*(?:cd\s+\S+\s*&&\s*)?apply_?patch\b/;
 
 export function describeCommand(command: readonly string[] | string): string {
   if (typeof command === "string") return command;
@@ -54,6 +56,13 @@ export function createShellTool(deps: ShellToolDeps) {
       else argv = args.command;
 
       const patch = extractPatch(argv, script);
+      if (patch === undefined && script !== undefined && LOOKS_LIKE_PATCH_RE.test(script)) {
+        return {
+          ok: false,
+          output:
+            "This apply_patch command was not run: give the patch as `apply_patch <<'EOF'` ... `EOF` (matching quotes, nothing before or after), or call the apply_patch tool with the patch as its input. No file was changed.",
+        };
+      }
       if (patch !== undefined) {
         if (!deps.patchEnabled) return { ok: false, output: "apply_patch is not available in this run (read-only)." };
         const result = await applyPatch(ctx.workspaceDir, patch);
@@ -98,7 +107,7 @@ function extractPatch(argv: string[] | undefined, script: string | undefined): s
   if (argv && /^apply_?patch$/.test(argv[0]!) && argv.length === 2) return argv[1];
   if (script) {
     const m = HEREDOC_RE.exec(script);
-    if (m && !m[1]) return m[3];
+    if (m && !m[1] && (m[2] ?? m[3] ?? m[4]) === m[6]) return m[5];
   }
   return undefined;
 }

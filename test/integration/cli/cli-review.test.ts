@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../../src/cli.js";
 import { startFakeModel } from "../../helpers/fake-model.js";
 import { captureIo, checkoutFixture, git } from "./cli-harness.js";
+import { validateWithMultitool } from "../../helpers/sarif-multitool.js";
 import { validateSarif } from "./validate-sarif.js";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -54,6 +55,47 @@ describe("issue-agent review", () => {
     const locations = log.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation);
     expect(locations).toContainEqual(expect.objectContaining({ artifactLocation: expect.objectContaining({ uri: "src/config.js" }), region: expect.objectContaining({ startLine: 3 }) }));
     expect(io.out()).not.toContain(FAKE_AWS_KEY);
+  });
+
+  it("--sarif output passes Microsoft's SARIF validator with its GitHub rules: zero errors, zero warnings (with and without a remote, with model findings)", async () => {
+    // 1. Deterministic findings on a branch of a checkout whose origin is a GitHub repository.
+    const dir = await featureBranch();
+    git(dir, "remote", "add", "origin", "https://x-access-token:not-a-token@github.com/octo/app.git");
+    const withRemote = captureIo({ env: {} });
+    expect(await main(["review", "--repo", dir, "--base", "main", "--no-model", "--sarif"], withRemote)).toBe(0);
+    const head = git(dir, "rev-parse", "HEAD").trim();
+    const log = JSON.parse(withRemote.out()) as { runs: [{ automationDetails: unknown; versionControlProvenance: unknown; tool: { driver: { version: string } } }] };
+    expect(log.runs[0].automationDetails).toEqual({ id: "issue-agent/security-review/branch-feature" });
+    expect(log.runs[0].versionControlProvenance).toEqual([{ repositoryUri: "https://github.com/octo/app", revisionId: head, branch: "feature", mappedTo: { uriBaseId: "%SRCROOT%" } }]);
+    expect(withRemote.out()).not.toContain("not-a-token");
+
+    // 2. Model findings (one without a CWE, one off the diff with a backwards range), no remote.
+    const { dir: plain, cleanup } = await checkoutFixture("cli-review");
+    cleanups.push(cleanup);
+    git(plain, "checkout", "-q", "-b", "feature/model");
+    await writeFile(path.join(plain, "src/db.js"), ["// Base version: parameterised query.", "export function findUser(db, id) {", '  return db.query("SELECT * FROM users WHERE id = " + id);', "}", ""].join("\n"));
+    const model = await startFakeModel({
+      script: [
+        {
+          toolCalls: [
+            { name: "report_finding", arguments: { path: "src/db.js", line: 3, severity: "low", cwe: "CWE89", title: "SQL injection in findUser", explanation: "id is concatenated into the SQL text; pass it as a parameter instead." } },
+            { name: "report_finding", arguments: { path: "src/db.js", line: 2, severity: "medium", title: "Unvalidated identifier", explanation: "id reaches the query without any validation at all." } },
+            { name: "report_finding", arguments: { path: "src/db.js", start_line: 9, line: 1, severity: "high", cwe: "cwe-089", title: "Another injection", explanation: "A range the model got backwards, outside the diff." } },
+          ],
+        },
+        { text: "Title: Review done\n\nThree findings." },
+      ],
+    });
+    cleanups.push(() => model.close());
+    const withModel = captureIo({ env: { OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: "sk-test-cli-0123456789abcdef" } });
+    expect(await main(["review", "--repo", plain, "--wire", "chat", "--sarif"], withModel)).toBe(0);
+    const modelLog = JSON.parse(withModel.out()) as { runs: [{ results: { ruleId: string; locations: [{ physicalLocation: { region?: object } }] }[] }] };
+    expect(modelLog.runs[0].results.map((r) => r.ruleId).sort()).toEqual(["CWE-89", "CWE-89", "model/no-cwe"]);
+    expect(modelLog.runs[0].results.map((r) => r.locations[0].physicalLocation.region)).toContainEqual({ startLine: 1, endLine: 1 });
+
+    for (const l of [log, modelLog]) expect(validateSarif(l)).toEqual([]);
+    const findings = await validateWithMultitool({ cliWithRemote: withRemote.out(), cliModelNoRemote: withModel.out() }, "Sarif;Gh");
+    expect(findings.map((x) => `${x.log}: ${x.level} ${x.ruleId}: ${x.message}`)).toEqual([]);
   });
 
   it("reports no findings for a clean branch, and refuses an unknown base", async () => {

@@ -14,8 +14,8 @@ describe("failures end in the status comment", () => {
   });
 
   /** A labelled issue whose run is expected to end without a PR. */
-  async function runIssue(script: FakeScript, statusId: number, prepare?: (harness: FlowHarness) => void): Promise<{ outcome: string; status: string }> {
-    h = await startFlowHarness({ files: FILES, script });
+  async function runIssue(script: FakeScript, statusId: number, prepare?: (harness: FlowHarness) => void, env?: Record<string, string>): Promise<{ outcome: string; status: string }> {
+    h = await startFlowHarness({ files: FILES, script, ...(env ? { env } : {}) });
     prepare?.(h);
     const { gh } = h;
     gh.on("POST", `${REPO_PATH}/issues/1/comments`).reply(201, (c) => ({ id: statusId, body: c.json.body }));
@@ -42,6 +42,17 @@ describe("failures end in the status comment", () => {
     expect(h?.git.git(REPO, ["branch", "--list"])).not.toContain("agent/");
   });
 
+  it("a model priced only by AGENT_MODEL_PRICES stops at the per-run USD budget", async () => {
+    // 100k input tokens at $10/M = $1 per turn; the budget is $2.50, so the third turn is the last.
+    const turn = { toolCalls: [{ name: "shell", arguments: { command: ["true"] } }], usage: { input: 100_000, output: 0 } };
+    const env = { AGENT_MODEL: "house-model", AGENT_MODEL_PRICES: '{"house-model":{"input":10,"output":30}}', AGENT_MAX_USD_PER_RUN: "2.5" };
+    const r = await runIssue([turn, turn, turn, turn, turn, turn], 4009, undefined, env);
+    expect(r.outcome).toBe("budget_exhausted");
+    expect(r.status).toMatch(/budget[\s\S]*\$/i);
+    expect(h?.model.requests.length).toBeLessThanOrEqual(3);
+    expect(h?.git.pushes).toHaveLength(0);
+  });
+
   it("a change adding a secret is not pushed; the status says why without the secret", async () => {
     const patch = `*** Begin Patch\n*** Add File: config.js\n+export const key = "${AWS_KEY}";\n*** End Patch`;
     const r = await runIssue([{ toolCalls: [{ name: "apply_patch", arguments: { input: patch } }] }, { text: "Title: Add config\n\nAdded." }], 4002);
@@ -49,6 +60,14 @@ describe("failures end in the status comment", () => {
     expect(r.status).toMatch(/secret scan[\s\S]*config\.js/);
     expect(r.status).not.toContain(AWS_KEY);
     expect(h?.git.git(REPO, ["branch", "--list"])).not.toContain("agent/");
+    expect(h?.git.pushes).toHaveLength(0);
+  });
+
+  it("a FIFO left in the tree by the agent is never opened: the run ends with the reason, nothing pushed", async () => {
+    const command = ["bash", "-lc", "mkfifo .gitignore && echo hi > new.txt"];
+    const r = await runIssue([{ toolCalls: [{ name: "shell", arguments: { command } }] }, { text: "Title: Add\n\nAdded." }], 4008);
+    expect(r.outcome).toBe("failed");
+    expect(r.status).toMatch(/cannot be published[\s\S]*\.gitignore[\s\S]*FIFO/);
     expect(h?.git.pushes).toHaveLength(0);
   });
 

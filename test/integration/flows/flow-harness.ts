@@ -16,7 +16,7 @@ import { createHandlerTracker } from "../../../src/handlers/handler-tracker.js";
 import { parseEnv, type Env } from "../../../src/config/env.js";
 import { EmbeddedQueue } from "../../../src/jobs/embedded-queue.js";
 import type { JobContext, JobOutcome } from "../../../src/jobs/types.js";
-import { createJobHandler } from "../../../src/tasks/create-job-handler.js";
+import { createJobHandler } from "../../../src/tasks/job-registry.js";
 import { createTaskDeps } from "../../../src/tasks/create-task-deps.js";
 import type { TaskDeps } from "../../../src/tasks/task-deps.js";
 import { startFakeModel, type FakeModel, type FakeScript } from "../../helpers/fake-model.js";

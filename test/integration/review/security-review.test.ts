@@ -2,7 +2,8 @@
  * The security-review task end to end against the strict GitHub mock: real diff parsing, secret
  * scan, anchoring and formatting; the model is a scripted agent run that calls report_finding.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
@@ -17,6 +18,8 @@ import { parseFindingMarker } from "../../../src/review/review-markers.js";
 import { runSecurityReview, type SecurityReviewDeps } from "../../../src/tasks/security-review.js";
 import { createSpendLedger, memorySpendStore } from "../../../src/tasks/spend-ledger.js";
 import { mockGitHub, type GitHubMock } from "../../helpers/mock-github.js";
+import { validateWithMultitool } from "../../helpers/sarif-multitool.js";
+import { validateSarif } from "../cli/validate-sarif.js";
 
 const SECRET = "ghp_Zq8vN2kR5tW1yB4mC7xE0aD3fG6hJ9lP2sU5";
 const PATCH = [
@@ -63,9 +66,9 @@ afterEach(() => {
   work = undefined;
 });
 
-function deps(): SecurityReviewDeps {
+function deps(envOverrides: Record<string, string> = {}): SecurityReviewDeps {
   return {
-    env: parseEnv({ APP_SLUG: "issue-agent", OPENAI_API_KEY: "sk-test-not-real", OSV_API_URL: "https://osv.test" }),
+    env: parseEnv({ APP_SLUG: "issue-agent", OPENAI_API_KEY: "sk-test-not-real", OSV_API_URL: "https://osv.test", ...envOverrides }),
     github: { forInstallation: async () => octokit, installationToken: async () => "ghs_installation_token_for_tests" },
     git: {
       withWorkspace: async (_id, fn) => {
@@ -77,6 +80,7 @@ function deps(): SecurityReviewDeps {
       commitAll: async () => null,
       push: async () => undefined,
       changedFiles: async () => [],
+      inspectChanges: async () => ({ changedFiles: [], refused: [], secretHits: [], unscanned: [] }),
       unifiedDiff: async () => "",
     },
     runAgent: scriptedAgent,
@@ -236,6 +240,49 @@ describe("runSecurityReview", () => {
     expect(gh.calls.filter((c) => c.method !== "GET")).toEqual([]);
   });
 
+  it("uploads SARIF (review.sarif) that the 2.1.0 schema and Microsoft's validator with GitHub's rules accept: zero errors, zero warnings", async () => {
+    const gh = arrange({ agentYml: "review:\n  sarif: true\n" });
+    expectWrites(gh);
+    gh.on("POST", "/repos/octo/app/code-scanning/sarifs").any().reply(202, { id: "sarif-1" });
+    const d = deps();
+    d.runAgent = async (input) => {
+      const result = await scriptedAgent(input);
+      const tool = input.extraTools?.find((t) => t.name === "report_finding");
+      const ctx = { workspaceDir: input.workspaceDir };
+      // The issue's shapes: a CWE spelled loosely, no CWE at all, and a backwards range off the diff.
+      await tool?.handle({ path: "src/users.ts", line: 5, severity: "low", cwe: "89", title: "Query result returned unfiltered", explanation: "find() returns every column, including password hashes." }, ctx);
+      await tool?.handle({ path: "src/users.ts", line: 3, severity: "medium", title: "No rate limit on lookups", explanation: "find() can be called without any limit to enumerate users." }, ctx);
+      await tool?.handle({ path: "src/users.ts", start_line: 9, line: 3, severity: "low", cwe: "CWE-0209", title: "Error detail leaks", explanation: "A range the model got backwards should not reach SARIF." }, ctx);
+      await tool?.handle({ path: "src/db.ts", start_line: 45, line: 40, severity: "low", cwe: "CWE-20", title: "Unchecked input", explanation: "Off the diff, with a backwards range as well." }, ctx);
+      return result;
+    };
+    expect(await runSecurityReview(d, job())).toBe("succeeded");
+    const upload = gh.callsTo("POST", "/repos/octo/app/code-scanning/sarifs")[0]?.json as { commit_sha: string; ref: string; sarif: string };
+    expect(upload).toMatchObject({ commit_sha: "a".repeat(40), ref: "refs/pull/5/head" });
+    const text = gunzipSync(Buffer.from(upload.sarif, "base64")).toString("utf8");
+    const log = JSON.parse(text) as {
+      runs: [{ tool: { driver: { version: string; rules: { id: string; properties: Record<string, unknown> }[] } }; automationDetails: unknown; versionControlProvenance: unknown; results: { ruleId: string; properties: Record<string, unknown>; locations: [{ physicalLocation: { region?: { startLine: number; endLine: number } } }] }[] }];
+    };
+    const run = log.runs[0];
+    const manifest = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
+    expect(run.tool.driver.version).toBe(manifest.version);
+    expect(run.automationDetails).toEqual({ id: "issue-agent/security-review/pr-5" });
+    expect(run.versionControlProvenance).toEqual([{ repositoryUri: "https://github.com/octo/app", revisionId: "a".repeat(40), branch: "feature", mappedTo: { uriBaseId: "%SRCROOT%" } }]);
+    for (const r of run.results) {
+      const region = r.locations[0].physicalLocation.region;
+      if (region) expect(region.endLine).toBeGreaterThanOrEqual(region.startLine);
+    }
+    // CWE-89 at high and at low share one rule whose severity is the CWE's; the low one says its own.
+    expect(run.tool.driver.rules.find((r) => r.id === "CWE-89")?.properties["security-severity"]).toBe("8.0");
+    expect(run.results.filter((r) => r.ruleId === "CWE-89").map((r) => r.properties["security-severity"] ?? "rule")).toEqual(["rule", "3.0"]);
+    expect(run.results.map((r) => r.ruleId)).toContain("model/no-cwe");
+    expect(text).not.toContain(SECRET);
+
+    expect(validateSarif(log)).toEqual([]);
+    const findings = await validateWithMultitool({ appUpload: text }, "Sarif;Gh");
+    expect(findings.map((x) => `${x.level} ${x.ruleId}: ${x.message}`)).toEqual([]);
+  });
+
   it("requests changes only at the configured threshold", async () => {
     const atCritical = arrange({ agentYml: "review:\n  requestChangesAt: critical\n" });
     expectWrites(atCritical);
@@ -248,6 +295,28 @@ describe("runSecurityReview", () => {
     await runSecurityReview(deps(), job());
     // secretScan cannot be turned off by a repo, so the critical secret still triggers REQUEST_CHANGES.
     expect(noSecret.callsTo("POST", "/repos/octo/app/pulls/5/reviews")[0]?.json.event).toBe("REQUEST_CHANGES");
+  });
+
+  it("review.secretScan: false is clamped back on without the operator's gate, and honoured with it", async () => {
+    const secretRules = (gh: GitHubMock): string[] =>
+      gh
+        .callsTo("POST", "/repos/octo/app/pulls/5/reviews")
+        .flatMap((c) => ((c.json.comments ?? []) as { body: string }[]).map((x) => x.body))
+        .filter((body) => /GitHub token/i.test(body));
+    const yml = "review:\n  secretScan: false\n";
+
+    const gated = arrange({ agentYml: yml });
+    expectWrites(gated);
+    await runSecurityReview(deps(), job());
+    expect(secretRules(gated)).toHaveLength(1);
+    gated.stop();
+
+    const allowed = arrange({ agentYml: yml });
+    expectWrites(allowed);
+    await runSecurityReview(deps({ AGENT_ALLOW_DISABLE_SECRET_SCAN: "true" }), job());
+    expect(secretRules(allowed)).toEqual([]);
+    // The rest of the review still ran: the SQL injection is reported.
+    expect(JSON.stringify(allowed.callsTo("POST", "/repos/octo/app/pulls/5/reviews"))).toMatch(/CWE-89/);
   });
 });
 

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { waitFor as waitForHelper } from "../../helpers/wait-for.js";
 import { existsSync, readdirSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -148,7 +149,7 @@ function countHostProcesses(): number {
   return readdirSync("/proc").filter((d) => /^\d+$/.test(d)).length;
 }
 
+/** Waits for `check`; on timeout the test's own assertion after it reports what is wrong. */
 async function waitFor(check: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  await waitForHelper(check, { what: "the host process count to settle", timeoutMs: ms, intervalMs: 50 }).catch(() => undefined);
 }

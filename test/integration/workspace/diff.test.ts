@@ -76,7 +76,7 @@ describe("changedFiles and unifiedDiff", () => {
         await gitAsync(other, ["-c", basicAuth, "clone", "-q", url, "."]);
         git(other, ["apply", "--whitespace=nowarn", "-"], diff);
         git(other, ["add", "-A"]);
-        git(dir, ["add", "-A"]);
+        git(dir, ["-c", "core.filemode=true", "add", "-A"]); // isomorphic-git clones set filemode=false; compare real modes
         expect(git(other, ["write-tree"])).toBe(git(dir, ["write-tree"]));
       } finally {
         rmSync(other, { recursive: true, force: true });

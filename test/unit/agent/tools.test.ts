@@ -91,6 +91,21 @@ describe("shell", () => {
     expect(ro).toEqual({ ok: false, output: "apply_patch is not available in this run (read-only)." });
   });
 
+  it("refuses an apply_patch heredoc with mismatched quotes (Codex: not a heredoc) and says how to call it", async () => {
+    await writeFile(path.join(dir, "f.txt"), "a\n");
+    const { call, commands } = tools();
+    for (const open of [`<<"EOF'`, `<<'EOF"`]) {
+      const r = await call("shell", { command: ["bash", "-lc", `apply_patch ${open}\n*** Begin Patch\n*** Update File: f.txt\n-a\n+b\n*** End Patch\nEOF`] });
+      expect(r.ok).toBe(false);
+      expect(r.output).toMatch(/apply_patch <<'EOF'.*matching quotes.*No file was changed/);
+    }
+    // A closing delimiter that is not the opening one is no heredoc either.
+    const r = await call("shell", { command: ["bash", "-lc", "apply_patch <<'EOF'\n*** Begin Patch\n*** Update File: f.txt\n-a\n+b\n*** End Patch\nEND"] });
+    expect(r.ok).toBe(false);
+    expect(await readFile(path.join(dir, "f.txt"), "utf8")).toBe("a\n");
+    expect(commands).toEqual([]);
+  });
+
   it("turns a policy refusal into a tool error and a dead sandbox into a fatal error", async () => {
     const denied: Sandbox = { policy: processSandbox(dir).policy, run: () => Promise.reject(new SandboxError("sandbox/denied", "network is off")) };
     expect(await tools({ sandbox: denied }).call("shell", { command: ["curl", "x"] })).toEqual({ ok: false, output: "Command refused by the sandbox policy: network is off" });
@@ -119,5 +134,28 @@ describe("helpers", () => {
 
   it("finds prompts next to the sources", () => {
     expect(promptPath("resolve-issue")).toMatch(/src\/agent\/prompts\/resolve-issue\.md$/);
+  });
+});
+
+describe("tools on a tree the model made hostile", () => {
+  it("grep, read_file and apply_patch never open a FIFO (.gitignore or a searched file): they answer, nothing blocks", async () => {
+    const { execFileSync } = await import("node:child_process");
+    await writeFile(path.join(dir, "a.txt"), "needle\n");
+    execFileSync("mkfifo", [path.join(dir, ".gitignore")]);
+    execFileSync("mkfifo", [path.join(dir, "pipe.txt")]);
+    const { call } = tools({ useRipgrep: false });
+    const grep = await call("grep", { pattern: "needle" });
+    expect(grep.output).toContain("a.txt:1:needle");
+    expect((await call("read_file", { file_path: "pipe.txt" })).ok).toBe(false);
+    const patch = "*** Begin Patch\n*** Update File: pipe.txt\n@@\n-x\n+y\n*** End Patch";
+    expect((await call("apply_patch", { input: patch })).ok).toBe(false);
+  });
+
+  it("a .gitignore symlinked to /dev/zero is not read by grep", async () => {
+    const { symlink } = await import("node:fs/promises");
+    await writeFile(path.join(dir, "a.txt"), "needle\n");
+    await symlink("/dev/zero", path.join(dir, ".gitignore"));
+    const { call } = tools({ useRipgrep: false });
+    expect((await call("grep", { pattern: "needle" })).output).toContain("a.txt:1:needle");
   });
 });

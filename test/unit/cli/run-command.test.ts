@@ -47,6 +47,7 @@ function deps(over: { result?: RunAgentResult; changed?: string[][]; sandboxOk?:
     },
     diffAgainst: async () => "",
     resolveFirstRef: async () => null,
+    describeHead: async () => ({ commit: null, branch: null, remoteUrl: null }),
   };
   const d: RunDeps = {
     git,

@@ -80,11 +80,21 @@ describe("parseEnv", () => {
     ["a PRIVATE_KEY that is not a PEM", { ...CREDENTIALS, PRIVATE_KEY: "not a key" }, 'Invalid environment: PRIVATE_KEY: is not a PEM private key (expected "-----BEGIN RSA PRIVATE KEY-----")'],
     ["a truncated PEM", { ...CREDENTIALS, PRIVATE_KEY: PEM.slice(0, 200) + "\n-----END RSA PRIVATE KEY-----\n" }, 'Invalid environment: PRIVATE_KEY: is not a PEM private key (expected "-----BEGIN RSA PRIVATE KEY-----")'],
     ["an unreadable PRIVATE_KEY_PATH", { APP_ID: "1", WEBHOOK_SECRET: "s", PRIVATE_KEY_PATH: "/nonexistent/app.pem" }, 'Invalid environment: PRIVATE_KEY_PATH: cannot read "/nonexistent/app.pem" (ENOENT)'],
-    ["AGENT_MODEL_PRICES that is not JSON", { AGENT_MODEL_PRICES: "{gpt: 1}" }, "Invalid environment: AGENT_MODEL_PRICES: must be a JSON object"],
+    ["AGENT_MODEL_PRICES that is not JSON", { AGENT_MODEL_PRICES: "{gpt: 1}" }, 'Invalid environment: AGENT_MODEL_PRICES: must be a JSON object, e.g. {"my-model": {"input": 1.25, "cachedInput": 0.125, "output": 10}}'],
+    ["AGENT_MODEL_PRICES that is a JSON array", { AGENT_MODEL_PRICES: "[1, 2]" }, "Invalid environment: AGENT_MODEL_PRICES: must be a JSON object mapping model names to prices"],
+    ["AGENT_MODEL_PRICES with misspelt keys", { AGENT_MODEL_PRICES: '{"my-model":{"in":1,"out":2}}' }, 'Invalid environment: AGENT_MODEL_PRICES: my-model.input: must be a number (USD per million tokens); AGENT_MODEL_PRICES: my-model.output: must be a number (USD per million tokens); AGENT_MODEL_PRICES: my-model: unknown key "in", "out" (allowed: input, cachedInput, output)'],
+    ["AGENT_MODEL_PRICES with a price as a string", { AGENT_MODEL_PRICES: '{"m":{"input":"1.25","output":10}}' }, "Invalid environment: AGENT_MODEL_PRICES: m.input: must be a number (USD per million tokens)"],
+    ["AGENT_MODEL_PRICES with a negative price", { AGENT_MODEL_PRICES: '{"m":{"input":-1,"output":10}}' }, "Invalid environment: AGENT_MODEL_PRICES: m.input: must not be negative"],
+    ["AGENT_MODEL_PRICES with a bare number per model", { AGENT_MODEL_PRICES: '{"m":5}' }, 'Invalid environment: AGENT_MODEL_PRICES: m: must be an object like {"input": 1.25, "cachedInput": 0.125, "output": 10}'],
   ])("rejects %s with one line naming the variable", (_name, source, expected) => {
     const message = messageOf(source);
     expect(message).toBe(expected);
     expect(message).not.toContain("\n");
+  });
+
+  it("parses a valid AGENT_MODEL_PRICES once, for every consumer", () => {
+    const env = parseEnv({ AGENT_MODEL_PRICES: '{"my-model":{"input":1,"cachedInput":0.1,"output":2}}' });
+    expect(env.modelPrices).toEqual({ "my-model": { input: 1, cachedInput: 0.1, output: 2 } });
   });
 
   it("lists every problem at once", () => {

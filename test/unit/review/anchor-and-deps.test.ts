@@ -46,12 +46,18 @@ describe("anchoring", () => {
     expect(anchored[0]?.suggestedFix).toContain("?");
   });
 
+  it("an unanchored finding keeps a start line only when it makes a range (the model's 9..3 does not)", () => {
+    const { unanchored } = anchorFindings([candidate({ startLine: 9, line: 3 }), candidate({ startLine: 20, line: 25 }), candidate({ startLine: 0, line: 30 })], files);
+    expect(unanchored.map((u) => [u.startLine, u.line])).toEqual([[undefined, 3], [20, 25], [undefined, 30]]);
+  });
+
   it("rejects lines outside the diff, unchanged files and ranges across hunks", () => {
     const { anchored, unanchored } = anchorFindings(
       [candidate({ line: 25 }), candidate({ path: "src/other.ts" }), candidate({ line: 9 }), candidate({ startLine: 12, line: 42, suggestedFix: "x" })],
       files,
     );
     expect(unanchored.map((u) => u.reason)).toEqual(["line 25 of src/db.ts is not part of the diff", "src/other.ts is not changed by this pull request", "line 9 of src/db.ts is not part of the diff"]);
+    expect(unanchored.every((u) => u.startLine === undefined)).toBe(true);
     // The range is dropped, and with it the suggestion meant for the range.
     expect(anchored).toHaveLength(1);
     expect(anchored[0]?.startLine).toBeUndefined();
@@ -68,6 +74,27 @@ describe("anchoring", () => {
     const good = await tool.handle(JSON.stringify({ path: "src/db.ts", line: 11, severity: "high", cwe: "CWE-89", title: "SQL injection", explanation: "user input reaches the query" }), { workspaceDir: "/tmp" });
     expect(good.ok).toBe(true);
     expect(sink).toHaveLength(1);
+  });
+
+  it("report_finding normalises CWE spellings and records a finding without a CWE instead of refusing it", async () => {
+    const sink: CandidateFinding[] = [];
+    const tool = createReportFindingTool(sink);
+    const base = { path: "src/db.ts", line: 11, severity: "high", title: "SQL injection", explanation: "user input reaches the query" };
+    for (const cwe of ["CWE89", "89", "cwe-89", "CWE-089", "CWE 89", "CWE_89", "CWE-89: SQL Injection", 89]) {
+      const r = await tool.handle({ ...base, cwe }, { workspaceDir: "/tmp" });
+      expect(r, String(cwe)).toEqual({ ok: true, output: `Recorded finding #${sink.length} as CWE-89.` });
+    }
+    expect(sink.map((f) => f.cwe)).toEqual(Array(8).fill("CWE-89"));
+    const none = await tool.handle({ ...base }, { workspaceDir: "/tmp" });
+    expect(none).toEqual({ ok: true, output: "Recorded finding #9 without a CWE." });
+    const nullCwe = await tool.handle({ ...base, cwe: null }, { workspaceDir: "/tmp" });
+    expect(nullCwe.ok).toBe(true);
+    const words = await tool.handle({ ...base, cwe: "SQL injection" }, { workspaceDir: "/tmp" });
+    expect(words.output).toMatch(/^Recorded finding #11 without a CWE: 'SQL injection' names no CWE number/);
+    expect(sink.slice(8).map((f) => f.cwe)).toEqual(["no CWE", "no CWE", "no CWE"]);
+    // A finding without a CWE reaches the review like any other.
+    const { anchored } = anchorFindings([sink[8]!], files);
+    expect(anchored[0]).toMatchObject({ cwe: "no CWE", line: 11 });
   });
 });
 

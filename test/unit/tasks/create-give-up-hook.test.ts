@@ -1,7 +1,7 @@
 import { Octokit } from "@octokit/rest";
 import { afterEach, describe, expect, it } from "vitest";
 import type { GitHubClient } from "../../../src/github/client.js";
-import { createGiveUpHook } from "../../../src/tasks/create-give-up-hook.js";
+import { createGiveUpHook } from "../../../src/tasks/job-registry.js";
 import { mockGitHub, type GitHubMock } from "../../helpers/mock-github.js";
 
 describe("createGiveUpHook", () => {
