@@ -1,6 +1,9 @@
 # issue-agent: the webhook app (`node lib/main.js`); the same image runs workers with
-# `docker run ... node lib/worker.js`. Build: docker build -t issue-agent .
-# The sandbox (bubblewrap) needs unprivileged user namespaces inside the container; see README.
+# `node lib/worker.js`. Build: docker build -t issue-agent .   Run it: compose.yaml, or the README's
+# `docker run` lines. The sandbox (bubblewrap) needs user namespaces and a fresh /proc inside the
+# container: run job-running containers with
+#   --security-opt seccomp=unconfined --security-opt apparmor=unconfined --security-opt systempaths=unconfined
+# (compose.yaml sets them on the worker). Without them the start-up check says so and /readyz is 503.
 
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
@@ -25,12 +28,14 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/lib ./lib
 COPY --from=build /app/src/agent/prompts ./src/agent/prompts
-COPY app.yml ./
+COPY app.yml agent.schema.json ./
 COPY bin ./bin
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000
+# Readiness, not just liveness: a container whose sandbox cannot run jobs, or whose queue (Redis)
+# is unreachable, is reported unhealthy, and `docker inspect` shows /readyz's JSON with the fix.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "lib/main.js"]

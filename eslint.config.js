@@ -64,6 +64,14 @@ export default tseslint.config(
     { group: ["**/cli/**", "**/handlers/**"], message: "tasks/ run jobs; the CLI and the webhook handlers sit above them." },
   ]),
   {
+    // Operator settings are parsed once in config/ and passed down; nothing else reads the environment.
+    files: ["src/**"],
+    ignores: ["src/config/**"],
+    rules: {
+      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read settings from the parsed Env (config/env.ts) or config/process-env.ts." }],
+    },
+  },
+  {
     // Every Octokit call lives in github/ (DESIGN: one GitHub port); the config loader only hands
     // Probot's config plugin the request function.
     files: ["src/**"],

@@ -3,6 +3,7 @@
 // TypeScript source through tsx (a fresh checkout with dev dependencies). All logic is in src/cli.ts.
 /* global process, AbortController, URL -- a Node script; the shared eslint config declares no globals */
 import { existsSync } from "node:fs";
+import { createInterface } from "node:readline/promises";
 import { fileURLToPath } from "node:url";
 
 // ISSUE_AGENT_FROM_SOURCE=1 runs src/ even when a (possibly stale) lib/ exists: for development and tests.
@@ -30,4 +31,15 @@ process.exitCode = await cli.main(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   signal: controller.signal,
+  // Only a person at a terminal can grant what a repository asks for (e.g. network for setup).
+  ...(process.stdin.isTTY && process.stderr.isTTY ? { confirm } : {}),
 });
+
+async function confirm(question) {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}

@@ -12,6 +12,7 @@ import type { JobMetrics } from "./jobs/metrics.js";
 import type { JobQueue } from "./jobs/types.js";
 import { handleCheckRunCompleted } from "./handlers/check-run-completed.js";
 import { handleIssueCommentCreated } from "./handlers/issue-comment-created.js";
+import { handleInstallationAdded } from "./handlers/installation-added.js";
 import { handleIssuesLabeled } from "./handlers/issues-labeled.js";
 import { handleRunClosed } from "./handlers/run-closed.js";
 import { handlePullRequestEvent, PULL_REQUEST_REVIEW_EVENTS } from "./handlers/pull-request-event.js";
@@ -80,5 +81,7 @@ export function createApp(deps: AppDeps): ApplicationFunction {
     app.on("check_run.completed", on(handleCheckRunCompleted(handlerDeps)));
     app.on([...PULL_REQUEST_REVIEW_EVENTS], on(handlePullRequestEvent(handlerDeps)));
     app.on(["issues.closed", "pull_request.closed"], on(handleRunClosed(handlerDeps)));
+    // Installation events reach every GitHub App without subscribing: create the trigger label.
+    app.on(["installation.created", "installation_repositories.added"], acknowledgeFirst(tracker, handleInstallationAdded(handlerDeps)));
   };
 }

@@ -9,7 +9,7 @@ import { EXIT } from "./cli/exit-codes.js";
 import { formatHelp, getVersion } from "./cli/format-help.js";
 import { parseCliArgs, UsageError, type CliCommand } from "./cli/parse-cli-args.js";
 import { runReviewCommand, type ReviewDeps } from "./cli/review-command.js";
-import { runRunCommand, type RunDeps } from "./cli/run-command.js";
+import { runRunCommand, type RunDeps } from "./cli/local-run-command.js";
 
 export type { CliIo } from "./cli/cli-io.js";
 export { EXIT } from "./cli/exit-codes.js";
@@ -20,13 +20,13 @@ export type CliDeps = RunDeps & ReviewDeps;
  * The real agent, sandbox and review. Imported lazily so `--help` and usage errors answer at
  * once, without loading the model client and everything behind it.
  */
-export async function defaultCliDeps(): Promise<CliDeps> {
+export async function defaultCliDeps(env: Readonly<Record<string, string | undefined>> = {}): Promise<CliDeps> {
   const [{ runAgent }, { checkSandboxAvailable, createSandbox }, { reviewLocal }] = await Promise.all([
     import("./agent/index.js"),
     import("./sandbox/index.js"),
     import("./cli/review-local.js"),
   ]);
-  return { runAgent: (input) => runAgent(input), createSandbox, checkSandbox: () => checkSandboxAvailable(), git: createLocalGit(), review: reviewLocal };
+  return { runAgent: (input) => runAgent(input), createSandbox, checkSandbox: () => checkSandboxAvailable(), git: createLocalGit({ env }), review: reviewLocal };
 }
 
 export async function main(argv: readonly string[], io: CliIo, deps?: CliDeps): Promise<number> {
@@ -47,8 +47,8 @@ export async function main(argv: readonly string[], io: CliIo, deps?: CliDeps): 
       io.stdout.write(`${getVersion()}\n`);
       return EXIT.ok;
     case "run":
-      return runRunCommand(command.options, io, deps ?? (await defaultCliDeps()));
+      return runRunCommand(command.options, io, deps ?? (await defaultCliDeps(io.env)));
     case "review":
-      return runReviewCommand(command.options, io, deps ?? (await defaultCliDeps()));
+      return runReviewCommand(command.options, io, deps ?? (await defaultCliDeps(io.env)));
   }
 }

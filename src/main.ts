@@ -3,69 +3,37 @@
  *  1. Read `.env` (what Probot's setup flow writes), then parse and validate the environment once.
  *     A bad value prints one line naming the variable and exits 1.
  *  2. Build the redacting logger.
- *  3. Without APP_ID: Probot's setup (manifest) flow. With it: the webhook server, queue and worker.
- *  4. On SIGTERM/SIGINT: stop taking requests, let running jobs finish for the grace period, exit.
+ *  3. Without APP_ID: the setup (manifest) flow. With it: learn the app's slug (`GET /app`), run the
+ *     start-up checks (sandbox self-test, model endpoint), then serve webhooks with the queue and,
+ *     in embedded mode, the worker.
+ *  4. On SIGTERM/SIGINT: stop taking requests, let running jobs finish for the grace period, exit;
+ *     a shutdown that hangs (Redis gone) is cut short at the grace period plus 10 s.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { parseEnv as parseDotEnv } from "node:util";
-import { parseEnv, secretValuesOf } from "./config/env.js";
+import { secretValuesOf } from "./config/env.js";
+import { installSignalHandlers, shutdownDeadlineMs } from "./jobs/install-signal-handlers.js";
 import { createRuntime } from "./server/create-runtime.js";
 import { startServer, type RunningServer } from "./server/start-server.js";
 import { startSetup } from "./server/start-setup.js";
-import { ConfigError } from "./shared/errors.js";
+import { fail, learnAppSlug, loadEnv, packageVersion } from "./server/process-setup.js";
+import { runStartupChecks, startupHealthInfo } from "./server/startup-checks.js";
 import { createLogger } from "./shared/logger.js";
-import { redactSecrets } from "./shared/redact.js";
-
-/** Values already in the environment win over `.env`, as with dotenv. */
-function loadDotEnv(file = ".env"): void {
-  if (!existsSync(file)) return;
-  for (const [key, value] of Object.entries(parseDotEnv(readFileSync(file, "utf8")))) {
-    if (process.env[key] === undefined) process.env[key] = value;
-  }
-}
-
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: string };
-  return pkg.version ?? "unknown";
-}
-
-function fail(message: string): never {
-  process.stderr.write(`issue-agent: ${redactSecrets(message)}\n`);
-  process.exit(1);
-}
 
 async function main(): Promise<void> {
-  loadDotEnv();
-  let env;
-  try {
-    env = parseEnv(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) fail(error.message);
-    throw error;
-  }
+  const env = loadEnv();
   const log = await createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT, secrets: secretValuesOf(env) });
   const version = packageVersion();
 
   let running: RunningServer;
   if (env.hasCredentials) {
-    running = await startServer({ env, log, version, ...createRuntime(env, log) });
-    log.info({ version, webhookPath: env.WEBHOOK_PATH, githubApiUrl: env.githubApiUrl }, "issue-agent is ready");
+    await learnAppSlug(env, log);
+    const runtime = createRuntime(env, log);
+    const checks = await runStartupChecks({ env, log, runsJobs: runtime.queueMode === "embedded" });
+    running = await startServer({ env, log, version, ...runtime, healthInfo: () => startupHealthInfo(checks) });
+    log.info({ version, webhookPath: env.WEBHOOK_PATH, githubApiUrl: env.githubApiUrl, checksPassed: checks.ok }, checks.ok ? "issue-agent is ready" : "issue-agent is up, but a start-up check failed (see above): runs will fail until it is fixed");
   } else {
     running = await startSetup(env, log);
   }
-
-  const shutdown = (signal: NodeJS.Signals) => {
-    log.info({ signal }, "shutting down");
-    running.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, "shutdown failed");
-        process.exit(1);
-      },
-    );
-  };
-  process.once("SIGTERM", shutdown);
-  process.once("SIGINT", shutdown);
+  installSignalHandlers({ log, shutdown: () => running.stop(), deadlineMs: shutdownDeadlineMs(env.AGENT_SHUTDOWN_GRACE_SECONDS) });
 }
 
 main().catch((error: unknown) => fail(`failed to start: ${error instanceof Error ? error.message : String(error)}`));

@@ -15,3 +15,4 @@ export { truncateOutput, DEFAULT_OUTPUT_CAP, type OutputCap } from "./tools/trun
 export { parseFinalAnswer } from "./final-answer.js";
 export { loadPrompt, promptPath, type PromptName } from "./load-prompt.js";
 export type * from "./types.js";
+export { checkModelEndpoint, type ModelEndpointCheck, type ModelEndpointProblem } from "./model/check-model-endpoint.js";

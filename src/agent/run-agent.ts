@@ -34,6 +34,8 @@ class Stop extends Error {
     readonly outcome: AgentOutcome,
     readonly reason: string,
     readonly code?: string,
+    /** The reason as a public comment may show it (no endpoint host); `reason` when unset. */
+    readonly publicReason?: string,
   ) {
     super(reason);
   }
@@ -186,8 +188,8 @@ export async function runAgent(input: RunAgentInput, options: RunAgentOptions = 
   } catch (e) {
     const stop = toStop(e, deadline.signal.aborted && !input.signal?.aborted, input.limits.maxMinutes);
     outcome = stop.outcome;
-    stopReason = stop.reason;
-    if (stop.code) error = { code: stop.code, message: stop.reason };
+    stopReason = stop.publicReason ?? stop.reason;
+    if (stop.code) error = { code: stop.code, message: stop.reason, ...(stop.publicReason ? { userMessage: stop.publicReason } : {}) };
   } finally {
     clearTimeout(timer);
   }
@@ -218,6 +220,6 @@ function toStop(e: unknown, deadlinePassed: boolean, maxMinutes: number): Stop {
   if (e instanceof Stop) return e;
   if (deadlinePassed) return new Stop("budget_exhausted", `the time budget of ${maxMinutes} minutes ran out`, "budget/minutes");
   if (e instanceof CancelledError) return new Stop("cancelled", "the run was cancelled");
-  if (e instanceof AppError) return new Stop("failed", e.message, e.code);
+  if (e instanceof AppError) return new Stop("failed", e.message, e.code, e.userMessage);
   return new Stop("failed", `internal error: ${e instanceof Error ? e.message : String(e)}`, "internal");
 }

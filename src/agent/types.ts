@@ -123,8 +123,11 @@ export interface RunAgentResult {
   turns: number;
   /** Commands the agent ran that look like tests, with their exit codes (for the PR body). */
   testsRun: { command: string; exitCode: number | null }[];
-  /** Set when outcome is failed or budget_exhausted. */
-  error?: { code: string; message: string };
+  /**
+   * Set when outcome is failed or budget_exhausted. `message` is for the operator (it may name the
+   * model endpoint's host); `userMessage`, when set, is what a public comment may show.
+   */
+  error?: { code: string; message: string; userMessage?: string };
   /** Workspace-relative files whose content differs from the start of the run (.git/ and node_modules/ excluded). */
   changedFiles?: string[];
 }

@@ -11,6 +11,11 @@ export interface CliIo {
   cwd: string;
   /** Aborted on Ctrl-C: the run stops cleanly with outcome "cancelled". */
   signal?: AbortSignal;
+  /**
+   * Ask the person a yes/no question; present only on an interactive terminal (the bin sets it
+   * when stdin and stderr are TTYs). Absent: the answer is "no".
+   */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 export async function readAll(stream: AsyncIterable<string | Uint8Array>): Promise<string> {

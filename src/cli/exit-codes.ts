@@ -15,6 +15,8 @@ export const EXIT = {
   budgetExhausted: 3,
   /** The agent finished without changing any file. */
   noChanges: 4,
+  /** `review --fail-on SEVERITY`: a finding at or above that severity was found. */
+  findings: 5,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

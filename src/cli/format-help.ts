@@ -16,7 +16,8 @@ Environment:
   AGENT_MODEL        default model (flag --model and .github/agent.yml model.name win)
   AGENT_WIRE_API     responses (default) or chat
 
-Exit codes: 0 done, 1 failed, 2 usage or setup error, 3 budget exhausted, 4 no changes.
+Exit codes: 0 done, 1 failed, 2 usage or setup error, 3 budget exhausted, 4 no changes,
+5 review found a finding at or above --fail-on.
 `;
 
 const RUN = `Usage: issue-agent run "<task>" [options]
@@ -32,14 +33,40 @@ Options:
   -s, --sandbox MODE        read-only | workspace-write (default) | danger-full-access
                             (danger-full-access runs commands unsandboxed on your machine; only
                             this flag can turn it on, never agent.yml)
+      --network HOSTS       let agent.yml's setup commands reach these hosts (comma-separated,
+                            *.example.com for subdomains, host:port; "off" for none). The agent's
+                            own commands never get network.
+      --skip-setup          do not run agent.yml's setup commands
       --max-turns N         stop after N model turns
-      --max-usd X           stop when the run has cost X US dollars
+      --max-usd X           stop when the run has cost X US dollars (needs a priced model)
+      --price IN,OUT[,CACHED]  the model's price in US dollars per million tokens, for models
+                            the built-in table does not know (else cost shows as unknown)
       --compaction S        semantic (default) | aggressive | minimal
       --json                one JSON event per line on stdout, then a final {"type":"result"}
   -b, --branch NAME         with --commit: commit the changes on a new branch NAME
-      --commit              commit the changes (needs --branch)
+      --commit              commit the changes (needs --branch, a clean tree and index)
   -f, --task-file FILE      read the task from FILE, or from standard input with -
   -h, --help                this help
+
+What the repository's .github/agent.yml can change (it may be a stranger's):
+  model.*                   which model is asked and how (name, wireApi, reasoningEffort,
+                            vision, contextWindow, nativeTools), on your endpoint with your key
+  limits.*, compaction.*    budgets and context compaction (--max-turns, --max-usd win)
+  sandbox.mode              read-only or workspace-write; never danger-full-access
+  sandbox.env               non-secret variables for the sandboxed commands
+  sandbox.testCommand       a hint to the agent
+  sandbox.setupCommands     commands run in the sandbox before the agent, offline unless you
+                            grant network (--skip-setup to not run them)
+  sandbox.network           only a request: setup commands get network only for the hosts you
+                            pass with --network, or confirm when asked on a terminal
+                            (never in --json runs). Nothing else in agent.yml is used by run.
+
+Your checkout's git stays yours: issue-agent reads and commits with the same code as the app
+(isomorphic-git, no hooks, filters, fsmonitor or config includes run). Git hooks and config the
+repository points into the work tree (.husky/, .githooks/, .gitconfig, .gitattributes, the
+configured core.hooksPath and include targets) stay read-only to the agent, and the summary
+lists changed files outside what the task needs (hooks, git config, CI, agent or editor
+configuration). Linked worktrees and submodules work; sparse checkouts are refused.
 
 Exit codes: 0 completed, 1 failed, 2 usage or setup error, 3 budget exhausted, 4 no changes.
 `;
@@ -57,9 +84,16 @@ Options:
       --no-model            deterministic checks only (no model call, no key needed)
       --json                findings as JSON
       --sarif               findings as SARIF 2.1.0 (for code scanning uploads)
+      --fail-on SEVERITY    exit 5 when a finding is critical | high | medium | low or worse
   -h, --help                this help
 
-Exit codes: 0 reviewed (findings or not), 1 failed, 2 usage or setup error.
+What the repository's .github/agent.yml can change: model.*, limits.* and compaction.* (the model
+review, which runs read-only and offline), review.modelReview, review.minSeverity,
+review.ignorePaths and the other review.* keys; never the secret scan, which always runs. The
+diff is read without running git hooks, filters or fsmonitor.
+
+Exit codes: 0 reviewed (no finding at or above --fail-on, or no --fail-on), 1 failed,
+2 usage or setup error, 5 a finding at or above --fail-on.
 `;
 
 export function formatHelp(topic: "run" | "review" | undefined): string {

@@ -1,13 +1,15 @@
 /**
  * Reads `.github/agent.yml` from the local checkout through the same schema the app uses, so a
- * file that works on the CLI works on GitHub and the other way round.
+ * file that works on the CLI works on GitHub and the other way round. The checkout may be a
+ * stranger's: the file is read only as a small regular file (a symlink to /dev/zero or to a key
+ * elsewhere on the machine is refused, never followed or quoted in an error).
  */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { parseRepoConfig } from "../config/parse-repo-config.js";
 import { DEFAULT_REPO_CONFIG, type RepoConfig } from "../config/repo-config.js";
 import { ConfigError } from "../shared/errors.js";
+import { readRegularFile } from "../shared/read-regular-file.js";
 
 export interface LocalConfig {
   config: RepoConfig;
@@ -16,16 +18,23 @@ export interface LocalConfig {
 }
 
 const CANDIDATES = [".github/agent.yml", ".github/agent.yaml"];
+const MAX_BYTES = 1024 * 1024;
 
 export async function loadLocalConfig(repoDir: string): Promise<LocalConfig> {
   for (const relative of CANDIDATES) {
     const file = path.join(repoDir, relative);
     let text: string;
     try {
-      text = await readFile(file, "utf8");
+      const read = await readRegularFile(file, MAX_BYTES);
+      if (!read.ok && read.reason === "missing") continue;
+      if (!read.ok) {
+        const why = read.reason === "too-large" ? "is larger than 1 MiB" : read.reason === "not-regular" ? "is not a regular file (a symlink, FIFO or directory)" : "changed while it was read";
+        throw new ConfigError("config/invalid-repo-config", `${relative} ${why}; not read`, [`${relative}: ${why}`]);
+      }
+      text = read.bytes.toString("utf8");
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
-      throw new ConfigError("config/invalid-repo-config", `Cannot read ${relative}: ${(error as Error).message}`, [`${relative}: cannot be read`], { cause: error });
+      if (error instanceof ConfigError) throw error;
+      throw new ConfigError("config/invalid-repo-config", `Cannot read ${relative}: ${(error as NodeJS.ErrnoException).code ?? "error"}`, [`${relative}: cannot be read`], { cause: error });
     }
     let raw: unknown;
     try {

@@ -4,7 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { SANDBOX_MODES, type SandboxMode } from "../config/env.js";
-import { COMPACTION_STRATEGIES, type CompactionStrategy } from "../config/repo-config.js";
+import { COMPACTION_STRATEGIES, SEVERITIES, type CompactionStrategy, type Severity } from "../config/repo-config.js";
 
 export class UsageError extends Error {
   readonly code = "cli/usage" as const;
@@ -27,10 +27,16 @@ export interface RunOptions {
   sandbox: SandboxMode | undefined;
   maxTurns: number | undefined;
   maxUsd: number | undefined;
+  /** `--price IN,OUT[,CACHED]`: USD per million tokens for the model of this run. */
+  price: { input: number; output: number; cachedInput?: number } | undefined;
   compaction: CompactionStrategy | undefined;
   json: boolean;
   branch: string | undefined;
   commit: boolean;
+  /** --network: the hosts the person grants to the repository's setup commands ([] for "off"). */
+  network: string[] | undefined;
+  /** --skip-setup: do not run agent.yml's setup commands. */
+  skipSetup: boolean;
 }
 
 export interface ReviewOptions {
@@ -41,6 +47,8 @@ export interface ReviewOptions {
   /** Deterministic checks only: no model call, no key needed. */
   noModel: boolean;
   format: "text" | "json" | "sarif";
+  /** Exit with EXIT.findings when a finding is at or above this severity (CI gates). */
+  failOn: Severity | undefined;
 }
 
 export type CliCommand =
@@ -61,11 +69,14 @@ const runFlags = {
   sandbox: { type: "string", short: "s" },
   "max-turns": { type: "string" },
   "max-usd": { type: "string" },
+  price: { type: "string" },
   compaction: { type: "string" },
   json: { type: "boolean" },
   branch: { type: "string", short: "b" },
   commit: { type: "boolean" },
   "task-file": { type: "string", short: "f" },
+  network: { type: "string" },
+  "skip-setup": { type: "boolean" },
 } as const satisfies ParseArgsConfig["options"];
 
 const reviewFlags = {
@@ -74,6 +85,7 @@ const reviewFlags = {
   json: { type: "boolean" },
   sarif: { type: "boolean" },
   "no-model": { type: "boolean" },
+  "fail-on": { type: "string" },
 } as const satisfies ParseArgsConfig["options"];
 
 function parseWith<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T, command: "run" | "review") {
@@ -105,6 +117,29 @@ function positiveNumber(value: string | undefined, flag: string): number | undef
   return n;
 }
 
+/** `--price 1.25,10` or `--price 1.25,10,0.125`: input, output and cached input, USD per million tokens. */
+function parsePrice(value: string | undefined): RunOptions["price"] {
+  if (value === undefined) return undefined;
+  const parts = value.split(",").map((p) => Number(p.trim()));
+  if (parts.length < 2 || parts.length > 3 || parts.some((n) => !Number.isFinite(n) || n < 0)) {
+    throw new UsageError(`--price must be INPUT,OUTPUT[,CACHED_INPUT] in US dollars per million tokens, e.g. 1.25,10; got "${value}"`, "run");
+  }
+  const [input = 0, output = 0, cachedInput] = parts;
+  return { input, output, ...(cachedInput !== undefined ? { cachedInput } : {}) };
+}
+
+const HOST = /^(\*\.)?[a-z0-9.-]+(:\d+)?$/i;
+
+/** `--network a.example.com,*.npmjs.org:443` or `--network off`. */
+function networkHosts(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === "off") return [];
+  const hosts = value.split(",").map((h) => h.trim()).filter(Boolean);
+  const bad = hosts.find((h) => !HOST.test(h));
+  if (hosts.length === 0 || bad !== undefined) throw new UsageError(`--network takes host names separated by commas (e.g. registry.npmjs.org,*.pypi.org) or "off", got "${bad ?? value}"`, "run");
+  return hosts;
+}
+
 function parseRun(argv: string[]): CliCommand {
   const { values, positionals } = parseWith(argv, runFlags, "run");
   if (values.help) return { kind: "help", topic: "run" };
@@ -127,10 +162,13 @@ function parseRun(argv: string[]): CliCommand {
       sandbox: oneOf(values.sandbox, SANDBOX_MODES, "sandbox", "run"),
       maxTurns: positiveInt(values["max-turns"], "max-turns"),
       maxUsd: positiveNumber(values["max-usd"], "max-usd"),
+      price: parsePrice(values.price),
       compaction: oneOf(values.compaction, COMPACTION_STRATEGIES, "compaction", "run"),
       json: values.json ?? false,
       branch: values.branch,
       commit: values.commit ?? false,
+      network: networkHosts(values.network),
+      skipSetup: values["skip-setup"] ?? false,
     },
   };
 }
@@ -149,6 +187,7 @@ function parseReview(argv: string[]): CliCommand {
       wire: oneOf(values.wire, ["responses", "chat"] as const, "wire", "review"),
       noModel: values["no-model"] ?? false,
       format: values.sarif ? "sarif" : values.json ? "json" : "text",
+      failOn: oneOf(values["fail-on"], SEVERITIES, "fail-on", "review"),
     },
   };
 }

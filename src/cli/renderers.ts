@@ -2,23 +2,10 @@
  * Progress output. Three renderers share one interface so the run command does not care which is
  * in use: `--json` (machine), plain lines (logs, CI, pipes) and a live compact display (a terminal).
  */
-import type { AgentEvent } from "../agent/types.js";
-import { describeToolCall, formatDuration, formatPlanLines, formatUsage, oneLine } from "./describe-event.js";
+import { describeToolCall, failedOutputTail, formatDuration, formatPlanLines, formatUsage, oneLine } from "./describe-event.js";
 
-/** The part of a stream the CLI writes to; process.stdout fits, and so does a test buffer. */
-export interface CliOutput {
-  write(chunk: string): unknown;
-  isTTY?: boolean;
-  columns?: number;
-}
-
-export interface ProgressRenderer {
-  event(event: AgentEvent): void;
-  /** Print a note that is not an agent event (settings notes, commit made...). */
-  note(text: string): void;
-  /** Leave the terminal clean before the final report. */
-  finish(): void;
-}
+export type { CliOutput, ProgressRenderer, RendererOptions } from "./renderer-types.js";
+import type { CliOutput, ProgressRenderer, RendererOptions } from "./renderer-types.js";
 
 /** `--json`: every agent event as one JSON line; notes become {"type":"note"} lines. */
 export function createJsonRenderer(out: CliOutput): ProgressRenderer {
@@ -30,8 +17,9 @@ export function createJsonRenderer(out: CliOutput): ProgressRenderer {
 }
 
 /** Non-TTY: one plain line per event, stable enough to grep in CI logs. */
-export function createLineRenderer(out: CliOutput): ProgressRenderer {
+export function createLineRenderer(out: CliOutput, options: RendererOptions = {}): ProgressRenderer {
   const line = (text: string) => out.write(`${text}\n`);
+  const priced = options.priced ?? true;
   return {
     event(event) {
       switch (event.type) {
@@ -45,7 +33,8 @@ export function createLineRenderer(out: CliOutput): ProgressRenderer {
           line(`  tool: ${describeToolCall(event.name, event.arguments)}`);
           break;
         case "tool_result":
-          line(`  ${event.ok ? "ok" : "error"} (${formatDuration(event.durationMs)})${event.ok ? "" : `: ${oneLine(event.output, 200)}`}`);
+          line(`  ${event.ok ? "ok" : "error"} (${formatDuration(event.durationMs)})`);
+          if (!event.ok) for (const l of failedOutputTail(event.output)) line(`    | ${l.slice(0, 500)}`);
           break;
         case "plan_update":
           line("  plan:");
@@ -55,7 +44,7 @@ export function createLineRenderer(out: CliOutput): ProgressRenderer {
           line(`  compacted history (${event.strategy}): ${event.tokensBefore} -> ${event.tokensAfter} tokens`);
           break;
         case "usage":
-          line(`  usage: ${formatUsage(event.usage, event.costUsd)}`);
+          line(`  usage: ${formatUsage(event.usage, event.costUsd, priced)}`);
           break;
         case "steering":
           line(`  steering: ${oneLine(event.message, 200)}`);

@@ -2,26 +2,34 @@
  * Pure merge of the three sources of a CLI run's settings, lowest first: the environment, the
  * repository's `.github/agent.yml`, the command-line flags.
  *
- * On the CLI the operator is the person at the keyboard, so there are no operator caps, with one
- * exception: agent.yml is written by whoever wrote the repository (maybe a stranger whose project
- * you cloned), so it can never turn on danger-full-access. Only the --sandbox flag can.
+ * On the CLI the operator is the person at the keyboard, so there are no operator caps, but
+ * agent.yml is written by whoever wrote the repository (maybe a stranger whose project you
+ * cloned), so it can only ask: it never turns on danger-full-access (only --sandbox can) and never
+ * opens the network (only --network or a yes at the prompt can, see network-grant.ts). The
+ * sandbox policy here is the agent's: always offline.
  */
+import { hasModelPrice } from "../agent/index.js";
 import type { AgentLimits, CompactionSettings, ModelSettings } from "../agent/types.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import type { SandboxPolicy } from "../sandbox/types.js";
 import type { CliEnv } from "./parse-cli-env.js";
 import { apiKeyFor } from "./parse-cli-env.js";
-import type { RunOptions } from "./parse-cli-args.js";
+import { UsageError, type RunOptions } from "./parse-cli-args.js";
 
 export interface RunSettings {
   model: ModelSettings;
   limits: AgentLimits;
   compaction: CompactionSettings;
   sandbox: SandboxPolicy;
+  /** agent.yml's setup commands (empty with --skip-setup) and the network they ask for. */
+  setupCommands: string[];
+  requestedNetwork: "off" | readonly string[];
   /** Trusted extra instructions for the agent (e.g. the repo's test command). */
   instructions: string | undefined;
   /** Things the user should know about how settings were resolved. */
   notes: string[];
+  /** Whether the model has a price (built-in table, AGENT_MODEL_PRICES or --price): else cost is unknown. */
+  priced: boolean;
 }
 
 export function resolveRunSettings(options: RunOptions, config: RepoConfig, env: CliEnv, workspaceDir: string): RunSettings {
@@ -31,8 +39,18 @@ export function resolveRunSettings(options: RunOptions, config: RepoConfig, env:
     notes.push('agent.yml asks for sandbox.mode "danger-full-access"; using "workspace-write" (pass --sandbox danger-full-access to allow it)');
     mode = "workspace-write";
   }
+  const name = options.model ?? config.model.name ?? env.AGENT_MODEL;
+  const prices = options.price ? { ...env.prices, [name]: options.price } : env.prices;
+  const priced = hasModelPrice(name, prices);
+  if (options.maxUsd !== undefined && !priced) {
+    throw new UsageError(
+      `--max-usd needs a price for the model "${name}", and it has none: the run's cost could not be counted, so the limit would never stop it. Pass --price INPUT,OUTPUT (US dollars per million tokens, e.g. --price 1.25,10), or set AGENT_MODEL_PRICES.`,
+      "run",
+    );
+  }
+  if (!priced) notes.push(`the model "${name}" has no price: cost is shown as unknown and no dollar limit applies (pass --price INPUT,OUTPUT to set one)`);
   const model: ModelSettings = {
-    name: options.model ?? config.model.name ?? env.AGENT_MODEL,
+    name,
     wireApi: options.wire ?? config.model.wireApi ?? env.AGENT_WIRE_API,
     reasoningEffort: config.model.reasoningEffort,
     vision: config.model.vision,
@@ -40,7 +58,7 @@ export function resolveRunSettings(options: RunOptions, config: RepoConfig, env:
     ...(config.model.contextWindow !== undefined ? { contextWindow: config.model.contextWindow } : {}),
     ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}),
     ...(apiKeyFor(env) !== undefined ? { apiKey: apiKeyFor(env) } : {}),
-    ...(env.prices ? { prices: env.prices } : {}),
+    ...(prices ? { prices } : {}),
   };
   const limits: AgentLimits = {
     maxTurns: options.maxTurns ?? config.limits.maxTurns,
@@ -51,7 +69,7 @@ export function resolveRunSettings(options: RunOptions, config: RepoConfig, env:
   const sandbox: SandboxPolicy = {
     mode,
     workspaceDir,
-    network: config.sandbox.network,
+    network: "off",
     allowDangerFullAccess: options.sandbox === "danger-full-access",
     env: config.sandbox.env,
   };
@@ -61,7 +79,10 @@ export function resolveRunSettings(options: RunOptions, config: RepoConfig, env:
     limits,
     compaction: { strategy: options.compaction ?? config.compaction.strategy, threshold: config.compaction.threshold },
     sandbox,
+    setupCommands: options.skipSetup ? [] : [...config.sandbox.setupCommands],
+    requestedNetwork: config.sandbox.network,
     instructions,
     notes,
+    priced,
   };
 }

@@ -6,7 +6,7 @@
 import path from "node:path";
 import type { AgentLimits, CompactionSettings, ModelSettings } from "../agent/types.js";
 import type { RepoConfig } from "../config/repo-config.js";
-import type { ReviewResult } from "../review/types.js";
+import { atLeast, type ReviewResult } from "../review/types.js";
 import { ConfigError } from "../shared/errors.js";
 import type { CliIo } from "./cli-io.js";
 import { describeFailure } from "./describe-failure.js";
@@ -18,6 +18,7 @@ import { loadLocalConfig } from "./load-local-config.js";
 import type { HeadInfo, LocalGit } from "./local-git.js";
 import { UsageError, type ReviewOptions } from "./parse-cli-args.js";
 import { apiKeyFor, parseCliEnv } from "./parse-cli-env.js";
+import { startSpinner } from "./spinner.js";
 
 export interface LocalReviewInput {
   /** Unified diff of the branch (and working tree) against the base. */
@@ -98,14 +99,26 @@ export async function runReviewCommand(options: ReviewOptions, io: CliIo, deps: 
   }
 
   let result: ReviewResult;
+  const spinner = startSpinner(io.stderr, input.model ? `reviewing the diff against ${base} with ${input.model.name}` : `checking the diff against ${base}`);
   try {
     result = await deps.review(input);
   } catch (error) {
+    spinner.stop();
     warn(describeFailure(error, { baseURL: input.model?.baseURL, apiKey: input.model?.apiKey }));
     return EXIT.failed;
   }
+  spinner.stop();
   if (options.format === "sarif") io.stdout.write(formatSarif(result, sarifOptionsForCheckout(head)));
   else if (options.format === "json") io.stdout.write(`${JSON.stringify({ type: "review", base, ...result })}\n`);
   else io.stdout.write(formatReviewReport(result, base));
-  return EXIT.ok;
+  return failOnExitCode(result, options.failOn, warn);
+}
+
+/** `--fail-on SEVERITY`: EXIT.findings when any finding is at or above it, so CI can gate on the review. */
+export function failOnExitCode(result: ReviewResult, failOn: ReviewOptions["failOn"], warn: (s: string) => void): number {
+  if (!failOn) return EXIT.ok;
+  const hits = [...result.findings, ...result.unanchored].filter((f) => atLeast(f.severity, failOn));
+  if (hits.length === 0) return EXIT.ok;
+  warn(`${hits.length} finding${hits.length === 1 ? "" : "s"} at or above --fail-on ${failOn}: exit ${EXIT.findings}`);
+  return EXIT.findings;
 }

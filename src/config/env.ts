@@ -117,8 +117,12 @@ export const envSchema = z.object({
   LOG_FORMAT: z.enum(["json", "pretty"], { error: "must be json or pretty" }).default("json"),
   GHE_HOST: optionalString.pipe(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/i, "must be a host name without scheme, e.g. github.example.com").optional()),
   GHE_PROTOCOL: z.enum(["https", "http"], { error: "must be https or http" }).default("https"),
-  /** The bot's slug (`<slug>[bot]`), used for the commit author and to recognise the app's own comments. */
+  /** Override for the bot's slug (`<slug>[bot]`); normally learnt from GitHub (`GET /app`) at start-up. */
   APP_SLUG: optionalString,
+  /** The app's public base URL (https://agent.example.com); setup mode registers `<it><WEBHOOK_PATH>` as the webhook URL. */
+  AGENT_PUBLIC_URL: url,
+  /** Setup mode: the GitHub App name to register (names are global on GitHub); default app.yml's name plus a random suffix. */
+  AGENT_APP_NAME: optionalString,
 
   // The model endpoint (the openai SDK's own variables).
   OPENAI_API_KEY: optionalString,
@@ -165,6 +169,9 @@ export const envSchema = z.object({
   AGENT_TRIGGERS_PER_USER_PER_HOUR: int(20, 1),
   AGENT_TRIGGERS_PER_REPO_PER_HOUR: int(60, 1),
 
+  /** Enables the status page (`GET /`, `GET /api/runs`); requests must present it. Unset: both are 404. */
+  AGENT_DASHBOARD_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters (e.g. openssl rand -hex 24)").optional()),
+
   // Security review.
   /** Pull requests changing more files are not reviewed automatically (a short note instead). */
   AGENT_REVIEW_MAX_FILES: int(300, 1, 3000),
@@ -186,6 +193,8 @@ export type Env = ParsedEnv & {
   modelPrices: ModelPrices | undefined;
   /** GitHub REST base URL: https://api.github.com, or `<proto>://<GHE_HOST>/api/v3`. */
   githubApiUrl: string;
+  /** GitHub's web address for links: https://github.com, or `<proto>://<GHE_HOST>`. */
+  githubWebUrl: string;
   /** True when APP_ID is set: the app serves webhooks rather than the setup flow. */
   hasCredentials: boolean;
 };
@@ -259,10 +268,11 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   }
   const env = result.data;
   const githubApiUrl = env.GHE_HOST ? `${env.GHE_PROTOCOL}://${env.GHE_HOST}/api/v3` : "https://api.github.com";
-  return { ...env, privateKey, modelPrices, githubApiUrl, hasCredentials: Boolean(env.APP_ID) };
+  const githubWebUrl = env.GHE_HOST ? `${env.GHE_PROTOCOL}://${env.GHE_HOST}` : "https://github.com";
+  return { ...env, privateKey, modelPrices, githubApiUrl, githubWebUrl, hasCredentials: Boolean(env.APP_ID) };
 }
 
 /** Values the logger must never print, whatever the log line. */
 export function secretValuesOf(env: Env): string[] {
-  return [env.privateKey, env.WEBHOOK_SECRET, env.OPENAI_API_KEY].filter((v): v is string => Boolean(v));
+  return [env.privateKey, env.WEBHOOK_SECRET, env.OPENAI_API_KEY, env.AGENT_DASHBOARD_TOKEN].filter((v): v is string => Boolean(v));
 }

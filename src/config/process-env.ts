@@ -1,7 +1,7 @@
 /**
- * The only reads of `process.env` outside the entry points' `parseEnv(process.env)`: the few host
- * values that child processes need (where programs are, where temporary files go). Everything the
- * operator configures goes through env.ts instead.
+ * The only reads of `process.env` besides env.ts: the few host values child processes need (where
+ * programs are, where temporary files go) and the two variables setup mode reads as Probot did.
+ * Everything the operator configures goes through env.ts. Lint forbids `process.env` elsewhere.
  */
 export function hostPath(): string {
   return process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin";
@@ -18,4 +18,14 @@ export function nodeEnv(): string {
 /** The whole environment, for an entry point to parse once (`parseEnv(processEnv())`). */
 export function processEnv(): NodeJS.ProcessEnv {
   return process.env;
+}
+
+/** NODE_ENV as set (setup mode refuses to run in production). */
+export function nodeEnvSetting(): string | undefined {
+  return process.env.NODE_ENV;
+}
+
+/** GH_ORG: register the App under this organization in setup mode (Probot's variable). */
+export function ghOrgSetting(): string | undefined {
+  return process.env.GH_ORG;
 }

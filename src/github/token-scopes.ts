@@ -18,6 +18,8 @@ export const TOKEN_SCOPES = {
   review: (repoId: number): TokenScope => ({ repositoryIds: one(repoId), permissions: { pull_requests: "write", issues: "write", checks: "write", contents: "read", metadata: "read" } }),
   /** `review.sarif`: upload to code scanning (optional App permission). */
   sarif: (repoId: number): TokenScope => ({ repositoryIds: one(repoId), permissions: { security_events: "write" } }),
+  /** A new installation: create the trigger label in a repository. */
+  labels: (repoId: number): TokenScope => ({ repositoryIds: one(repoId), permissions: { issues: "write", metadata: "read" } }),
   /** The queue gave up on a run: finish its status comment (an issue comment or a review-thread reply). */
   giveUp: (repoId: number): TokenScope => ({ repositoryIds: one(repoId), permissions: { issues: "write", pull_requests: "write" } }),
   /** git: clone and push the agent's branch or the PR branch. */

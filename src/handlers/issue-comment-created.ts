@@ -6,7 +6,7 @@
 import type { Context } from "probot";
 import { acceptCommandComment } from "./accept-command-comment.js";
 import type { HandlerDeps } from "./trigger-flow.js";
-import { runSlashCommand } from "./run-command.js";
+import { runSlashCommand } from "./dispatch-agent-command.js";
 
 export function handleIssueCommentCreated(deps: HandlerDeps) {
   return async (context: Context<"issue_comment.created">): Promise<void> => {

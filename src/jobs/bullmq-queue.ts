@@ -12,14 +12,16 @@
  */
 import { randomUUID } from "node:crypto";
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from "bullmq";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { CancelledError, isAppError, userMessageOf } from "../shared/errors.js";
 import type { JobMetrics } from "./metrics.js";
+import { createRedisHealth, type RedisHealth } from "./redis-health.js";
 import { RedisKeyState } from "./redis-key-state.js";
 import { settles } from "./settles.js";
+import { subjectOf, type JobFacts } from "./job-report.js";
 import { jobLogger, runJob } from "./run-job.js";
-import type { CancelFilter, EnqueueRequest, EnqueueResult, GiveUpHook, JobHandler, JobInfo, JobKind, JobOutcome, JobQueue } from "./types.js";
+import type { CancelFilter, EnqueueRequest, EnqueueResult, GiveUpHook, JobHandler, JobInfo, JobKind, JobListing, JobOutcome, JobQueue, ListedJob, QueueProbe } from "./types.js";
 
 export interface BullmqQueueOptions {
   redisUrl: string;
@@ -51,10 +53,15 @@ interface Running {
 }
 
 const QUEUE_NAME = "jobs";
+/** How long a health probe waits for Redis to answer. */
+const PROBE_TIMEOUT_MS = 1500;
+/** On shutdown, how long each Redis goodbye may take before the connection is just dropped. */
+const CLOSE_TIMEOUT_MS = 2000;
 const SHUTDOWN_MESSAGE = "The app is shutting down; the job will restart from the beginning.";
 
 export class BullmqQueue implements JobQueue {
   private readonly redis: Redis;
+  readonly redisHealth: RedisHealth;
   private readonly queue: Queue<JobData, JobOutcome>;
   private readonly state: RedisKeyState;
   private readonly running = new Map<string, Running>();
@@ -68,8 +75,10 @@ export class BullmqQueue implements JobQueue {
   constructor(private readonly opts: BullmqQueueOptions) {
     this.prefix = opts.prefix ?? "issue-agent";
     this.lockMs = opts.lockMs ?? 30_000;
-    this.redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
+    this.redisHealth = createRedisHealth(opts.log, opts.redisUrl);
+    this.redis = this.redisHealth.client(opts.redisUrl, { maxRetriesPerRequest: null });
     this.queue = new Queue<JobData, JobOutcome>(QUEUE_NAME, { connection: this.redis, prefix: this.prefix });
+    this.redisHealth.watch(this.queue, "BullMQ queue");
     this.state = new RedisKeyState(this.redis, this.prefix, `${this.prefix}:${QUEUE_NAME}:`);
     opts.metrics?.setDepthSource(() => this.depth());
   }
@@ -186,9 +195,49 @@ export class BullmqQueue implements JobQueue {
     return this.queue.getJobCountByTypes("wait", "delayed", "prioritized");
   }
 
+  async probe(): Promise<QueueProbe> {
+    if (!this.redisHealth.up) return { ok: false, mode: "bullmq", error: `Redis is unreachable${this.redisHealth.lastError ? ` (${this.redisHealth.lastError})` : ""}` };
+    const depth = await withTimeout(this.depth(), PROBE_TIMEOUT_MS);
+    return depth === undefined ? { ok: false, mode: "bullmq", error: `Redis did not answer within ${PROBE_TIMEOUT_MS} ms` } : { ok: true, mode: "bullmq", depth };
+  }
+
+  async list(options: { finished?: number } = {}): Promise<JobListing> {
+    const limit = options.finished ?? 20;
+    const [active, waiting, done] = await Promise.all([
+      this.queue.getJobs(["active"]),
+      this.queue.getJobs(["waiting", "delayed", "prioritized"], 0, 199, true),
+      this.queue.getJobs(["completed", "failed"], 0, limit - 1),
+    ]);
+    const listed = (job: Job<JobData, JobOutcome>, state: ListedJob["state"]): ListedJob => {
+      const progress = job.progress !== null && typeof job.progress === "object" ? (job.progress as JobFacts) : {};
+      let facts: JobFacts = { ...subjectOf(job.data.payload), ...progress };
+      const gaveUp = job.failedReason !== undefined && job.finishedOn !== undefined && job.returnvalue == null;
+      if (gaveUp && !facts.errorMessage) facts = { ...facts, errorCode: "job/gave-up", errorMessage: job.failedReason };
+      return {
+        id: job.id ?? "",
+        kind: job.data.kind,
+        key: job.data.key,
+        state,
+        attempt: job.attemptsMade,
+        enqueuedAt: job.timestamp,
+        startedAt: progress.startedAt ?? job.processedOn ?? null,
+        finishedAt: state === "finished" ? (job.finishedOn ?? null) : null,
+        outcome: state !== "finished" ? null : gaveUp ? "error" : (job.returnvalue ?? null),
+        facts,
+      };
+    };
+    const finished = done.filter(Boolean).map((j) => listed(j, "finished"));
+    finished.sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0));
+    return {
+      running: active.filter(Boolean).map((j) => listed(j, "running")),
+      queued: waiting.filter(Boolean).map((j) => listed(j, "queued")),
+      finished: finished.slice(0, limit),
+    };
+  }
+
   async startWorker(handler: JobHandler): Promise<void> {
     if (this.worker) throw new Error("startWorker was already called on this queue");
-    this.workerRedis = new Redis(this.opts.redisUrl, { maxRetriesPerRequest: null });
+    this.workerRedis = this.redisHealth.client(this.opts.redisUrl, { maxRetriesPerRequest: null });
     this.worker = new Worker<JobData, JobOutcome>(QUEUE_NAME, (job, token) => this.process(job, token ?? "", handler), {
       connection: this.workerRedis,
       prefix: this.prefix,
@@ -198,7 +247,7 @@ export class BullmqQueue implements JobQueue {
       // Stalls (a dead worker) are counted as attempts by us, not capped by BullMQ.
       maxStalledCount: 1000,
     });
-    this.worker.on("error", (error) => this.opts.log.error({ err: error }, "BullMQ worker error"));
+    this.redisHealth.watch(this.worker, "BullMQ worker");
     await this.worker.waitUntilReady();
   }
 
@@ -207,17 +256,26 @@ export class BullmqQueue implements JobQueue {
     return this.closed;
   }
 
+  /**
+   * Every step is bounded: with Redis down, BullMQ's own close and QUIT would wait for a server
+   * that is not there, and SIGTERM must still end the process within the grace period.
+   */
   private async shutdown(graceMs: number): Promise<void> {
     this.closing = true;
     if (this.worker) {
       const workerClosed = this.worker.close();
-      if (!(await settles(workerClosed, graceMs))) {
+      // Nothing running here: no reason to wait the whole grace period on a Redis that may be gone.
+      if (!(await settles(workerClosed, this.running.size === 0 ? Math.min(graceMs, CLOSE_TIMEOUT_MS) : graceMs))) {
         for (const entry of this.running.values()) this.stopLocal(entry, "shutdown");
-        if (!(await settles(workerClosed, 5000))) await this.worker.close(true);
+        if (!(await settles(workerClosed, 5000))) await settles(this.worker.close(true), CLOSE_TIMEOUT_MS);
       }
     }
-    await this.queue.close();
-    for (const client of [this.redis, this.workerRedis]) await client?.quit().catch(() => undefined);
+    await settles(this.queue.close(), CLOSE_TIMEOUT_MS);
+    for (const client of [this.redis, this.workerRedis]) {
+      if (!client) continue;
+      if (client.status !== "ready" || !(await settles(client.quit(), CLOSE_TIMEOUT_MS))) client.disconnect();
+    }
+    this.redisHealth.close();
   }
 
   private async process(job: Job<JobData, JobOutcome>, token: string, handler: JobHandler): Promise<JobOutcome> {
@@ -245,8 +303,9 @@ export class BullmqQueue implements JobQueue {
     const inbox: string[] = [];
     const ticker = setInterval(() => void this.tick(entry, lockToken, inbox, jobId), Math.min(this.opts.pollMs ?? 1000, this.lockMs / 3));
     try {
+      const persistReport = async (facts: JobFacts) => void (await job.updateProgress(facts as object));
       const waitingBehind = () => this.waiting(key, info.kind);
-      const result = await runJob({ info, handler, log, signal: entry.controller.signal, takeMessages: () => inbox.splice(0), waitingBehind, metrics: this.opts.metrics });
+      const result = await runJob({ info, handler, log, signal: entry.controller.signal, takeMessages: () => inbox.splice(0), waitingBehind, metrics: this.opts.metrics, persistReport });
       clearInterval(ticker);
       const metrics = this.opts.metrics;
       const stoppedWithoutResult = result.type === "error" || result.outcome === "cancelled";
@@ -281,7 +340,8 @@ export class BullmqQueue implements JobQueue {
       if (await this.state.isCancelled(jobId)) return this.stopLocal(entry, "cancel");
       inbox.push(...(await this.state.takeMessages(entry.key)));
     } catch (error) {
-      this.opts.log.warn({ err: error, jobId }, "job heartbeat failed");
+      // A Redis outage is logged once by RedisHealth, not once per job per second.
+      if (!this.redisHealth.noteError(error)) this.opts.log.warn({ err: error, jobId }, "job heartbeat failed");
     }
   }
 
@@ -310,5 +370,18 @@ export class BullmqQueue implements JobQueue {
     entry.stop = stop;
     const message = stop === "cancel" ? "The job was cancelled." : stop === "shutdown" ? SHUTDOWN_MESSAGE : "The worker lost its lock on this job.";
     entry.controller.abort(new CancelledError(message));
+  }
+}
+
+/** The value, or undefined when it takes longer than `ms`. */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise.catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -16,9 +16,10 @@ import type { Logger } from "pino";
 import { CancelledError, isAppError, userMessageOf } from "../shared/errors.js";
 import type { JobMetrics } from "./metrics.js";
 import { settles } from "./settles.js";
+import { subjectOf, type JobFacts } from "./job-report.js";
 import { jobLogger, runJob, type RunJobResult } from "./run-job.js";
 import { SqliteJobStore, type StoredJob } from "./sqlite-job-store.js";
-import type { CancelFilter, EnqueueRequest, EnqueueResult, GiveUpHook, JobHandler, JobKind, JobQueue } from "./types.js";
+import type { CancelFilter, EnqueueRequest, EnqueueResult, GiveUpHook, JobHandler, JobKind, JobListing, JobOutcome, JobQueue, ListedJob, QueueProbe } from "./types.js";
 
 export interface EmbeddedQueueOptions {
   dataDir: string;
@@ -122,6 +123,27 @@ export class EmbeddedQueue implements JobQueue {
     return this.store.running().map((job) => job.id);
   }
 
+  async probe(): Promise<QueueProbe> {
+    if (this.closed) return { ok: false, mode: "embedded", error: "the queue is closed" };
+    return { ok: true, mode: "embedded", depth: this.store.depth() };
+  }
+
+  async list(options: { finished?: number } = {}): Promise<JobListing> {
+    const { active, finished } = this.store.list(options.finished ?? 20);
+    const listed = (job: StoredJob, state: ListedJob["state"]): ListedJob => {
+      let facts: JobFacts = subjectOf(job.payload);
+      if (job.report) facts = { ...facts, ...(JSON.parse(job.report) as JobFacts) };
+      if (job.state === "failed" && job.error && !facts.errorMessage) facts = { ...facts, errorCode: "job/gave-up", errorMessage: job.error };
+      const outcome = job.state === "failed" ? "error" : (job.outcome as JobOutcome | null);
+      return { id: job.id, kind: job.kind, key: job.key, state, attempt: job.attempt, enqueuedAt: job.createdAt, startedAt: job.startedAt, finishedAt: job.finishedAt, outcome, facts };
+    };
+    return {
+      running: active.filter((j) => j.state === "running").map((j) => listed(j, "running")),
+      queued: active.filter((j) => j.state === "queued").map((j) => listed(j, "queued")),
+      finished: finished.map((j) => listed(j, "finished")),
+    };
+  }
+
   async startWorker(handler: JobHandler): Promise<void> {
     if (this.handler) throw new Error("startWorker was already called on this queue");
     this.handler = handler;
@@ -171,8 +193,11 @@ export class EmbeddedQueue implements JobQueue {
     const entry: Running = { job, log, controller, messages: [], done: Promise.resolve() };
     this.running.set(job.id, entry);
     const takeMessages = () => entry.messages.splice(0);
+    const persistReport = async (facts: JobFacts) => {
+      if (!this.closed) this.store.saveReport(job.id, JSON.stringify(facts));
+    };
     const waitingBehind = () => this.waiting(job.key, job.kind);
-    entry.done = runJob({ info: job, handler, log, signal: controller.signal, takeMessages, waitingBehind, metrics: this.opts.metrics })
+    entry.done = runJob({ info: job, handler, log, signal: controller.signal, takeMessages, waitingBehind, metrics: this.opts.metrics, persistReport })
       .then((result) => this.settle(entry, result))
       .catch((error: unknown) => log.error({ err: error }, "recording the job result failed"))
       .finally(() => {

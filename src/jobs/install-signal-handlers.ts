@@ -1,7 +1,9 @@
 /**
  * SIGTERM/SIGINT for the app and worker processes: the first signal runs the graceful shutdown
  * (stop taking jobs, wait up to the grace period, requeue what is still running) and exits; a
- * second signal exits at once (an operator who presses Ctrl-C twice means it).
+ * second signal exits at once (an operator who presses Ctrl-C twice means it). With `deadlineMs`,
+ * a shutdown that is still not done by then (a Redis that never answers, a stuck close) is cut
+ * short with exit code 1 and one line saying so: SIGTERM always ends the process.
  */
 import type { Logger } from "pino";
 
@@ -12,11 +14,13 @@ export interface SignalHandlerOptions {
   signals?: NodeJS.Signals[];
   /** Injected by tests; `process.exit` by default. */
   exit?: (code: number) => void;
+  /** Exit 1 if the graceful shutdown has not finished this long after the first signal. */
+  deadlineMs?: number;
 }
 
 /** Returns a function that removes the handlers again. */
 export function installSignalHandlers(options: SignalHandlerOptions): () => void {
-  const { log, shutdown, signals = ["SIGTERM", "SIGINT"], exit = (code: number) => process.exit(code) } = options;
+  const { log, shutdown, signals = ["SIGTERM", "SIGINT"], exit = (code: number) => process.exit(code), deadlineMs } = options;
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -25,7 +29,14 @@ export function installSignalHandlers(options: SignalHandlerOptions): () => void
       return;
     }
     stopping = true;
-    log.info({ signal }, "shutting down: no new jobs, waiting for running ones");
+    log.info({ signal, ...(deadlineMs !== undefined ? { deadlineSeconds: deadlineMs / 1000 } : {}) }, "shutting down: no new jobs, waiting for running ones");
+    if (deadlineMs !== undefined) {
+      const deadline = setTimeout(() => {
+        log.error({ signal, deadlineSeconds: deadlineMs / 1000 }, "shutdown did not finish in time; exiting now (running jobs are retried by the queue)");
+        exit(1);
+      }, deadlineMs);
+      deadline.unref();
+    }
     shutdown(signal).then(
       () => {
         log.info("shutdown complete");
@@ -41,4 +52,9 @@ export function installSignalHandlers(options: SignalHandlerOptions): () => void
   return () => {
     for (const signal of signals) process.off(signal, onSignal);
   };
+}
+
+/** The grace period for running jobs plus 10 s for the bounded closing steps (queue, Redis, HTTP). */
+export function shutdownDeadlineMs(graceSeconds: number): number {
+  return (graceSeconds + 10) * 1000;
 }

@@ -18,6 +18,11 @@ export interface StoredJob extends JobInfo {
   cancelRequested: boolean;
   outcome: string | null;
   error: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** The job's JobFacts as JSON (status page), or null before it first reported. */
+  report: string | null;
 }
 
 const SCHEMA = `
@@ -38,11 +43,19 @@ CREATE TABLE IF NOT EXISTS jobs (
   heartbeat_at INTEGER,
   cancel_requested INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
-  finished_at INTEGER
+  started_at INTEGER,
+  finished_at INTEGER,
+  report TEXT
 );
 CREATE INDEX IF NOT EXISTS jobs_state_seq ON jobs(state, seq);
 CREATE INDEX IF NOT EXISTS jobs_key_state ON jobs(key, state);
 `;
+
+/** Columns added after the first release: a queue file from an older version gains them on open. */
+const ADDED_COLUMNS: ReadonlyArray<[string, string]> = [
+  ["started_at", "INTEGER"],
+  ["report", "TEXT"],
+];
 
 function toJob(row: Record<string, SQLOutputValue>): StoredJob {
   return {
@@ -59,6 +72,10 @@ function toJob(row: Record<string, SQLOutputValue>): StoredJob {
     cancelRequested: Number(row.cancel_requested) === 1,
     outcome: row.outcome === null ? null : String(row.outcome),
     error: row.error === null ? null : String(row.error),
+    createdAt: Number(row.created_at),
+    startedAt: row.started_at === null || row.started_at === undefined ? null : Number(row.started_at),
+    finishedAt: row.finished_at === null || row.finished_at === undefined ? null : Number(row.finished_at),
+    report: row.report === null || row.report === undefined ? null : String(row.report),
   };
 }
 
@@ -75,6 +92,8 @@ export class SqliteJobStore {
     // WAL lets the webhook path enqueue while a worker writes; busy_timeout covers a second process.
     this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
     this.db.exec(SCHEMA);
+    const columns = new Set(this.db.prepare("PRAGMA table_info(jobs)").all().map((c) => String(c.name)));
+    for (const [name, type] of ADDED_COLUMNS) if (!columns.has(name)) this.db.exec(`ALTER TABLE jobs ADD COLUMN ${name} ${type}`);
   }
 
   /**
@@ -126,7 +145,7 @@ export class SqliteJobStore {
    */
   claim(owner: string, now: number): StoredJob | null {
     const row = this.sql(
-        `UPDATE jobs SET state = 'running', owner = ?, heartbeat_at = ?, attempt = attempt + 1
+        `UPDATE jobs SET state = 'running', owner = ?, heartbeat_at = ?, started_at = ?, attempt = attempt + 1
          WHERE id = (
            SELECT j.id FROM jobs j
            WHERE j.state = 'queued' AND j.run_after <= ?
@@ -135,7 +154,7 @@ export class SqliteJobStore {
            ORDER BY j.seq LIMIT 1)
          RETURNING *`,
       )
-      .get(owner, now, now);
+      .get(owner, now, now, now);
     return row ? toJob(row) : null;
   }
 
@@ -198,6 +217,19 @@ export class SqliteJobStore {
       : this.sql("UPDATE jobs SET state = 'failed', owner = NULL, error = ?, finished_at = ? WHERE id = ? AND state = 'running' AND owner = ?")
           .run(giveUpReason, now, id, owner);
     return Number(result.changes) === 1;
+  }
+
+  /** Keep the running job's facts for the status page. */
+  saveReport(id: string, report: string): void {
+    this.sql("UPDATE jobs SET report = ? WHERE id = ?").run(report, id);
+  }
+
+  /** Running and queued jobs in queue order, then the newest `finished` finished ones. */
+  list(finished: number): { active: StoredJob[]; finished: StoredJob[] } {
+    return {
+      active: this.sql("SELECT * FROM jobs WHERE state IN ('queued', 'running') ORDER BY seq").all().map(toJob),
+      finished: this.sql("SELECT * FROM jobs WHERE state IN ('done', 'failed', 'cancelled') ORDER BY finished_at DESC, seq DESC LIMIT ?").all(finished).map(toJob),
+    };
   }
 
   depth(): number {

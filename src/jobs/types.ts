@@ -61,6 +61,11 @@ export interface JobContext {
   /** Steering messages (`/agent <text>` during a run) received since the last call. */
   takeMessages(): string[];
   /**
+   * Facts for the operator (repository, PR URL, turns, tokens, cost, failure reason): merged into
+   * the job's `job finished` log line and shown live on the status page.
+   */
+  report(facts: JobFacts): void;
+  /**
    * Jobs of the same key and kind waiting behind this one (with `replaceQueued` at most one): a
    * security review whose PR moved on leaves the new head to the review that waits for it.
    */
@@ -92,6 +97,10 @@ export interface JobQueue {
   startWorker(handler: JobHandler): Promise<void>;
   /** Jobs waiting to start. */
   depth(): Promise<number>;
+  /** Whether the queue can take jobs now, answered within about 1.5 s (health endpoints). */
+  probe(): Promise<QueueProbe>;
+  /** Running and queued jobs, and the newest `finished` finished ones (status page). */
+  list(options?: { finished?: number }): Promise<JobListing>;
   /** Stop taking jobs; let running ones finish for up to `graceMs`, then cancel and requeue them. */
   close(graceMs?: number): Promise<void>;
 }
@@ -114,3 +123,55 @@ export interface JobInfo {
  * told the user.
  */
 export type GiveUpHook = (job: JobInfo, reason: string) => void | Promise<void>;
+
+/** One job as the status page shows it. */
+export interface ListedJob {
+  id: string;
+  kind: JobKind;
+  key: string;
+  state: "queued" | "running" | "finished";
+  attempt: number;
+  /** ms since the epoch. */
+  enqueuedAt: number | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** The job's outcome, or `error` when the queue gave up on it. */
+  outcome: JobOutcome | "error" | null;
+  /** Repository, issue/PR, turns, tokens, cost, PR URL, failure reason, as far as known. */
+  facts: JobFacts;
+}
+
+export interface JobListing {
+  running: ListedJob[];
+  queued: ListedJob[];
+  finished: ListedJob[];
+}
+
+export interface QueueProbe {
+  ok: boolean;
+  mode: "embedded" | "bullmq";
+  depth?: number;
+  /** Why it cannot take jobs (no secrets: the health endpoints are public). */
+  error?: string;
+}
+
+/** What the operator is told about a job (see job-report.ts): its log line and the status page. */
+export interface JobFacts {
+  /** `owner/name`. */
+  repo?: string;
+  /** The issue or pull request the job is about. */
+  number?: number;
+  /** The pull request the job opened, updated or pushed to. */
+  prUrl?: string;
+  /** What the job is doing right now (status page). */
+  step?: string;
+  turns?: number;
+  tokens?: number;
+  /** Model spend so far; null when the model has no price (shown as "cost unknown"). */
+  costUsd?: number | null;
+  /** Why the job failed, for the operator: an error code (`model/request-failed`...) and its message. */
+  errorCode?: string;
+  errorMessage?: string;
+  /** ms since the epoch: when this attempt started. */
+  startedAt?: number;
+}

@@ -1,17 +1,40 @@
 /**
- * Deterministic secret scan of the lines a diff adds: secretlint's recommended preset, our own
- * provider rules (secret-rules.ts) and the generic key/entropy rule, with look-alike filters on
- * top. Runs on every review, with or without a model, and before the app pushes its own commits.
- * A finding never carries the secret: only `maskSecret`'s prefix and length.
+ * Deterministic secret scan of the lines a diff adds. Four sources of hits, one context layer:
+ *
+ * 1. self-identifying vendor formats (secret-rules.ts: `ghp_…`, `xoxb-…`, PEM blocks, JWTs…),
+ * 2. vendor keys without a prefix, recognised by the key they are assigned to and their exact shape
+ *    (secret-keyed-rules.ts: `DATADOG_API_KEY=<32 hex>`, `heroku_api_key: <uuid>`),
+ * 3. secretlint's recommended preset,
+ * 4. the generic rule: passwords, secrets and tokens named as such (scan-generic-secrets.ts), URL
+ *    user-info, Authorization headers,
+ *
+ * where 2 and 4 read the assignments of secret-assignments.ts (every syntax, including name/value
+ * pairs split over lines), and every hit goes through secret-context.ts (references, templates,
+ * ciphertext, placeholders, vendor examples). Multi-line and encoded forms: PEM bodies, base64-
+ * wrapped service-account JSON, Kubernetes Secret `data:` values.
+ *
+ * Runs on every review, with or without a model, and before the app pushes its own commits. A
+ * finding never carries the secret: only `maskSecret`'s prefix and length.
  */
 import { lintSource } from "@secretlint/core";
 import { creator as recommendedPreset } from "@secretlint/secretlint-rule-preset-recommend";
 import { maskSecret } from "../shared/redact.js";
 import { fingerprintOf } from "./fingerprint.js";
 import { addedLines, parseUnifiedDiff, type AddedLine, type DiffFile } from "./parse-diff.js";
-import { scanGenericLine } from "./scan-generic-secrets.js";
-import { isPlaceholder, isReference, isWeakDefault, lineSaysFake } from "./secret-filters.js";
-import { PEM_RULE_ID, SECRET_RULES } from "./secret-rules.js";
+import { isPrintable, judgeGeneric, keyWords, passwordLookAlike } from "./scan-generic-secrets.js";
+import { findAssignments, type Assignment } from "./secret-assignments.js";
+import {
+  isEncrypted,
+  isPlaceholderBody,
+  isReference,
+  isTemplate,
+  isVendorExample,
+  lineSaysEncrypted,
+  lineSaysFake,
+  shannonEntropy,
+} from "./secret-context.js";
+import { keyedRulesFor, type KeyedRule } from "./secret-keyed-rules.js";
+import { PEM_RULE_ID, PPK_RULE_ID, SECRET_RULES, type SecretRule } from "./secret-rules.js";
 import type { Finding, Severity } from "./types.js";
 
 export interface SecretScanOptions {
@@ -28,8 +51,9 @@ interface RawHit {
   ruleId: string;
   title: string;
   severity: Severity;
-  /** Lower wins when two hits overlap: provider rules, then secretlint, then generic. */
+  /** Lower wins when two hits overlap: vendor formats, keyed vendor rules, secretlint, generic. */
   priority: number;
+  publishable?: boolean;
 }
 
 const SECRETLINT_TITLES: Record<string, [string, Severity]> = {
@@ -42,7 +66,7 @@ const SECRETLINT_TITLES: Record<string, [string, Severity]> = {
   openai: ["OpenAI API key", "critical"],
   anthropic: ["Anthropic API key", "critical"],
   sendgrid: ["SendGrid API key", "critical"],
-  basicauth: ["Basic auth credentials in a URL", "high"],
+  basicauth: ["Password in a URL", "high"],
   "database-connection-string": ["Database connection string with a password", "critical"],
   "hashicorp-vault": ["HashiCorp Vault token", "critical"],
 };
@@ -52,48 +76,223 @@ function secretlintTitle(ruleId: string): [string, Severity] {
   return SECRETLINT_TITLES[short] ?? [`${short.replace(/-/g, " ")} credential`, "high"];
 }
 
-function isLookAlike(value: string, lineText: string, ruleId: string): boolean {
-  // The format prefix of a provider token is not a placeholder word ("sk_test_" is Stripe's).
-  const body = ruleId === "stripe-test-key" ? value.replace(/^(sk|rk)_test_/, "") : value;
-  if (isPlaceholder(body) || isReference(body) || lineSaysFake(lineText)) return true;
-  if (ruleId === "database-url-password" || ruleId === "url-basic-auth" || ruleId.endsWith("basicauth") || ruleId.endsWith("database-connection-string")) {
-    const password = /:\/\/[^:/@\s]*:([^@\s]*)@/.exec(value)?.[1] ?? value;
-    if (isWeakDefault(password) || isReference(password) || isPlaceholder(password, true)) return true;
-  }
-  return false;
+/** A key name that says its value is made up (`fakeToken`, `EXAMPLE_KEY`, `mock_secret`). */
+function keySaysFake(key: string): boolean {
+  return keyWords(key).some((w) => ["fake", "dummy", "example", "examples", "sample", "placeholder", "mock", "mocked", "bogus"].includes(w));
+}
+
+/** The context layer for a self-identifying token: vendor docs, placeholder bodies, templates, fake names. */
+function providerLookAlike(value: string, rule: Pick<SecretRule, "id" | "prefix" | "structured">, lineText: string): boolean {
+  if (isVendorExample(value, rule.id)) return true;
+  const body = rule.prefix ? value.replace(rule.prefix, "") : value;
+  if (isTemplate(body) || isReference(body)) return true;
+  if (!rule.structured && isPlaceholderBody(body)) return true;
+  return lineSaysFake(lineText);
 }
 
 /** A PEM header only counts when key material follows it (on the line, or on the next added lines). */
 function pemHasBody(lines: readonly AddedLine[], index: number, afterColumn: number): boolean {
-  const rest = (lines[index]?.text ?? "").slice(afterColumn);
-  if (/[A-Za-z0-9+/=]{40,}/.test(rest.replace(/\\n/g, "\n"))) return true;
+  const rest = (lines[index]?.text ?? "").slice(afterColumn).replace(/\\n/g, "\n");
+  const body = /[A-Za-z0-9+/=]{40,}/.exec(rest)?.[0];
+  if (body) return !isPlaceholderBody(body);
   for (let k = index + 1; k <= index + 3 && k < lines.length; k++) {
     const l = lines[k];
     if (!l || l.line !== (lines[index]?.line ?? 0) + (k - index)) break;
-    if (/[A-Za-z0-9+/]{40,}/.test(l.text)) return true;
+    const m = /[A-Za-z0-9+/]{40,}/.exec(l.text)?.[0];
+    if (m) return !isPlaceholderBody(m);
   }
   return false;
 }
 
-function ownRuleHits(path: string, lines: readonly AddedLine[]): RawHit[] {
+/** All rule keywords in one pass over the lower-cased line, instead of one `includes` per keyword per rule. */
+const KEYWORD_RULES = new Map<string, number[]>();
+/** Rules without keywords run on every line (their pattern is its own prefilter). */
+const ALWAYS: number[] = [];
+SECRET_RULES.forEach((rule, i) => {
+  if (rule.keywords.length === 0) ALWAYS.push(i);
+  for (const k of rule.keywords) KEYWORD_RULES.set(k, [...(KEYWORD_RULES.get(k) ?? []), i]);
+});
+/** A keyword matching at a position implies every shorter keyword that is its prefix matches there too. */
+for (const [k, rules] of [...KEYWORD_RULES]) {
+  const implied = [...KEYWORD_RULES.keys()].filter((other) => other !== k && k.startsWith(other)).flatMap((other) => KEYWORD_RULES.get(other) ?? []);
+  KEYWORD_RULES.set(k, [...new Set([...rules, ...implied])]);
+}
+const KEYWORDS = new RegExp([...KEYWORD_RULES.keys()].sort((a, b) => b.length - a.length).map((k) => k.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&")).join("|"), "g");
+
+/** Rules whose keyword the line contains, in catalogue order. */
+function rulesForLine(lower: string): SecretRule[] {
+  const picked = new Set<number>(ALWAYS);
+  for (let i = 0; i < lower.length; ) {
+    KEYWORDS.lastIndex = i;
+    const m = KEYWORDS.exec(lower);
+    if (!m) break;
+    for (const r of KEYWORD_RULES.get(m[0]) ?? []) picked.add(r);
+    // Keywords may overlap (`xoxe` in `xoxe.xoxp-`): resume one character later.
+    i = m.index + 1;
+  }
+  return [...picked].sort((a, b) => a - b).map((i) => SECRET_RULES[i] as SecretRule);
+}
+
+/** A vendor-format value a rule looked at and judged a look-alike: the generic rule must not report it under another name. */
+interface Span {
+  line: number;
+  start: number;
+  end: number;
+}
+
+function prefixRuleHits(path: string, lines: readonly AddedLine[], index: number, lower: string, judged: Span[]): RawHit[] {
+  const l = lines[index];
+  if (!l) return [];
   const hits: RawHit[] = [];
-  lines.forEach((l, index) => {
-    for (const rule of SECRET_RULES) {
-      if (!rule.needles.some((n) => l.text.includes(n))) continue;
-      for (const m of l.text.matchAll(rule.pattern)) {
-        const value = m[1] ?? m[0];
-        const start = (m.index ?? 0) + m[0].indexOf(value);
-        if (rule.id === PEM_RULE_ID ? !pemHasBody(lines, index, start + value.length) : isLookAlike(value, l.text, rule.id)) continue;
-        hits.push({ line: l.line, start, value, ruleId: rule.id, title: rule.title, severity: rule.severity, priority: rule.id === "url-basic-auth" ? 1 : 0 });
+  for (const rule of rulesForLine(lower)) {
+    for (const m of l.text.matchAll(rule.pattern)) {
+      const value = m[1] ?? m[0];
+      const start = (m.index ?? 0) + m[0].indexOf(value);
+      if (rule.id === PEM_RULE_ID) {
+        if (!pemHasBody(lines, index, start + value.length)) continue;
+      } else if (rule.id === PPK_RULE_ID) {
+        if (!pemHasBody(lines, index, l.text.length) || !lines.slice(Math.max(0, index - 40), index).some((p) => p.text.startsWith("PuTTY-User-Key-File-"))) continue;
+      } else {
+        if (rule.entropy && shannonEntropy(value) < rule.entropy) continue;
+        if (rule.validate && !rule.validate(value, l.text, path)) continue;
+        if (providerLookAlike(value, rule, l.text)) {
+          judged.push({ line: l.line, start, end: start + value.length });
+          continue;
+        }
       }
+      hits.push({ line: l.line, start, value, ruleId: rule.id, title: rule.title, severity: rule.severity, priority: 0, ...(rule.publishable ? { publishable: true } : {}) });
     }
-    for (const g of scanGenericLine(path, l.text)) {
-      const title = g.kind === "password" ? "Hard-coded password" : "Hard-coded secret (high-entropy value)";
-      hits.push({ line: l.line, start: g.index, value: g.value, ruleId: g.kind === "password" ? "generic-password" : "generic-high-entropy", title, severity: "high", priority: 2 });
+  }
+  return hits;
+}
+
+const NOT_A_SECRET_KEY_END = new Set([
+  "id", "ids", "name", "url", "uri", "host", "hostname", "endpoint", "region", "user", "username", "email", "version", "path", "file", "dir",
+  "domain", "bucket", "channel", "org", "organization", "project", "workspace", "team", "port", "env", "hash", "checksum", "digest",
+]);
+
+/** The first keyed vendor rule that accepts this assignment; "look-alike" when one recognises the shape but not a credential. */
+function keyedMatch(a: Assignment, lineText: string, previous: string): KeyedRule | "look-alike" | null {
+  const rules = keyedRulesFor(a.key);
+  if (rules.length === 0) return null;
+  const value = a.value.trim();
+  if (keySaysFake(a.key) || isReference(value) || isTemplate(value) || isEncrypted(value) || lineSaysEncrypted(lineText, previous)) return "look-alike";
+  const lastWord = keyWords(a.key).at(-1) ?? "";
+  for (const rule of rules) {
+    if (!rule.value.test(value)) continue;
+    if (NOT_A_SECRET_KEY_END.has(lastWord)) continue;
+    if (rule.entropy && shannonEntropy(value) < rule.entropy) continue;
+    const body = rule.fixed ? value.replace(rule.fixed, "") : value;
+    if (isPlaceholderBody(body) || isVendorExample(value, rule.id)) return "look-alike";
+    return rule;
+  }
+  return null;
+}
+
+function assignmentHits(path: string, lines: readonly AddedLine[], texts: readonly string[], index: number, judged: readonly Span[]): RawHit[] {
+  const l = lines[index];
+  if (!l) return [];
+  const next = lines[index + 1];
+  const found = findAssignments({ path, lines: texts, i: index, nextIsAdjacent: next !== undefined && next.line === l.line + 1 });
+  const hits: RawHit[] = [];
+  for (const a of found) {
+    const target = lines[index + a.lineOffset];
+    if (!target || !a.value) continue;
+    const keyed = keyedMatch(a, target.text, texts[index - 1] ?? "");
+    if (keyed === "look-alike") continue;
+    if (keyed) {
+      hits.push({ line: target.line, start: a.index, value: a.value, ruleId: keyed.id, title: keyed.title, severity: keyed.severity, priority: 1, ...(keyed.publishable ? { publishable: true } : {}) });
+      continue;
     }
+    if (keySaysFake(a.key) || lineSaysEncrypted(target.text, texts[index - 1] ?? "")) continue;
+    if (judged.some((j) => j.line === target.line && j.start < a.index + a.value.length && a.index < j.end)) continue;
+    const verdict = judgeGeneric(a, path, target.text);
+    if (verdict) hits.push({ line: target.line, start: a.index, value: a.value, ruleId: verdict.ruleId, title: verdict.title, severity: "high", priority: 3 });
+  }
+  return hits;
+}
+
+/** Base64 that wraps a whole service-account key file (a common way to put one in an env var or a CI secret file). */
+const B64_JSON = /(?<![A-Za-z0-9+/])(ew[A-Za-z0-9+/]{300,}={0,2}|eyJ[A-Za-z0-9+/]{300,}={0,2})(?![A-Za-z0-9+/=])/g;
+
+/** Base64 of a PEM block (kubeconfig `client-key-data`, a key in a CI variable): `LS0tLS1CRUdJTi` is `-----BEGIN `. */
+const B64_PEM = /(?<![A-Za-z0-9+/])(LS0tLS1CRUdJTi[A-Za-z0-9+/]{100,}={0,2})(?![A-Za-z0-9+/=])/g;
+
+function encodedKeyHits(lines: readonly AddedLine[], index: number): RawHit[] {
+  const l = lines[index];
+  if (!l) return [];
+  const hits: RawHit[] = [];
+  if (l.text.includes("LS0tLS1CRUdJTi")) {
+    for (const m of l.text.matchAll(B64_PEM)) {
+      const b64 = m[1] ?? "";
+      const pem = Buffer.from(b64, "base64").toString("utf8");
+      const body = /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----\s*(?:[\w-]+:[^\n]*\n)*\s*([A-Za-z0-9+/=\s]{40,})/.exec(pem)?.[1];
+      if (!body || isPlaceholderBody(body.replace(/\s/g, ""))) continue;
+      hits.push({ line: l.line, start: m.index ?? 0, value: b64, ruleId: "private-key-base64", title: "Private key (base64-encoded PEM)", severity: "critical", priority: 0 });
+    }
+  }
+  if (!(l.text.includes("ew") || l.text.includes("eyJ"))) return hits;
+  for (const m of l.text.matchAll(B64_JSON)) {
+    const b64 = m[1] ?? "";
+    const json = Buffer.from(b64, "base64").toString("utf8");
+    if (!/"private_key"\s*:\s*"-----BEGIN[ A-Z]*PRIVATE KEY-----\\n[A-Za-z0-9+/=]{40,}/.test(json)) continue;
+    hits.push({ line: l.line, start: m.index ?? 0, value: b64, ruleId: "gcp-service-account-key-base64", title: "Google Cloud service account key (base64-encoded)", severity: "critical", priority: 0 });
+  }
+  return hits;
+}
+
+/** `data:` values of a Kubernetes Secret are base64 of the secret: decode and judge them by their key. `decoded` gets the lines handled here. */
+function kubernetesSecretHits(path: string, lines: readonly AddedLine[], texts: readonly string[], decoded: Set<number>): RawHit[] {
+  if (!/\.ya?ml$/i.test(path) || !texts.some((t) => /^\s*kind:\s*["']?Secret["']?\s*$/.test(t))) return [];
+  const hits: RawHit[] = [];
+  let inData = false;
+  let indent = -1;
+  texts.forEach((text, i) => {
+    if (/^---/.test(text)) inData = false;
+    const data = /^(\s*)data:\s*$/.exec(text);
+    if (data) {
+      inData = true;
+      indent = data[1]?.length ?? 0;
+      return;
+    }
+    if (!inData) return;
+    const m = /^(\s*)([\w.-]+):\s*["']?([A-Za-z0-9+/]{8,}={0,2})["']?\s*$/.exec(text);
+    if (!m || (m[1]?.length ?? 0) <= indent) {
+      if (text.trim() && /^\s*/.exec(text)?.[0].length === indent) inData = false;
+      return;
+    }
+    decoded.add(i);
+    const plain = Buffer.from(m[3] ?? "", "base64").toString("utf8");
+    if (!plain || !isPrintable(plain.trim())) return;
+    const verdict = judgeGeneric({ key: m[2] ?? "", value: plain.trim(), index: text.indexOf(m[3] ?? ""), quoted: true, lineOffset: 0, syntax: "assign" }, path, plain);
+    const l = lines[i];
+    if (verdict && l) hits.push({ line: l.line, start: text.indexOf(m[3] ?? ""), value: m[3] ?? "", ruleId: "kubernetes-secret-data", title: `${verdict.title} (base64 in a Kubernetes Secret)`, severity: "high", priority: 2 });
   });
   return hits;
 }
+
+function ownRuleHits(path: string, lines: readonly AddedLine[]): RawHit[] {
+  const texts = lines.map((l) => l.text);
+  const hits: RawHit[] = [];
+  // Vendor formats first, for every line: their look-alike verdicts bind the generic rule, also for a value read from the next line.
+  const judged: Span[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const text = texts[i] ?? "";
+    if (text.length <= 20_000) hits.push(...prefixRuleHits(path, lines, i, text.toLowerCase(), judged));
+  }
+  const decoded = new Set<number>();
+  hits.push(...kubernetesSecretHits(path, lines, texts, decoded));
+  for (let i = 0; i < lines.length; i++) {
+    if ((texts[i] ?? "").length > 20_000) continue;
+    if (!decoded.has(i)) hits.push(...assignmentHits(path, lines, texts, i, judged));
+    hits.push(...encodedKeyHits(lines, i));
+  }
+  return hits;
+}
+
+const URL_RULES = /basicauth$|database-connection-string$/;
+/** secretlint rules our own rules supersede: its Slack pattern also matches file names (`xoxo-party-1.jpg`). */
+const SUPERSEDED = /secretlint-rule-slack$/;
 
 async function secretlintHits(path: string, lines: readonly AddedLine[]): Promise<RawHit[]> {
   if (lines.length === 0) return [];
@@ -119,10 +318,16 @@ async function secretlintHits(path: string, lines: readonly AddedLine[]): Promis
       value = text.slice(start);
     }
     const added = lines[lineIndex];
-    if (!added) continue;
-    if (isLookAlike(value, added.text, msg.ruleId)) continue;
+    if (!added || SUPERSEDED.test(msg.ruleId)) continue;
+    if (URL_RULES.test(msg.ruleId)) {
+      const m = /:\/\/([^:/@\s]*):([^@\s]*)@/.exec(value);
+      const password = m?.[2] ?? value;
+      if (m?.[1] === password || isReference(m?.[1] ?? "") || isTemplate(m?.[1] ?? "") || passwordLookAlike(password, "", added.text, 4, true)) continue;
+    } else if (/privatekey$/.test(msg.ruleId)) {
+      if (!pemHasBody(lines, lineIndex, start + value.indexOf("-----", 5))) continue;
+    } else if (providerLookAlike(value, { id: msg.ruleId }, added.text)) continue;
     const [title, severity] = secretlintTitle(msg.ruleId);
-    hits.push({ line: added.line, start, value, ruleId: msg.ruleId.replace(/^@secretlint\/secretlint-rule-/, "secretlint/"), title, severity, priority: 1 });
+    hits.push({ line: added.line, start, value, ruleId: msg.ruleId.replace(/^@secretlint\/secretlint-rule-/, "secretlint/"), title, severity, priority: 2 });
   }
   return hits;
 }
@@ -141,6 +346,13 @@ function dedupe(hits: RawHit[]): RawHit[] {
 function toFinding(path: string, hit: RawHit, lineText: string): Finding {
   const masked = maskSecret(hit.value);
   const maskedLine = lineText.split(hit.value).join(masked).trim().replace(/\s+/g, " ");
+  const explanation = hit.publishable
+    ? `This line adds a ${hit.title} (\`${masked}\`). The vendor means keys like this for client-side code, so it is not a secret, ` +
+      `but anyone can use it on your account: check that it is restricted (allowed origins, scopes, test mode) and is the key you ` +
+      `meant to ship.`
+    : `This line adds what looks like a ${hit.title.replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())} (\`${masked}\`). Anyone who can read the repository, its forks or ` +
+    `its history can use it. Revoke or rotate it now (deleting it from the branch does not un-leak it), then load it from a ` +
+    `secret store or an environment variable instead.`;
   return {
     path,
     line: hit.line,
@@ -148,10 +360,7 @@ function toFinding(path: string, hit: RawHit, lineText: string): Finding {
     severity: hit.severity,
     cwe: "CWE-798",
     title: `${hit.title} committed`,
-    explanation:
-      `This line adds what looks like a ${hit.title.toLowerCase()} (\`${masked}\`). Anyone who can read the repository, its forks or ` +
-      `its history can use it. Revoke or rotate it now (deleting it from the branch does not un-leak it), then load it from a ` +
-      `secret store or an environment variable instead.`,
+    explanation,
     source: "secrets",
     ruleId: hit.ruleId,
     // The masked line, never the secret: a short password could be brute-forced from a plain hash.

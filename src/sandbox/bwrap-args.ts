@@ -3,7 +3,7 @@
  * only what is listed here (an allowlist), so the app's data dir, other jobs' workspaces, the
  * real home, /root, /run (the Docker socket) and the host's /proc are absent rather than hidden.
  */
-import { lstatSync, readlinkSync } from "node:fs";
+import { lstatSync, readlinkSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { SANDBOX_HOME } from "./sandbox-env.js";
 import { SANDBOX_GID, SANDBOX_UID, type SandboxFiles } from "./sandbox-files.js";
@@ -22,6 +22,8 @@ export interface BwrapArgsInput {
   files: SandboxFiles;
   /** Extra host paths mounted read-only at the same place (toolchains outside /usr). */
   readOnlyPaths?: readonly string[];
+  /** Paths inside the workspace kept read-only in workspace-write mode (SandboxPolicy.protectedPaths). */
+  protectedPaths?: readonly string[];
   /** Extra read-only binds (host, sandbox), e.g. the network proxy's socket and forwarder. */
   extraReadOnlyBinds?: readonly (readonly [string, string])[];
   env: Readonly<Record<string, string>>;
@@ -65,6 +67,7 @@ export function buildBwrapArgs(input: BwrapArgsInput): string[] {
     const dotGit = path.join(ws, ".git");
     const kind = kindOf(dotGit);
     if (kind === "dir" || kind === "file") args.push("--ro-bind", dotGit, dotGit);
+    args.push(...protectedPathBinds(ws, input.protectedPaths ?? [], input.files.empty));
   }
   for (const [from, to] of input.extraReadOnlyBinds ?? []) args.push("--ro-bind", from, to);
 
@@ -74,6 +77,68 @@ export function buildBwrapArgs(input: BwrapArgsInput): string[] {
   for (const [key, value] of Object.entries(input.env)) args.push("--setenv", key, value);
   args.push("--", ...input.command);
   return args;
+}
+
+/**
+ * Read-only binds for protected workspace paths. Symlinks are resolved first (bwrap would follow
+ * them anyway, and a link could lead out of the workspace); a path whose real location is outside
+ * the workspace needs nothing, since only the workspace is writable. A missing path gets the empty
+ * directory, unless a protected ancestor already covers it (bwrap could not create the mount point
+ * inside a read-only bind).
+ */
+export function protectedPathBinds(workspace: string, paths: readonly string[], emptyDir: string): string[] {
+  const inside = (p: string): boolean => {
+    const rel = path.relative(workspace, p);
+    return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
+  };
+  const targets = new Map<string, "existing" | "missing">();
+  for (const p of paths) {
+    if (!path.isAbsolute(p)) continue;
+    const real = realOrMissing(p);
+    if (real && inside(real.path)) targets.set(real.path, real.exists ? "existing" : "missing");
+  }
+  // Shallowest first, so a covered descendant can be skipped. `.git` is bound read-only already:
+  // nothing below it needs a bind, and a mount point could not be created there.
+  const sorted = [...targets].sort(([a], [b]) => a.length - b.length);
+  const bound: string[] = [path.join(workspace, ".git")];
+  const args: string[] = [];
+  for (const [p, state] of sorted) {
+    if (bound.some((b) => p.startsWith(`${b}/`))) continue;
+    if (p === bound[0]) continue;
+    args.push("--ro-bind", state === "existing" ? p : emptyDir, p);
+    bound.push(p);
+  }
+  return args;
+}
+
+/**
+ * Where a protected path really is: its real path when it exists; otherwise the first missing
+ * component on the way to it (symlinks followed, dangling ones to their target), which is where a
+ * placeholder stops anything below it from being created.
+ */
+export function realOrMissing(p: string, depth = 0): { path: string; exists: boolean } | null {
+  try {
+    return { path: realpathSync(p), exists: true };
+  } catch {
+    // Walk down from the root below.
+  }
+  if (depth > 20) return null;
+  const parts = path.resolve(p).split(path.sep).filter(Boolean);
+  let current: string = path.sep;
+  for (let i = 0; i < parts.length; i++) {
+    const next = path.join(current, parts[i]!);
+    const kind = kindOf(next);
+    if (kind === "missing") return { path: next, exists: false };
+    if (kind === "symlink") {
+      try {
+        current = realpathSync(next);
+      } catch {
+        return realOrMissing(path.join(path.resolve(current, readlinkSync(next)), ...parts.slice(i + 1)), depth + 1);
+      }
+    } else if (kind === "dir") current = next;
+    else return null; // a file in the middle of the path: nothing can be created below it
+  }
+  return { path: current, exists: true };
 }
 
 function kindOf(p: string): "dir" | "file" | "symlink" | "other" | "missing" {

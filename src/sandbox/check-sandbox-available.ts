@@ -22,7 +22,11 @@ const INSTALL_FIX = "Install bubblewrap (Debian/Ubuntu: apt-get install bubblewr
 const USERNS_FIX =
   "Allow unprivileged user namespaces: sysctl -w kernel.unprivileged_userns_clone=1 (Debian), " +
   "sysctl -w kernel.apparmor_restrict_unprivileged_userns=0 or an AppArmor profile for bwrap (Ubuntu 23.10+), " +
-  "user.max_user_namespaces > 0; in Docker or Kubernetes use a seccomp/AppArmor profile that permits unshare/clone(CLONE_NEWUSER) and mount.";
+  "user.max_user_namespaces > 0; in Docker run the container with --security-opt seccomp=unconfined --security-opt apparmor=unconfined " +
+  "--security-opt systempaths=unconfined (compose.yaml does), in Kubernetes use the securityContext in the README.";
+const PROC_FIX =
+  "The container masks parts of /proc, so the kernel refuses the sandbox a fresh /proc: in Docker add --security-opt systempaths=unconfined " +
+  "(with seccomp=unconfined and apparmor=unconfined; compose.yaml sets all three), in Kubernetes procMount: Unmasked (see the README).";
 
 const confirmed = new Map<string, SandboxAvailability & { ok: true }>();
 
@@ -47,7 +51,8 @@ export async function checkSandboxAvailable(options: { bwrapPath?: string } = {}
       return { ok: false, reason: `bubblewrap could not be run at ${bwrapPath}: ${outcome.spawnError.code ?? outcome.spawnError.message}`, fix: INSTALL_FIX };
     }
     if (outcome.code !== 0) {
-      return { ok: false, reason: `bubblewrap could not create a sandbox: ${outcome.stderr.trim() || `exit ${outcome.code}`}`, fix: USERNS_FIX };
+      const stderr = outcome.stderr.trim();
+      return { ok: false, reason: `bubblewrap could not create a sandbox: ${stderr || `exit ${outcome.code}`}`, fix: /mount proc|\/proc/i.test(stderr) ? PROC_FIX : USERNS_FIX };
     }
     const cgroup = await detectCgroupSupport();
     const warnings: string[] = [];

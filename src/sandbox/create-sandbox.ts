@@ -1,5 +1,5 @@
 /** A policy bound to a workspace: what the agent's `shell` tool and the tasks hold. */
-import { runCommand } from "./run-command.js";
+import { runCommand } from "./run-sandboxed.js";
 import type { RunCommandOptions, RunResult, Sandbox, SandboxPolicy } from "./types.js";
 
 export function createSandbox(policy: SandboxPolicy): Sandbox {

@@ -1,5 +1,5 @@
 /**
- * Resource limits. bubblewrap enforces none of its own, so `run-command.ts` applies them in two
+ * Resource limits. bubblewrap enforces none of its own, so `run-sandboxed.ts` applies them in two
  * layers: a cgroup (pids.max, memory.max) when this process may create one, and rlimits set by a
  * bash prelude inside the sandbox (RLIMIT_NPROC, RLIMIT_FSIZE, RLIMIT_DATA) in every case.
  */

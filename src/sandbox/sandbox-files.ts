@@ -15,6 +15,8 @@ export interface SandboxFiles {
   /** A private copy of the parts of /etc programs need, bound read-only as the sandbox's /etc. */
   etc: string;
   gitconfig: string;
+  /** An empty directory, bound read-only over protected paths that do not exist yet. */
+  empty: string;
 }
 
 /** Not /etc as a whole (shadow, the host's service configs): only what programs need to run. */
@@ -59,7 +61,9 @@ export function getSandboxFiles(): SandboxFiles {
   };
   write("passwd", `root:x:0:0:root:/nonexistent:/usr/sbin/nologin\n${SANDBOX_USER}:x:${SANDBOX_UID}:${SANDBOX_GID}:sandbox:${SANDBOX_HOME}:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n`);
   write("group", `root:x:0:\n${SANDBOX_USER}:x:${SANDBOX_GID}:\nnogroup:x:65534:\n`);
-  files = { etc, gitconfig: write("issue-agent/gitconfig", GITCONFIG) };
+  const empty = path.join(dir, "empty");
+  mkdirSync(empty, { mode: 0o555 });
+  files = { etc, gitconfig: write("issue-agent/gitconfig", GITCONFIG), empty };
   process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   return files;
 }

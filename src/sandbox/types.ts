@@ -1,5 +1,5 @@
 /**
- * The sandbox contract. Other folders depend on these types only; `run-command.ts` implements them.
+ * The sandbox contract. Other folders depend on these types only; `run-sandboxed.ts` implements them.
  * Like Codex's exec, running a command does not throw for the command's own failures: a non-zero
  * exit, a timeout or a killed process is a result. It throws `SandboxError` only when the sandbox
  * itself cannot be set up (fail closed) or the request is refused by policy.
@@ -38,6 +38,14 @@ export interface SandboxPolicy {
   bwrapPath?: string;
   /** Host paths mounted read-only at the same place, e.g. a toolchain outside /usr. */
   readOnlyPaths?: readonly string[];
+  /**
+   * Absolute paths inside the workspace that stay read-only in workspace-write mode, because
+   * something outside the sandbox reads or runs them later. An existing file or directory is
+   * re-bound read-only over itself; a missing one is covered by an empty read-only directory, so
+   * nothing can be created there (bubblewrap leaves that empty directory behind as its mount
+   * point: the caller removes it). Paths outside the workspace are ignored.
+   */
+  protectedPaths?: readonly string[];
 }
 
 export interface RunCommandOptions {

@@ -9,12 +9,13 @@ import type { Env } from "../config/env.js";
 import { createHandlerTracker } from "../handlers/handler-tracker.js";
 import { createQueue } from "../jobs/create-queue.js";
 import { createMetrics, metricsHandler } from "../jobs/metrics.js";
-import { checkSandboxAvailable } from "../sandbox/index.js";
 import { createGiveUpHook, createJobHandler } from "../tasks/job-registry.js";
 import { createTaskDeps } from "../tasks/create-task-deps.js";
 import { startWorkspaceSweeper } from "../tasks/sweep-stale-workspaces.js";
-import type { HealthProbeResult } from "./health-handler.js";
+import { probeSandbox } from "./probe-sandbox.js";
 import type { StartServerOptions } from "./start-server.js";
+
+export { probeSandbox } from "./probe-sandbox.js";
 
 export type Runtime = Omit<StartServerOptions, "env" | "log" | "version">;
 
@@ -39,14 +40,9 @@ export function createRuntime(env: Env, log: Logger): Runtime {
     handlers,
     queueMode,
     sandboxProbe: probeSandbox,
+    spend: taskDeps.spend,
     metricsHandler: env.AGENT_METRICS ? metricsHandler(metrics.registry) : undefined,
     onWebhookRejected: (reason) => metrics.webhookRejected.inc({ reason }),
   };
 }
 
-export async function probeSandbox(): Promise<HealthProbeResult> {
-  const availability = await checkSandboxAvailable();
-  return availability.ok
-    ? { ok: true, limits: availability.limits, warnings: availability.warnings }
-    : { ok: false, reason: availability.reason, fix: availability.fix };
-}

@@ -1,15 +1,19 @@
 /**
  * The webhook server, with credentials: Probot's own `Server` (signature checks, routing, request
- * logs) pointed at GitHub or GitHub Enterprise, plus `GET /healthz` and `GET /metrics`.
+ * logs) pointed at GitHub or GitHub Enterprise, plus `GET /healthz`, `GET /readyz`, `GET /metrics`
+ * and, with AGENT_DASHBOARD_TOKEN, the status page (`GET /`, `GET /api/runs`).
  * Stopping closes the HTTP server first (no new deliveries), then the queue with its grace period.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Probot, Server, type ApplicationFunction, type Logger } from "probot";
 import type { HandlerTracker } from "../handlers/handler-tracker.js";
 import type { Env } from "../config/env.js";
-import type { JobQueue } from "../jobs/types.js";
+import type { JobQueue, JsonValue, QueueProbe } from "../jobs/types.js";
+import { renderRepoConfigJsonSchema } from "../config/repo-config-json-schema.js";
+import type { SpendLedger } from "../tasks/spend-ledger.js";
 import { createHealthHandler, type HealthProbeResult } from "./health-handler.js";
 import { withWebhookGuard, type WebhookRejection } from "./webhook-guard.js";
+import { createStatusHandler } from "./status-page.js";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
@@ -25,6 +29,10 @@ export interface StartServerOptions {
   /** How the queue is backed, shown by /healthz. */
   queueMode: "embedded" | "bullmq";
   sandboxProbe: () => Promise<HealthProbeResult>;
+  /** Today's spend for the status page (AGENT_DASHBOARD_TOKEN). */
+  spend?: Pick<SpendLedger, "today">;
+  /** Informational fields for the health endpoints (e.g. the start-up model check). */
+  healthInfo?: () => { [key: string]: JsonValue };
   /** `GET /metrics`; omitted when AGENT_METRICS=false. */
   metricsHandler?: Handler | undefined;
   /** Told about every webhook request the guard refused (counted in /metrics). */
@@ -70,11 +78,24 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     createHealthHandler({
       version: options.version,
       isReady: () => ready,
-      queue: async () => ({ ok: true, mode: options.queueMode, depth: await queue.depth() }),
+      queue: async () => toProbeResult(await queue.probe()),
       sandbox: options.sandboxProbe,
+      // With Redis this process only enqueues: the sandbox matters to the workers' readiness.
+      runsJobs: options.queueMode === "embedded",
+      ...(options.healthInfo ? { info: options.healthInfo } : {}),
     }),
   );
   if (options.metricsHandler) server.addHandler(options.metricsHandler);
+  // The JSON Schema of .github/agent.yml, for editors: `# yaml-language-server: $schema=https://<host>/agent.schema.json`.
+  const configSchema = renderRepoConfigJsonSchema();
+  server.addHandler((req, res) => {
+    if (req.method !== "GET" || new URL(req.url ?? "/", "http://localhost").pathname !== "/agent.schema.json") return false;
+    res.writeHead(200, { "content-type": "application/schema+json; charset=utf-8", "cache-control": "public, max-age=3600", "access-control-allow-origin": "*" }).end(configSchema);
+    return true;
+  });
+  if (env.AGENT_DASHBOARD_TOKEN && options.spend) {
+    server.addHandler(createStatusHandler({ token: env.AGENT_DASHBOARD_TOKEN, queue, spend: options.spend, githubWebUrl: env.githubWebUrl, version: options.version }));
+  }
   await server.load(options.appFn);
   await server.start();
   ready = true;
@@ -95,4 +116,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       return stopping;
     },
   };
+}
+
+export function toProbeResult(probe: QueueProbe): HealthProbeResult {
+  return JSON.parse(JSON.stringify(probe)) as HealthProbeResult;
 }

@@ -53,7 +53,8 @@ function describeTool(name: string, args: string): string {
 export async function runAgentSession(p: SessionParams): Promise<RunAgentResult> {
   const { deps, job, config, dir, reporter } = p;
   const model = modelSettings(deps, config);
-  if (!hasModelPrice(model.name, model.prices)) {
+  const priced = hasModelPrice(model.name, model.prices);
+  if (!priced) {
     job.log.warn({ model: model.name }, "the model has no price: the USD budget and spend caps cannot bind (set AGENT_MODEL_PRICES)");
   }
   // The network allowlist is for setup commands (`npm ci`); the agent's own commands run offline,
@@ -78,10 +79,15 @@ export async function runAgentSession(p: SessionParams): Promise<RunAgentResult>
   let plan: PlanStep[] = [];
   let currentStep = "reading the code";
   const onEvent = (event: AgentEvent): void => {
+    if (event.type === "usage") {
+      job.report({ turns: event.turn, tokens: event.usage.input + event.usage.output, costUsd: priced ? event.costUsd : null });
+      return;
+    }
     if (event.type === "plan_update") plan = event.plan;
     else if (event.type === "tool_call") currentStep = describeTool(event.name, event.arguments);
     else if (event.type === "steering") currentStep = "read your new message";
     else return;
+    job.report({ step: currentStep });
     void reporter.update({ title: p.title, phase: "working", startedAt: p.startedAt, plan, currentStep });
   };
   await reporter.update({ title: p.title, phase: "working", startedAt: p.startedAt, currentStep });
@@ -116,6 +122,7 @@ export interface RunStats {
  */
 export async function settleAgentRun(p: {
   deps: Pick<TaskDeps, "spend" | "metrics">;
+  job: Pick<JobContext, "report">;
   repo: string;
   installationId: number;
   model: string;
@@ -131,10 +138,26 @@ export async function settleAgentRun(p: {
   await p.deps.spend.record(p.repo, p.installationId, result.costUsd);
   p.deps.metrics?.recordModelUsage({ repo: p.repo, model: p.model, input: result.usage.input, output: result.usage.output, costUsd: result.costUsd });
   const stats: RunStats = { turns: result.turns, tokens: result.usage.input + result.usage.output, costUsd: result.costUsd, priced: p.priced, testsRun: result.testsRun };
+  p.job.report({ turns: stats.turns, tokens: stats.tokens, costUsd: p.priced ? stats.costUsd : null });
   if (result.outcome === "cancelled") throw new CancelledError();
   if (result.outcome === "failed" || result.outcome === "budget_exhausted") {
-    await p.reporter.finish({ title: p.title, phase: "failed", startedAt: p.startedAt, ...stats, message: `The agent could not finish: ${result.error?.message ?? result.outcome}`, summary: result.summary, hint: p.retryHint });
+    p.job.report({ errorCode: result.error?.code ?? result.outcome, errorMessage: result.error?.message ?? result.outcome });
+    const message = `The agent could not finish: ${result.error?.userMessage ?? result.error?.message ?? result.outcome}`;
+    await p.reporter.finish({ title: p.title, phase: "failed", startedAt: p.startedAt, ...stats, message, summary: result.summary, hint: stopHint(result.error?.code, p.retryHint) });
     return { stats, stopped: result.outcome };
   }
   return { stats, stopped: null };
+}
+
+/**
+ * What the reader of a failed run can do. More context helps only when the agent itself got stuck;
+ * a model endpoint, sandbox or internal failure is the operator's to fix, and a budget is raised in
+ * agent.yml.
+ */
+export function stopHint(code: string | undefined, retryHint: string): string {
+  if (code?.startsWith("model/") || code?.startsWith("sandbox/") || code === "internal") {
+    return "This is a problem on the app's side, not with the request: comment `/agent fix` to try again later, and tell the app's operator if it keeps happening (the details are in the app's logs).";
+  }
+  if (code?.startsWith("budget/")) return "Raise `limits` in `.github/agent.yml` (within the operator's caps) or narrow the request, then comment `/agent fix`.";
+  return retryHint;
 }

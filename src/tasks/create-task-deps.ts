@@ -7,6 +7,7 @@ import { Probot } from "probot";
 import { runAgent } from "../agent/index.js";
 import type { Env } from "../config/env.js";
 import { createProbotClientFactory, type ObservedCall } from "../github/client.js";
+import { createLabelEnsurer } from "../github/ensure-label.js";
 import { createQuotaTracker, type QuotaTracker } from "../github/quota.js";
 import type { JobMetrics } from "../jobs/metrics.js";
 import { createSandbox } from "../sandbox/index.js";
@@ -73,5 +74,6 @@ export function createTaskDeps(options: CreateTaskDepsOptions): TaskDeps & { quo
       options.env.REDIS_URL ? redisSpendStore(options.env.REDIS_URL) : sqliteSpendStore(options.env.AGENT_DATA_DIR),
     ),
     metrics: options.metrics,
+    ensureTriggerLabel: createLabelEnsurer((error, where) => options.log?.warn({ err: error, label: where }, "could not create the trigger label")),
   };
 }

@@ -44,10 +44,10 @@ export function explainFailure(error: unknown, secrets: readonly string[] = []):
     hint = "Raise `limits` in `.github/agent.yml` (within the operator's caps) or narrow the request.";
   } else if (code?.startsWith("model/")) {
     message = `The model request failed: ${userMessageOf(error)}`;
-    hint = "This is usually temporary. Comment `/agent fix` to try again; if it persists, the operator should check the model endpoint.";
+    hint = "This is usually temporary: comment `/agent fix` to try again later, and tell the app's operator if it keeps happening (the details are in the app's logs).";
   } else if (code?.startsWith("sandbox/")) {
     message = `The sandbox refused or could not run: ${userMessageOf(error)}`;
-    hint = "The operator should check that bubblewrap works on the worker.";
+    hint = "This is a problem with the app's installation, not with the request: tell the app's operator (the details are in the app's logs).";
   } else if (code === "workspace/clone" || code === "workspace/auth" || code === "workspace/too-large" || code === "workspace/not-found") {
     message = error instanceof AppError && error.userMessage ? error.userMessage : "Cloning the repository failed.";
     hint = code === "workspace/too-large" ? "The operator's size caps decide what fits; the message above names the one that was hit." : "This is usually temporary. Comment `/agent fix` to try again.";

@@ -46,6 +46,7 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
   return runInTaskFrame(deps, job, { installationId: p.installationId, owner, repo, repoId: p.repoId, number, status: p.status, title }, async ({ octokit, reporter, config, startedAt, secrets }) => {
     await reporter.update({ title, phase: "working", startedAt, currentStep: "reading the pull request" });
     const pr = await getPullRequest(octokit, { owner, repo, number });
+    job.report({ prUrl: pr.htmlUrl });
     if (pr.state !== "open") throw new RunStoppedError("This pull request is closed, so nothing was changed.");
     if (pr.isFork && !pr.maintainerCanModify) {
       throw new RunStoppedError("This pull request comes from a fork that does not allow edits from maintainers, so the app cannot push to it. The author can enable \"Allow edits by maintainers\", then comment `/agent fix` again.");
@@ -109,7 +110,7 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
         },
         instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand),
       });
-      const { stats, stopped } = await settleAgentRun({ deps, repo: `${owner}/${repo}`, installationId: p.installationId, model: config.model.name, priced: hasModelPrice(config.model.name, modelSettings(deps, config).prices), result, reporter, title, startedAt, retryHint: "Comment `/agent fix <instructions>` to try again." });
+      const { stats, stopped } = await settleAgentRun({ deps, job, repo: `${owner}/${repo}`, installationId: p.installationId, model: config.model.name, priced: hasModelPrice(config.model.name, modelSettings(deps, config).prices), result, reporter, title, startedAt, retryHint: "Comment `/agent fix <instructions>` to try again." });
       if (stopped) return stopped;
       const subject = formatTitle(result.prTitle, p.reviewCommentId ? "Address review comment" : `Follow-up for #${number}`);
       const published = await publishChanges({

@@ -62,7 +62,7 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
         task: { kind: "resolve-issue", text: buildIssuePrompt({ issue, requester: p.requester.login, instruction: p.instruction, previousSummary }), images: issue.images },
         instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand),
       });
-      const { stats, stopped } = await settleAgentRun({ deps, repo: `${owner}/${repo}`, installationId: p.installationId, model: config.model.name, priced: hasModelPrice(config.model.name, modelSettings(deps, config).prices), result, reporter, title, startedAt, retryHint: "Comment `/agent fix <more context>` to try again." });
+      const { stats, stopped } = await settleAgentRun({ deps, job, repo: `${owner}/${repo}`, installationId: p.installationId, model: config.model.name, priced: hasModelPrice(config.model.name, modelSettings(deps, config).prices), result, reporter, title, startedAt, retryHint: "Comment `/agent fix <more context>` to try again." });
       if (stopped) return stopped;
 
       const subject = formatTitle(result.prTitle, issue.title);
@@ -110,6 +110,7 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
         },
         (what, error) => job.log.warn({ err: error, what }, "pull request extra failed"),
       );
+      job.report({ prUrl: pr.url });
       await reporter.finish({
         title,
         phase: "succeeded",

@@ -233,6 +233,11 @@ export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContex
       scope: `installation:${p.installationId}`,
     };
   const result = await runReview(deps, job, config, files, clone, pr.title, modelRefusal);
+  job.report({
+    prUrl: pr.htmlUrl,
+    ...(result.modelTokens ? { tokens: result.modelTokens.input + result.modelTokens.output } : {}),
+    ...(result.modelCostUsd !== undefined ? { costUsd: result.modelCostUsd } : {}),
+  });
   if (result.modelCostUsd !== undefined) {
     await deps.spend.record(repoName, p.installationId, result.modelCostUsd);
     const model = deps.env.AGENT_REVIEW_MODEL ?? config.model.name;

@@ -9,18 +9,31 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { Redis } from "ioredis";
+import { isConnectionError, reconnectDelay } from "../jobs/redis-health.js";
 
 export interface SpendLedger {
   /** A user-facing reason when a cap is reached, else null. */
   check(repo: string, installationId: number): Promise<string | null>;
   record(repo: string, installationId: number, usd: number): Promise<void>;
+  /** Today's (UTC) totals per repository and installation, with the caps (status page). */
+  today(): Promise<SpendToday>;
   close?(): Promise<void>;
+}
+
+export interface SpendToday {
+  /** UTC day, YYYY-MM-DD. */
+  day: string;
+  caps: { perRepoPerDay: number | null; perInstallationPerDay: number | null };
+  repositories: { repo: string; usd: number }[];
+  installations: { installationId: number; usd: number }[];
 }
 
 /** Where the day's totals are kept; keys already carry the UTC day. */
 export interface SpendStore {
   get(key: string): Promise<number>;
   add(key: string, usd: number): Promise<void>;
+  /** Every key starting with `prefix` (a day) and its total. */
+  list(prefix: string): Promise<[string, number][]>;
   close?(): Promise<void>;
 }
 
@@ -48,6 +61,20 @@ export function createSpendLedger(caps: SpendCaps, store: SpendStore = memorySpe
       await store.add(repoKey(repo), usd);
       await store.add(installationKey(installationId), usd);
     },
+    async today() {
+      const today = day();
+      const repositories: SpendToday["repositories"] = [];
+      const installations: SpendToday["installations"] = [];
+      for (const [key, usd] of await store.list(`${today}:`)) {
+        const [, type, ...rest] = key.split(":");
+        const name = rest.join(":");
+        if (type === "r") repositories.push({ repo: name, usd });
+        else if (type === "i") installations.push({ installationId: Number(name), usd });
+      }
+      repositories.sort((a, b) => b.usd - a.usd);
+      installations.sort((a, b) => b.usd - a.usd);
+      return { day: today, caps: { perRepoPerDay: caps.perRepoPerDay ?? null, perInstallationPerDay: caps.perInstallationPerDay ?? null }, repositories, installations };
+    },
     close: () => store.close?.() ?? Promise.resolve(),
   };
 }
@@ -57,6 +84,7 @@ export function memorySpendStore(): SpendStore {
   return {
     get: async (key) => spent.get(key) ?? 0,
     add: async (key, usd) => void spent.set(key, (spent.get(key) ?? 0) + usd),
+    list: async (prefix) => [...spent].filter(([key]) => key.startsWith(prefix)),
   };
 }
 
@@ -69,22 +97,43 @@ export function sqliteSpendStore(dataDir: string): SpendStore {
   db.prepare("DELETE FROM spend WHERE day < ?").run(cutoff);
   const get = db.prepare("SELECT usd FROM spend WHERE key = ?");
   const add = db.prepare("INSERT INTO spend (key, usd, day) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET usd = usd + excluded.usd");
+  const list = db.prepare("SELECT key, usd FROM spend WHERE day = ? ORDER BY key");
   return {
     get: async (key) => (get.get(key) as { usd: number } | undefined)?.usd ?? 0,
     add: async (key, usd) => void add.run(key, usd, key.slice(0, 10)),
+    list: async (prefix) => (list.all(prefix.slice(0, 10)) as { key: string; usd: number }[]).filter((r) => r.key.startsWith(prefix)).map((r) => [r.key, r.usd]),
     close: async () => db.close(),
   };
 }
 
 /** Totals in Redis (`<prefix>:spend:<day>:…`), shared by every worker, expiring after two days. */
 export function redisSpendStore(redisUrl: string, prefix = "issue-agent"): SpendStore {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, retryStrategy: reconnectDelay });
+  // Without a listener ioredis prints a stack trace per reconnect attempt. An outage is logged once
+  // by the queue's RedisHealth (same server); here a command just fails after two retries.
+  redis.on("error", ignoreConnectionError);
   const k = (key: string) => `${prefix}:spend:${key}`;
   return {
     get: async (key) => Number((await redis.get(k(key))) ?? 0),
     add: async (key, usd) => {
       await redis.multi().incrbyfloat(k(key), usd).expire(k(key), 2 * 86_400).exec();
     },
+    async list(prefix) {
+      const keys: string[] = [];
+      let cursor = "0";
+      do {
+        const [next, batch] = await redis.scan(cursor, "MATCH", `${k(prefix)}*`, "COUNT", 500);
+        cursor = next;
+        keys.push(...batch);
+      } while (cursor !== "0" && keys.length < 10_000);
+      if (keys.length === 0) return [];
+      const values = await redis.mget(...keys);
+      return keys.map((key, i) => [key.slice(`${prefix}:spend:`.length), Number(values[i] ?? 0)] as [string, number]);
+    },
     close: async () => void (await redis.quit()),
   };
+}
+
+function ignoreConnectionError(error: unknown): void {
+  if (!isConnectionError(error)) process.emitWarning(`spend ledger Redis error: ${error instanceof Error ? error.message : String(error)}`);
 }

@@ -4,7 +4,7 @@
  * narrow slice of src/workspace/ the tasks use; `create-task-deps.ts` binds it to the real module.
  */
 import type { Env } from "../config/env.js";
-import type { GitHubClientFactory } from "../github/client.js";
+import type { GitHubClient, GitHubClientFactory } from "../github/client.js";
 import type { QuotaView } from "../github/quota.js";
 import type { JobMetrics } from "../jobs/metrics.js";
 import type { RunAgentInput, RunAgentResult } from "../agent/types.js";
@@ -74,6 +74,8 @@ export interface TaskDeps {
   metrics?: JobMetrics | undefined;
   /** The installations' REST quota as this process last saw it: automatic work pauses when it is low. */
   quota?: QuotaView | undefined;
+  /** Create the trigger label on a repository's first run in this process (never fails the run). */
+  ensureTriggerLabel?: (octokit: Pick<GitHubClient, "request">, p: { owner: string; repo: string; name: string }) => Promise<void>;
   /** Minimum gap between intermediate status edits (default 10 s). */
   statusIntervalMs?: number;
   now?: () => number;

@@ -11,6 +11,7 @@ import { reportConfigError } from "../github/report-config-error.js";
 import { StatusReporter, type StatusTarget } from "../github/status-comment.js";
 import type { JobContext, JobOutcome } from "../jobs/types.js";
 import { ConfigError, isAppError } from "../shared/errors.js";
+import { failureFacts } from "../jobs/job-report.js";
 import { explainFailure, RunStoppedError } from "./explain-failure.js";
 import type { StatusRef } from "./job-payloads.js";
 import type { TaskDeps } from "./task-deps.js";
@@ -68,22 +69,31 @@ export async function runInTaskFrame(deps: TaskDeps, job: JobContext, p: FramePa
     config = applyOperatorCaps((await loadRepoConfig(configReader, { owner: p.owner, repo: p.repo })).config, deps.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
+    job.report(failureFacts(error));
     await reportConfigError(octokit, { owner: p.owner, repo: p.repo, issueNumber: p.number, error });
     return fail("The repository's `.github/agent.yml` is invalid; see the comment listing the problems.", "Fix the file on the default branch, then trigger the agent again.");
   }
+  await deps.ensureTriggerLabel?.(octokit, { owner: p.owner, repo: p.repo, name: config.trigger.label });
   const capped = await deps.spend.check(`${p.owner}/${p.repo}`, p.installationId);
-  if (capped) return fail(capped, undefined, "budget_exhausted");
+  if (capped) {
+    job.report({ errorCode: "budget/daily-cap", errorMessage: capped });
+    return fail(capped, undefined, "budget_exhausted");
+  }
 
   try {
     return await body({ octokit, reporter, config, startedAt, title: p.title, secrets });
   } catch (error) {
-    if (error instanceof RunStoppedError) return fail(error.userMessage ?? error.message, undefined, error.outcome);
+    if (error instanceof RunStoppedError) {
+      job.report(failureFacts(error, secrets));
+      return fail(error.userMessage ?? error.message, undefined, error.outcome);
+    }
     if (job.signal.aborted) return fail("Stopped on request. Nothing was pushed.", "Comment `/agent fix` to start again.", "cancelled");
     if (isAppError(error) && error.retryable && job.attempt < job.maxAttempts) {
       job.log.warn({ err: error, code: error.code }, "retryable failure; the queue will retry");
       await reporter.update({ title: p.title, phase: "working", startedAt, currentStep: "retrying after a temporary error" });
       throw error;
     }
+    job.report(failureFacts(error, secrets));
     job.log.error({ err: error, code: isAppError(error) ? error.code : undefined }, "run failed");
     const { message, hint } = explainFailure(error, secrets);
     return fail(message, hint);

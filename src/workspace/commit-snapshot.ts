@@ -25,7 +25,9 @@ export interface SnapshotCommitOptions {
 
 const TREE_MODE = "040000";
 
-export async function writeTrees(dir: string, files: Iterable<{ path: string; mode: number; oid: string }>): Promise<string> {
+/** Write the trees for a flat file list; `gitdir` when the object store is not `dir/.git`. Returns the root tree id. */
+export async function writeTrees(dir: string, files: Iterable<{ path: string; mode: number; oid: string }>, gitdir?: string): Promise<string> {
+  const store = gitdir === undefined ? {} : { gitdir };
   const dirs = new Map<string, TreeEntry[]>([["", []]]);
   const ensure = (d: string): TreeEntry[] => {
     let list = dirs.get(d);
@@ -49,12 +51,12 @@ export async function writeTrees(dir: string, files: Iterable<{ path: string; mo
   const written = new Map<string, string>();
   for (const d of order) {
     if (d === "") continue;
-    const oid = await git.writeTree({ fs, dir, tree: dirs.get(d)! });
+    const oid = await git.writeTree({ fs, dir, ...store, tree: dirs.get(d)! });
     written.set(d, oid);
     const slash = d.lastIndexOf("/");
     dirs.get(slash < 0 ? "" : d.slice(0, slash))!.push({ mode: TREE_MODE, path: d.slice(slash + 1), oid, type: "tree" });
   }
-  return git.writeTree({ fs, dir, tree: dirs.get("")! });
+  return git.writeTree({ fs, dir, ...store, tree: dirs.get("")! });
 }
 
 /** Commit on top of HEAD and move the current branch (or detached HEAD) to it. */

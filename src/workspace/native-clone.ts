@@ -7,7 +7,7 @@
  * Same result and errors as the isomorphic-git `cloneRepo`; the download cap is enforced by
  * watching the pack git is receiving and killing git when it passes the cap.
  */
-import { readdir, rm, stat } from "node:fs/promises";
+import { chmod, lstat, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { CancelledError } from "../shared/errors.js";
 import type { CloneRepoOptions, CloneResult, ExpandedTreeCaps } from "./clone-types.js";
@@ -15,8 +15,8 @@ import { WorkspaceError } from "./errors.js";
 import { assertCredentialFreeUrl } from "./git-auth.js";
 import { describeUrl } from "./git-errors.js";
 import { NativeGitError, runGit } from "./native-git.js";
-import { acquireLock, cacheKey, dropEntry, ensureEntry, entryFor, evict, linkPacks, listPacks, touchEntry, type HeldLock, type RepoCacheSettings } from "./repo-cache.js";
-import { silentLog } from "./workspace-log.js";
+import { acquireLock, cacheKey, dropEntry, ensureEntry, entryFor, evict, linkPacks, listPacks, touchEntry, type CacheEntry, type HeldLock, type RepoCacheSettings } from "./repo-cache.js";
+import { silentLog, type WorkspaceLog } from "./workspace-log.js";
 
 export interface NativeCloneOptions extends CloneRepoOptions {
   /** Who may share cache entries: the installation (`installation:<id>`). */
@@ -187,10 +187,14 @@ async function cloneNativeOnce(o: NativeCloneOptions, retried: boolean): Promise
     const received = await fetchInto(gitDir, o, remoteRef, localRef);
     phase("fetch");
     const headSha = (await runGit(["--git-dir", gitDir, "rev-parse", "--verify", `${localRef}^{commit}`])).stdout.toString().trim();
-    await checkExpandedTree(gitDir, headSha, o.treeCaps);
+    const expanded = await checkExpandedTree(gitDir, headSha, o.treeCaps);
     phase("caps");
+    let reused = false;
     if (entry) {
       if ((await listPacks(entry.gitDir)).length > 24) await runGit(["--git-dir", entry.gitDir, "repack", "-a", "-d", "-q"]);
+      // A spare checkout prepared after the previous job (never touched by an agent): moving it in
+      // and checking out the new commit writes only the files that changed.
+      reused = await takeSpareCheckout(entry, dir);
       await linkPacks(entry.gitDir, workGitDir);
       await touchEntry(entry);
       await lock?.release();
@@ -198,6 +202,7 @@ async function cloneNativeOnce(o: NativeCloneOptions, retried: boolean): Promise
       phase("link");
     }
     const branch = remoteRef.startsWith("refs/heads/") ? remoteRef.slice("refs/heads/".length) : null;
+    if (reused) await runGit(["remote", "remove", "origin"], { cwd: dir }).catch(() => undefined);
     await runGit(["remote", "add", "origin", url], { cwd: dir });
     if (branch) {
       await runGit(["update-ref", `refs/heads/${branch}`, headSha], { cwd: dir });
@@ -209,10 +214,11 @@ async function cloneNativeOnce(o: NativeCloneOptions, retried: boolean): Promise
     await runGit(["reset", "-q", "--hard", "HEAD"], { cwd: dir, signal, timeoutMs: 30 * 60_000 });
     phase("checkout");
     const result: CloneResult = { headSha, fetchedRef: remoteRef, branch, defaultBranch: o.ref === undefined ? branch : null, receivedBytes: received };
-    // Awaited: the worker may be ended right after the clone returns. Cheap: entries hold a few packs each.
-    if (o.repoCache) await evict(o.repoCache, log).catch(() => undefined);
-    phase("evict");
-    log.info({ url: where, ref: remoteRef, headSha, bytes: received, warm, ms: Date.now() - started, phases }, "clone finished");
+    log.info({ url: where, ref: remoteRef, headSha, bytes: received, warm, reusedCheckout: reused, ms: Date.now() - started, phases }, "clone finished");
+    // The next job on this repository gets a checkout ready to move in (built in the background).
+    if (entry) refillSpareCheckout(entry, headSha, expanded.bytes, log);
+    // Off the critical path, but finished before the worker ends (settleBackgroundWork).
+    if (o.repoCache) inBackground(evict(o.repoCache, log).then(() => undefined));
     return result;
   } catch (error) {
     if (signal?.aborted) throw new CancelledError();
@@ -237,6 +243,66 @@ async function cloneNativeOnce(o: NativeCloneOptions, retried: boolean): Promise
   } finally {
     await lock?.release();
   }
+}
+
+const spareDirOf = (entry: CacheEntry): string => path.join(entry.dir, "spare");
+
+/** Move the entry's spare checkout to `dir` (under the entry's lock); false when there is none. */
+async function takeSpareCheckout(entry: CacheEntry, dir: string): Promise<boolean> {
+  const spare = spareDirOf(entry);
+  const st = await lstat(path.join(spare, ".git")).catch(() => null);
+  if (!st?.isDirectory()) return false;
+  await rm(dir, { recursive: true, force: true });
+  try {
+    await rename(spare, dir);
+    await chmod(dir, 0o700); // a workspace is private, as createWorkspace made the directory it replaced
+    return true;
+  } catch {
+    await runGit(["init", "-q", "--template=", dir]);
+    return false;
+  }
+}
+
+/**
+ * Build a fresh spare checkout of `sha` beside the entry, without holding its lock: in a temporary
+ * directory renamed into place when complete, so a worker killed half-way leaves nothing usable
+ * (leftovers are removed by the next refill). Best effort: a failure only costs the next job time.
+ */
+const backgroundWork = new Set<Promise<void>>();
+
+function inBackground(work: Promise<void>): void {
+  const tracked = work.catch(() => undefined);
+  backgroundWork.add(tracked);
+  void tracked.finally(() => backgroundWork.delete(tracked));
+}
+
+/** Wait (bounded) for spare checkouts still being built, before the worker ends. */
+export async function settleBackgroundWork(timeoutMs = 60_000): Promise<void> {
+  if (backgroundWork.size === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.allSettled([...backgroundWork]), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+  clearTimeout(timer);
+}
+
+function refillSpareCheckout(entry: CacheEntry, sha: string, treeBytes: number, log: WorkspaceLog): void {
+  const tmp = path.join(entry.dir, `spare.tmp-${process.pid}-${Date.now()}`);
+  const work = (async () => {
+    for (const name of await readdir(entry.dir).catch(() => [] as string[])) {
+      if (name.startsWith("spare.tmp-")) await rm(path.join(entry.dir, name), { recursive: true, force: true }).catch(() => undefined);
+    }
+    if (await lstat(spareDirOf(entry)).catch(() => null)) return;
+    await runGit(["init", "-q", "--template=", tmp]);
+    await linkPacks(entry.gitDir, path.join(tmp, ".git"));
+    await runGit(["update-ref", "--no-deref", "HEAD", sha], { cwd: tmp });
+    await runGit(["reset", "-q", "--hard", "HEAD"], { cwd: tmp, timeoutMs: 30 * 60_000 });
+    await writeFile(path.join(entry.dir, "spare-bytes"), String(treeBytes));
+    await rename(tmp, spareDirOf(entry)).catch(() => rm(tmp, { recursive: true, force: true }));
+  })().catch(async (error: unknown) => {
+    log.debug({ cache: entry.key, err: String((error as Error)?.message ?? error) }, "spare checkout not prepared");
+    await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+  });
+  backgroundWork.add(work);
+  void work.finally(() => backgroundWork.delete(work));
 }
 
 /** Errors a damaged cache entry can cause; auth, missing refs, caps and cancellation are not among them. */

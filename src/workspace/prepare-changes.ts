@@ -36,6 +36,10 @@ export interface PrepareOptions {
   scan?: LineScanner | undefined;
   signal?: AbortSignal | undefined;
   cache?: object | undefined;
+  /** The object store, when it is not `dir/.git` (the CLI on a linked worktree: the common dir). */
+  gitdir?: string | undefined;
+  /** Extra exclude files for untracked paths (see SnapshotOptions.excludeFiles). */
+  excludeFiles?: readonly string[] | undefined;
 }
 
 export interface PreparedChanges {
@@ -67,20 +71,21 @@ export function addedLineList(oldText: string, newText: string): { line: number;
 export async function prepareChanges(options: PrepareOptions): Promise<PreparedChanges> {
   const { dir, caps, maxFileBytes, signal, scan } = options;
   const cache = options.cache ?? {};
-  const baseSha = await git.resolveRef({ fs, dir, ref: options.baseRef }).catch(() => options.baseRef);
-  const base = await listBaseTree(dir, baseSha, { nativeGit: options.nativeGit, cache });
+  const gitdir = options.gitdir === undefined ? {} : { gitdir: options.gitdir };
+  const baseSha = await git.resolveRef({ fs, dir, ...gitdir, ref: options.baseRef }).catch(() => options.baseRef);
+  const base = await listBaseTree(dir, baseSha, { nativeGit: options.nativeGit, cache, ...gitdir });
   const secretHits: SecretHit[] = [];
   const unscanned: string[] = [];
 
   const onChanged = async (file: WorkFile, bytes: Buffer): Promise<void> => {
     if (file.mode === 0o160000) return;
-    await git.writeBlob({ fs, dir, blob: bytes });
+    await git.writeBlob({ fs, dir, ...gitdir, blob: bytes });
     if (!scan || file.mode === 0o120000) return;
     const before = base.get(file.path);
     let oldText = "";
     if (before && before.mode !== 0o160000) {
       try {
-        oldText = decoder.decode((await git.readBlob({ fs, dir, cache, oid: before.oid })).blob);
+        oldText = decoder.decode((await git.readBlob({ fs, dir, ...gitdir, cache, oid: before.oid })).blob);
       } catch {
         oldText = ""; // unknown base content: scan every line
       }
@@ -94,7 +99,7 @@ export async function prepareChanges(options: PrepareOptions): Promise<PreparedC
 
   let snapshot: Snapshot;
   try {
-    snapshot = await snapshotWorkTree({ dir, base, caps, maxFileBytes, onChanged, signal });
+    snapshot = await snapshotWorkTree({ dir, base, caps, maxFileBytes, onChanged, signal, gitdir: options.gitdir, excludeFiles: options.excludeFiles });
   } catch (error) {
     if (!(error instanceof TreeCapExceeded)) throw error;
     const what = error.what === "entries" ? `more than ${error.limit} files` : `more than ${Math.round(error.limit / (1024 * 1024))} MB of files`;

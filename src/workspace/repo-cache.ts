@@ -238,10 +238,13 @@ async function dirBytes(dir: string): Promise<number> {
   const names = await readdir(dir, { withFileTypes: true }).catch(() => []);
   for (const d of names) {
     const full = path.join(dir, d.name);
+    // A spare checkout is counted from the size recorded when it was built, not walked file by file.
+    if (d.isDirectory() && (d.name === "spare" || d.name.startsWith("spare.tmp-"))) continue;
     if (d.isDirectory()) total += await dirBytes(full);
     else if (d.isFile()) total += (await stat(full).catch(() => ({ size: 0 }))).size;
   }
-  return total;
+  const spare = Number((await readFile(path.join(dir, "spare-bytes"), "utf8").catch(() => "0")).trim());
+  return total + (Number.isFinite(spare) ? spare : 0);
 }
 
 /** Evict least-recently-used entries (not locked by anyone) until the cache fits `maxBytes`. */

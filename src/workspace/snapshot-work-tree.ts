@@ -65,6 +65,10 @@ export interface SnapshotOptions {
   /** Called with the bytes of each file whose content or mode differs from the base. */
   onChanged?: ((file: WorkFile, bytes: Buffer) => Promise<void>) | undefined;
   signal?: AbortSignal | undefined;
+  /** The git directory whose `info/exclude` applies, when it is not `dir/.git`. */
+  gitdir?: string | undefined;
+  /** Further exclude files, lowest precedence first (the CLI: the user's core.excludesFile). */
+  excludeFiles?: readonly string[] | undefined;
 }
 
 export interface Snapshot {
@@ -109,7 +113,9 @@ export async function snapshotWorkTree(options: SnapshotOptions): Promise<Snapsh
   const pending: Pending[] = [];
   let totalBytes = 0;
   const rootRules = ignore();
-  await addIgnoreFile(rootRules, path.join(dir, ".git", "info", "exclude"), "");
+  // As git: core.excludesFile, then info/exclude, then the .gitignore files (later ones win).
+  for (const file of options.excludeFiles ?? []) await addIgnoreFile(rootRules, file, "");
+  await addIgnoreFile(rootRules, path.join(options.gitdir ?? path.join(dir, ".git"), "info", "exclude"), "");
   const stack: { rel: string; rules: { prefix: string; ig: Ignore }[] }[] = [{ rel: "", rules: [{ prefix: "", ig: rootRules }] }];
   while (stack.length > 0) {
     if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error("aborted");

@@ -17,6 +17,8 @@ export interface UnifiedDiffOptions {
   /** Files larger than this are shown as changed without content. Default 1 MiB. */
   maxFileBytes?: number;
   cache?: object;
+  /** The object store, when it is not `dir/.git` (see PrepareOptions.gitdir). */
+  gitdir?: string;
 }
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -44,10 +46,10 @@ export async function unifiedDiff(dir: string, baseSha: string, options: Unified
  * from a tree that may have changed. File names were checked by the snapshot (no control characters).
  */
 export async function renderUnifiedDiff(dir: string, files: readonly ChangedFile[], options: UnifiedDiffOptions = {}): Promise<string> {
-  const { maxBytes = Number.POSITIVE_INFINITY, maxFileBytes = 1024 * 1024, cache = {} } = options;
+  const { maxBytes = Number.POSITIVE_INFINITY, maxFileBytes = 1024 * 1024, cache = {}, gitdir } = options;
   let out = "";
   for (const [index, file] of files.entries()) {
-    const section = await fileDiff(dir, file, maxFileBytes, cache);
+    const section = await fileDiff(dir, file, maxFileBytes, cache, gitdir);
     if (Buffer.byteLength(out) + Buffer.byteLength(section) > maxBytes) {
       out += `# diff truncated: ${files.length - index} more file(s) not shown (${files.slice(index).map((f) => f.path).join(", ").slice(0, 2000)})\n`;
       break;
@@ -57,13 +59,13 @@ export async function renderUnifiedDiff(dir: string, files: readonly ChangedFile
   return out;
 }
 
-async function readSide(dir: string, file: ChangedFile, side: "old" | "new", cache: object): Promise<Uint8Array | undefined> {
+async function readSide(dir: string, file: ChangedFile, side: "old" | "new", cache: object, gitdir: string | undefined): Promise<Uint8Array | undefined> {
   const oid = side === "old" ? file.oldOid : file.newOid;
   if (!oid) return undefined;
-  return (await git.readBlob({ fs, dir, cache, oid })).blob;
+  return (await git.readBlob({ fs, dir, ...(gitdir === undefined ? {} : { gitdir }), cache, oid })).blob;
 }
 
-async function fileDiff(dir: string, file: ChangedFile, maxFileBytes: number, cache: object): Promise<string> {
+async function fileDiff(dir: string, file: ChangedFile, maxFileBytes: number, cache: object, gitdir: string | undefined): Promise<string> {
   const oldPath = file.oldPath ?? file.path;
   const header: string[] = [`diff --git a/${oldPath} b/${file.path}`];
   if (file.status === "added") header.push(`new file mode ${file.newMode}`);
@@ -72,7 +74,7 @@ async function fileDiff(dir: string, file: ChangedFile, maxFileBytes: number, ca
   if (file.status === "renamed") header.push("similarity index 100%", `rename from ${oldPath}`, `rename to ${file.path}`);
   if (file.oldOid === file.newOid) return `${header.join("\n")}\n`; // rename or mode change only
 
-  const [oldBytes, newBytes] = await Promise.all([readSide(dir, file, "old", cache), readSide(dir, file, "new", cache)]);
+  const [oldBytes, newBytes] = await Promise.all([readSide(dir, file, "old", cache, gitdir), readSide(dir, file, "new", cache, gitdir)]);
   const a = file.status === "added" ? "/dev/null" : `a/${oldPath}`;
   const b = file.status === "deleted" ? "/dev/null" : `b/${file.path}`;
   if ((oldBytes?.byteLength ?? 0) > maxFileBytes || (newBytes?.byteLength ?? 0) > maxFileBytes) {

@@ -9,8 +9,9 @@ import { createBranch } from "./create-branch.js";
 import { cloneRepo } from "./clone-repo.js";
 import { commitPrepared } from "./commit-all.js";
 import { detectNativeGit } from "./native-git.js";
-import { cloneNative } from "./native-clone.js";
-import { prepareChanges, type LineScanner, type PreparedChanges } from "./prepare-changes.js";
+import { cloneNative, settleBackgroundWork } from "./native-clone.js";
+import { prepareChanges, type PreparedChanges } from "./prepare-changes.js";
+import { prePushScanner } from "./pre-push-scanner.js";
 import { pushBranch } from "./push-branch.js";
 import { renderUnifiedDiff } from "./unified-diff.js";
 import { removeTree } from "./workspace-dir.js";
@@ -35,16 +36,6 @@ const cacheFor = (dir: string): object => {
   if (!c) caches.set(dir, (c = {}));
   return c;
 };
-
-let scanner: LineScanner | undefined;
-async function secretScanner(): Promise<LineScanner> {
-  // Loaded on first use: the rule sets are large and most calls never scan.
-  if (!scanner) {
-    const { scanLinesForSecrets } = await import("../review/scan-secrets.js");
-    scanner = async (path, lines) => (await scanLinesForSecrets(path, lines)).map((f) => ({ path: f.path, line: f.line, title: f.title }));
-  }
-  return scanner;
-}
 
 async function useNativeGit(): Promise<boolean> {
   return (await detectNativeGit(settings?.nativeGit ?? true)) !== null;
@@ -76,7 +67,7 @@ const handlers: Handlers = {
       caps: s.workTreeCaps,
       maxFileBytes: s.maxFileBytes,
       nativeGit: await useNativeGit(),
-      scan: scan ? await secretScanner() : undefined,
+      scan: scan ? await prePushScanner() : undefined,
       cache: cacheFor(dir),
     });
     prepared.set(dir, result);
@@ -99,6 +90,8 @@ const handlers: Handlers = {
     return renderUnifiedDiff(dir, snapshot.changed, { maxBytes: s.maxDiffBytes, cache: cacheFor(dir) });
   },
   remove: async ({ root }) => {
+    // A spare checkout for the next job may still be building: let it finish (bounded) first.
+    await settleBackgroundWork();
     await removeTree(root);
     return null;
   },

@@ -4,7 +4,6 @@
  */
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -15,20 +14,11 @@ import { createRuntime } from "../../src/server/create-runtime.js";
 import { startServer, type RunningServer } from "../../src/server/start-server.js";
 import { createLogger } from "../../src/shared/logger.js";
 import { loadWebhook, signDelivery, type FixtureName } from "../helpers/webhook-fixtures.js";
+import { freePort } from "../helpers/free-port.js";
 
 const TEST_PEM = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
 const SECRET = "boot-test-webhook-secret";
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 let server: RunningServer;
 let base: string;
@@ -130,6 +120,20 @@ describe("the booted app", () => {
     const res = await deliver(event, loadWebhook(name));
     expect(res.status).toBeLessThan(300);
     expect(reached).toContain(event);
+  });
+
+  it("serves the agent.yml JSON Schema for editors, and / is a 404 without AGENT_DASHBOARD_TOKEN", async () => {
+    const res = await fetch(`${base}/agent.schema.json`);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { $id?: string }).$id).toBe("urn:issue-agent:agent.schema.json");
+    expect((await fetch(`${base}/`)).status).toBe(404);
+    expect((await fetch(`${base}/api/runs`)).status).toBe(404);
+  });
+
+  it("answers /readyz like /healthz while the sandbox works", async () => {
+    const res = await fetch(`${base}/readyz`);
+    const body = (await res.json()) as { status: string; sandbox: { ok: boolean } };
+    expect(res.status).toBe(body.sandbox.ok ? 200 : 503);
   });
 
   it("answers unknown paths with 404", async () => {

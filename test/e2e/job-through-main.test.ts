@@ -34,6 +34,7 @@ const ISSUE = 1;
 const PR_NUMBER = 77;
 const BRANCH = "agent/issue-1-add-a-greeting-file";
 const PATCH = "*** Begin Patch\n*** Add File: GREETING.md\n+hello from the agent\n*** End Patch";
+const APP_SLUG = "issue-agent-e2e";
 const PEM = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
 
 interface Call {
@@ -66,6 +67,8 @@ async function startFakeGitHub(): Promise<FakeGitHub> {
     if (method === "POST" && p === `/api/v3/app/installations/${FIXTURE_INSTALLATION_ID}/access_tokens`) {
       return [201, { token: TOKEN, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: body?.permissions ?? {}, repository_selection: "selected" }];
     }
+    // The app learns its slug from GET /app (no APP_SLUG in the environment).
+    if (method === "GET" && p === "/api/v3/app") return [200, { id: 4242, slug: APP_SLUG, name: "Issue Agent E2E", html_url: `https://github.example/apps/${APP_SLUG}` }];
     // No agent.yml (repository or the owner's .github repository), AGENTS.md or PR template.
     if (method === "GET" && /^\/api\/v3\/repos\/[^/]+\/[^/]+\/contents\//.test(p)) return [404, { message: "Not Found" }];
     if (repoRest === undefined) return undefined;
@@ -86,6 +89,7 @@ async function startFakeGitHub(): Promise<FakeGitHub> {
       if (method === "GET") return [200, { id: Number(comment[1]), body: comments.get(Number(comment[1])) }];
     }
     if (method === "DELETE" && repoRest === `/issues/${ISSUE}/labels/agent`) return [200, []];
+    if (method === "POST" && repoRest === "/labels") return [422, { message: "Validation Failed", errors: [{ resource: "Label", code: "already_exists", field: "name" }] }];
     if (method === "GET" && repoRest === `/issues/${ISSUE}`) {
       return [200, { number: ISSUE, title: "Add a greeting file", body: "Please add GREETING.md.", state: "open", user: { login: OWNER, id: 21031067, type: "User" }, labels: [{ name: "agent" }] }];
     }
@@ -178,7 +182,6 @@ describe("npm start runs a whole job", () => {
           APP_ID: "4242",
           PRIVATE_KEY: PEM,
           WEBHOOK_SECRET: SECRET,
-          APP_SLUG: "issue-agent",
           PORT: String(port),
           HOST: "127.0.0.1",
           GHE_HOST: gh.baseHost,
@@ -257,6 +260,15 @@ describe("npm start runs a whole job", () => {
       expect(tokenCalls.length).toBeGreaterThan(0);
       expect(tokenCalls.map((c) => c.body?.repository_ids)).toContainEqual([payload.repository.id]);
       expect(model.turnRequests()).toHaveLength(2);
+
+      // The slug came from GET /app: the commit is authored by <slug>[bot], and the operator saw it.
+      expect(await gitAsync(bare, ["log", "-1", "--format=%an", BRANCH])).toBe(`${APP_SLUG}[bot]`);
+      expect(output).toContain(`app identity: ${APP_SLUG}[bot]`);
+      // The trigger label was ensured on this first run in the repository.
+      expect(gh.calls.filter((c) => c.method === "POST" && c.path === `${REPO_PATH}/labels`).map((c) => c.body?.name)).toEqual(["agent"]);
+      // The operator's line for the job: outcome, repository, issue, PR URL, turns, tokens.
+      const finished = output.split("\n").find((l) => l.includes('"msg":"job finished"'));
+      expect(JSON.parse(finished ?? "{}")).toMatchObject({ outcome: "succeeded", repo: `${OWNER}/${REPO}`, number: ISSUE, prUrl, turns: 2 });
 
       // Every route the flow used was one the fake knows.
       expect(gh.unknown.map((c) => `${c.method} ${c.path}`)).toEqual([]);

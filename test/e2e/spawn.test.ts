@@ -5,12 +5,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { loadWebhook, signDelivery } from "../helpers/webhook-fixtures.js";
+import { freePort } from "../helpers/free-port.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const MAIN = path.join(ROOT, "src/main.ts");
@@ -23,15 +23,6 @@ writeFileSync(keyPath, generateKeyPairSync("rsa", { modulusLength: 2048 }).priva
 
 const children: ChildProcess[] = [];
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 function start(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ["--import", TSX, MAIN], {
@@ -82,7 +73,8 @@ describe("npm start", () => {
 
   it("serves /healthz and signed webhooks with credentials, and exits cleanly on SIGTERM", async () => {
     const port = await freePort();
-    const app = start({ APP_ID: "123", PRIVATE_KEY_PATH: keyPath, WEBHOOK_SECRET: SECRET, PORT: String(port), HOST: "127.0.0.1" });
+    // APP_SLUG: nothing to ask GitHub (unreachable from tests) at start-up.
+    const app = start({ APP_ID: "123", PRIVATE_KEY_PATH: keyPath, WEBHOOK_SECRET: SECRET, APP_SLUG: "issue-agent", PORT: String(port), HOST: "127.0.0.1" });
     const health = await waitFor(`http://127.0.0.1:${port}/healthz`, 200);
     expect(await health.json()).toMatchObject({ version: expect.any(String), queue: { ok: true } });
 
@@ -95,7 +87,7 @@ describe("npm start", () => {
     expect(app.output()).not.toContain(SECRET);
   });
 
-  it("without APP_ID serves Probot's setup page instead of crashing", async () => {
+  it("without APP_ID serves the setup page: the webhook URL is this app's webhook path, the App name unique and editable", async () => {
     const port = await freePort();
     const app = start({ PORT: String(port), HOST: "127.0.0.1" });
     const root = await waitFor(`http://127.0.0.1:${port}/`, 302);
@@ -105,9 +97,27 @@ describe("npm start", () => {
     const html = await page.text();
     expect(html).toContain("Setup Your App");
     // The manifest the page posts to GitHub is app.yml's.
-    const manifest = JSON.parse(/value='([^']*)'/.exec(html)?.[1] ?? "{}") as { default_permissions?: Record<string, string>; redirect_url?: string };
+    const manifest = JSON.parse(/value='([^']*)'/.exec(html)?.[1] ?? "{}") as { name?: string; default_permissions?: Record<string, string>; redirect_url?: string; hook_attributes?: { url?: string } };
     expect(manifest.default_permissions).toMatchObject({ issues: "write", contents: "write", metadata: "read" });
     expect(manifest.redirect_url).toBe(`http://127.0.0.1:${port}/probot/setup`);
+    expect(manifest.hook_attributes?.url).toBe(`http://127.0.0.1:${port}/api/github/webhooks`);
+    expect(manifest.name).toMatch(/^issue-agent-[0-9a-f]{6}$/);
+    // GitHub cannot deliver to 127.0.0.1, and the page says what to set instead.
+    expect(html).toMatch(/GitHub cannot reach[\s\S]*AGENT_PUBLIC_URL[\s\S]*WEBHOOK_PROXY_URL/);
+    const imported = await (await fetch(`http://127.0.0.1:${port}/probot/import`)).text();
+    expect(imported).toContain(`<code id="webhook-url">http://127.0.0.1:${port}/api/github/webhooks</code>`);
+    app.child.kill("SIGTERM");
+    expect(await app.exited).toBe(0);
+  });
+
+  it("setup mode with AGENT_PUBLIC_URL and AGENT_APP_NAME registers exactly those", async () => {
+    const port = await freePort();
+    const app = start({ PORT: String(port), HOST: "127.0.0.1", AGENT_PUBLIC_URL: "https://agent.example.com", AGENT_APP_NAME: "acme-issue-agent" });
+    await waitFor(`http://127.0.0.1:${port}/`, 302);
+    const html = await (await fetch(`http://127.0.0.1:${port}/probot`)).text();
+    const manifest = JSON.parse(/value='([^']*)'/.exec(html)?.[1] ?? "{}") as { name?: string; hook_attributes?: { url?: string } };
+    expect(manifest).toMatchObject({ name: "acme-issue-agent", hook_attributes: { url: "https://agent.example.com/api/github/webhooks" } });
+    expect(html).not.toContain("GitHub cannot reach");
     app.child.kill("SIGTERM");
     expect(await app.exited).toBe(0);
   });

@@ -25,6 +25,8 @@ interface FixtureEvents {
   "pull_request_review.submitted": "pull_request_review.submitted";
   "check_run.completed": "check_run.completed";
   ping: "ping";
+  "installation.created": "installation.created";
+  "installation_repositories.added": "installation_repositories.added";
 }
 
 export type FixtureName = keyof FixtureEvents;

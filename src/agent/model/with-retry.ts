@@ -90,13 +90,31 @@ function toModelError(error: unknown, c: Classified, attempts: number, opts: Ret
   const detail = redactSecrets(raw, opts.apiKey ? [opts.apiKey] : []).slice(0, 300);
   const tries = attempts === 1 ? "1 attempt" : `${attempts} attempts`;
   const base = { cause: error, attempts, ...(c.status !== undefined ? { status: c.status } : {}) };
-  if (c.overflow) return new ModelError("model/context-overflow", `The model at ${opts.host} rejected the request as larger than its context window: ${detail}`, base);
-  if (c.status === 401 || c.status === 403) {
-    return new ModelError("model/auth", `The model endpoint ${opts.host} refused the API key (HTTP ${c.status}). Check OPENAI_API_KEY.`, base);
+  if (c.overflow) {
+    return new ModelError("model/context-overflow", `The model at ${opts.host} rejected the request as larger than its context window: ${detail}`, {
+      ...base,
+      userMessage: "The model rejected the request as larger than its context window.",
+    });
   }
-  if (c.status === 429) return new ModelError("model/rate-limited", `The model endpoint ${opts.host} kept rate-limiting (HTTP 429) after ${tries}.`, { ...base, retryable: true });
+  if (c.status === 401 || c.status === 403) {
+    return new ModelError("model/auth", `The model endpoint ${opts.host} refused the API key (HTTP ${c.status}). Check OPENAI_API_KEY.`, {
+      ...base,
+      userMessage: `The model endpoint refused the app's API key (HTTP ${c.status}).`,
+    });
+  }
+  if (c.status === 429) {
+    return new ModelError("model/rate-limited", `The model endpoint ${opts.host} kept rate-limiting (HTTP 429) after ${tries}.`, {
+      ...base,
+      retryable: true,
+      userMessage: `The model endpoint kept rate-limiting (HTTP 429) after ${tries}.`,
+    });
+  }
   const what = c.status !== undefined ? `HTTP ${c.status}` : "a connection error";
-  return new ModelError("model/request-failed", `The model request to ${opts.host} failed with ${what} after ${tries}: ${detail}`, { ...base, retryable: c.retryable });
+  return new ModelError("model/request-failed", `The model request to ${opts.host} failed with ${what} after ${tries}: ${detail}`, {
+    ...base,
+    retryable: c.retryable,
+    userMessage: c.status !== undefined ? `The model request failed with HTTP ${c.status} after ${tries}.` : `The model endpoint could not be reached after ${tries}.`,
+  });
 }
 
 function isAbortError(error: unknown): boolean {

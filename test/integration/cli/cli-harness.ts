@@ -35,12 +35,12 @@ export interface CapturedIo extends CliIo {
   err(): string;
 }
 
-export function captureIo(options: { env: Record<string, string | undefined>; cwd?: string; stdin?: string; tty?: boolean }): CapturedIo {
+export function captureIo(options: { env: Record<string, string | undefined>; cwd?: string; stdin?: string; tty?: boolean; stderrTty?: boolean }): CapturedIo {
   let out = "";
   let err = "";
   return {
     stdout: { write: (s: string) => (out += s), isTTY: options.tty ?? false, columns: 100 },
-    stderr: { write: (s: string) => (err += s), isTTY: false },
+    stderr: { write: (s: string) => (err += s), isTTY: options.stderrTty ?? false, columns: 100 },
     stdin: Readable.from([options.stdin ?? ""]),
     env: options.env,
     cwd: options.cwd ?? process.cwd(),

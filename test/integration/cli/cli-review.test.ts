@@ -45,6 +45,33 @@ describe("issue-agent review", () => {
     expect(io.out()).not.toContain(FAKE_AWS_KEY);
   });
 
+  it("--fail-on: exit 5 when a finding is at or above the severity, 0 when none is", async () => {
+    const dir = await featureBranch();
+    const failing = captureIo({ env: {} });
+    expect(await main(["review", "--repo", dir, "--no-model", "--fail-on", "high"], failing)).toBe(5);
+    expect(failing.err()).toMatch(/at or above --fail-on high: exit 5/);
+    const { dir: clean, cleanup } = await checkoutFixture("cli-review");
+    cleanups.push(cleanup);
+    git(clean, "checkout", "-q", "-b", "feature");
+    await writeFile(path.join(clean, "NOTES.md"), "just notes\n");
+    git(clean, "add", "-A");
+    git(clean, "commit", "-q", "-m", "notes");
+    expect(await main(["review", "--repo", clean, "--no-model", "--fail-on", "low"], captureIo({ env: {} }))).toBe(0);
+    const bad = captureIo({ env: {} });
+    expect(await main(["review", "--repo", dir, "--fail-on", "severe"], bad)).toBe(2);
+    expect(bad.err()).toMatch(/--fail-on must be one of critical, high, medium, low/);
+  });
+
+  it("shows a spinner on a terminal while the review runs, and erases it before the report", async () => {
+    const dir = await featureBranch();
+    const model = await startFakeModel({ script: [{ delayMs: 400, text: "No findings." }] });
+    cleanups.push(() => model.close());
+    const io = captureIo({ env: { OPENAI_API_KEY: "sk-test-spinner-0123456789abcdef", OPENAI_BASE_URL: model.baseURL }, stderrTty: true });
+    expect(await main(["review", "--repo", dir, "--wire", "chat"], io)).toBe(0);
+    expect(io.err()).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] reviewing the diff against main with /);
+    expect(io.err().endsWith("\r\x1b[K")).toBe(true);
+  });
+
   it("--sarif emits a valid SARIF 2.1.0 log with the finding's region", async () => {
     const dir = await featureBranch();
     const io = captureIo({ env: {} });

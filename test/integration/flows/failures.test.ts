@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { FakeScript } from "../../helpers/fake-model.js";
 import { loadWebhook } from "../../helpers/webhook-fixtures.js";
-import { MODEL_KEY, mockCommonCalls, REPO, REPO_PATH, startFlowHarness, TOKEN, type FlowHarness } from "./flow-harness.js";
+import { runAgent } from "../../../src/agent/index.js";
+import { MODEL_KEY, mockCommonCalls, REPO, REPO_PATH, startFlowHarness, TOKEN, type FlowHarness, type FlowOptions } from "./flow-harness.js";
 
 const FILES = { "README.md": "# demo\n", ".github/workflows/ci.yml": "on: push\n" };
 const AWS_KEY = "AKIAZ3MHQW7XK2PLN4TB";
@@ -14,8 +15,8 @@ describe("failures end in the status comment", () => {
   });
 
   /** A labelled issue whose run is expected to end without a PR. */
-  async function runIssue(script: FakeScript, statusId: number, prepare?: (harness: FlowHarness) => void, env?: Record<string, string>): Promise<{ outcome: string; status: string }> {
-    h = await startFlowHarness({ files: FILES, script, ...(env ? { env } : {}) });
+  async function runIssue(script: FakeScript, statusId: number, prepare?: (harness: FlowHarness) => void, options: Partial<FlowOptions> = {}): Promise<{ outcome: string; status: string }> {
+    h = await startFlowHarness({ files: FILES, script, ...options });
     prepare?.(h);
     const { gh } = h;
     gh.on("POST", `${REPO_PATH}/issues/1/comments`).reply(201, (c) => ({ id: statusId, body: c.json.body }));
@@ -46,11 +47,60 @@ describe("failures end in the status comment", () => {
     // 100k input tokens at $10/M = $1 per turn; the budget is $2.50, so the third turn is the last.
     const turn = { toolCalls: [{ name: "shell", arguments: { command: ["true"] } }], usage: { input: 100_000, output: 0 } };
     const env = { AGENT_MODEL: "house-model", AGENT_MODEL_PRICES: '{"house-model":{"input":10,"output":30}}', AGENT_MAX_USD_PER_RUN: "2.5" };
-    const r = await runIssue([turn, turn, turn, turn, turn, turn], 4009, undefined, env);
+    const r = await runIssue([turn, turn, turn, turn, turn, turn], 4009, undefined, { env });
     expect(r.outcome).toBe("budget_exhausted");
     expect(r.status).toMatch(/budget[\s\S]*\$/i);
     expect(h?.model.requests.length).toBeLessThanOrEqual(3);
     expect(h?.git.pushes).toHaveLength(0);
+  });
+
+  it("an unreachable model endpoint: the operator's log says why and what it cost; the comment names no host and asks for no context", async () => {
+    const r = await runIssue([], 4011, undefined, {
+      env: { OPENAI_BASE_URL: "http://127.0.0.1:9/v1" },
+      // One attempt: the retry policy has its own tests, and its back-off would only slow this one.
+      deps: (deps) => ({ ...deps, runAgent: (input) => runAgent({ ...input, model: { ...input.model, maxRetries: 0 } }) }),
+    });
+    expect(r.outcome).toBe("failed");
+    expect(r.status).toMatch(/model endpoint could not be reached/);
+    expect(r.status).not.toContain("127.0.0.1");
+    expect(r.status).not.toMatch(/more context/);
+    expect(r.status).toMatch(/operator/);
+    const finished = await h?.waitForLog("job finished");
+    expect(finished).toMatchObject({
+      level: 50,
+      outcome: "failed",
+      repo: "Codertocat/Hello-World",
+      number: 1,
+      turns: 1,
+      tokens: 0,
+      costUsd: 0,
+      reason: { code: "model/request-failed" },
+    });
+    expect(String((finished?.reason as { message: string }).message)).toMatch(/127\.0\.0\.1:9.*connection error/);
+    expect(typeof finished?.seconds).toBe("number");
+    expect(JSON.stringify(h?.logs)).not.toContain(MODEL_KEY);
+  });
+
+  it("a successful run's log line carries the pull request URL, turns, tokens and cost", async () => {
+    h = await startFlowHarness({ files: FILES, script: [{ toolCalls: [{ name: "apply_patch", arguments: { input: "*** Begin Patch\n*** Add File: NOTES.md\n+notes\n*** End Patch" } }] }, { text: "Title: Notes\n\nAdded notes." }] });
+    const { gh } = h;
+    gh.on("POST", `${REPO_PATH}/issues/1/comments`).reply(201, (c) => ({ id: 4012, body: c.json.body }));
+    gh.on("DELETE", `${REPO_PATH}/issues/1/labels/agent`).reply(200, []);
+    gh.on("GET", `${REPO_PATH}/issues/1`).reply(200, { number: 1, title: "Do it", body: "Please.", state: "open", user: { login: "Codertocat" }, labels: [] });
+    gh.on("GET", `${REPO_PATH}/issues/1/comments`).reply(200, []);
+    gh.on("GET", `${REPO_PATH}/pulls`).any().reply(200, []);
+    gh.on("POST", `${REPO_PATH}/pulls`).reply(201, { number: 9, html_url: "https://github.com/Codertocat/Hello-World/pull/9", node_id: "PR_9" });
+    gh.on("POST", /\/issues\/9\/(labels|assignees)$/).any().reply(201, {});
+    gh.on("POST", /\/pulls\/9\/requested_reviewers$/).any().reply(201, {});
+    mockCommonCalls(gh);
+    await h.receive("issues", loadWebhook("issues.labeled", { label: { name: "agent" }, repository: { clone_url: h.cloneUrl, default_branch: "main" } }));
+    const [done] = await h.waitForJobs(1);
+    expect(done?.outcome).toBe("succeeded");
+    const finished = await h.waitForLog("job finished");
+    expect(finished).toMatchObject({ level: 30, outcome: "succeeded", repo: "Codertocat/Hello-World", number: 1, prUrl: "https://github.com/Codertocat/Hello-World/pull/9", turns: 2 });
+    expect(finished?.tokens).toBeGreaterThan(0);
+    expect(finished?.costUsd).toBeGreaterThan(0);
+    expect(finished).not.toHaveProperty("reason");
   });
 
   it("a change adding a secret is not pushed; the status says why without the secret", async () => {

@@ -8,6 +8,7 @@ import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Writable } from "node:stream";
 import { pino } from "pino";
 import { expect } from "vitest";
 import { Probot, ProbotOctokit } from "probot";
@@ -50,6 +51,10 @@ export interface FlowHarness {
   queue: EmbeddedQueue;
   cloneUrl: string;
   finished: Finished[];
+  /** Every log line at info and above, parsed (the job logger's `job finished` lines among them). */
+  logs: Record<string, unknown>[];
+  /** The first log line with this message, once it has been written. */
+  waitForLog(msg: string, timeoutMs?: number): Promise<Record<string, unknown>>;
   receive(name: string, payload: unknown, id?: string): Promise<void>;
   waitForJobs(count: number, timeoutMs?: number): Promise<Finished[]>;
   close(): Promise<void>;
@@ -80,7 +85,15 @@ export async function startFlowHarness(options: FlowOptions): Promise<FlowHarnes
     AGENT_DATA_DIR: dataDir,
     ...options.env,
   });
-  const log = pino({ level: process.env.FLOW_LOG_LEVEL ?? "silent" });
+  const logs: Record<string, unknown>[] = [];
+  const collect = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
+      if (process.env.FLOW_LOG_LEVEL) process.stderr.write(chunk);
+      done();
+    },
+  });
+  const log = pino({ level: process.env.FLOW_LOG_LEVEL ?? "info" }, collect);
   const probot = new Probot({
     appId: 1,
     privateKey,
@@ -115,6 +128,16 @@ export async function startFlowHarness(options: FlowOptions): Promise<FlowHarnes
     queue,
     cloneUrl,
     finished,
+    logs,
+    async waitForLog(msg, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const line = logs.find((l) => l.msg === msg);
+        if (line) return line;
+        if (Date.now() > deadline) throw new Error(`no "${msg}" log line`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
     async receive(name, payload, id = randomUUID()) {
       await probot.receive({ id, name, payload } as Parameters<Probot["receive"]>[0]);
       // Handlers run after the acknowledgement: wait for them, as the tests assert their effects.
@@ -170,5 +193,7 @@ export function mockCommonCalls(gh: GitHubMock, options: { permission?: Record<s
   // Config, AGENTS.md and templates: absent unless a test registered them first.
   gh.on("GET", /\/contents\//).any().reply(404, { message: "Not Found" });
   gh.on("POST", /\/reactions$/).any().reply(201, { id: 1, content: "eyes" });
+  // The trigger label is created on a repository's first run (422 already_exists is as good).
+  gh.on("POST", `${REPO_PATH}/labels`).any().reply(201, { name: "agent" });
   gh.on("PATCH", new RegExp(`^${REPO_PATH}/issues/comments/\\d+$`)).any().reply(200, (call) => ({ id: 1, body: call.json.body }));
 }

@@ -101,6 +101,7 @@ function job(): JobContext {
     signal: new AbortController().signal,
     log: pino({ level: "silent" }),
     takeMessages: () => [],
+    report: () => undefined,
   };
 }
 

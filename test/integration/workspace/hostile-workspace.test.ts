@@ -320,3 +320,30 @@ describe("repository cache", () => {
     }
   });
 });
+
+describe("spare checkouts", () => {
+  it("the next job on a repository moves in a checkout prepared after the last one, at the new commit, with nothing left over", async () => {
+    const server = await startGitServer({ token: TOKEN });
+    const dataDir = makeTempDir("ia-spare-");
+    const ops = createGitOps({ dataDir, maxRepoBytes: 64 * MB });
+    try {
+      const url = await server.createBareRepo("spare", { "keep.txt": "keep\n", "gone.txt": "bye\n", "dir/edit.txt": "v1\n" });
+      await ops.withWorkspace("first", async (dir) => {
+        await ops.clone({ dir, url, ref: "main", token: TOKEN, scope: "installation:20" });
+        writeFileSync(path.join(dir, "agent-left-this.txt"), "scratch\n");
+      });
+      const second = await server.commit("spare", { files: { "gone.txt": null, "dir/edit.txt": "v2\n", "new.txt": "new\n" }, message: "upstream" });
+      const log = collectingLog();
+      const seen = await ops.withWorkspace({ id: "second", log }, async (dir) => {
+        const { headSha } = await ops.clone({ dir, url, ref: "main", token: TOKEN, scope: "installation:20" });
+        return { headSha, files: git(dir, ["ls-files"]).split("\n"), status: git(dir, ["status", "--porcelain", "--untracked-files=all"]), edit: readFileSync(path.join(dir, "dir/edit.txt"), "utf8"), branch: git(dir, ["rev-parse", "--abbrev-ref", "HEAD"]) };
+      });
+      expect(log.lines.join("\n")).toMatch(/"reusedCheckout":true/);
+      expect(seen).toEqual({ headSha: second, files: ["dir/edit.txt", "keep.txt", "new.txt"], status: "", edit: "v2\n", branch: "main" });
+    } finally {
+      await ops.close();
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

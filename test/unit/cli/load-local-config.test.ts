@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -23,6 +23,12 @@ describe("loadLocalConfig", () => {
     const { config, file } = await loadLocalConfig(dir);
     expect(file).toBeUndefined();
     expect(config.sandbox.mode).toBe("workspace-write");
+  });
+
+  it("refuses an agent.yml that is a symlink (to /dev/zero, or a file elsewhere) instead of following it", async () => {
+    await mkdir(path.join(dir, ".github"), { recursive: true });
+    await symlink("/dev/zero", path.join(dir, ".github/agent.yml"));
+    await expect(loadLocalConfig(dir)).rejects.toThrow(".github/agent.yml is not a regular file (a symlink, FIFO or directory); not read");
   });
 
   it("reads .github/agent.yml through the app's schema", async () => {

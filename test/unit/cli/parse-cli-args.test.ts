@@ -16,19 +16,22 @@ describe("parseCliArgs", () => {
     const cmd = parseCliArgs([
       "run", "fix the bug", "--repo", "x", "--model", "m", "--wire", "chat", "--sandbox", "read-only",
       "--max-turns", "7", "--max-usd", "0.5", "--compaction", "aggressive", "--json", "--branch", "fix/x", "--commit",
+      "--network", "registry.npmjs.org, *.pypi.org:443", "--skip-setup",
     ]);
     expect(cmd).toEqual({
       kind: "run",
       options: {
         task: "fix the bug", taskFile: undefined, repo: "x", model: "m", wire: "chat", sandbox: "read-only",
         maxTurns: 7, maxUsd: 0.5, compaction: "aggressive", json: true, branch: "fix/x", commit: true,
+        network: ["registry.npmjs.org", "*.pypi.org:443"], skipSetup: true,
       },
     });
   });
 
   it("defaults the repo to the current directory and reads --task-file", () => {
     const cmd = parseCliArgs(["run", "-f", "-"]);
-    expect(cmd).toMatchObject({ kind: "run", options: { task: undefined, taskFile: "-", repo: ".", json: false, commit: false } });
+    expect(cmd).toMatchObject({ kind: "run", options: { task: undefined, taskFile: "-", repo: ".", json: false, commit: false, network: undefined, skipSetup: false } });
+    expect(parseCliArgs(["run", "a", "--network", "off"])).toMatchObject({ options: { network: [] } });
   });
 
   it.each([
@@ -42,6 +45,8 @@ describe("parseCliArgs", () => {
     [["run", "a", "--commit"], "--commit needs --branch"],
     [["run", "a", "--branch", "x"], "--branch needs --commit"],
     [["run", "a", "--bogus"], "Unknown option '--bogus'"],
+    [["run", "a", "--network", "https://evil.example/"], "--network takes host names separated by commas"],
+    [["run", "a", "--network", ","], "--network takes host names separated by commas"],
     [["review", "--json", "--sarif"], "choose one of --json and --sarif"],
     [["deploy"], 'unknown command "deploy"'],
   ])("rejects %j", (argv, message) => {

@@ -27,7 +27,8 @@ describe("line renderer (not a terminal)", () => {
     expect(out.text).not.toContain("\x1b");
     expect(out.text).toContain("turn 1\n");
     expect(out.text).toContain("  tool: shell npm test\n");
-    expect(out.text).toContain("  error (1.5 s): 1 failing expected 3\n");
+    // A failing command's output: its last lines, not a flattened fragment.
+    expect(out.text).toContain("  error (1.5 s)\n    | 1 failing\n    | expected 3\n");
     expect(out.text).toContain("  tool: apply_patch src/add.js\n");
     expect(out.text).toContain("    [x] Read the code\n    [>] Fix add()\n    [ ] Run tests\n");
     expect(out.text).toContain("usage: 12.3k in (2.0k cached) · 678 out · $0.04");
@@ -51,7 +52,7 @@ describe("tty renderer", () => {
   it("redraws a footer in place with the plan, turn, current tool, tokens and cost", () => {
     const out = buffer(true);
     let t = 0;
-    const r = createTtyRenderer(out, () => (t += 1000));
+    const r = createTtyRenderer(out, { now: () => (t += 1000), tickMs: 0 });
     for (const e of events.slice(0, 3)) r.event(e);
     // While a tool runs, the status line names it.
     const beforeResult = out.text.slice(out.text.lastIndexOf("\x1b[J"));
@@ -72,10 +73,54 @@ describe("tty renderer", () => {
   it("cuts footer lines to the terminal width so the redraw stays aligned", () => {
     const out = buffer(true);
     out.columns = 50;
-    const r = createTtyRenderer(out);
+    const r = createTtyRenderer(out, { tickMs: 0 });
     r.event({ type: "plan_update", plan: [{ step: "x".repeat(200), status: "pending" }] });
+    r.event({ type: "tool_call", name: "shell", callId: "c", arguments: JSON.stringify({ command: "y".repeat(300) }) });
+    r.event({ type: "tool_result", name: "shell", callId: "c", ok: false, output: `${"z".repeat(300)}\nlast line`, durationMs: 5 });
+    r.note("n".repeat(300));
     const footer = out.text.split("\n").filter(Boolean);
     // eslint-disable-next-line no-control-regex -- stripping ANSI escapes is the point
-    for (const line of footer) expect(line.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").length).toBeLessThanOrEqual(49);
+    for (const line of footer) expect(line.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").replace(/\r/g, "").length).toBeLessThanOrEqual(49);
+  });
+
+  it("ticks: the clock moves at least once a second with no events", async () => {
+    const out = buffer(true);
+    let t = 0;
+    const r = createTtyRenderer(out, { now: () => t, tickMs: 50 });
+    r.event({ type: "turn_start", turn: 1 });
+    t = 3000;
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(out.text).toMatch(/turn 1 · thinking · 0 tokens · \$0\.00 · 3 s/);
+    r.finish();
+    const after = out.text.length;
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(out.text.length).toBe(after); // stopped with the run
+  });
+
+  it("shows the tail of a failing command's output under it", () => {
+    const out = buffer(true);
+    const r = createTtyRenderer(out, { tickMs: 0 });
+    const output = Array.from({ length: 20 }, (_, i) => `line ${i + 1}`).join("\n");
+    r.event({ type: "tool_call", name: "shell", callId: "c", arguments: JSON.stringify({ command: "npm test" }) });
+    r.event({ type: "tool_result", name: "shell", callId: "c", ok: false, output, durationMs: 5 });
+    expect(out.text).toContain("line 20");
+    expect(out.text).toContain("line 13");
+    expect(out.text).not.toContain("line 12\n");
+  });
+
+  it("shows the plan as a checklist, never the update_plan JSON, and an unpriced model's cost as unknown", () => {
+    const out = buffer(true);
+    const r = createTtyRenderer(out, { tickMs: 0, priced: false });
+    const plan = [{ step: "Read", status: "completed" as const }, { step: "Fix", status: "in_progress" as const }];
+    r.event({ type: "tool_call", name: "update_plan", callId: "p", arguments: JSON.stringify({ plan }) });
+    r.event({ type: "plan_update", plan });
+    r.event({ type: "tool_result", name: "update_plan", callId: "p", ok: true, output: "Plan updated", durationMs: 1 });
+    r.event({ type: "usage", usage: { input: 10, cachedInput: 0, output: 5, reasoning: 0 }, costUsd: 0, turn: 1 });
+    expect(out.text).not.toContain('{"plan"');
+    expect(out.text).toContain("update plan (2 steps)");
+    expect(out.text).toContain("[x] Read");
+    expect(out.text).toContain("cost unknown");
+    expect(out.text).not.toContain("$0.00");
+    r.finish();
   });
 });

@@ -21,12 +21,24 @@ describe("resolveRunSettings", () => {
     expect(fromYml.limits).toMatchObject({ maxTurns: 9, maxUsd: 2 });
     expect(fromYml.compaction.strategy).toBe("minimal");
 
-    const fromFlags = resolveRunSettings(run("--model", "flag-model", "--wire", "responses", "--max-turns", "3", "--max-usd", "0.25", "--compaction", "aggressive"), config, env, "/w");
+    const fromFlags = resolveRunSettings(run("--model", "flag-model", "--wire", "responses", "--max-turns", "3", "--max-usd", "0.25", "--price", "1,4", "--compaction", "aggressive"), config, env, "/w");
     expect(fromFlags.model).toMatchObject({ name: "flag-model", wireApi: "responses" });
     expect(fromFlags.limits).toMatchObject({ maxTurns: 3, maxUsd: 0.25 });
     expect(fromFlags.compaction.strategy).toBe("aggressive");
 
     expect(resolveRunSettings(run(), repoConfigSchema.parse({}), env, "/w").model.name).toBe("env-model");
+  });
+
+  it("refuses --max-usd for a model without a price, unless --price gives one; an unpriced model's cost is unknown", () => {
+    const config = repoConfigSchema.parse({});
+    expect(() => resolveRunSettings(run("--model", "my-local-model", "--max-usd", "1"), config, env, "/w")).toThrow(/--max-usd needs a price for the model "my-local-model"[\s\S]*--price INPUT,OUTPUT/);
+    const priced = resolveRunSettings(run("--model", "my-local-model", "--max-usd", "1", "--price", "0.5,2,0.1"), config, env, "/w");
+    expect(priced.priced).toBe(true);
+    expect(priced.model.prices?.["my-local-model"]).toEqual({ input: 0.5, output: 2, cachedInput: 0.1 });
+    const unpriced = resolveRunSettings(run("--model", "my-local-model"), config, env, "/w");
+    expect(unpriced.priced).toBe(false);
+    expect(unpriced.notes.join()).toMatch(/no price: cost is shown as unknown/);
+    expect(resolveRunSettings(run("--model", "gpt-5-codex", "--max-usd", "1"), config, env, "/w").priced).toBe(true);
   });
 
   it("attack: a repository's agent.yml cannot turn on danger-full-access", () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { envSchema } from "../../../src/config/env.js";
 import { renderRepoConfigJsonSchema } from "../../../src/config/repo-config-json-schema.js";
@@ -28,4 +28,14 @@ describe("README stays true to the code", () => {
     expect(keys.length).toBeGreaterThan(30);
     expect(keys.filter((key) => !readme.includes(`\`${key}\``))).toEqual([]);
   });
+});
+
+describe("app.yml", () => {
+  it("points only at documents that exist in this repository", () => {
+    const appYml = readFileSync(new URL("../../../app.yml", import.meta.url), "utf8");
+    const documents = [...appYml.matchAll(/\b([\w./-]+\.md)\b/g)].map((m) => m[1] ?? "");
+    expect(documents.length).toBeGreaterThan(0);
+    expect(documents.filter((doc) => !existsSync(new URL(`../../../${doc}`, import.meta.url)))).toEqual([]);
+  });
+
 });

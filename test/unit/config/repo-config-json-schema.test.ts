@@ -19,4 +19,18 @@ describe("agent.schema.json", () => {
     expect(validate(example)).toBe(true);
     expect(validate(parse("limits:\n  maxUSD: 2\n"))).toBe(false);
   });
+
+  it("has an $id, a description on every key, and accepts the documented `_extends`", () => {
+    const schema = JSON.parse(committed) as { $id?: string; properties: Record<string, { description?: string; type?: string; properties?: Record<string, { description?: string }> }> };
+    expect(schema.$id).toMatch(/^[a-z]+:/);
+    const missing: string[] = [];
+    for (const [key, node] of Object.entries(schema.properties)) {
+      if (!node.description) missing.push(key);
+      for (const [child, leaf] of Object.entries(node.properties ?? {})) if (!leaf.description) missing.push(`${key}.${child}`);
+    }
+    expect(missing).toEqual([]);
+    const validate = new Ajv2020({ strict: false }).compile(schema);
+    expect(validate(parse("_extends: .github\ntrigger:\n  label: ai-fix\n"))).toBe(true);
+    expect(validate(parse("_extends: 3\n"))).toBe(false);
+  });
 });

@@ -42,3 +42,17 @@ describe("installSignalHandlers", () => {
     expect(exits).toEqual([1]);
   });
 });
+
+describe("installSignalHandlers deadline", () => {
+  it("exits 1 when the graceful shutdown hangs past the deadline", async () => {
+    const exits: number[] = [];
+    uninstall.push(
+      installSignalHandlers({ log: silentLog, signals: ["SIGUSR2"], deadlineMs: 100, shutdown: () => new Promise<void>(() => undefined), exit: (c) => void exits.push(c) }),
+    );
+    const started = Date.now();
+    process.kill(process.pid, "SIGUSR2");
+    await waitFor(() => exits.length === 1, "the deadline exit");
+    expect(exits).toEqual([1]);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});

@@ -22,6 +22,8 @@ function queue(): JobQueue & { requests: EnqueueRequest[] } {
     liveJobIds: async () => [],
     startWorker: async () => undefined,
     depth: async () => 0,
+    list: async () => ({ running: [], queued: [], finished: [] }),
+    probe: async () => ({ ok: true, mode: "embedded", depth: 0 }),
     close: async () => undefined,
   };
 }

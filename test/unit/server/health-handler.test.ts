@@ -21,6 +21,40 @@ async function serve(options: Partial<HealthHandlerOptions>): Promise<string> {
   return `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/healthz`;
 }
 
+describe("GET /readyz", () => {
+  it("is 503 not_ready while the sandbox cannot run, where this process runs jobs; /healthz stays 200", async () => {
+    const url = await serve({ sandbox: async () => ({ ok: false, reason: "Can't mount proc", fix: "systempaths=unconfined" }) });
+    const ready = await fetch(url.replace("/healthz", "/readyz"));
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: "not_ready", sandbox: { ok: false, fix: "systempaths=unconfined" } });
+    expect((await fetch(url)).status).toBe(200);
+  });
+
+  it("is 200 with a broken sandbox in a web process that only enqueues (Redis mode)", async () => {
+    const url = await serve({ runsJobs: false, sandbox: async () => ({ ok: false }) });
+    expect((await fetch(url.replace("/healthz", "/readyz"))).status).toBe(200);
+  });
+
+  it("both answer 503 within 2 s when the queue never answers", async () => {
+    const url = await serve({ queue: () => new Promise(() => undefined) });
+    for (const path of ["/healthz", "/readyz"]) {
+      const started = Date.now();
+      const res = await fetch(url.replace("/healthz", path));
+      expect(res.status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(await res.json()).toMatchObject({ status: "error", queue: { ok: false } });
+    }
+  });
+
+  it("a slow first sandbox probe does not hold the answer past 2 s", async () => {
+    const url = await serve({ sandbox: () => new Promise((resolve) => setTimeout(() => resolve({ ok: true }), 5000)) });
+    const started = Date.now();
+    const res = await fetch(url.replace("/healthz", "/readyz"));
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(res.status).toBe(503);
+  });
+});
+
 describe("GET /healthz", () => {
   it("is 503 until the app is ready", async () => {
     const res = await fetch(await serve({ isReady: () => false }));

@@ -57,6 +57,7 @@ export async function runCommand(policy: SandboxPolicy, options: RunCommandOptio
         mode: policy.mode as "read-only" | "workspace-write",
         workspaceDir: workspace, cwd, homeDir: scratch.home, tmpDir: scratch.tmp, files,
         readOnlyPaths: policy.readOnlyPaths ?? [],
+        protectedPaths: policy.protectedPaths ?? [],
         extraReadOnlyBinds: proxy ? proxy.binds : [],
         env, command: inner,
       });

@@ -11,10 +11,15 @@ import type { Sandbox, SandboxPolicy } from "../sandbox/types.js";
 import { ConfigError } from "../shared/errors.js";
 import { readAll, type CliIo } from "./cli-io.js";
 import { describeFailure } from "./describe-failure.js";
-import { formatCount, formatUsd } from "./describe-event.js";
+import { formatCost, formatCount, printable } from "./describe-event.js";
 import { EXIT, exitCodeForOutcome } from "./exit-codes.js";
 import { findGitRoot, isDirectory } from "./find-git-root.js";
+import { LocalGitRefused } from "./create-local-git.js";
 import { loadLocalConfig } from "./load-local-config.js";
+import { resolveNetworkGrant, type NetworkGrant } from "./network-grant.js";
+import { outsideTaskChanges } from "./outside-task-changes.js";
+import { protectGitPaths } from "./protect-git-paths.js";
+import { codeRunningWorkTreeSettings } from "./repo-git-config.js";
 import type { LocalGit } from "./local-git.js";
 import { UsageError, type RunOptions } from "./parse-cli-args.js";
 import { needsApiKey, parseCliEnv } from "./parse-cli-env.js";
@@ -35,6 +40,14 @@ export interface RunResultLine extends Partial<RunAgentResult> {
   outcome: RunAgentResult["outcome"];
   exitCode: number;
   changedFiles: string[];
+  /** False when the model has no price: `costUsd` is then not a real cost. */
+  priced?: boolean;
+  /** Changed files outside what a task needs: git hooks and config, CI and agent configuration (outside-task-changes.ts). */
+  outsideTask?: string[];
+  /** Git hook directories and config files (the work tree's and .git's) that changed during the run, whether tracked or not. */
+  gitPathsChanged?: string[];
+  /** Settings in work-tree files the repository's git config includes that make git run commands (never run by issue-agent). */
+  gitRunsFromWorkTree?: string[];
   branch?: string;
   commit?: string;
   error?: { code: string; message: string };
@@ -64,7 +77,6 @@ function assertBranchName(name: string): void {
 }
 
 export async function runRunCommand(options: RunOptions, io: CliIo, deps: RunDeps): Promise<number> {
-  const renderer: ProgressRenderer = options.json ? createJsonRenderer(io.stdout) : io.stdout.isTTY ? createTtyRenderer(io.stdout) : createLineRenderer(io.stdout);
   const fail = (exitCode: number, code: string, message: string): number => {
     io.stderr.write(`issue-agent: ${message}\n`);
     if (options.json) writeResult(io, { type: "result", outcome: "failed", exitCode, changedFiles: [], error: { code, message } });
@@ -75,41 +87,64 @@ export async function runRunCommand(options: RunOptions, io: CliIo, deps: RunDep
   let task: string;
   let settings: ReturnType<typeof resolveRunSettings>;
   let repoDir: string;
+  let root: string;
+  let grant: NetworkGrant;
   try {
     task = await readTask(options, io);
     repoDir = path.resolve(io.cwd, options.repo);
     if (!isDirectory(repoDir)) throw new UsageError(`${repoDir} does not exist or is not a directory`, "run");
-    if (!findGitRoot(repoDir)) {
+    const found = findGitRoot(repoDir);
+    if (!found) {
       throw new UsageError(`${repoDir} is not a git repository (no .git in it or any parent). Run the agent inside a git checkout (or "git init" first) so its changes can be reviewed and undone.`, "run");
     }
+    root = found;
     if (options.branch) assertBranchName(options.branch);
     const env = parseCliEnv(io.env);
     if (needsApiKey(env) && !env.OPENAI_API_KEY) throw new UsageError(MISSING_KEY_MESSAGE, "run");
+    await deps.git.assertSupported(repoDir);
     const { config } = await loadLocalConfig(repoDir);
     settings = resolveRunSettings(options, config, env, repoDir);
-    if (options.commit) {
+    if (options.commit && options.branch) {
+      await deps.git.assertCanCommit(repoDir, options.branch);
       // The commit must hold the agent's work only, never the user's unfinished edits.
-      const dirty = await deps.git.changedFiles(repoDir);
-      if (dirty.length > 0) throw new UsageError(`--commit needs a clean working tree; commit or stash these first: ${dirty.slice(0, 5).join(", ")}${dirty.length > 5 ? ", ..." : ""}`, "run");
+      const dirty = [...new Set([...(await deps.git.changedFiles(repoDir)), ...(await deps.git.stagedFiles(repoDir))])].sort();
+      if (dirty.length > 0) throw new UsageError(`--commit needs a clean working tree and index; commit or stash these first: ${dirty.slice(0, 5).join(", ")}${dirty.length > 5 ? ", ..." : ""}`, "run");
     }
+    grant = await resolveNetworkGrant({ requested: settings.requestedNetwork, flag: options.network, setupCommands: settings.setupCommands, io, interactive: !options.json });
   } catch (error) {
     if (error instanceof UsageError) return fail(EXIT.usage, error.code, error.message);
     if (error instanceof ConfigError) return fail(EXIT.usage, error.code, error.issues.length > 1 ? `${error.message.split(":")[0]}:\n  ${error.issues.join("\n  ")}` : error.message);
+    if (error instanceof LocalGitRefused) return fail(EXIT.usage, error.code, error.message);
     throw error;
   }
-  for (const note of settings.notes) renderer.note(note);
+  const rendererOptions = { priced: settings.priced };
+  const renderer: ProgressRenderer = options.json ? createJsonRenderer(io.stdout) : io.stdout.isTTY ? createTtyRenderer(io.stdout, rendererOptions) : createLineRenderer(io.stdout, rendererOptions);
+  for (const note of [...settings.notes, ...grant.notes]) renderer.note(note);
   const failureContext = { baseURL: settings.model.baseURL, apiKey: settings.model.apiKey };
 
-  // 3-4. The sandbox and the agent.
+  // 3-4. The sandbox, the setup commands and the agent.
   if (settings.sandbox.mode !== "danger-full-access") {
     const availability = await deps.checkSandbox();
     if (!availability.ok) {
       return fail(EXIT.failed, "sandbox/unavailable", `The sandbox cannot start: ${availability.reason}. ${availability.fix} (Or pass --sandbox danger-full-access to run the agent's commands unsandboxed on this machine.)`);
     }
   }
+  // Hooks, included config and attributes stay read-only: the user's own git runs them later.
+  const gitPaths = await protectGitPaths(root, repoDir, io.env.HOME);
   let result: RunAgentResult;
   try {
-    const sandbox = await deps.createSandbox(settings.sandbox);
+    const policy = { ...settings.sandbox, protectedPaths: gitPaths.paths };
+    const sandbox = await deps.createSandbox({ ...policy, network: grant.agent });
+    const setupSandbox = grant.setup === "off" ? sandbox : await deps.createSandbox({ ...policy, network: grant.setup });
+    for (const script of settings.setupCommands) {
+      renderer.note(`setup: ${printable(script.split("\n")[0]!)}${grant.setup === "off" ? " (offline)" : ` (network: ${grant.setup.join(", ")})`}`);
+      const setup = await setupSandbox.run({ script, ...(io.signal ? { signal: io.signal } : {}) });
+      if (setup.exitCode !== 0) {
+        renderer.finish();
+        const tail = printable(`${setup.stdout}\n${setup.stderr}`.trim().split("\n").slice(-5).join("\n"));
+        return fail(EXIT.failed, "sandbox/setup-failed", `The setup command \`${printable(script.slice(0, 80))}\` from agent.yml failed (exit ${setup.exitCode ?? "killed"}${setup.timedOut ? ", timed out" : ""}); pass --skip-setup to run without it.${tail ? `\n${tail}` : ""}`);
+      }
+    }
     result = await deps.runAgent({
       task: { kind: "cli", text: task },
       workspaceDir: repoDir,
@@ -125,6 +160,8 @@ export async function runRunCommand(options: RunOptions, io: CliIo, deps: RunDep
     renderer.finish();
     const code = (error as { code?: unknown }).code;
     return fail(EXIT.failed, typeof code === "string" ? code : "internal", describeFailure(error, failureContext));
+  } finally {
+    await gitPaths.release();
   }
   renderer.finish();
 
@@ -151,8 +188,12 @@ export async function runRunCommand(options: RunOptions, io: CliIo, deps: RunDep
   const line: RunResultLine = {
     type: "result",
     ...result,
+    priced: settings.priced,
     exitCode,
     changedFiles,
+    outsideTask: outsideTaskChanges(root, changedFiles, gitPaths.paths),
+    gitPathsChanged: await gitPaths.changed(),
+    gitRunsFromWorkTree: codeRunningWorkTreeSettings(root, await gitPaths.configNow()).map((s) => `${s.key} (${s.file})`),
     ...(commit ? { branch: options.branch, commit } : {}),
     ...(error ? { error } : {}),
   };
@@ -177,7 +218,7 @@ const HEADLINE: Record<RunAgentResult["outcome"], string> = {
 
 function writeHumanReport(io: CliIo, r: RunResultLine, options: RunOptions): void {
   const out = (s = "") => io.stdout.write(`${s}\n`);
-  const usage = r.usage ? ` · ${formatCount(r.usage.input)} in · ${formatCount(r.usage.output)} out · ${formatUsd(r.costUsd ?? 0)}` : "";
+  const usage = r.usage ? ` · ${formatCount(r.usage.input)} in · ${formatCount(r.usage.output)} out · ${formatCost(r.costUsd ?? 0, r.priced !== false)}` : "";
   const headline = r.exitCode === EXIT.noChanges ? HEADLINE.no_changes : HEADLINE[r.outcome];
   out();
   out(`${headline} after ${r.turns ?? 0} turn${r.turns === 1 ? "" : "s"}${usage}`);
@@ -188,7 +229,24 @@ function writeHumanReport(io: CliIo, r: RunResultLine, options: RunOptions): voi
     for (const f of r.changedFiles) out(`  ${f}`);
     out();
     out(r.commit ? `Committed ${r.commit.slice(0, 7)} on new branch ${r.branch}.` : "The changes are in the working tree: review them with git diff.");
-  } else if (options.commit && r.exitCode !== EXIT.ok) {
+  }
+  if (r.outsideTask && r.outsideTask.length > 0) {
+    out();
+    out(`Changed outside what the task needs (${r.outsideTask.length}): git hooks or config, CI, agent or editor configuration.`);
+    out("Review these before running git, opening the project in an editor or pushing:");
+    for (const f of r.outsideTask) out(`  ${f}`);
+  }
+  if (r.gitPathsChanged && r.gitPathsChanged.length > 0) {
+    out();
+    out("Git hooks or config changed during the run; issue-agent ran none of them, your own git would:");
+    for (const p of r.gitPathsChanged) out(`  ${p}`);
+  }
+  if (r.gitRunsFromWorkTree && r.gitRunsFromWorkTree.length > 0) {
+    out();
+    out("Your git config includes files from the work tree that make git run commands; issue-agent never ran them, your own git will:");
+    for (const s of r.gitRunsFromWorkTree) out(`  ${s}`);
+  }
+  if (r.changedFiles.length === 0 && options.commit && r.exitCode !== EXIT.ok) {
     out("Nothing was committed.");
   }
   if (r.error) io.stderr.write(`issue-agent: ${r.error.message}\n`);

@@ -1,13 +1,14 @@
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunAgentInput, RunAgentResult } from "../../../src/agent/types.js";
+import type { SandboxPolicy } from "../../../src/sandbox/types.js";
 import type { CliIo } from "../../../src/cli/cli-io.js";
 import type { LocalGit } from "../../../src/cli/local-git.js";
 import { parseCliArgs, type RunOptions } from "../../../src/cli/parse-cli-args.js";
-import { runRunCommand, type RunDeps } from "../../../src/cli/run-command.js";
+import { runRunCommand, type RunDeps } from "../../../src/cli/local-run-command.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -36,11 +37,14 @@ const result = (over: Partial<RunAgentResult> = {}): RunAgentResult => ({
   usage: { input: 100, cachedInput: 0, output: 10, reasoning: 0 }, costUsd: 0.001, turns: 2, testsRun: [], ...over,
 });
 
-function deps(over: { result?: RunAgentResult; changed?: string[][]; sandboxOk?: boolean; throws?: unknown } = {}) {
-  const calls: { agent: RunAgentInput[]; commits: string[][] } = { agent: [], commits: [] };
+function deps(over: { result?: RunAgentResult; changed?: string[][]; sandboxOk?: boolean; throws?: unknown; setupExit?: number } = {}) {
+  const calls: { agent: RunAgentInput[]; commits: string[][]; setup: { network: SandboxPolicy["network"]; script: string | undefined }[] } = { agent: [], commits: [], setup: [] };
   const changed = [...(over.changed ?? [[], ["src/a.js"]])];
   const git: LocalGit = {
+    assertSupported: async () => undefined,
     changedFiles: async () => changed.shift() ?? [],
+    stagedFiles: async () => [],
+    assertCanCommit: async () => undefined,
     commitOnNewBranch: async (d, branch, title) => {
       calls.commits.push([branch, title]);
       return "0123456789abcdef0123456789abcdef01234567";
@@ -51,7 +55,14 @@ function deps(over: { result?: RunAgentResult; changed?: string[][]; sandboxOk?:
   };
   const d: RunDeps = {
     git,
-    createSandbox: (policy) => ({ policy, run: async () => { throw new Error("unused"); } }),
+    createSandbox: (policy) => ({
+      policy,
+      // Only setup commands run here: the agent is faked, so it runs none.
+      run: async (o) => {
+        calls.setup.push({ network: policy.network, script: o.script });
+        return { exitCode: over.setupExit ?? 0, signal: null, stdout: "", stderr: over.setupExit ? "npm ERR! boom" : "", truncated: false, timedOut: false, durationMs: 1 };
+      },
+    }),
     checkSandbox: async () => (over.sandboxOk === false ? { ok: false, reason: "bubblewrap could not be run at /usr/bin/bwrap: ENOENT", fix: "Install bubblewrap." } : { ok: true }),
     runAgent: async (input) => {
       calls.agent.push(input);
@@ -146,5 +157,66 @@ describe("runRunCommand", () => {
     expect(await runRunCommand(opts("fix it", "--repo", dir), t.io, deps({ throws: error }).deps)).toBe(1);
     expect(t.err()).toContain("refused the API key. Set OPENAI_API_KEY");
     expect(t.err()).not.toContain("sk-live-secret");
+  });
+
+  describe("network and setup commands from agent.yml", () => {
+    const agentYml = async () => {
+      await mkdir(path.join(dir, ".github"), { recursive: true });
+      await writeFile(path.join(dir, ".github/agent.yml"), "sandbox:\n  network: [registry.npmjs.org]\n  setupCommands: [npm ci]\n");
+    };
+
+    it("runs setup commands offline and says how to grant what agent.yml asks for", async () => {
+      await agentYml();
+      const t = io();
+      const { deps: d, calls } = deps({ changed: [["a"]] });
+      expect(await runRunCommand(opts("fix it", "--repo", dir), t.io, d)).toBe(0);
+      expect(calls.setup).toEqual([{ network: "off", script: "npm ci" }]);
+      expect(calls.agent[0]!.sandbox.policy.network).toBe("off");
+      expect(t.out()).toContain("Pass --network registry.npmjs.org to allow it");
+    });
+
+    it("--network grants the setup commands only; the agent's commands stay offline", async () => {
+      await agentYml();
+      const { deps: d, calls } = deps({ changed: [["a"]] });
+      expect(await runRunCommand(opts("fix it", "--repo", dir, "--network", "registry.npmjs.org"), io().io, d)).toBe(0);
+      expect(calls.setup).toEqual([{ network: ["registry.npmjs.org"], script: "npm ci" }]);
+      expect(calls.agent[0]!.sandbox.policy.network).toBe("off");
+    });
+
+    it("asks on a terminal, but never in a --json run", async () => {
+      await agentYml();
+      const asked: string[] = [];
+      const t = io();
+      const { deps: d, calls } = deps({ changed: [["a"], ["a"]] });
+      expect(await runRunCommand(opts("fix it", "--repo", dir), { ...t.io, confirm: async (q) => (asked.push(q), true) }, d)).toBe(0);
+      expect(asked).toHaveLength(1);
+      expect(calls.setup[0]!.network).toEqual(["registry.npmjs.org"]);
+      const json = deps({ changed: [["a"]] });
+      expect(await runRunCommand(opts("fix it", "--repo", dir, "--json"), { ...io().io, confirm: async (q) => (asked.push(q), true) }, json.deps)).toBe(0);
+      expect(asked).toHaveLength(1);
+      expect(json.calls.setup[0]!.network).toBe("off");
+    });
+
+    it("stops with the command's output when a setup command fails; --skip-setup skips them", async () => {
+      await agentYml();
+      const t = io();
+      const failing = deps({ setupExit: 1 });
+      expect(await runRunCommand(opts("fix it", "--repo", dir), t.io, failing.deps)).toBe(1);
+      expect(t.err()).toContain("The setup command `npm ci` from agent.yml failed (exit 1); pass --skip-setup");
+      expect(t.err()).toContain("npm ERR! boom");
+      expect(failing.calls.agent).toHaveLength(0);
+      const skipped = deps({ changed: [["a"]] });
+      expect(await runRunCommand(opts("fix it", "--repo", dir, "--skip-setup"), io().io, skipped.deps)).toBe(0);
+      expect(skipped.calls.setup).toHaveLength(0);
+    });
+  });
+
+  it("keeps git hooks and config read-only in the agent's sandbox and names changes outside the task", async () => {
+    const t = io();
+    const { deps: d, calls } = deps({ changed: [["src/a.js", ".github/workflows/ci.yml", ".husky/pre-commit"]] });
+    expect(await runRunCommand(opts("fix it", "--repo", dir), t.io, d)).toBe(0);
+    expect(calls.agent[0]!.sandbox.policy.protectedPaths).toEqual(expect.arrayContaining([".husky", ".githooks", ".gitconfig", ".gitattributes"].map((p) => path.join(dir, p))));
+    expect(t.out()).toContain("Changed outside what the task needs (2): git hooks or config, CI, agent or editor configuration.");
+    expect(t.out()).toMatch(/pushing:\n {2}\.github\/workflows\/ci\.yml\n {2}\.husky\/pre-commit\n/);
   });
 });
