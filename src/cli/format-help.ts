@@ -46,6 +46,7 @@ Options:
   -b, --branch NAME         with --commit: commit the changes on a new branch NAME
       --commit              commit the changes (needs --branch, a clean tree and index)
   -f, --task-file FILE      read the task from FILE, or from standard input with -
+      --transcript FILE     write the run transcript (every tool call, output, edit, tokens) as JSON Lines
   -h, --help                this help
 
 What the repository's .github/agent.yml can change (it may be a stranger's):

@@ -4,8 +4,9 @@
  * 3. build the sandbox, 4. run the agent with a progress renderer, 5. optionally commit on a new
  * branch, 6. report and map the outcome to an exit code.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { createTranscriptRecorder, type TranscriptEntry } from "../agent/transcript.js";
 import type { RunAgentInput, RunAgentResult } from "../agent/types.js";
 import type { Sandbox, SandboxPolicy } from "../sandbox/types.js";
 import { ConfigError } from "../shared/errors.js";
@@ -70,6 +71,11 @@ async function readTask(options: RunOptions, io: CliIo): Promise<string> {
 }
 
 /** Branch names git accepts; checked before the run so a typo costs nothing. */
+/** JSON Lines, one entry per line: the format of the app's AGENT_DATA_DIR/transcripts files. */
+async function writeTranscriptFile(file: string, entries: readonly TranscriptEntry[]): Promise<void> {
+  await writeFile(file, entries.map((e) => JSON.stringify(e)).join("\n") + (entries.length ? "\n" : ""), { mode: 0o600 });
+}
+
 function assertBranchName(name: string): void {
   const control = [...name].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127);
   const bad = control || /(^[-/.])|([/.]$)|\.\.|\/\/|@\{|[\s~^:?*[\\]|\.lock(\/|$)/.test(name) || name === "@";
@@ -132,6 +138,9 @@ export async function runRunCommand(options: RunOptions, io: CliIo, deps: RunDep
   // Hooks, included config and attributes stay read-only: the user's own git runs them later.
   const gitPaths = await protectGitPaths(root, repoDir, io.env.HOME);
   let result: RunAgentResult;
+  // The same transcript the app records for a GitHub run, redacted as it is recorded.
+  const transcript = options.transcript ? createTranscriptRecorder({ secrets: () => [settings.model.apiKey ?? ""].filter((k) => k.length >= 8) }) : undefined;
+  transcript?.task("cli", settings.model.name, task);
   try {
     const policy = { ...settings.sandbox, protectedPaths: gitPaths.paths };
     const sandbox = await deps.createSandbox({ ...policy, network: grant.agent });
@@ -153,17 +162,28 @@ export async function runRunCommand(options: RunOptions, io: CliIo, deps: RunDep
       limits: settings.limits,
       compaction: settings.compaction,
       ...(settings.instructions ? { instructions: settings.instructions } : {}),
-      onEvent: (event) => renderer.event(event),
+      onEvent: (event) => {
+        transcript?.onEvent(event);
+        renderer.event(event);
+      },
       ...(io.signal ? { signal: io.signal } : {}),
     });
   } catch (error) {
     renderer.finish();
+    if (transcript && options.transcript) await writeTranscriptFile(path.resolve(io.cwd, options.transcript), transcript.entries).catch(() => undefined);
     const code = (error as { code?: unknown }).code;
     return fail(EXIT.failed, typeof code === "string" ? code : "internal", describeFailure(error, failureContext));
   } finally {
     await gitPaths.release();
   }
   renderer.finish();
+  if (transcript && options.transcript) {
+    try {
+      await writeTranscriptFile(path.resolve(io.cwd, options.transcript), transcript.entries);
+    } catch (writeError) {
+      io.stderr.write(`issue-agent: could not write the transcript to ${options.transcript}: ${(writeError as Error).message}\n`);
+    }
+  }
 
   // 5. Changed files, and the commit when asked.
   let changedFiles: string[] = [];

@@ -37,6 +37,8 @@ export interface RunOptions {
   network: string[] | undefined;
   /** --skip-setup: do not run agent.yml's setup commands. */
   skipSetup: boolean;
+  /** Write the run transcript as JSON Lines to this file (the same entries the app keeps). */
+  transcript: string | undefined;
 }
 
 export interface ReviewOptions {
@@ -77,6 +79,7 @@ const runFlags = {
   "task-file": { type: "string", short: "f" },
   network: { type: "string" },
   "skip-setup": { type: "boolean" },
+  transcript: { type: "string" },
 } as const satisfies ParseArgsConfig["options"];
 
 const reviewFlags = {
@@ -169,6 +172,7 @@ function parseRun(argv: string[]): CliCommand {
       commit: values.commit ?? false,
       network: networkHosts(values.network),
       skipSetup: values["skip-setup"] ?? false,
+      transcript: values.transcript,
     },
   };
 }

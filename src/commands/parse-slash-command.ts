@@ -7,7 +7,8 @@
  * command further down (including the app's own status comments) never triggers anything.
  */
 export type SlashCommand =
-  | { kind: "fix"; text: string }
+  /** `model`: `--model NAME` (or `--model=NAME`) right after `fix`; checked against the allowlist later. */
+  | { kind: "fix"; text: string; model?: string }
   | { kind: "stop" }
   | { kind: "help" }
   | { kind: "review" }
@@ -28,8 +29,10 @@ export function parseSlashCommand(body: string, prefix = "/agent"): SlashCommand
   if (word === "") return { kind: "help" };
   if (!KEYWORDS.has(word)) return { kind: "message", text: args };
   switch (word) {
-    case "fix":
-      return { kind: "fix", text: tail };
+    case "fix": {
+      const option = /^--model(?:=|[ \t]+)(\S+)(?:[ \t]+|\n|$)([\s\S]*)$/.exec(tail);
+      return option ? { kind: "fix", text: (option[2] ?? "").trim(), model: option[1]! } : { kind: "fix", text: tail };
+    }
     case "stop":
       return { kind: "stop" };
     case "review":
@@ -44,7 +47,7 @@ export function formatCommandHelp(prefix: string): string {
   return [
     `| Command | What it does |`,
     `| --- | --- |`,
-    `| \`${prefix} fix [instructions]\` | On an issue: (re)run the agent and update its pull request. On a pull request: push follow-up commits addressing the instruction and the open review threads. In a review thread: fix that thread. |`,
+    `| \`${prefix} fix [--model NAME] [instructions]\` | On an issue: (re)run the agent and update its pull request. On a pull request: push follow-up commits addressing the instruction and the open review threads. In a review thread: fix that thread. |`,
     `| \`${prefix} stop\` | Cancel the run working on this issue or pull request. |`,
     `| \`${prefix} review\` | Run the security review on this pull request. |`,
     `| \`${prefix} help\` | Show this help and the effective configuration. |`,

@@ -129,12 +129,16 @@ export const envSchema = z.object({
   OPENAI_BASE_URL: url,
   AGENT_MODEL: z.string().min(1).default("gpt-5-codex"),
   AGENT_REVIEW_MODEL: optionalString,
+  /** Models a run may pick with `/agent fix --model NAME` or the label `<trigger>:NAME`; empty: per-run models are off. */
+  AGENT_ALLOWED_MODELS: list(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, "must be a model name"), []),
   AGENT_WIRE_API: z.enum(["responses", "chat"], { error: "must be responses or chat" }).default("responses"),
   /** JSON object extending the built-in price table: {"model": {"input": 1.25, "cachedInput": 0.125, "output": 10}} (USD per million tokens). */
   AGENT_MODEL_PRICES: optionalString,
 
   // Storage and queue.
   AGENT_DATA_DIR: z.string().default("./.data").transform((v) => path.resolve(v)),
+  /** Days a run's JSON Lines transcript is kept under AGENT_DATA_DIR/transcripts; 0 writes none. */
+  AGENT_TRANSCRIPT_RETENTION_DAYS: int(14, 0, 3650),
   REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional()),
   AGENT_CONCURRENCY: int(2, 1, 64),
   AGENT_JOB_MAX_ATTEMPTS: int(2, 1, 10),

@@ -76,9 +76,19 @@ export const repoConfigSchema = z
           .default(true)
           .describe("Open pull requests as drafts, so a person marks them ready (workflows can skip drafts until then; see the README on approving workflow runs for the app's pull requests)."),
         allowConfigChanges: z.boolean().default(false).describe("Allow the agent to change CI and agent configuration (.github/workflows, AGENTS.md, agent.yml)."),
+        commitMethod: z.enum(["api", "git"]).default("api").describe("How commits reach GitHub: `api` (Git Data API as the app; GitHub signs them, shown as Verified) or `git` (an unsigned git push)."),
       })
       .strict()
-      .default({ draft: true, allowConfigChanges: false }).describe("Pull requests the app opens."),
+      .default({ draft: true, allowConfigChanges: false, commitMethod: "api" }).describe("Pull requests the app opens."),
+    selfReview: z
+      .object({
+        enabled: z.boolean().default(true).describe("Review the agent's diff (deterministic secret, hidden-text and dependency checks) before pushing."),
+        fixAt: z.enum(SEVERITIES).default("high").describe("Findings at or above this severity go back to the agent to fix."),
+        maxRounds: z.number().int().min(0).max(5).default(2).describe("Follow-up rounds at most (each counted in the run's budget); 0 only lists the findings."),
+        modelReview: z.boolean().default(false).describe("Also run the read-only model review on the diff (spends model tokens; needs `review.modelReview`)."),
+      })
+      .strict()
+      .default({ enabled: true, fixAt: "high", maxRounds: 2, modelReview: false }).describe("The app's security review of the agent's own change, before anything is pushed."),
     autofix: z
       .object({
         enabled: z.boolean().default(false).describe("Start a fix run when a check fails on the app's PR."),

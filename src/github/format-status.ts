@@ -37,6 +37,10 @@ export interface StatusView {
   hint?: string;
   /** What the run had to do without (e.g. review threads it could not read); shown in every state. */
   notes?: string[];
+  /** The model of this run and its price, e.g. "$1.25 in / $10.00 out per 1M tokens". */
+  model?: { name: string; price?: string | undefined };
+  /** Where the full run transcript is (the `issue-agent: run` check run). */
+  transcriptUrl?: string;
 }
 
 const ICON: Record<StatusPhase, string> = {
@@ -97,7 +101,9 @@ export function renderStatus(view: StatusView): string {
   if (view.turns !== undefined) stats.push(`${view.turns} turns`);
   if (view.tokens !== undefined) stats.push(`${view.tokens.toLocaleString("en-US")} tokens`);
   if (view.costUsd !== undefined) stats.push(view.priced === false ? "cost unknown (no price for this model: the operator can set AGENT_MODEL_PRICES)" : `$${view.costUsd.toFixed(2)}`);
+  if (view.model) stats.push(`model \`${view.model.name.replace(/`/g, "'")}\`${view.model.price ? ` (${view.model.price})` : ""}`);
   if (stats.length > 0) lines.push(`<sub>${stats.join(" · ")}</sub>`, "");
+  if (view.transcriptUrl) lines.push(`<sub>[Run transcript](${view.transcriptUrl})</sub>`, "");
   if (view.hint) lines.push(`<sub>${view.hint}</sub>`);
   return lines.join("\n").trim();
 }

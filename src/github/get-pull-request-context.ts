@@ -31,6 +31,8 @@ export interface PullRequestInfo {
   baseSha: string;
   isFork: boolean;
   maintainerCanModify: boolean;
+  /** The base repository's default branch. */
+  defaultBranch: string;
   /** The head is the repository's own default branch (a PR from `main` into a release branch). */
   headIsDefaultBranch: boolean;
   htmlUrl: string;
@@ -67,6 +69,7 @@ export async function getPullRequest(octokit: GitHubClient, params: { owner: str
       baseSha: pr.base.sha,
       isFork: (pr.head.repo?.full_name ?? "").toLowerCase() !== base,
       maintainerCanModify: pr.maintainer_can_modify,
+      defaultBranch: pr.base.repo?.default_branch ?? "",
       headIsDefaultBranch: (pr.head.repo?.full_name ?? "").toLowerCase() === base && pr.head.ref === pr.base.repo?.default_branch,
       htmlUrl: pr.html_url,
     };

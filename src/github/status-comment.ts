@@ -79,6 +79,8 @@ export class StatusReporter {
   private chain: Promise<void> = Promise.resolve();
   private readonly notes: string[] = [];
   readonly edits: string[] = [];
+  /** Shown on every later edit (the run's model, once the config is known). */
+  always: Partial<StatusView> = {};
 
   constructor(
     private readonly octokit: GitHubClient,
@@ -114,7 +116,7 @@ export class StatusReporter {
       if (!view) return;
       this.pending = null;
       const notes = [...(view.notes ?? []), ...this.notes];
-      const text = formatOutbound(renderStatus({ ...view, now: view.now ?? this.now(), ...(notes.length > 0 ? { notes } : {}) }), {
+      const text = formatOutbound(renderStatus({ ...this.always, ...view, now: view.now ?? this.now(), ...(notes.length > 0 ? { notes } : {}) }), {
         allowCloseIssue: this.options.allowCloseIssue,
         secrets: this.options.secrets?.() ?? [],
       });

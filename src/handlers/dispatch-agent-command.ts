@@ -6,6 +6,7 @@ import { getPullRequestHead, replyInReviewThread } from "../github/issue-actions
 import type { Logger } from "pino";
 import { formatCommandHelp, type SlashCommand } from "../commands/parse-slash-command.js";
 import type { EffectiveConfig } from "../config/repo-config.js";
+import { chooseRunModel } from "../config/run-model.js";
 import type { GitHubClient } from "../github/client.js";
 import { fenceFor, formatOutbound } from "../github/format-outbound.js";
 import { addEyesReaction, postComment, type ReactionTarget } from "../github/issue-actions.js";
@@ -107,14 +108,25 @@ export async function runSlashCommand(octokit: GitHubClient, deps: HandlerDeps, 
       await addEyesReaction(octokit, t.reaction).catch((error: unknown) => log.warn({ err: error }, "could not add the reaction"));
       return;
     }
-    case "fix":
-      await startFix(octokit, deps, t, command.text, key, log);
+    case "fix": {
+      let model: string | undefined;
+      if (command.model !== undefined) {
+        const choice = chooseRunModel(command.model, deps.env);
+        if (!choice.ok) {
+          await reply(octokit, t, choice.reason);
+          return;
+        }
+        model = choice.model;
+      }
+      await startFix(octokit, deps, t, command.text, key, log, model);
       return;
+    }
   }
 }
 
-async function startFix(octokit: GitHubClient, deps: HandlerDeps, t: CommandTarget, instruction: string, key: string, log: Logger): Promise<void> {
+async function startFix(octokit: GitHubClient, deps: HandlerDeps, t: CommandTarget, instruction: string, key: string, log: Logger, model: string | undefined): Promise<void> {
   const common = {
+    ...(model ? { model } : {}),
     installationId: t.installationId,
     owner: t.owner,
     repo: t.repo,

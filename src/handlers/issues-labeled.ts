@@ -1,6 +1,10 @@
-/** `issues.labeled` with the trigger label -> a resolve-issue job. */
+/** `issues.labeled` with the trigger label (or `<label>:MODEL` to pick an allowlisted model) -> a resolve-issue job. */
 import type { Context } from "probot";
+import { chooseRunModel } from "../config/run-model.js";
 import { isSelf } from "../github/authorize-sender.js";
+import { formatOutbound } from "../github/format-outbound.js";
+import { postComment } from "../github/issue-actions.js";
+import { renderMarker } from "../github/markers.js";
 import { issueSnapshotOf, jobKey } from "../tasks/job-payloads.js";
 import { gateTrigger, loadTriggerConfig, startRun, type HandlerDeps } from "./trigger-flow.js";
 
@@ -16,9 +20,19 @@ export function handleIssuesLabeled(deps: HandlerDeps) {
     const log = context.log.child({ delivery: context.id, repo: `${ref.owner}/${ref.repo}`, issue: ref.number });
     const loaded = await loadTriggerConfig(octokit, deps, ref, installationId);
     const triggerLabel = loaded.ok ? loaded.config.trigger.label : "agent";
-    if (label.name.toLowerCase() !== triggerLabel.toLowerCase()) return;
+    const modelLabel = label.name.toLowerCase().startsWith(`${triggerLabel.toLowerCase()}:`);
+    if (label.name.toLowerCase() !== triggerLabel.toLowerCase() && !modelLabel) return;
     const config = await gateTrigger(octokit, deps, ref, sender, loaded, log);
     if (!config) return;
+    let model: string | undefined;
+    if (modelLabel) {
+      const choice = chooseRunModel(label.name.slice(triggerLabel.length + 1), deps.env);
+      if (!choice.ok) {
+        await postComment(octokit, { ...ref, body: `${formatOutbound(choice.reason)}\n\n${renderMarker("notice", { kind: "model-refused" })}` });
+        return;
+      }
+      model = choice.model;
+    }
     const key = jobKey(ref.owner, ref.repo, ref.number);
     await startRun(
       octokit,
@@ -45,6 +59,7 @@ export function handleIssuesLabeled(deps: HandlerDeps) {
             triggerAt: issue.updated_at || new Date().toISOString(),
             instruction: "",
             status,
+            ...(model ? { model } : {}),
             ...(config.trigger.removeLabel ? { removeLabel: label.name } : {}),
           }),
       },

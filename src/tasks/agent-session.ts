@@ -4,7 +4,8 @@
  * job's signal and steering inbox, and mirror its plan and progress into the status comment.
  */
 import { hasModelPrice } from "../agent/index.js";
-import type { AgentEvent, ModelSettings, PlanStep, RunAgentResult } from "../agent/types.js";
+import type { TranscriptRecorder } from "../agent/transcript.js";
+import type { AgentEvent, AgentLimits, ModelSettings, PlanStep, RunAgentResult } from "../agent/types.js";
 import type { EffectiveConfig } from "../config/repo-config.js";
 import type { StatusReporter } from "../github/status-comment.js";
 import type { JobContext } from "../jobs/types.js";
@@ -22,6 +23,10 @@ export interface SessionParams {
   reporter: StatusReporter;
   title: string;
   startedAt: number;
+  /** A follow-up session (self-review fixes): the setup commands already ran in this workspace. */
+  followUp?: { limits: AgentLimits } | undefined;
+  /** Records every event of the session for the run transcript. */
+  transcript?: TranscriptRecorder | undefined;
 }
 
 export function modelSettings(deps: Pick<TaskDeps, "env">, config: EffectiveConfig): ModelSettings {
@@ -67,7 +72,7 @@ export async function runAgentSession(p: SessionParams): Promise<RunAgentResult>
   };
   const sandbox = deps.createSandbox({ ...policy, network: "off" });
   const setupSandbox = config.sandbox.network === "off" ? sandbox : deps.createSandbox({ ...policy, network: config.sandbox.network });
-  for (const script of config.sandbox.setupCommands) {
+  for (const script of p.followUp ? [] : config.sandbox.setupCommands) {
     await reporter.update({ title: p.title, phase: "working", startedAt: p.startedAt, currentStep: `setup: \`${script.slice(0, 80)}\`` });
     const result = await setupSandbox.run({ script, signal: job.signal });
     if (result.exitCode !== 0) {
@@ -78,7 +83,9 @@ export async function runAgentSession(p: SessionParams): Promise<RunAgentResult>
   }
   let plan: PlanStep[] = [];
   let currentStep = "reading the code";
+  p.transcript?.task(p.task.kind, model.name, p.task.text);
   const onEvent = (event: AgentEvent): void => {
+    p.transcript?.onEvent(event);
     if (event.type === "usage") {
       job.report({ turns: event.turn, tokens: event.usage.input + event.usage.output, costUsd: priced ? event.costUsd : null });
       return;
@@ -96,7 +103,7 @@ export async function runAgentSession(p: SessionParams): Promise<RunAgentResult>
     workspaceDir: dir,
     sandbox,
     model,
-    limits: config.limits,
+    limits: p.followUp?.limits ?? config.limits,
     compaction: config.compaction,
     instructions: p.instructions,
     onEvent,

@@ -30,7 +30,11 @@ export function explainFailure(error: unknown, secrets: readonly string[] = []):
   const code = error instanceof AppError ? error.code : undefined;
   let message: string;
   let hint = "Comment `/agent fix` to try again.";
-  if (WORKFLOW_REFUSAL.test(text)) {
+  if (code === "github/push-refused" && error instanceof AppError && error.userMessage) {
+    // An API commit GitHub refused: its own explanation (which rule, which permission) is kept.
+    message = error.userMessage;
+    hint = "A repository admin can allow the app in the ruleset, or you can apply the change by hand.";
+  } else if (WORKFLOW_REFUSAL.test(text)) {
     message = "GitHub refused the push because it changes files under `.github/workflows/`, and this app does not have the **workflows** permission.";
     hint = "Ask for the change without touching workflow files, or make the workflow change by hand.";
   } else if (RULESET_REFUSAL.test(text)) {

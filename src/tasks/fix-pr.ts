@@ -27,7 +27,10 @@ import { RunStoppedError } from "./explain-failure.js";
 import { formatTitle, mergeExecutedWarning } from "./format-pull-request.js";
 import { fixPrPayloadSchema } from "./job-payloads.js";
 import { buildInstructions, buildPullRequestPrompt } from "./prompts.js";
-import { publishChanges } from "./publish-changes.js";
+import { describeCommitMethod, publishChanges } from "./publish-changes.js";
+import { selfReview, selfReviewMarker } from "./self-review.js";
+import { selfReviewLine } from "./format-self-review.js";
+import { publishTranscriptCheck, startTranscript, transcriptHeader, withSavedTranscript } from "./run-transcript.js";
 import { runInTaskFrame } from "./task-frame.js";
 import type { TaskDeps } from "./task-deps.js";
 
@@ -43,7 +46,7 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
   const p = fixPrPayloadSchema.parse(job.payload);
   const { owner, repo, prNumber: number } = p;
   const title = p.reviewCommentId ? "fixing this review thread" : `fixing pull request #${number}`;
-  return runInTaskFrame(deps, job, { installationId: p.installationId, owner, repo, repoId: p.repoId, number, status: p.status, title }, async ({ octokit, reporter, config, startedAt, secrets }) => {
+  return runInTaskFrame(deps, job, { installationId: p.installationId, owner, repo, repoId: p.repoId, number, status: p.status, title, model: p.model }, async ({ octokit, reporter, config, startedAt, secrets }) => {
     await reporter.update({ title, phase: "working", startedAt, currentStep: "reading the pull request" });
     const pr = await getPullRequest(octokit, { owner, repo, number });
     job.report({ prUrl: pr.htmlUrl });
@@ -83,32 +86,30 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
     const token = await deps.github.installationToken(p.installationId, TOKEN_SCOPES.gitPush(p.repoId));
     secrets.push(token);
 
-    return deps.git.withWorkspace(job, async (dir) => {
+    const transcript = startTranscript(deps, secrets);
+    return deps.git.withWorkspace(job, async (dir) => withSavedTranscript(deps, job, transcript, async () => {
       const cloned = await deps.git.clone({ dir, url: pushUrl, ref: pr.headRef, token, depth: deps.env.AGENT_CLONE_DEPTH, scope: `installation:${p.installationId}` });
-      const result = await runAgentSession({
-        deps,
-        job,
-        config,
-        dir,
-        reporter,
-        title,
-        startedAt,
-        task: {
-          kind: "fix-pr",
-          text: buildPullRequestPrompt({
-            // The description as it was when the command was given, not as edited since.
-            pr: p.prSnapshot ? { ...pr, body: sanitizeUntrusted(p.prSnapshot.body) } : pr,
-            diff,
-            threads,
-            singleThread: Boolean(p.reviewCommentId),
-            instruction: p.instruction,
-            requester: p.requester.login,
-            previousSummary,
-            finding: findingOf(threads[0], Boolean(p.reviewCommentId)),
-            checkRun: p.checkRun ? { name: p.checkRun.name, summary: sanitizeUntrusted([p.checkRun.summary, checkLog ? `Last lines of the job log:\n${checkLog}` : ""].filter(Boolean).join("\n\n")) } : undefined,
-          }),
-        },
-        instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand),
+      const session = { deps, job, config, dir, reporter, title, startedAt, transcript, instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand) };
+      const taskText = buildPullRequestPrompt({
+        // The description as it was when the command was given, not as edited since.
+        pr: p.prSnapshot ? { ...pr, body: sanitizeUntrusted(p.prSnapshot.body) } : pr,
+        diff,
+        threads,
+        singleThread: Boolean(p.reviewCommentId),
+        instruction: p.instruction,
+        requester: p.requester.login,
+        previousSummary,
+        finding: findingOf(threads[0], Boolean(p.reviewCommentId)),
+        checkRun: p.checkRun ? { name: p.checkRun.name, summary: sanitizeUntrusted([p.checkRun.summary, checkLog ? `Last lines of the job log:\n${checkLog}` : ""].filter(Boolean).join("\n\n")) } : undefined,
+      });
+      const first = await runAgentSession({ ...session, task: { kind: "fix-pr", text: taskText } });
+      // Reviewed and fixed before anything is pushed (self-review.ts).
+      const { result, report } = await selfReview({
+        ...session,
+        baseSha: cloned.headSha,
+        taskText,
+        result: first,
+        followUp: (text, limits) => runAgentSession({ ...session, task: { kind: "fix-pr", text }, followUp: { limits } }),
       });
       const { stats, stopped } = await settleAgentRun({ deps, job, repo: `${owner}/${repo}`, installationId: p.installationId, model: config.model.name, priced: hasModelPrice(config.model.name, modelSettings(deps, config).prices), result, reporter, title, startedAt, retryHint: "Comment `/agent fix <instructions>` to try again." });
       if (stopped) return stopped;
@@ -124,14 +125,30 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
         token,
         message: subject,
         requester: p.requester,
+        // GitHub's Git Data API cannot write to a fork's branch as this app: forks keep the git push.
+        api: pr.isFork ? undefined : { octokit, owner, repo, defaultBranch: pr.defaultBranch },
       });
       if (!published) {
         await reporter.finish({ title, phase: "no_changes", startedAt, ...stats, message: "The agent finished without changing any files, so nothing was pushed.", summary: result.summary });
         return "no_changes";
       }
+      const method = describeCommitMethod(published, config.pullRequest.commitMethod);
+      transcript.note(method);
+      const transcriptUrl = await publishTranscriptCheck({
+        deps,
+        job,
+        octokit,
+        owner,
+        repo,
+        recorder: transcript,
+        headSha: published.sha,
+        files: published.keptFiles.map((path) => ({ path, deleted: false })),
+        header: transcriptHeader({ title, model: config.model.name, price: reporter.always.model?.price, ...stats, summary: result.summary, lines: [method, selfReviewLine(report)].filter(Boolean) }),
+        secrets,
+      });
       if (ours) {
         const body = mergeExecutedWarning(pr.rawBody, published.executedChanges, published.configChanges, secrets);
-        await updatePrMarker(octokit, owner, repo, pr.number, body, { summary: result.summary.slice(0, 3000), sha: published.sha, job: job.id });
+        await updatePrMarker(octokit, owner, repo, pr.number, body, { summary: result.summary.slice(0, 3000), sha: published.sha, job: job.id, selfReview: selfReviewMarker(report) });
       }
       await reporter.finish({
         title,
@@ -140,18 +157,20 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
         ...stats,
         resultLabel: "Pushed",
         resultUrl: `${pr.htmlUrl}/commits/${published.sha}`,
+        message: [method, selfReviewLine(report)].filter(Boolean).join("\n\n"),
+        ...(transcriptUrl ? { transcriptUrl } : {}),
         summary: result.summary,
         changedFiles: published.changedFiles,
         configChanges: published.configChanges,
         executedChanges: published.executedChanges.map((e) => e.path),
       });
       return "succeeded";
-    });
+    }));
   });
 }
 
 /** Carry the newest run summary in the PR's hidden marker, so the next follow-up continues from it. */
-async function updatePrMarker(octokit: Awaited<ReturnType<TaskDeps["github"]["forInstallation"]>>, owner: string, repo: string, number: number, body: string, data: { summary: string; sha: string; job: string }): Promise<void> {
+async function updatePrMarker(octokit: Awaited<ReturnType<TaskDeps["github"]["forInstallation"]>>, owner: string, repo: string, number: number, body: string, data: { summary: string; sha: string; job: string; selfReview: string }): Promise<void> {
   const previous = findMarker(body, "pr") ?? {};
   const stripped = stripMarkers(body, "pr").trimEnd();
   await updatePullRequestBody(octokit, { owner, repo, number, body: `${stripped}\n\n${renderMarker("pr", { ...previous, ...data })}` });

@@ -19,6 +19,10 @@ export interface PullRequestContent {
   template: string | null;
   secrets: readonly string[];
   marker: { [key: string]: string | number | boolean };
+  /** The security self-review section (format-self-review.ts); empty: none. */
+  selfReview?: string;
+  /** Link to the run transcript (the `issue-agent: run` check run). */
+  transcriptUrl?: string | undefined;
 }
 
 function testsSection(tests: PullRequestContent["testsRun"]): string {
@@ -52,7 +56,8 @@ export function formatPullRequestBody(c: PullRequestContent): string {
     fromTemplate ??
     [`## Summary`, "", sections.summary, "", `## Changes`, "", sections.changes, "", `## Tests`, "", sections.tests, ...(c.template ? ["", sanitizeUntrusted(c.template)] : [])].join("\n");
   const warning = formatExecutedWarning(c.executedChanges ?? [], c.configChanges);
-  const text = [warning, main.trim(), "", `Closes #${c.issueNumber}`, "", "<sub>Opened by issue-agent. Review it like any contribution; comment `/agent fix <instructions>` for changes.</sub>"].join("\n");
+  const extras = [c.selfReview ? `\n${c.selfReview}` : "", c.transcriptUrl ? `\n[Run transcript](${c.transcriptUrl}): every tool call, edit, test and model turn of this run.` : ""].filter(Boolean);
+  const text = [warning, main.trim(), ...extras, "", `Closes #${c.issueNumber}`, "", "<sub>Opened by issue-agent. Review it like any contribution; comment `/agent fix <instructions>` for changes.</sub>"].join("\n");
   return `${truncateBody(formatOutbound(text, { allowCloseIssue: c.issueNumber, secrets: c.secrets }))}\n\n${renderMarker("pr", c.marker)}`;
 }
 

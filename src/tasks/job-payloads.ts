@@ -25,6 +25,8 @@ const common = {
   triggerAt: z.string(),
   instruction: z.string().default(""),
   status: statusRef,
+  /** A model picked for this run (allowlisted by the handler; the task frame checks again). */
+  model: z.string().optional(),
 };
 
 export const resolveIssuePayloadSchema = z.object({

@@ -8,10 +8,15 @@
  * 3. CI/agent configuration changes are refused unless the repo allows them;
  * 4. the deterministic secret scan ran on exactly the blobs to be committed; a hit, or a file it
  *    could not scan to the end, is never pushed;
- * 5. commit that snapshot as the app's bot with a Co-authored-by trailer for the requester;
- * 6. push without force, only if the remote branch is where we expect it.
+ * 5. commit that snapshot with a Co-authored-by trailer for the requester, either
+ *    - `api` (default): through GitHub's Git Data API as the app, so GitHub signs it (Verified);
+ *    - `git`: as the app's bot with isomorphic-git, then push;
+ * 6. the branch moves without force, only if it is where we expect it.
  */
 import type { EffectiveConfig } from "../config/repo-config.js";
+import { createApiCommit } from "../github/create-api-commit.js";
+import type { GitHubClient } from "../github/client.js";
+import { formatCommitMessage } from "../workspace/commit-all.js";
 import { RunStoppedError } from "./explain-failure.js";
 import { executedChangesIn, type ExecutedChange } from "./executed-paths.js";
 import { protectedPathsIn } from "./protected-paths.js";
@@ -28,12 +33,21 @@ export interface PublishParams {
   token: string;
   message: string;
   requester: { login: string; id: number };
+  /** Where an `api` commit goes; absent (a fork PR) -> the git push, with `methodNote` saying why. */
+  api?: { octokit: Pick<GitHubClient, "rest">; owner: string; repo: string; defaultBranch: string } | undefined;
 }
+
+export type CommitMethod = "api" | "git";
 
 export interface Published {
   sha: string;
   changedFiles: string[];
   configChanges: string[];
+  method: CommitMethod;
+  /** GitHub signed the commit (api method). */
+  verified: boolean;
+  /** Changed paths that exist in the new commit (not deleted). */
+  keptFiles: string[];
   /** Changed files that CI or tooling executes: warned about in the PR body and the status comment. */
   executedChanges: ExecutedChange[];
 }
@@ -79,6 +93,7 @@ export async function publishChanges(p: PublishParams): Promise<Published | null
   }
   const changedFiles = inspected.changedFiles;
   if (changedFiles.length === 0) return null;
+  const keptFiles = inspected.files ? inspected.files.filter((f) => f.status !== "deleted").map((f) => f.path) : [];
 
   const configChanges = protectedPathsIn(changedFiles);
   if (configChanges.length > 0 && !p.config.pullRequest.allowConfigChanges) {
@@ -112,8 +127,28 @@ export async function publishChanges(p: PublishParams): Promise<Published | null
     );
   }
 
+  if (p.config.pullRequest.commitMethod === "api" && p.api) {
+    const { octokit, ...where } = p.api;
+    const plan = await deps.git.apiCommitPlan({ dir });
+    const commit = await createApiCommit(octokit, {
+      ...where,
+      branch: p.branch,
+      expectedRemoteSha: p.expectedRemoteSha,
+      plan,
+      message: formatCommitMessage(p.message, coAuthorOf(p.requester)),
+      readBlobs: (oids) => deps.git.readBlobs({ dir, oids }),
+    });
+    return { sha: commit.sha, changedFiles, configChanges, executedChanges: executedChangesIn(changedFiles), method: "api", verified: commit.verified, keptFiles };
+  }
   const sha = await deps.git.commitAll({ dir, message: p.message, author: botIdentity(deps.env.APP_SLUG), coAuthors: coAuthorOf(p.requester) });
   if (!sha) return null;
   await deps.git.push({ dir, url: p.pushUrl, branch: p.branch, token: p.token, expectedRemoteSha: p.expectedRemoteSha });
-  return { sha, changedFiles, configChanges, executedChanges: executedChangesIn(changedFiles) };
+  return { sha, changedFiles, configChanges, executedChanges: executedChangesIn(changedFiles), method: "git", verified: false, keptFiles };
+}
+
+/** One line for the status comment: how the commit was made, and why git when the repo asked for the API. */
+export function describeCommitMethod(published: Published, configured: CommitMethod): string {
+  if (published.method === "api") return published.verified ? "Committed through the GitHub API as the app: GitHub signed it (Verified)." : "Committed through the GitHub API as the app.";
+  if (configured === "api") return "Pushed with git (unsigned): GitHub's API cannot commit to a fork's branch, so the push used the maintainer-edit access the fork allows.";
+  return "Pushed with git (`pullRequest.commitMethod: git`), so the commit is not signed.";
 }

@@ -22,14 +22,17 @@ import { modelSettings, runAgentSession, settleAgentRun } from "./agent-session.
 import { formatPullRequestBody, formatTitle, slugify } from "./format-pull-request.js";
 import { resolveIssuePayloadSchema } from "./job-payloads.js";
 import { buildInstructions, buildIssuePrompt } from "./prompts.js";
-import { publishChanges } from "./publish-changes.js";
+import { describeCommitMethod, publishChanges } from "./publish-changes.js";
+import { selfReview, selfReviewMarker } from "./self-review.js";
+import { selfReviewLine, selfReviewSection } from "./format-self-review.js";
+import { publishTranscriptCheck, startTranscript, transcriptHeader, withSavedTranscript } from "./run-transcript.js";
 import { runInTaskFrame } from "./task-frame.js";
 import type { TaskDeps } from "./task-deps.js";
 
 export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<JobOutcome> {
   const p = resolveIssuePayloadSchema.parse(job.payload);
   const { owner, repo, issueNumber: number } = p;
-  const frameParams = { installationId: p.installationId, owner, repo, repoId: p.repoId, number, status: p.status, title: `resolving issue #${number}`, allowCloseIssue: number };
+  const frameParams = { installationId: p.installationId, owner, repo, repoId: p.repoId, number, status: p.status, title: `resolving issue #${number}`, allowCloseIssue: number, model: p.model };
   return runInTaskFrame(deps, job, frameParams, async ({ octokit, reporter, config, startedAt, title, secrets }) => {
     if (p.removeLabel) await removeLabel(octokit, { owner, repo, number, label: p.removeLabel });
     await reporter.update({ title, phase: "working", startedAt, currentStep: "reading the issue" });
@@ -46,21 +49,22 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
     const token = await deps.github.installationToken(p.installationId, TOKEN_SCOPES.gitPush(p.repoId));
     secrets.push(token);
 
-    return deps.git.withWorkspace(job, async (dir) => {
+    const transcript = startTranscript(deps, secrets);
+    return deps.git.withWorkspace(job, async (dir) => withSavedTranscript(deps, job, transcript, async () => {
       const existingBranch = existingPr !== null;
       const cloned = await deps.git.clone({ dir, url: p.cloneUrl, ref: existingBranch ? branch : p.defaultBranch, token, depth: deps.env.AGENT_CLONE_DEPTH, scope: `installation:${p.installationId}` });
       if (!existingBranch) await deps.git.createBranch({ dir, name: branch });
 
-      const result = await runAgentSession({
-        deps,
-        job,
-        config,
-        dir,
-        reporter,
-        title,
-        startedAt,
-        task: { kind: "resolve-issue", text: buildIssuePrompt({ issue, requester: p.requester.login, instruction: p.instruction, previousSummary }), images: issue.images },
-        instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand),
+      const session = { deps, job, config, dir, reporter, title, startedAt, transcript, instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand) };
+      const taskText = buildIssuePrompt({ issue, requester: p.requester.login, instruction: p.instruction, previousSummary });
+      const first = await runAgentSession({ ...session, task: { kind: "resolve-issue", text: taskText, images: issue.images } });
+      // Reviewed and fixed before anything is pushed (self-review.ts).
+      const { result, report } = await selfReview({
+        ...session,
+        baseSha: cloned.headSha,
+        taskText,
+        result: first,
+        followUp: (text, limits) => runAgentSession({ ...session, task: { kind: "resolve-issue", text }, followUp: { limits } }),
       });
       const { stats, stopped } = await settleAgentRun({ deps, job, repo: `${owner}/${repo}`, installationId: p.installationId, model: config.model.name, priced: hasModelPrice(config.model.name, modelSettings(deps, config).prices), result, reporter, title, startedAt, retryHint: "Comment `/agent fix <more context>` to try again." });
       if (stopped) return stopped;
@@ -77,12 +81,27 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
         token,
         message: `${subject}\n\nResolves #${number}.`,
         requester: p.requester,
+        api: { octokit, owner, repo, defaultBranch: p.defaultBranch },
       });
       if (!published) {
         await reporter.finish({ title, phase: "no_changes", startedAt, ...stats, message: "The agent finished without changing any files, so no pull request was opened.", summary: result.summary, hint: "Comment `/agent fix <more context>` to try again." });
         return "no_changes";
       }
 
+      const method = describeCommitMethod(published, config.pullRequest.commitMethod);
+      transcript.note(method);
+      const transcriptUrl = await publishTranscriptCheck({
+        deps,
+        job,
+        octokit,
+        owner,
+        repo,
+        recorder: transcript,
+        headSha: published.sha,
+        files: published.keptFiles.map((path) => ({ path, deleted: false })),
+        header: transcriptHeader({ title, model: config.model.name, price: reporter.always.model?.price, ...stats, summary: result.summary, lines: [method, selfReviewLine(report)].filter(Boolean) }),
+        secrets,
+      });
       const body = formatPullRequestBody({
         issueNumber: number,
         summary: result.prBody || result.summary,
@@ -92,7 +111,9 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
         testsRun: result.testsRun,
         template: template?.text ?? null,
         secrets,
-        marker: { issue: number, job: job.id, summary: result.summary.slice(0, 3000), sha: published.sha },
+        selfReview: selfReviewSection(report),
+        transcriptUrl,
+        marker: { issue: number, job: job.id, summary: result.summary.slice(0, 3000), sha: published.sha, selfReview: selfReviewMarker(report) },
       });
       const pr = await ensurePullRequest(
         octokit,
@@ -118,6 +139,8 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
         ...stats,
         resultLabel: pr.created ? "Pull request" : "Updated pull request",
         resultUrl: pr.url,
+        message: [method, selfReviewLine(report)].filter(Boolean).join("\n\n"),
+        ...(transcriptUrl ? { transcriptUrl } : {}),
         summary: result.summary,
         changedFiles: published.changedFiles,
         configChanges: published.configChanges,
@@ -125,7 +148,7 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
         hint: "Comment `/agent fix <instructions>` on the pull request for follow-up changes.",
       });
       return "succeeded";
-    });
+    }));
   });
 }
 

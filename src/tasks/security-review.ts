@@ -18,6 +18,7 @@ import { ensureSecuritySummary, postSecurityReview, type InlineComment } from ".
 import { findSecuritySummary, listPostedFindings, listPullRequestDiffFiles } from "../github/review-pull-request-data.js";
 import { uploadReviewSarif } from "../github/review-sarif-upload.js";
 import type { JobContext, JobOutcome } from "../jobs/types.js";
+import { findMarker } from "../github/markers.js";
 import { createAgentReviewer, type ModelReviewer } from "../review/agent-reviewer.js";
 import { formatFindingComment, oneLine, severityBadge } from "../review/format-review-comment.js";
 import { formatReviewSummary, formatTooManyFilesNote, summarizeState } from "../review/format-review-summary.js";
@@ -101,6 +102,18 @@ async function modelReviewRefusal(octokit: GitHubClient, deps: SecurityReviewDep
   if (meetsPermission(permission, config.trigger.minPermission)) return null;
   const min = config.trigger.minPermission;
   return `The model review runs automatically only on pull requests opened by users with ${min} permission, so only the deterministic checks ran. Someone with ${min} permission can ask for it with \`${config.trigger.commandPrefix} review\`.`;
+}
+
+/**
+ * The app's own PR at the very commit its self-review (model included) reviewed before pushing:
+ * the model would only repeat itself, so only the free deterministic checks run again. Any other
+ * commit on the branch (a human's push) changes the head and gets the full review.
+ */
+function alreadySelfReviewed(deps: SecurityReviewDeps, pr: { author: string; rawBody: string }, headSha: string): string | null {
+  if (!deps.env.APP_SLUG || pr.author.toLowerCase() !== `${deps.env.APP_SLUG.toLowerCase()}[bot]`) return null;
+  const marker = findMarker(pr.rawBody, "pr");
+  if (marker?.sha !== headSha || marker.selfReview !== "model") return null;
+  return "This commit is the app's own change, which its security self-review (the model review included) checked before it was pushed; the deterministic checks ran again, and no model tokens were spent on the unchanged diff.";
 }
 
 type CloneSpec = { url: string; ref: string; token: string; scope: string };
@@ -223,7 +236,7 @@ export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContex
   const files = await listPullRequestDiffFiles(octokit, ref, maxFiles);
   const source = reviewCloneSource(pr, p.prNumber);
   const repoName = `${p.owner}/${p.repo}`;
-  const modelRefusal = (await deps.spend.check(repoName, p.installationId)) ?? (await modelReviewRefusal(octokit, deps, p, pr.author, config));
+  const modelRefusal = (await deps.spend.check(repoName, p.installationId)) ?? alreadySelfReviewed(deps, pr, headSha) ?? (await modelReviewRefusal(octokit, deps, p, pr.author, config));
   // The repository cache is keyed per installation, whatever the token (a public fork: none).
   const clone = async (): Promise<CloneSpec | null> =>
     source && {

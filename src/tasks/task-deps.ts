@@ -9,6 +9,7 @@ import type { QuotaView } from "../github/quota.js";
 import type { JobMetrics } from "../jobs/metrics.js";
 import type { RunAgentInput, RunAgentResult } from "../agent/types.js";
 import type { Sandbox, SandboxPolicy } from "../sandbox/types.js";
+import type { ApiCommitPlan } from "../workspace/api-commit-plan.js";
 import type { SpendLedger } from "./spend-ledger.js";
 
 export interface GitIdentity {
@@ -19,6 +20,8 @@ export interface GitIdentity {
 export interface InspectedChanges {
   /** Changed paths, both sides of renames included, sorted. */
   changedFiles: string[];
+  /** Each change with its status (the workspace gives it; fakes may leave it out). */
+  files?: { path: string; status: string }[];
   /** Paths the snapshot refused (special files, control characters, nested .git, over the cap): nothing is published. */
   refused: { path: string; reason: string }[];
   /** Secrets in exactly the bytes that would be committed. */
@@ -46,6 +49,10 @@ export interface GitOps {
   commitAll(options: { dir: string; message: string; author: GitIdentity; coAuthors: GitIdentity[] }): Promise<string | null>;
   /** Push HEAD to `branch` without force; throws a `workspace/branch-moved` AppError if the remote is not at `expectedRemoteSha` (null: must not exist). */
   push(options: { dir: string; url: string; branch: string; token: string; expectedRemoteSha: string | null }): Promise<void>;
+  /** The inspected snapshot as Git Data API entries (for `pullRequest.commitMethod: api`). */
+  apiCommitPlan(options: { dir: string }): Promise<ApiCommitPlan>;
+  /** Blob bytes (base64) of a plan's entries; the caller batches by size. */
+  readBlobs(options: { dir: string; oids: string[] }): Promise<{ oid: string; base64: string }[]>;
   /** Paths changed in the work tree relative to `baseSha` (added, modified, deleted). */
   changedFiles(options: { dir: string; baseSha: string }): Promise<string[]>;
   /** Unified diff of the work tree against `baseSha`. */

@@ -5,6 +5,8 @@
  */
 import { loadRepoConfig } from "../config/load-repo-config.js";
 import { applyOperatorCaps, type EffectiveConfig } from "../config/repo-config.js";
+import { chooseRunModel } from "../config/run-model.js";
+import { modelPriceOf, type ModelPrice } from "../agent/index.js";
 import { CONFIG_SCOPE, type GitHubClient } from "../github/client.js";
 import { TOKEN_SCOPES } from "../github/token-scopes.js";
 import { reportConfigError } from "../github/report-config-error.js";
@@ -37,6 +39,12 @@ export interface FrameParams {
   status: StatusRef;
   title: string;
   allowCloseIssue?: number;
+  /** A model picked for this run (`--model`, `agent:NAME`); checked against the allowlist again here. */
+  model?: string | undefined;
+}
+
+export function describePrice(price: ModelPrice | undefined): string | undefined {
+  return price ? `$${price.input.toFixed(2)} in / $${price.output.toFixed(2)} out per 1M tokens` : undefined;
 }
 
 function statusTarget(p: FrameParams): StatusTarget {
@@ -74,6 +82,14 @@ export async function runInTaskFrame(deps: TaskDeps, job: JobContext, p: FramePa
     return fail("The repository's `.github/agent.yml` is invalid; see the comment listing the problems.", "Fix the file on the default branch, then trigger the agent again.");
   }
   await deps.ensureTriggerLabel?.(octokit, { owner: p.owner, repo: p.repo, name: config.trigger.label });
+  if (p.model !== undefined) {
+    // The payload sat in a queue: the operator may have narrowed the allowlist since.
+    const choice = chooseRunModel(p.model, deps.env);
+    if (!choice.ok) return fail(choice.reason);
+    config.model.name = choice.model;
+  }
+  const prices: Record<string, ModelPrice> = deps.env.modelPrices ?? {};
+  reporter.always = { model: { name: config.model.name, price: describePrice(modelPriceOf(config.model.name, prices)) } };
   const capped = await deps.spend.check(`${p.owner}/${p.repo}`, p.installationId);
   if (capped) {
     job.report({ errorCode: "budget/daily-cap", errorMessage: capped });

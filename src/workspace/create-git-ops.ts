@@ -6,6 +6,7 @@
  * creates the directory and passes messages. One spare worker is kept started so a job does not
  * wait for a process to boot.
  */
+import type { ApiCommitPlan } from "./api-commit-plan.js";
 import type { ChangedFile } from "./changed-files.js";
 import type { GitIdentity } from "./commit-all.js";
 import type { ExpandedTreeCaps } from "./clone-types.js";
@@ -63,6 +64,10 @@ export interface WorkspaceGitOps {
   inspectChanges(options: { dir: string; baseSha: string }): Promise<InspectedChanges>;
   commitAll(options: { dir: string; message: string; author: GitIdentity; coAuthors: GitIdentity[] }): Promise<string | null>;
   push(options: { dir: string; url: string; branch: string; token: string; expectedRemoteSha: string | null }): Promise<void>;
+  /** The inspected snapshot as Git Data API entries, for a commit made through GitHub's API. */
+  apiCommitPlan(options: { dir: string }): Promise<ApiCommitPlan>;
+  /** Blob bytes (base64) of a plan's entries; callers batch by size. */
+  readBlobs(options: { dir: string; oids: string[] }): Promise<{ oid: string; base64: string }[]>;
   changedFiles(options: { dir: string; baseSha: string }): Promise<string[]>;
   unifiedDiff(options: { dir: string; baseSha: string }): Promise<string>;
   /** Stop the spare worker (shutdown). */
@@ -156,6 +161,8 @@ export function createGitOps(options: CreateGitOpsOptions): WorkspaceGitOps {
     push: async ({ dir, url, branch, token, expectedRemoteSha }) => {
       await run(dir, (w, signal) => w.call("push", { dir, url, branch, token, expectedRemoteSha }, signal));
     },
+    apiCommitPlan: ({ dir }) => run(dir, (w, signal) => w.call("apiPlan", { dir }, signal)),
+    readBlobs: ({ dir, oids }) => run(dir, (w, signal) => w.call("readBlobs", { dir, oids }, signal)),
     changedFiles: async ({ dir, baseSha }) => {
       const summary = await run(dir, (w, signal) => w.call("prepare", { dir, baseSha, scan: false }, signal));
       return pathsOf(summary.changed);

@@ -10,6 +10,7 @@ import { BranchMovedError, WorkspaceError, type WorkspaceErrorCode } from "./err
 import type { ExpandedTreeCaps } from "./clone-types.js";
 import type { RefusedPath, TreeCaps } from "./snapshot-work-tree.js";
 import type { SecretHit } from "./prepare-changes.js";
+import type { ApiCommitPlan } from "./api-commit-plan.js";
 
 export interface WorkerSettings {
   maxRepoBytes: number;
@@ -43,6 +44,9 @@ export interface WorkerOps {
   prepare: { args: { dir: string; baseSha: string; scan: boolean }; result: PreparedSummary };
   commit: { args: { dir: string; message: string; author: Identity; coAuthors: Identity[] }; result: string | null };
   push: { args: { dir: string; url: string; branch: string; token: string; expectedRemoteSha: string | null }; result: null };
+  /** The inspected snapshot as Git Data API entries (needs a `prepare` first). */
+  apiPlan: { args: { dir: string }; result: ApiCommitPlan };
+  readBlobs: { args: { dir: string; oids: string[] }; result: { oid: string; base64: string }[] };
   diff: { args: { dir: string; baseSha: string }; result: string };
   remove: { args: { root: string }; result: null };
 }

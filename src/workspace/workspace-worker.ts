@@ -5,7 +5,9 @@
  * with a heap cap and (where the host allows) a cgroup, and killed when the job is cancelled,
  * times out or ends. A wedge, crash or OOM here fails only that job.
  */
+import { buildApiCommitPlan, readPlanBlobs } from "./api-commit-plan.js";
 import { createBranch } from "./create-branch.js";
+import { WorkspaceError } from "./errors.js";
 import { cloneRepo } from "./clone-repo.js";
 import { commitPrepared } from "./commit-all.js";
 import { detectNativeGit } from "./native-git.js";
@@ -84,6 +86,13 @@ const handlers: Handlers = {
     await pushBranch({ dir, url, token, branch, expectedRemoteSha, log, cache: cacheFor(dir) });
     return null;
   },
+  apiPlan: async ({ dir }) => {
+    // Only ever the snapshot that was inspected and scanned: never a fresh look at the tree.
+    const snapshot = prepared.get(dir);
+    if (!snapshot) throw new WorkspaceError("workspace/commit-refused", "No inspected snapshot to commit: inspect the changes first.");
+    return buildApiCommitPlan(dir, snapshot);
+  },
+  readBlobs: async ({ dir, oids }) => readPlanBlobs(dir, oids, cacheFor(dir)),
   diff: async ({ dir, baseSha }) => {
     const s = settings!;
     const snapshot = prepared.get(dir) ?? (await prepareChanges({ dir, baseRef: baseSha, caps: s.workTreeCaps, maxFileBytes: s.maxFileBytes, nativeGit: await useNativeGit(), cache: cacheFor(dir) }));

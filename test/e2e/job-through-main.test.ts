@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { createGitDataBackend, type GitDataBackend } from "../helpers/fake-git-data.js";
 import { startFakeModel, type FakeModel } from "../helpers/fake-model.js";
 import { gitAsync } from "../helpers/git-fixtures.js";
 import { startGitServer, type GitServer } from "../helpers/git-server.js";
@@ -55,7 +56,7 @@ interface FakeGitHub {
 type Reply = [number, unknown];
 
 /** Just enough of GitHub's REST API (GHE layout, /api/v3) for one resolve-issue run. */
-async function startFakeGitHub(): Promise<FakeGitHub> {
+async function startFakeGitHub(gitData: GitDataBackend): Promise<FakeGitHub> {
   const calls: Call[] = [];
   const unknown: Call[] = [];
   let nextCommentId = 9000;
@@ -100,6 +101,10 @@ async function startFakeGitHub(): Promise<FakeGitHub> {
       prs = [pr];
       return [201, pr];
     }
+    // The Git Data API over the git server's repository: the commit is made there, as the app.
+    if (repoRest.startsWith("/git/")) return gitData.route(method, decodeURIComponent(repoRest), body);
+    // The run transcript check run.
+    if (method === "POST" && repoRest === "/check-runs") return [201, { id: 555, name: body?.name, html_url: `https://github.example/${OWNER}/${REPO}/runs/555` }];
     if (method === "POST" && (repoRest === `/issues/${PR_NUMBER}/labels` || repoRest === `/issues/${PR_NUMBER}/assignees` || repoRest === `/pulls/${PR_NUMBER}/requested_reviewers`)) return [201, {}];
     return undefined;
   };
@@ -159,7 +164,7 @@ describe("npm start runs a whole job", () => {
   });
 
   it.each(["responses", "chat"] as const)(
-    "labelled issue -> clone, agent, push of agent/issue-1-..., PR opened, status comment final (wire API %s)",
+    "labelled issue -> clone, agent, API commit of agent/issue-1-..., PR opened, status comment final (wire API %s)",
     async (wireApi) => {
       const workDir = mkdtempSync(path.join(tmpdir(), "ia-main-e2e-"));
       cleanups.push(() => rmSync(workDir, { recursive: true, force: true }));
@@ -170,7 +175,8 @@ describe("npm start runs a whole job", () => {
         script: [{ toolCalls: [{ name: "apply_patch", arguments: { input: PATCH } }] }, { text: "Title: Add a greeting file\n\nAdded GREETING.md with a friendly line." }],
       });
       cleanups.push(() => model.close());
-      const gh = await startFakeGitHub();
+      const gitData = createGitDataBackend(git.repoPath(REPO), { bot: "issue-agent[bot]" });
+      const gh = await startFakeGitHub(gitData);
       cleanups.push(() => gh.close());
 
       const port = await freePort();
@@ -244,7 +250,10 @@ describe("npm start runs a whole job", () => {
       const bare = git.repoPath(REPO);
       expect(await gitAsync(bare, ["show", `${BRANCH}:GREETING.md`])).toContain("hello from the agent");
       expect(await gitAsync(bare, ["rev-parse", `${BRANCH}~1`])).toBe(await gitAsync(bare, ["rev-parse", "main"]));
-      expect(git.pushes.map((p) => p.updates.map((u) => u.ref)).flat()).toEqual([`refs/heads/${BRANCH}`]);
+      // Committed through the Git Data API (GitHub signs it), not pushed with git.
+      expect(git.pushes).toEqual([]);
+      expect(gitData.commits.map((c) => c.sha)).toEqual([await gitAsync(bare, ["rev-parse", BRANCH])]);
+      expect(String(finalEdit.body.body)).toContain("Verified");
       // isomorphic-git asks anonymously first; whatever credentials it sent were the installation token's.
       expect(git.requests.filter((r) => r.authorization !== undefined && !r.authorized)).toEqual([]);
       expect(git.requests.filter((r) => r.status === 200).every((r) => r.authorized)).toBe(true);

@@ -44,6 +44,8 @@ export interface Expectation {
   /** Only match calls whose parsed body passes `predicate`. */
   withBody(predicate: (json: RecordedCall["json"]) => boolean): Expectation;
   reply(status: number, body?: ReplyBody, headers?: Record<string, string>): Expectation;
+  /** Reply with a status chosen per call (a stateful fake: 200 or 404, 201 or 422). */
+  respond(fn: (call: RecordedCall) => [status: number, body: unknown]): Expectation;
 }
 
 interface ExpectationState extends Expectation {
@@ -53,6 +55,7 @@ interface ExpectationState extends Expectation {
   replyBody: ReplyBody;
   replyHeaders: Record<string, string>;
   bodyPredicate?: (json: RecordedCall["json"]) => boolean;
+  responder?: (call: RecordedCall) => [number, unknown];
 }
 
 export interface GitHubMock {
@@ -123,6 +126,10 @@ export function mockGitHub(baseUrl = "https://api.github.com"): GitHubMock {
         }
         expectation.remaining -= 1;
         expectation.calls.push(call);
+        if (expectation.responder) {
+          const [status, answer] = expectation.responder(call);
+          return [status, JSON.stringify(answer ?? ""), { "content-type": "application/json" }];
+        }
         const body = typeof expectation.replyBody === "function" ? expectation.replyBody(call) : expectation.replyBody;
         return [expectation.status, typeof body === "string" ? body : JSON.stringify(body ?? ""), { "content-type": typeof body === "string" ? "text/plain" : "application/json", ...expectation.replyHeaders }];
       });
@@ -154,6 +161,10 @@ export function mockGitHub(baseUrl = "https://api.github.com"): GitHubMock {
         },
         withBody(predicate) {
           state.bodyPredicate = predicate;
+          return state;
+        },
+        respond(fn) {
+          state.responder = fn;
           return state;
         },
         reply(status, body, headers) {

@@ -65,6 +65,11 @@ export function contextWindowOf(model: string, configured?: number): number {
 }
 
 /** Whether spend can be computed for the model; without a price the USD budget cannot bind. */
+/** The price a run would be charged at (built-in table extended by AGENT_MODEL_PRICES), or undefined. */
+export function modelPriceOf(model: string, extra: Readonly<Record<string, ModelPrice>> = {}): ModelPrice | undefined {
+  return lookupModel({ ...MODEL_PRICES, ...extra }, model);
+}
+
 export function hasModelPrice(model: string, extra: Readonly<Record<string, ModelPrice>> = {}): boolean {
   return lookupModel({ ...MODEL_PRICES, ...extra }, model) !== undefined;
 }

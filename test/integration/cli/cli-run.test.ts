@@ -54,6 +54,23 @@ describe("issue-agent run", () => {
     expect(out).not.toContain("\x1b[");
   });
 
+  it("--transcript FILE writes the run as JSON Lines: the task, every tool call with its output, the edit, usage, the outcome; the API key redacted", async () => {
+    const { dir, env } = await setup(FIX_SCRIPT);
+    const io = captureIo({ env });
+    const file = path.join(dir, "..", `transcript-${path.basename(dir)}.jsonl`);
+    cleanups.push(() => rm(file, { force: true }));
+    expect(await main(["run", `add is broken; the key ${env.OPENAI_API_KEY} is not for you`, "--repo", dir, "--transcript", file], io)).toBe(0);
+    const text = await readFile(file, "utf8");
+    const entries = text.trim().split("\n").map((l) => JSON.parse(l) as { type: string; name?: string; arguments?: string; output?: string });
+    expect(entries[0]).toMatchObject({ type: "task", kind: "cli", model: "gpt-5-codex" });
+    expect(entries.filter((e) => e.type === "tool_call").map((e) => e.name)).toEqual(["update_plan", "read_file", "apply_patch", "shell"]);
+    expect(entries.find((e) => e.name === "apply_patch" && e.type === "tool_call")?.arguments).toContain("return a + b;");
+    expect(entries.some((e) => e.type === "tool_result" && e.name === "shell")).toBe(true);
+    expect(entries.some((e) => e.type === "usage")).toBe(true);
+    expect(entries.at(-1)).toMatchObject({ type: "outcome", outcome: "completed" });
+    expect(text).not.toContain(env.OPENAI_API_KEY);
+  });
+
   it("draws the live display on a terminal: plan checklist and status line redrawn in place", async () => {
     const { dir, env } = await setup(FIX_SCRIPT);
     const io = captureIo({ env, tty: true });

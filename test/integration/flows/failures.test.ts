@@ -111,6 +111,10 @@ describe("failures end in the status comment", () => {
     expect(r.status).not.toContain(AWS_KEY);
     expect(h?.git.git(REPO, ["branch", "--list"])).not.toContain("agent/");
     expect(h?.git.pushes).toHaveLength(0);
+    expect(h?.gitData.commits).toHaveLength(0); // nor committed through the API
+    expect(h?.gh.outboundText()).not.toContain(AWS_KEY);
+    // The self-review sent it back first (the scripted model does not fix it; the scan still stops it).
+    expect(JSON.stringify(h?.model.requests.at(-1)?.body)).toContain("security review of your own diff");
   });
 
   it("a FIFO left in the tree by the agent is never opened: the run ends with the reason, nothing pushed", async () => {
@@ -119,6 +123,7 @@ describe("failures end in the status comment", () => {
     expect(r.outcome).toBe("failed");
     expect(r.status).toMatch(/cannot be published[\s\S]*\.gitignore[\s\S]*FIFO/);
     expect(h?.git.pushes).toHaveLength(0);
+    expect(h?.gitData.commits).toHaveLength(0); // nor committed through the API
   });
 
   it("a workflow change is refused before push unless allowed, and listed", async () => {
@@ -128,6 +133,7 @@ describe("failures end in the status comment", () => {
     expect(r.status).toContain(".github/workflows/ci.yml");
     expect(r.status).toMatch(/allowConfigChanges/);
     expect(h?.git.pushes).toHaveLength(0);
+    expect(h?.gitData.commits).toHaveLength(0); // nor committed through the API
   });
 
   it("no changes -> an explanation and no PR", async () => {
@@ -158,6 +164,7 @@ describe("failures end in the status comment", () => {
     expect(replies.some((b) => /Stopping 1 run/.test(b))).toBe(true);
     expect(gh.callsTo("PATCH", /\/issues\/comments\/4005$/).at(-1)?.json.body).toMatch(/Stopped/);
     expect(h.git.pushes).toHaveLength(0);
+    expect(h.gitData.commits).toHaveLength(0);
     gh.assertDone();
   });
 
@@ -166,9 +173,11 @@ describe("failures end in the status comment", () => {
     ["missing workflows permission", "refusing to allow a GitHub App to create or update workflow `.github/workflows/x.yml` without `workflows` permission", /workflows/],
   ])("a push refused by %s is explained", async (_name, stderr, expected) => {
     const patch = "*** Begin Patch\n*** Add File: NOTES.md\n+notes\n*** End Patch";
-    const r = await runIssue([{ toolCalls: [{ name: "apply_patch", arguments: { input: patch } }] }, { text: "Title: Notes\n\nAdded notes." }], 4010, (harness) =>
-      harness.git.setHook(REPO, "pre-receive", `#!/bin/sh\necho '${stderr.replace(/'/g, "")}' >&2\nexit 1\n`),
-    );
+    const r = await runIssue([{ toolCalls: [{ name: "apply_patch", arguments: { input: patch } }] }, { text: "Title: Notes\n\nAdded notes." }], 4010, (harness) => {
+      // The git push path (the API path's refusals: verified-commits.test.ts).
+      harness.gh.on("GET", `${REPO_PATH}/contents/.github%2Fagent.yml`).any().reply(200, "pullRequest:\n  commitMethod: git\n");
+      harness.git.setHook(REPO, "pre-receive", `#!/bin/sh\necho '${stderr.replace(/'/g, "")}' >&2\nexit 1\n`);
+    });
     expect(r.outcome).toBe("failed");
     expect(r.status).toMatch(expected);
     expect(r.status).not.toMatch(/internal error/);

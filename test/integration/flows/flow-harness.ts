@@ -20,6 +20,7 @@ import type { JobContext, JobOutcome } from "../../../src/jobs/types.js";
 import { createJobHandler } from "../../../src/tasks/job-registry.js";
 import { createTaskDeps } from "../../../src/tasks/create-task-deps.js";
 import type { TaskDeps } from "../../../src/tasks/task-deps.js";
+import { createGitDataBackend, installGitData, type GitDataBackend } from "../../helpers/fake-git-data.js";
 import { startFakeModel, type FakeModel, type FakeScript } from "../../helpers/fake-model.js";
 import type { FixtureFiles } from "../../helpers/git-fixtures.js";
 import { startGitServer, type GitServer } from "../../helpers/git-server.js";
@@ -46,6 +47,8 @@ export interface FlowHarness {
   env: Env;
   gh: GitHubMock;
   git: GitServer;
+  /** GitHub's Git Data API over the git server's repository: where `commitMethod: api` commits land. */
+  gitData: GitDataBackend;
   model: FakeModel;
   probot: Probot;
   queue: EmbeddedQueue;
@@ -74,6 +77,8 @@ export async function startFlowHarness(options: FlowOptions): Promise<FlowHarnes
   const model = await startFakeModel({ script: options.script });
   const gh = mockGitHub();
   gh.installationToken(INSTALLATION_ID, TOKEN);
+  const gitData = createGitDataBackend(git.repoPath(REPO), { bot: `${APP_SLUG}[bot]` });
+  installGitData(gh, REPO_PATH, gitData);
   const env = parseEnv({
     APP_ID: "1",
     PRIVATE_KEY: privateKey,
@@ -123,6 +128,7 @@ export async function startFlowHarness(options: FlowOptions): Promise<FlowHarnes
     env,
     gh,
     git,
+    gitData,
     model,
     probot,
     queue,
@@ -196,4 +202,6 @@ export function mockCommonCalls(gh: GitHubMock, options: { permission?: Record<s
   // The trigger label is created on a repository's first run (422 already_exists is as good).
   gh.on("POST", `${REPO_PATH}/labels`).any().reply(201, { name: "agent" });
   gh.on("PATCH", new RegExp(`^${REPO_PATH}/issues/comments/\\d+$`)).any().reply(200, (call) => ({ id: 1, body: call.json.body }));
+  // The run transcript check run on a pushed commit.
+  gh.on("POST", `${REPO_PATH}/check-runs`).any().reply(201, (call) => ({ id: 555, name: call.json.name, html_url: `https://github.com/${OWNER}/${REPO}/runs/555` }));
 }

@@ -130,7 +130,8 @@ describe("resolve-issue flow", () => {
     gh.assertDone();
     scanForLeaks(gh.outboundText());
     scanForLeaks(h.git.git(REPO, ["log", "-p", "--all"]));
-  });
+    // Two whole runs (clone, sandboxed agent, self-review, API commit, PR): over the 30 s default on a loaded machine.
+  }, 90_000);
 
   it("a change to package.json scripts -> the PR opens as a draft with the warning block at the very top", async () => {
     const pkg = '{\n  "name": "demo",\n  "scripts": {\n    "test": "node --test"\n  }\n}\n';

@@ -108,7 +108,7 @@ describe("a burst of synchronize events", () => {
     const deps: SecurityReviewDeps = {
       env,
       github,
-      git: { withWorkspace: async () => Promise.reject(new Error("no clone without a model")), clone: async () => ({ headSha: "" }), inspectChanges: async () => Promise.reject(new Error("no changes")), createBranch: async () => undefined, commitAll: async () => null, push: async () => undefined, changedFiles: async () => [], unifiedDiff: async () => "" },
+      git: { withWorkspace: async () => Promise.reject(new Error("no clone without a model")), clone: async () => ({ headSha: "" }), inspectChanges: async () => Promise.reject(new Error("no changes")), apiCommitPlan: async () => Promise.reject(new Error("no commit")), readBlobs: async () => Promise.reject(new Error("no commit")), createBranch: async () => undefined, commitAll: async () => null, push: async () => undefined, changedFiles: async () => [], unifiedDiff: async () => "" },
       runAgent: async () => Promise.reject(new Error("no model")),
       createSandbox: () => Promise.reject(new Error("no sandbox")) as never,
       spend: createSpendLedger({}, memorySpendStore()),

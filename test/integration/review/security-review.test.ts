@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
 import { ProbotOctokit } from "probot";
+import { renderMarker } from "../../../src/github/markers.js";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunAgentInput, RunAgentResult } from "../../../src/agent/types.js";
 import { parseEnv } from "../../../src/config/env.js";
@@ -79,6 +80,10 @@ function deps(envOverrides: Record<string, string> = {}): SecurityReviewDeps {
       createBranch: async () => undefined,
       commitAll: async () => null,
       push: async () => undefined,
+      apiCommitPlan: async () => {
+        throw new Error("a review never commits");
+      },
+      readBlobs: async () => [],
       changedFiles: async () => [],
       inspectChanges: async () => ({ changedFiles: [], refused: [], secretHits: [], unscanned: [] }),
       unifiedDiff: async () => "",
@@ -214,6 +219,38 @@ describe("runSecurityReview", () => {
     // The secret scan still ran and found the token on its line.
     const comments = gh.callsTo("POST", "/repos/octo/app/pulls/5/reviews")[0]?.json.comments as { line: number }[];
     expect(comments.map((c) => c.line)).toEqual([2]);
+  });
+
+  it("the app's own PR at the commit its self-review (model included) already reviewed: deterministic checks only, no model tokens; another head gets the model review", async () => {
+    const sha = "a".repeat(40);
+    const ownPr = (marker: Record<string, string | number>) => ({ ...pr(sha), user: BOT, body: `Fix.\n\n${renderMarker("pr", marker)}` });
+    for (const [marker, expectedRuns] of [
+      [{ issue: 3, sha, selfReview: "model" }, 0],
+      [{ issue: 3, sha: "c".repeat(40), selfReview: "model" }, 1], // a human pushed since
+      [{ issue: 3, sha, selfReview: "checks" }, 1], // the self-review did not ask the model
+    ] as const) {
+      const gh = mockGitHub();
+      gh.on("GET", "/repos/octo/app/pulls/5").times(2).reply(200, ownPr(marker));
+      gh.on("GET", "/repos/octo/app/contents/.github%2Fagent.yml").reply(404, { message: "Not Found" });
+      gh.on("GET", "/repos/octo/.github/contents/.github%2Fagent.yml").any().reply(404, { message: "Not Found" });
+      gh.on("GET", "/repos/octo/app/pulls/5/files").reply(200, [{ filename: "src/users.ts", status: "modified", changes: 3, patch: PATCH }]);
+      gh.on("GET", "/repos/octo/app/pulls/5/comments").reply(200, []);
+      gh.on("GET", "/repos/octo/app/issues/5/comments").reply(200, []);
+      expectWrites(gh);
+      let modelRuns = 0;
+      const d = deps();
+      d.runAgent = async (input) => {
+        modelRuns++;
+        return scriptedAgent(input);
+      };
+      expect(await runSecurityReview(d, job())).toBe("succeeded");
+      expect(modelRuns).toBe(expectedRuns);
+      const summary = gh.callsTo("POST", "/repos/octo/app/issues/5/comments")[0]?.json.body as string;
+      if (expectedRuns === 0) expect(summary).toContain("no model tokens were spent on the unchanged diff");
+      // The deterministic secret scan ran either way.
+      expect((gh.callsTo("POST", "/repos/octo/app/pulls/5/reviews")[0]?.json.comments as { line: number }[]).map((c) => c.line)).toContain(2);
+      gh.stop();
+    }
   });
 
   it("charges the model review to the daily spend cap, and skips the model once the cap is reached", async () => {

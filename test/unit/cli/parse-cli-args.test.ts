@@ -30,7 +30,7 @@ describe("parseCliArgs", () => {
 
   it("defaults the repo to the current directory and reads --task-file", () => {
     const cmd = parseCliArgs(["run", "-f", "-"]);
-    expect(cmd).toMatchObject({ kind: "run", options: { task: undefined, taskFile: "-", repo: ".", json: false, commit: false, network: undefined, skipSetup: false } });
+    expect(cmd).toMatchObject({ kind: "run", options: { task: undefined, taskFile: "-", repo: ".", json: false, commit: false, network: undefined, skipSetup: false, transcript: undefined } });
     expect(parseCliArgs(["run", "a", "--network", "off"])).toMatchObject({ options: { network: [] } });
   });
 

@@ -12,7 +12,8 @@ const FULL_FILE = {
   limits: { maxTurns: 40, maxMinutes: 15, maxTokens: 1000000, maxUsd: 1.5 },
   compaction: { strategy: "aggressive", threshold: 0.6 },
   branch: { prefix: "bots/" },
-  pullRequest: { draft: true, allowConfigChanges: false },
+  pullRequest: { draft: true, allowConfigChanges: false, commitMethod: "git" },
+  selfReview: { enabled: true, fixAt: "medium", maxRounds: 1, modelReview: true },
   autofix: { enabled: true, maxAttempts: 3 },
   review: {
     enabled: true,
