@@ -2,10 +2,11 @@
  * What the agent is told about an issue: title, body and the comments it may see. Comments are
  * kept only when their author meets the trigger permission (Copilot: "comments from users without
  * write access are never presented to the agent"), and only when written and last edited before
- * the trigger (THREATS A5). The app's own comments are left out. Everything is sanitized here.
+ * the trigger (THREATS A5). The app's own comments are left out. Every text is reduced here to what
+ * a person sees on GitHub (shared/sanitize.ts), with a record of any hidden content removed.
  */
 import type { PermissionLevel } from "../config/env.js";
-import { sanitizeUntrusted } from "../shared/sanitize.js";
+import { toModelLine, toModelText, type ModelText } from "../shared/sanitize.js";
 import type { GitHubClient } from "./client.js";
 import { meetsPermission, type RepoPermission } from "./get-permission.js";
 import { toGitHubError } from "./github-errors.js";
@@ -13,13 +14,14 @@ import { isSelf } from "./authorize-sender.js";
 
 export interface ContextComment {
   author: string;
-  body: string;
+  body: ModelText;
 }
 
 export interface IssueContext {
   number: number;
+  /** One line, visible characters only. */
   title: string;
-  body: string;
+  body: ModelText;
   author: string;
   labels: string[];
   comments: ContextComment[];
@@ -66,8 +68,8 @@ export async function filterComments(
       omitted.permission += 1;
       continue;
     }
-    const body = sanitizeUntrusted(c.body);
-    if (body) kept.push({ author: login, body });
+    const body = toModelText(c.body);
+    if (body.text) kept.push({ author: login, body });
   }
   return { kept, omitted };
 }
@@ -82,8 +84,8 @@ export async function getIssueContext(
     const raw = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 });
     const { kept, omitted } = await filterComments(raw, params);
     // The trigger-time snapshot wins over the current text: later edits are not the request.
-    const title = sanitizeUntrusted(params.snapshot?.title ?? issue.title);
-    const body = sanitizeUntrusted(params.snapshot?.body ?? issue.body ?? "");
+    const title = toModelLine(params.snapshot?.title ?? issue.title);
+    const body = toModelText(params.snapshot?.body ?? issue.body ?? "");
     return {
       number,
       title,
@@ -91,7 +93,7 @@ export async function getIssueContext(
       author: issue.user?.login ?? "ghost",
       labels: issue.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))).filter(Boolean),
       comments: kept,
-      images: findImageUrls([body, ...kept.map((c) => c.body)].join("\n")),
+      images: findImageUrls([body, ...kept.map((c) => c.body)].flatMap((t) => t.images).join("\n")),
       omitted,
     };
   } catch (error) {

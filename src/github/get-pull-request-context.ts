@@ -1,9 +1,10 @@
 /**
  * What the agent is told about a pull request: its description, the diff, and either every
  * unresolved review thread or the one thread a review comment came from. Thread comments from users
- * below the trigger permission are left out, as on issues. Everything is sanitized here.
+ * below the trigger permission are left out, as on issues. Every text is reduced here to what a
+ * person sees on GitHub (shared/sanitize.ts).
  */
-import { sanitizeUntrusted } from "../shared/sanitize.js";
+import { toModelLine, toModelText, type ModelText } from "../shared/sanitize.js";
 import { isSelf } from "./authorize-sender.js";
 import type { GitHubClient } from "./client.js";
 import { filterComments, type CommentFilter, type ContextComment } from "./get-issue-context.js";
@@ -11,10 +12,11 @@ import { toGitHubError } from "./github-errors.js";
 
 export interface PullRequestInfo {
   number: number;
+  /** One line, visible characters only. */
   title: string;
-  /** Raw body: markers are read from it; the sanitized text goes to the model. */
+  /** Raw body: markers are read from it; the visible text goes to the model. */
   rawBody: string;
-  body: string;
+  body: ModelText;
   author: string;
   state: string;
   headRef: string;
@@ -39,6 +41,7 @@ export interface PullRequestInfo {
 }
 
 export interface ReviewThread {
+  /** The file the thread is on, one line, visible characters only. */
   path: string;
   line: number | null;
   comments: ContextComment[];
@@ -52,9 +55,9 @@ export async function getPullRequest(octokit: GitHubClient, params: { owner: str
     const base = `${params.owner}/${params.repo}`.toLowerCase();
     return {
       number: pr.number,
-      title: sanitizeUntrusted(pr.title),
+      title: toModelLine(pr.title),
       rawBody: pr.body ?? "",
-      body: sanitizeUntrusted(pr.body ?? ""),
+      body: toModelText(pr.body ?? ""),
       author: pr.user?.login ?? "ghost",
       state: pr.state,
       headRef: pr.head.ref,
@@ -192,7 +195,7 @@ export async function getUnresolvedThreads(octokit: GitHubClient, params: { owne
     }
     const usable = comments.filter((c): c is GqlComment => Boolean(c?.createdAt));
     const { kept } = await filterComments(usable.map(toRestShape), params);
-    if (kept.length > 0 && t.path) threads.push({ path: t.path, line: t.line ?? null, comments: kept });
+    if (kept.length > 0 && t.path) threads.push({ path: toModelLine(t.path, 1_000), line: t.line ?? null, comments: kept });
   }
   return threads;
 }
@@ -210,7 +213,7 @@ export async function getReviewThread(
     const inThread = all.filter((c) => c.id === rootId || c.in_reply_to_id === rootId);
     const { kept } = await filterComments(inThread, params);
     const appRoot = root?.user && isSelf(root.user, params.appSlug) ? root.body : undefined;
-    return { rootId, path: root?.path ?? "", line: root?.line ?? root?.original_line ?? null, comments: kept, ...(appRoot ? { appRootBody: appRoot } : {}) };
+    return { rootId, path: toModelLine(root?.path ?? "", 1_000), line: root?.line ?? root?.original_line ?? null, comments: kept, ...(appRoot ? { appRootBody: appRoot } : {}) };
   } catch (error) {
     throw toGitHubError(error, "read the review thread");
   }

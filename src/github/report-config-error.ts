@@ -7,7 +7,8 @@
 import { REPO_CONFIG_PATH, RepoConfigError } from "../config/parse-repo-config.js";
 import type { ConfigError } from "../shared/errors.js";
 import type { GitHubClient } from "./client.js";
-import { fenceFor, formatOutbound } from "./format-outbound.js";
+import { fenceFor, neutralizeClosingKeywords, neutralizeMentions, outboundCode } from "../shared/format-outbound.js";
+import { redactSecrets } from "../shared/redact.js";
 import { toGitHubError } from "./github-errors.js";
 
 export const CONFIG_ERROR_MARKER = "<!-- issue-agent:config-error -->";
@@ -25,13 +26,16 @@ export interface ReportConfigErrorResult {
   action: "created" | "updated" | "unchanged";
 }
 
-/** The comment body: redacted and mention-free, problems in a fence they cannot break out of. */
+/**
+ * The comment body: the problems (which quote the repository's YAML) redacted, in a fence they
+ * cannot break out of, mentions and closing keywords broken anyway; file names as code spans that cannot end early.
+ */
 export function renderConfigErrorBody(error: ConfigError): string {
   const files = error instanceof RepoConfigError && error.files.length > 0 ? error.files : [REPO_CONFIG_PATH];
-  const problems = error.issues.length > 0 ? error.issues.join("\n") : error.message;
+  const problems = neutralizeMentions(neutralizeClosingKeywords(redactSecrets((error.issues.length > 0 ? error.issues.join("\n") : error.message).slice(0, 20_000))));
   const fence = fenceFor(problems);
   const text = [
-    `**issue-agent did not start: the configuration in ${files.map((f) => `\`${f}\``).join(" + ")} is invalid.**`,
+    `**issue-agent did not start: the configuration in ${files.map((f) => outboundCode(f)).join(" + ")} is invalid.**`,
     "",
     "Each line names a key path and what is wrong with it:",
     "",
@@ -41,7 +45,7 @@ export function renderConfigErrorBody(error: ConfigError): string {
     "",
     "Fix the file on the default branch, then trigger the agent again. The keys and their defaults are listed in the app's README.",
   ].join("\n");
-  return `${formatOutbound(text)}\n\n${CONFIG_ERROR_MARKER}`;
+  return `${text}\n\n${CONFIG_ERROR_MARKER}`;
 }
 
 /** Create the config-error comment, update it if the problems changed, or leave it alone. */

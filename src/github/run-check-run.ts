@@ -5,7 +5,7 @@
  * formatOutbound (secrets redacted again, mentions and closing keywords neutralised).
  */
 import type { GitHubClient } from "./client.js";
-import { formatOutbound } from "./format-outbound.js";
+import { formatOutbound } from "../shared/format-outbound.js";
 import { toGitHubError } from "./github-errors.js";
 
 export const RUN_CHECK_NAME = "issue-agent: run";

@@ -8,7 +8,6 @@
  * that thread (then the result is "the reply in the thread").
  */
 import type { GitHubClient } from "./client.js";
-import { formatOutbound } from "./format-outbound.js";
 import { renderStatus, type StatusView } from "./format-status.js";
 import { toGitHubError } from "./github-errors.js";
 import { renderMarker, type MarkerData } from "./markers.js";
@@ -23,7 +22,7 @@ export interface StatusCommentRef {
 }
 
 export function renderStatusBody(view: StatusView, marker: MarkerData, allowCloseIssue?: number): string {
-  return `${formatOutbound(renderStatus(view), { allowCloseIssue })}\n\n${renderMarker("status", marker)}`;
+  return `${renderStatus(view, { allowCloseIssue })}\n\n${renderMarker("status", marker)}`;
 }
 
 export async function createStatusComment(octokit: GitHubClient, target: StatusTarget, view: StatusView, marker: MarkerData): Promise<StatusCommentRef> {
@@ -116,10 +115,8 @@ export class StatusReporter {
       if (!view) return;
       this.pending = null;
       const notes = [...(view.notes ?? []), ...this.notes];
-      const text = formatOutbound(renderStatus({ ...this.always, ...view, now: view.now ?? this.now(), ...(notes.length > 0 ? { notes } : {}) }), {
-        allowCloseIssue: this.options.allowCloseIssue,
-        secrets: this.options.secrets?.() ?? [],
-      });
+      // Every untrusted piece is made safe inside renderStatus; the marker goes on after.
+      const text = renderStatus({ ...this.always, ...view, now: view.now ?? this.now(), ...(notes.length > 0 ? { notes } : {}) }, { allowCloseIssue: this.options.allowCloseIssue, secrets: this.options.secrets?.() ?? [] });
       const full = `${text}\n\n${renderMarker("status", this.options.marker)}`;
       if (full === this.lastBody) return;
       this.lastSentAt = this.now();

@@ -8,7 +8,7 @@ import { formatCommandHelp, type SlashCommand } from "../commands/parse-slash-co
 import type { EffectiveConfig } from "../config/repo-config.js";
 import { chooseRunModel } from "../config/run-model.js";
 import type { GitHubClient } from "../github/client.js";
-import { fenceFor, formatOutbound } from "../github/format-outbound.js";
+import { fenceFor, outboundCode } from "../shared/format-outbound.js";
 import { addEyesReaction, postComment, type ReactionTarget } from "../github/issue-actions.js";
 import { renderMarker } from "../github/markers.js";
 import { issueSnapshotOf, jobKey, requestJob } from "../tasks/job-payloads.js";
@@ -36,12 +36,13 @@ export interface CommandTarget {
   reviewComment?: { id: number; inReplyTo: number };
 }
 
-async function reply(octokit: GitHubClient, t: CommandTarget, text: string): Promise<void> {
+/** Post the app's own reply; `body` is app text whose untrusted pieces are already escaped. */
+async function reply(octokit: GitHubClient, t: CommandTarget, body: string): Promise<void> {
   if (t.reviewComment) {
-    await replyInReviewThread(octokit, { owner: t.owner, repo: t.repo, number: t.number, inReplyTo: t.reviewComment.inReplyTo, body: formatOutbound(text) });
+    await replyInReviewThread(octokit, { owner: t.owner, repo: t.repo, number: t.number, inReplyTo: t.reviewComment.inReplyTo, body });
     return;
   }
-  await postComment(octokit, { owner: t.owner, repo: t.repo, number: t.number, body: `${formatOutbound(text)}\n\n${renderMarker("notice", { kind: "reply" })}` });
+  await postComment(octokit, { owner: t.owner, repo: t.repo, number: t.number, body: `${body}\n\n${renderMarker("notice", { kind: "reply" })}` });
 }
 
 function formatHelp(config: EffectiveConfig, unknown?: string): string {
@@ -57,7 +58,7 @@ function formatHelp(config: EffectiveConfig, unknown?: string): string {
   const json = JSON.stringify(effective, null, 2);
   const fence = fenceFor(json);
   return [
-    unknown ? `Unknown command \`${prefix} ${unknown.split(/\s/)[0]?.slice(0, 40) ?? ""}\`. Nothing is running here to hand the message to.` : "**issue-agent commands**",
+    unknown ? `Unknown command ${outboundCode(`${prefix} ${unknown.trim().split(/\s/)[0]?.slice(0, 40) ?? ""}`)}. Nothing is running here to hand the message to.` : "**issue-agent commands**",
     "",
     formatCommandHelp(prefix),
     "",

@@ -2,7 +2,7 @@
 import type { Context } from "probot";
 import { chooseRunModel } from "../config/run-model.js";
 import { isSelf } from "../github/authorize-sender.js";
-import { formatOutbound } from "../github/format-outbound.js";
+import { formatOutbound } from "../shared/format-outbound.js";
 import { postComment } from "../github/issue-actions.js";
 import { renderMarker } from "../github/markers.js";
 import { issueSnapshotOf, jobKey } from "../tasks/job-payloads.js";

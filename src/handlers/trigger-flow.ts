@@ -12,7 +12,6 @@ import { authorizeSender, type Sender } from "../github/authorize-sender.js";
 import { CONFIG_SCOPE, type GitHubClient, type GitHubClientFactory } from "../github/client.js";
 import type { QuotaView } from "../github/quota.js";
 import type { JobMetrics } from "../jobs/metrics.js";
-import { formatOutbound } from "../github/format-outbound.js";
 import { addEyesReaction, postComment, type ReactionTarget } from "../github/issue-actions.js";
 import { renderMarker } from "../github/markers.js";
 import { createStatusComment, deleteStatusComment, renderStatusBody, updateStatusComment, type StatusTarget } from "../github/status-comment.js";
@@ -126,7 +125,7 @@ export async function gateTrigger(
     log.info({ sender: sender.login, reason: auth.reason }, "trigger refused");
     if (!auth.silent && deps.limiter.shouldRefuse(`${ref.owner}/${ref.repo}`, sender.login)) {
       const text = `Thanks for the request. Only people with **${config.trigger.minPermission}** access (or higher) to this repository can start issue-agent, so nothing was started. A maintainer can trigger it for you.`;
-      await postComment(octokit, { ...ref, body: `${formatOutbound(text)}\n\n${renderMarker("refusal", { user: sender.login })}` });
+      await postComment(octokit, { ...ref, body: `${text}\n\n${renderMarker("refusal", { user: sender.login })}` });
     }
     return null;
   }
@@ -142,7 +141,7 @@ export async function gateTrigger(
       const who = limit.scope === "user" ? "you have" : "this repository has";
       await postComment(octokit, {
         ...ref,
-        body: `${formatOutbound(`issue-agent is pausing: ${who} started too many runs in the last hour. Try again in about ${limit.retryAfterMinutes} minutes.`)}\n\n${renderMarker("refusal", { user: sender.login, rate: true })}`,
+        body: `issue-agent is pausing: ${who} started too many runs in the last hour. Try again in about ${limit.retryAfterMinutes} minutes.\n\n${renderMarker("refusal", { user: sender.login, rate: true })}`,
       });
     }
     return null;

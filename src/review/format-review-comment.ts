@@ -1,9 +1,10 @@
 /**
- * Inline comment bodies. Model and diff text is untrusted: it goes through the outbound filter
- * (secret redaction, no external images or raw HTML, no @mentions); suggestions are fenced with a
- * fence longer than any backtick run inside them so they cannot break out.
+ * Inline comment bodies. Model and diff text is untrusted: the explanation is rebuilt by
+ * formatOutbound (secrets redacted, no external images or raw HTML, no @mentions), one-line fields
+ * are escaped as literal text; suggestions are fenced with a fence longer than any backtick run
+ * inside them so they cannot break out. The badge line, footer and marker are the app's.
  */
-import { fenceFor, formatOutbound } from "../github/format-outbound.js";
+import { fenceFor, formatOutbound, outboundText } from "../shared/format-outbound.js";
 import { redactSecrets } from "../shared/redact.js";
 import { renderFindingMarker } from "./review-markers.js";
 import type { Finding, Severity, UnanchoredFinding } from "./types.js";
@@ -16,7 +17,7 @@ export function severityBadge(s: Severity): string {
 
 export function cweLink(cwe: string): string {
   const n = /^CWE-(\d+)$/i.exec(cwe.trim())?.[1];
-  return n ? `[CWE-${n}](https://cwe.mitre.org/data/definitions/${n}.html)` : formatOutbound(cwe);
+  return n ? `[CWE-${n}](https://cwe.mitre.org/data/definitions/${n}.html)` : outboundText(oneLine(cwe, 40));
 }
 
 export function oneLine(text: string, max = 140): string {
@@ -25,11 +26,11 @@ export function oneLine(text: string, max = 140): string {
 }
 
 export function formatFindingTitle(f: Finding | UnanchoredFinding): string {
-  return `**${severityBadge(f.severity)} · ${cweLink(f.cwe)} · ${formatOutbound(oneLine(f.title))}**`;
+  return `**${severityBadge(f.severity)} · ${cweLink(f.cwe)} · ${outboundText(oneLine(f.title))}**`;
 }
 
 export function formatFindingComment(f: Finding, headSha: string): string {
-  const parts = [formatFindingTitle(f), "", formatOutbound(f.explanation.slice(0, 6000))];
+  const parts = [formatFindingTitle(f), "", formatOutbound(f.explanation, { maxChars: 6_000 })];
   if (f.suggestedFix !== undefined) {
     const fix = redactSecrets(f.suggestedFix.replace(/\r\n?/g, "\n").replace(/\n$/, ""));
     const fence = fenceFor(fix);

@@ -3,7 +3,7 @@
  * coverage (what was reviewed, what was skipped and why), so "no findings" never hides a
  * truncation. `summarizeState` is the bookkeeping; `formatReviewSummary` the markdown.
  */
-import { formatOutbound } from "../github/format-outbound.js";
+import { formatOutbound, outboundCode, outboundText } from "../shared/format-outbound.js";
 import { cweLink, oneLine, severityBadge } from "./format-review-comment.js";
 import { renderSummaryMarker, type SummaryEntry, type SummaryMarker } from "./review-markers.js";
 import { SEVERITY_ORDER, type Finding, type ReviewResult, type SkippedFile, type UnanchoredFinding } from "./types.js";
@@ -37,9 +37,15 @@ export function summarizeState(result: ReviewResult, previous: SummaryMarker | n
   return { open, resolved };
 }
 
-function location(e: { path: string; line?: number; startLine?: number }): string {
+/** A note (the app's words around an error message) on one line, rebuilt so only text, links and code survive. */
+function inlineNote(text: string, max: number): string {
+  return formatOutbound(oneLine(text, max), { maxChars: max * 2 }).replace(/\n/g, " ");
+}
+
+/** Where a finding is, as a code span; `table` when it sits in a table cell. */
+function location(e: { path: string; line?: number; startLine?: number }, table = false): string {
   const range = e.line === undefined ? "" : e.startLine !== undefined ? `:${e.startLine}-${e.line}` : `:${e.line}`;
-  return `\`${formatOutbound(e.path).replace(/`/g, "'")}${range}\``;
+  return outboundCode(`${e.path}${range}`, { table });
 }
 
 function countBySeverity(list: readonly { severity: Finding["severity"] }[]): string {
@@ -64,13 +70,13 @@ const SKIP_LABEL: Record<SkippedFile["reason"], string> = {
 function coverageLines(result: ReviewResult, textFiles: number): string[] {
   const c = result.coverage;
   const lines = [
-    `- Model review: ${c.modelReviewed ? `${c.filesReviewed} file(s), ${c.linesReviewed} added line(s)` : "not run"}${c.modelNote ? ` (${formatOutbound(c.modelNote)})` : ""}.`,
+    `- Model review: ${c.modelReviewed ? `${c.filesReviewed} file(s), ${c.linesReviewed} added line(s)` : "not run"}${c.modelNote ? ` (${inlineNote(c.modelNote, 300)})` : ""}.`,
     `- Secrets, hidden characters and dependency versions: checked in all ${textFiles} changed text file(s).`,
   ];
   const byReason = new Map<string, string[]>();
   for (const s of c.skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.path]);
   for (const [reason, paths] of byReason) {
-    const shown = paths.slice(0, 10).map((p) => `\`${formatOutbound(p).replace(/`/g, "'")}\``).join(", ");
+    const shown = paths.slice(0, 10).map((p) => outboundCode(p)).join(", ");
     lines.push(`- Skipped, ${SKIP_LABEL[reason as SkippedFile["reason"]]}: ${paths.length} file(s): ${shown}${paths.length > 10 ? `, and ${paths.length - 10} more` : ""}.`);
   }
   if (c.modelTruncated) lines.push("- ⚠️ The diff is larger than the model's budget: the files listed as over the size cap were not read by the model.");
@@ -100,24 +106,24 @@ export function formatReviewSummary(input: SummaryInput): string {
     out.push("| Severity | Finding | Where | |", "| --- | --- | --- | --- |");
     for (const f of all) {
       const where = "reason" in f ? "not in the diff" : input.inline.has(f.fingerprint) ? "inline" : "summary only";
-      out.push(`| ${severityBadge(f.severity)} | ${formatOutbound(oneLine(f.title, 100)).replace(/\|/g, "\\|")} (${cweLink(f.cwe)}) | ${location(f)} | ${where} |`);
+      out.push(`| ${severityBadge(f.severity)} | ${outboundText(oneLine(f.title, 100))} (${cweLink(f.cwe)}) | ${location(f, true)} | ${where} |`);
     }
   }
   if (result.unanchored.length > 0) {
     out.push("", "### Findings outside the diff", "");
-    for (const f of result.unanchored) out.push(`- **${formatOutbound(oneLine(f.title))}** ${location(f)}: ${formatOutbound(oneLine(f.reason, 200))}. ${formatOutbound(oneLine(f.explanation, 600))}`);
+    for (const f of result.unanchored) out.push(`- **${outboundText(oneLine(f.title))}** ${location(f)}: ${outboundText(oneLine(f.reason, 200))}. ${outboundText(oneLine(f.explanation, 600), { maxChars: 600 })}`);
   }
   const carried = state.open.filter((e) => !all.some((f) => f.fingerprint === e.fp));
   if (carried.length > 0) {
     out.push("", "### Still open from earlier reviews (not re-checked: the model did not run)", "");
-    for (const e of carried) out.push(`- ${severityBadge(e.severity)} ${formatOutbound(e.title)} ${location(e)}`);
+    for (const e of carried) out.push(`- ${severityBadge(e.severity)} ${outboundText(oneLine(e.title))} ${location(e)}`);
   }
   if (state.resolved.length > 0) {
     out.push("", "### Resolved", "");
-    for (const e of state.resolved.slice(-30)) out.push(`- ✅ ~~${formatOutbound(e.title)}~~ ${location(e)}`);
+    for (const e of state.resolved.slice(-30)) out.push(`- ✅ ~~${outboundText(oneLine(e.title))}~~ ${location(e)}`);
   }
   out.push("", "### Coverage", "", ...coverageLines(result, input.textFiles));
-  if (result.notes.length > 0) out.push("", "### Notes", "", ...result.notes.map((n) => `- ${formatOutbound(oneLine(n, 400))}`));
+  if (result.notes.length > 0) out.push("", "### Notes", "", ...result.notes.slice(0, 30).map((n) => `- ${inlineNote(n, 400)}`));
   out.push("", "<sub>Reply `/agent fix` on an inline finding to have it fixed. Findings are anchored to the reviewed commit.</sub>");
   return `${out.join("\n")}\n${renderSummaryMarker({ pr: input.pr, sha: input.headSha, open: state.open, resolved: state.resolved })}`;
 }

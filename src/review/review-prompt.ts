@@ -3,7 +3,7 @@
  * fence, stripped of invisible characters, with the RIGHT-side line numbers the model must cite.
  * What the agent is told lives in src/agent/prompts/ (review-base.md and security-review.md).
  */
-import { stripInvisible } from "../shared/sanitize.js";
+import { stripInvisible, toModelLine } from "../shared/sanitize.js";
 import type { DiffFile } from "./parse-diff.js";
 
 
@@ -36,7 +36,7 @@ export function renderFileForModel(file: DiffFile): string {
   const body = out.join("\n");
   const f = fence(body);
   const label = file.status === "renamed" && file.oldPath ? `${file.path} (renamed from ${file.oldPath})` : `${file.path} (${file.status})`;
-  return `### ${stripInvisible(label)}\n${f}\n${body}\n${f}\n`;
+  return `### ${toModelLine(label, 1_000)}\n${f}\n${body}\n${f}\n`;
 }
 
 /** The task text: as many whole files as fit in `maxChars`, in diff order. */

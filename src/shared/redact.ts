@@ -6,8 +6,10 @@
 const SECRET_PATTERNS: readonly RegExp[] = [
   // PEM private keys (RSA, EC, OpenSSH, PKCS#8), possibly with escaped newlines as in env files.
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
-  // GitHub installation tokens since 2026: ghs_<APPID>_<JWT>.
-  /\bghs_\d+_[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g,
+  // GitHub installation tokens since 2026: ghs_<APPID>_<JWT>. A token starts where a run of token
+  // characters starts (not after `-` either): otherwise `ghs_1_-ghs_1_-…` makes every start rescan
+  // the rest of the run, quadratic on text a model or attacker writes.
+  /(?<![\w-])ghs_\d+_[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g,
   // Classic GitHub tokens: ghp_, gho_, ghu_, ghs_, ghr_ + 36 characters, and fine-grained PATs.
   /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/g,
   /\bgithub_pat_[A-Za-z0-9_]{22,255}\b/g,
@@ -17,8 +19,8 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g,
   // Slack tokens.
   /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g,
-  // JWTs (also covers GitHub App JWTs minted from the private key).
-  /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g,
+  // JWTs (also covers GitHub App JWTs minted from the private key); same start rule as above.
+  /(?<![\w-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g,
   // Basic-auth credentials in URLs: scheme://user:password@host (the user may be empty: redis://:pw@host).
   /(?<=[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+(?=@)/gi,
 ];

@@ -10,6 +10,8 @@ import type { EffectiveConfig } from "../config/repo-config.js";
 import type { StatusReporter } from "../github/status-comment.js";
 import type { JobContext } from "../jobs/types.js";
 import { CancelledError, SandboxError } from "../shared/errors.js";
+import { outboundCode } from "../shared/format-outbound.js";
+import { steeringMessage } from "./prompts.js";
 import type { TaskDeps } from "./task-deps.js";
 
 export interface SessionParams {
@@ -44,14 +46,15 @@ export function modelSettings(deps: Pick<TaskDeps, "env">, config: EffectiveConf
   };
 }
 
-function describeTool(name: string, args: string): string {
+/** The status line for a tool call: the tool's name, and its command or path as code (escaped by the renderer). */
+function describeTool(name: string, args: string): { currentStep: string; currentCode?: string } {
   try {
     const a = JSON.parse(args) as Record<string, unknown>;
     const detail = a.command ?? a.cmd ?? a.path ?? a.file_path ?? a.pattern ?? "";
     const text = Array.isArray(detail) ? detail.join(" ") : String(detail);
-    return text ? `\`${name}\` ${text.replace(/`/g, "'").slice(0, 80)}` : `\`${name}\``;
+    return text ? { currentStep: name, currentCode: text.slice(0, 80) } : { currentStep: name };
   } catch {
-    return `\`${name}\``;
+    return { currentStep: name };
   }
 }
 
@@ -73,16 +76,16 @@ export async function runAgentSession(p: SessionParams): Promise<RunAgentResult>
   const sandbox = deps.createSandbox({ ...policy, network: "off" });
   const setupSandbox = config.sandbox.network === "off" ? sandbox : deps.createSandbox({ ...policy, network: config.sandbox.network });
   for (const script of p.followUp ? [] : config.sandbox.setupCommands) {
-    await reporter.update({ title: p.title, phase: "working", startedAt: p.startedAt, currentStep: `setup: \`${script.slice(0, 80)}\`` });
+    await reporter.update({ title: p.title, phase: "working", startedAt: p.startedAt, currentStep: "setup:", currentCode: script.slice(0, 80) });
     const result = await setupSandbox.run({ script, signal: job.signal });
     if (result.exitCode !== 0) {
       throw new SandboxError("sandbox/denied", `setup command failed with exit ${result.exitCode ?? "signal"}`, {
-        userMessage: `The setup command \`${script.slice(0, 80)}\` failed (exit ${result.exitCode ?? "killed"}${result.timedOut ? ", timed out" : ""}).`,
+        userMessage: `The setup command ${outboundCode(script.slice(0, 80))} failed (exit ${result.exitCode ?? "killed"}${result.timedOut ? ", timed out" : ""}).`,
       });
     }
   }
   let plan: PlanStep[] = [];
-  let currentStep = "reading the code";
+  let step: { currentStep: string; currentCode?: string } = { currentStep: "reading the code" };
   p.transcript?.task(p.task.kind, model.name, p.task.text);
   const onEvent = (event: AgentEvent): void => {
     p.transcript?.onEvent(event);
@@ -91,13 +94,13 @@ export async function runAgentSession(p: SessionParams): Promise<RunAgentResult>
       return;
     }
     if (event.type === "plan_update") plan = event.plan;
-    else if (event.type === "tool_call") currentStep = describeTool(event.name, event.arguments);
-    else if (event.type === "steering") currentStep = "read your new message";
+    else if (event.type === "tool_call") step = describeTool(event.name, event.arguments);
+    else if (event.type === "steering") step = { currentStep: "read your new message" };
     else return;
-    job.report({ step: currentStep });
-    void reporter.update({ title: p.title, phase: "working", startedAt: p.startedAt, plan, currentStep });
+    job.report({ step: step.currentStep });
+    void reporter.update({ title: p.title, phase: "working", startedAt: p.startedAt, plan, ...step });
   };
-  await reporter.update({ title: p.title, phase: "working", startedAt: p.startedAt, currentStep });
+  await reporter.update({ title: p.title, phase: "working", startedAt: p.startedAt, ...step });
   return deps.runAgent({
     task: { kind: p.task.kind, text: p.task.text, ...(p.task.images && config.model.vision ? { images: p.task.images } : {}) },
     workspaceDir: dir,
@@ -108,7 +111,13 @@ export async function runAgentSession(p: SessionParams): Promise<RunAgentResult>
     instructions: p.instructions,
     onEvent,
     signal: job.signal,
-    takeMessages: () => job.takeMessages(),
+    // Steering messages (`/agent <text>`) are comments: the model gets what a person sees of them.
+    takeMessages: () =>
+      job.takeMessages().map((raw) => {
+        const m = steeringMessage(raw);
+        if (m.hidden.length > 0) job.log.info({ hidden: [{ source: "steering message", hidden: m.hidden }] }, "hidden content removed from text for the model");
+        return m.text;
+      }),
     skipRepoInstructions: true,
   });
 }

@@ -20,13 +20,14 @@ import { parseFindingMarker } from "../review/review-markers.js";
 import { findMarker, renderMarker } from "../github/markers.js";
 import { findFirstRepoFile, INSTRUCTION_FILES } from "../github/repo-files.js";
 import type { JobContext, JobOutcome } from "../jobs/types.js";
-import { sanitizeUntrusted } from "../shared/sanitize.js";
+import { outboundCode } from "../shared/format-outbound.js";
+import { toModelLine, toModelPlainText, toModelText } from "../shared/sanitize.js";
 import { hasModelPrice } from "../agent/index.js";
 import { modelSettings, runAgentSession, settleAgentRun } from "./agent-session.js";
 import { RunStoppedError } from "./explain-failure.js";
 import { formatTitle, mergeExecutedWarning } from "./format-pull-request.js";
 import { fixPrPayloadSchema } from "./job-payloads.js";
-import { buildInstructions, buildPullRequestPrompt } from "./prompts.js";
+import { buildInstructions, buildPullRequestPrompt, hiddenContentSources } from "./prompts.js";
 import { describeCommitMethod, publishChanges } from "./publish-changes.js";
 import { selfReview, selfReviewMarker } from "./self-review.js";
 import { selfReviewLine } from "./format-self-review.js";
@@ -38,8 +39,8 @@ import type { TaskDeps } from "./task-deps.js";
 function findingOf(thread: ReviewThread | undefined, singleThread: boolean) {
   const marker = singleThread && thread?.appRootBody ? parseFindingMarker(thread.appRootBody) : null;
   if (!marker || !thread?.appRootBody) return undefined;
-  const details = sanitizeUntrusted(thread.appRootBody).slice(0, 8000);
-  return { title: marker.title, severity: String(marker.severity), cwe: String(marker.cwe), path: marker.path, line: marker.line, details };
+  const details = toModelText(thread.appRootBody, { maxChars: 16_000 });
+  return { title: toModelLine(marker.title), severity: toModelLine(String(marker.severity)), cwe: toModelLine(String(marker.cwe)), path: toModelLine(marker.path, 1_000), line: marker.line, details };
 }
 
 export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutcome> {
@@ -56,7 +57,7 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
     }
     // The app never pushes to the default branch, even when a PR's head is that branch.
     if (pr.headIsDefaultBranch) {
-      throw new RunStoppedError(`This pull request's head is the default branch \`${pr.headRef}\`, and the app never pushes to the default branch. Open the change from another branch, then comment \`/agent fix\` there.`);
+      throw new RunStoppedError(`This pull request's head is the default branch ${outboundCode(pr.headRef)}, and the app never pushes to the default branch. Open the change from another branch, then comment \`/agent fix\` there.`);
     }
     const pushUrl = pr.isFork ? pr.headCloneUrl : p.cloneUrl;
     if (!pushUrl) throw new RunStoppedError("The pull request's head repository is gone, so the app cannot push to it.");
@@ -81,6 +82,17 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
       ? await getActionsJobLogTail(await deps.github.forInstallation(p.installationId, TOKEN_SCOPES.actionsLog(p.repoId)), { owner, repo, jobId: p.checkRun.actionsJobId })
       : null;
     const agentsMd = await findFirstRepoFile(octokit, { owner, repo, ref: pr.baseRef }, INSTRUCTION_FILES);
+    // Everything below reaches the model as what a person sees on GitHub.
+    const description = p.prSnapshot ? toModelText(p.prSnapshot.body) : pr.body;
+    const instruction = toModelText(p.instruction);
+    const checkRun = p.checkRun ? { name: toModelLine(p.checkRun.name), summary: toModelText(p.checkRun.summary), log: checkLog ? toModelPlainText(checkLog) : null } : undefined;
+    const hidden = hiddenContentSources([
+      ["pull request description", description],
+      ["instruction", instruction],
+      ["check output", checkRun?.summary],
+      ...threads.flatMap((t) => t.comments.map((c) => [`review thread comment by ${c.author}`, c.body] as const)),
+    ]);
+    if (hidden.length > 0) job.log.info({ hidden }, "hidden content removed from text for the model");
     // A fork's branch is pushed on the strength of the base repository's PR ("allow edits by
     // maintainers"), so the token names the base repository even then.
     const token = await deps.github.installationToken(p.installationId, TOKEN_SCOPES.gitPush(p.repoId));
@@ -92,15 +104,15 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
       const session = { deps, job, config, dir, reporter, title, startedAt, transcript, instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand) };
       const taskText = buildPullRequestPrompt({
         // The description as it was when the command was given, not as edited since.
-        pr: p.prSnapshot ? { ...pr, body: sanitizeUntrusted(p.prSnapshot.body) } : pr,
+        pr: { ...pr, body: description },
         diff,
         threads,
         singleThread: Boolean(p.reviewCommentId),
-        instruction: p.instruction,
+        instruction,
         requester: p.requester.login,
         previousSummary,
         finding: findingOf(threads[0], Boolean(p.reviewCommentId)),
-        checkRun: p.checkRun ? { name: p.checkRun.name, summary: sanitizeUntrusted([p.checkRun.summary, checkLog ? `Last lines of the job log:\n${checkLog}` : ""].filter(Boolean).join("\n\n")) } : undefined,
+        checkRun,
       });
       const first = await runAgentSession({ ...session, task: { kind: "fix-pr", text: taskText } });
       // Reviewed and fixed before anything is pushed (self-review.ts).

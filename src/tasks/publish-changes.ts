@@ -17,6 +17,7 @@ import type { EffectiveConfig } from "../config/repo-config.js";
 import { createApiCommit } from "../github/create-api-commit.js";
 import type { GitHubClient } from "../github/client.js";
 import { formatCommitMessage } from "../workspace/commit-all.js";
+import { outboundCode, outboundText } from "../shared/format-outbound.js";
 import { RunStoppedError } from "./explain-failure.js";
 import { executedChangesIn, type ExecutedChange } from "./executed-paths.js";
 import { protectedPathsIn } from "./protected-paths.js";
@@ -61,13 +62,6 @@ const REFUSAL_TEXT: Record<string, string> = {
   unreadable: "changed while it was being read",
 };
 
-/** A path in a code span that its own backticks cannot close; names with control characters never get here (refused, shown escaped). */
-function fencedPath(p: string): string {
-  const longest = Math.max(0, ...(p.match(/`+/g) ?? []).map((r) => r.length));
-  const fence = "`".repeat(longest + 1);
-  return `${fence} ${p} ${fence}`;
-}
-
 export function botIdentity(appSlug: string | undefined): GitIdentity {
   const slug = appSlug ?? "issue-agent";
   return { name: `${slug}[bot]`, email: `${slug}[bot]@users.noreply.github.com` };
@@ -86,7 +80,7 @@ export async function publishChanges(p: PublishParams): Promise<Published | null
     throw new RunStoppedError(
       [
         "The work tree holds files that cannot be published, so nothing was pushed:",
-        ...inspected.refused.slice(0, 20).map((r) => `- ${fencedPath(r.path)}: ${REFUSAL_TEXT[r.reason] ?? r.reason}`),
+        ...inspected.refused.slice(0, 20).map((r) => `- ${outboundCode(r.path)}: ${REFUSAL_TEXT[r.reason] ?? r.reason}`),
         ...(inspected.refused.length > 20 ? [`- …and ${inspected.refused.length - 20} more`] : []),
       ].join("\n"),
     );
@@ -100,7 +94,7 @@ export async function publishChanges(p: PublishParams): Promise<Published | null
     throw new RunStoppedError(
       [
         "The agent changed CI or agent configuration, which this repository does not allow, so nothing was pushed:",
-        ...configChanges.map((f) => `- \`${f}\``),
+        ...configChanges.slice(0, 50).map((f) => `- ${outboundCode(f)}`),
         "",
         "Set `pullRequest.allowConfigChanges: true` in `.github/agent.yml` on the default branch to allow it, or ask for a change that leaves these files alone.",
       ].join("\n"),
@@ -112,7 +106,7 @@ export async function publishChanges(p: PublishParams): Promise<Published | null
     throw new RunStoppedError(
       [
         "The secret scan could not read these files to the end, so nothing was pushed:",
-        ...inspected.unscanned.slice(0, 20).map((f) => `- ${fencedPath(f)}`),
+        ...inspected.unscanned.slice(0, 20).map((f) => `- ${outboundCode(f)}`),
       ].join("\n"),
     );
   }
@@ -120,7 +114,7 @@ export async function publishChanges(p: PublishParams): Promise<Published | null
     throw new RunStoppedError(
       [
         "The secret scan found what looks like a credential in the agent's changes, so nothing was pushed:",
-        ...hits.slice(0, 10).map((h) => `- ${fencedPath(h.path)} line ${h.line}: ${h.title}`),
+        ...hits.slice(0, 10).map((h) => `- ${outboundCode(h.path)} line ${h.line}: ${outboundText(h.title)}`),
         "",
         "If these are test values, ask the agent to use obvious placeholders instead.",
       ].join("\n"),

@@ -6,7 +6,7 @@
  * transcript is never cut without saying so. Pure; github/run-check-run.ts posts it.
  */
 import type { TranscriptEntry } from "../agent/transcript.js";
-import { fenceFor } from "../github/format-outbound.js";
+import { fenceFor } from "../shared/format-outbound.js";
 
 export interface TranscriptLimits {
   summary: number;

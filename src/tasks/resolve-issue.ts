@@ -2,7 +2,8 @@
  * resolve-issue: a labelled issue (or `/agent fix` on it) becomes a pull request.
  *  1. take over the status comment, load config, check spend caps (task-frame);
  *  2. remove the trigger label, so toggling it cannot queue a pile of runs;
- *  3. read the issue and the comments the agent may see (sanitized, permission- and time-filtered);
+ *  3. read the issue and the comments the agent may see (what a person sees on GitHub, permission-
+ *     and time-filtered), and log where hidden content was removed;
  *  4. read AGENTS.md and the PR template from the default branch through the API;
  *  5. clone: the existing agent branch when a previous run made one, else the default branch;
  *  6. run the agent in the sandbox, mirroring its plan in the status comment;
@@ -21,7 +22,8 @@ import { hasModelPrice } from "../agent/index.js";
 import { modelSettings, runAgentSession, settleAgentRun } from "./agent-session.js";
 import { formatPullRequestBody, formatTitle, slugify } from "./format-pull-request.js";
 import { resolveIssuePayloadSchema } from "./job-payloads.js";
-import { buildInstructions, buildIssuePrompt } from "./prompts.js";
+import { toModelText } from "../shared/sanitize.js";
+import { buildInstructions, buildIssuePrompt, hiddenContentSources } from "./prompts.js";
 import { describeCommitMethod, publishChanges } from "./publish-changes.js";
 import { selfReview, selfReviewMarker } from "./self-review.js";
 import { selfReviewLine, selfReviewSection } from "./format-self-review.js";
@@ -39,6 +41,9 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
 
     const permissionOf = createPermissionCache(octokit, owner, repo);
     const issue = await getIssueContext(octokit, { owner, repo, number, snapshot: p.issueSnapshot, triggerAt: p.triggerAt, minPermission: config.trigger.minPermission, permissionOf, appSlug: deps.env.APP_SLUG });
+    const instruction = toModelText(p.instruction);
+    const hidden = hiddenContentSources([["issue body", issue.body], ["instruction", instruction], ...issue.comments.map((c) => [`comment by ${c.author}`, c.body] as const)]);
+    if (hidden.length > 0) job.log.info({ hidden }, "hidden content removed from text for the model");
     const repoRef = { owner, repo, ref: p.defaultBranch };
     const agentsMd = await findFirstRepoFile(octokit, repoRef, INSTRUCTION_FILES);
     const template = await findFirstRepoFile(octokit, repoRef, PR_TEMPLATE_FILES);
@@ -56,7 +61,7 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
       if (!existingBranch) await deps.git.createBranch({ dir, name: branch });
 
       const session = { deps, job, config, dir, reporter, title, startedAt, transcript, instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand) };
-      const taskText = buildIssuePrompt({ issue, requester: p.requester.login, instruction: p.instruction, previousSummary });
+      const taskText = buildIssuePrompt({ issue, requester: p.requester.login, instruction, previousSummary });
       const first = await runAgentSession({ ...session, task: { kind: "resolve-issue", text: taskText, images: issue.images } });
       // Reviewed and fixed before anything is pushed (self-review.ts).
       const { result, report } = await selfReview({

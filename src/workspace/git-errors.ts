@@ -5,6 +5,7 @@
  */
 import { Errors } from "isomorphic-git";
 import { AppError } from "../shared/errors.js";
+import { outboundCode } from "../shared/format-outbound.js";
 import { redactSecrets } from "../shared/redact.js";
 import { WorkspaceError, type WorkspaceErrorCode } from "./errors.js";
 
@@ -60,7 +61,7 @@ export function translateGitError(
   if (e.code === Errors.NotFoundError.code && context.operation === "clone") {
     return new WorkspaceError("workspace/not-found", `Ref ${context.ref ?? "HEAD"} was not found in ${where}.`, {
       cause,
-      userMessage: `The branch or ref \`${context.ref ?? "HEAD"}\` does not exist on the remote any more.`,
+      userMessage: `The branch or ref ${outboundCode(context.ref ?? "HEAD")} does not exist on the remote any more.`,
     });
   }
   const retryable = NETWORK_CODES.has(String(e.code));

@@ -175,7 +175,7 @@ describe("npm start runs a whole job", () => {
         script: [{ toolCalls: [{ name: "apply_patch", arguments: { input: PATCH } }] }, { text: "Title: Add a greeting file\n\nAdded GREETING.md with a friendly line." }],
       });
       cleanups.push(() => model.close());
-      const gitData = createGitDataBackend(git.repoPath(REPO), { bot: "issue-agent[bot]" });
+      const gitData = createGitDataBackend(git.repoPath(REPO), { bot: `${APP_SLUG}[bot]` }); // GitHub authors API commits as the app
       const gh = await startFakeGitHub(gitData);
       cleanups.push(() => gh.close());
 

@@ -46,7 +46,8 @@ describe("run transcript", () => {
     expect(check).toMatchObject({ name: "issue-agent: run", head_sha: h.gitData.commits[0]?.sha, status: "completed" });
     const output = `${check.output.summary}\n${check.output.text}\n${(check.output.annotations ?? []).map((a: { message: string }) => a.message).join("\n")}`;
     expect(output).toContain("The task as the model saw it");
-    expect(output).toContain("Model `gpt-5-codex` ($1.25 in / $10.00 out per 1M tokens)");
+    // Dollar signs are escaped so GitHub does not render them as math; a person sees "$1.25".
+    expect(output).toContain("Model `gpt-5-codex` (\\$1.25 in / \\$10.00 out per 1M tokens)");
     expect(output).toMatch(/`read_file` `src\/greet\.js`/);
     expect(output).toMatch(/`shell` `bash -c cat deploy\/notes\.txt; echo TRANSCRIPT-MARKER-42`/);
     expect(output).toContain("TRANSCRIPT-MARKER-42");

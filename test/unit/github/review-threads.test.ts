@@ -37,7 +37,7 @@ describe("getUnresolvedThreads", () => {
       .reply(200, { data: { node: { comments: { pageInfo: { hasNextPage: false }, nodes: [comment("COMMENT-ON-PAGE-TWO")] } } } });
     const threads = await getUnresolvedThreads(octokit, params);
     gh.assertDone();
-    expect(threads.map((t) => [t.path, t.comments.map((c) => c.body)])).toEqual([
+    expect(threads.map((t) => [t.path, t.comments.map((c) => c.body.text)])).toEqual([
       ["a.ts", ["first page", "COMMENT-ON-PAGE-TWO"]],
       ["b.ts", ["THREAD-ON-PAGE-TWO"]],
     ]);

@@ -58,7 +58,8 @@ describe("pull request body", () => {
     const template = "## Description\n<!-- describe -->\n\n## How was this tested?\n\n## Checklist\n- [ ] docs\n";
     const body = formatPullRequestBody({ ...base, configChanges: [".github/workflows/ci.yml"], template });
     expect(body).toMatch(/^> \[!WARNING\][\s\S]*\.github\/workflows\/ci\.yml/);
-    expect(body).toMatch(/## Description\n\nFixed it[\s\S]*## How was this tested\?\n\n- `npm test`[\s\S]*## Checklist\n- \[ \] docs/);
+    expect(body).toMatch(/## Description\n\nFixed it[\s\S]*## How was this tested\?\n\n- `npm test`[\s\S]*## Checklist\n\n- \[ \] docs/);
+    expect(body).not.toContain("<!-- describe -->");
   });
   it("opens with a warning block listing every changed file that CI or tooling executes", () => {
     const changed = ["src/a.ts", "package.json", "packages/web/vitest.config.ts", "Makefile", "tests/conftest.py", ".npmrc", "crates/x/build.rs", "setup.py", ".devcontainer/devcontainer.json", ".vscode/tasks.json", "README.md"];

