@@ -32,8 +32,7 @@ async function main(): Promise<void> {
   const metrics = createMetrics();
   const taskDeps = createTaskDeps({ env, log, metrics });
   const onGiveUp = createGiveUpHook(taskDeps.github, (error) => log.warn({ err: error }, "could not post the give-up comment"));
-  startWorkspaceSweeper(env, log);
-  await startWorkerProcess({
+  const worker = await startWorkerProcess({
     env,
     handler: createJobHandler(taskDeps),
     log,
@@ -50,6 +49,8 @@ async function main(): Promise<void> {
         info: () => startupHealthInfo(checks),
       }),
   });
+  // Workspaces of jobs running anywhere on this queue (Redis, or the shared sqlite file) are kept.
+  startWorkspaceSweeper(env, log, () => worker.queue.liveJobIds());
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -105,6 +105,14 @@ export const envSchema = z.object({
   // Probot treats 0 as "unset" and listens on 3000, so an ephemeral port cannot be asked for.
   PORT: int(3000, 1, 65535),
   HOST: optionalString,
+  /** Behind a reverse proxy: take the client address from the last X-Forwarded-For entry (webhook limits). */
+  AGENT_TRUST_PROXY: bool(false),
+  /** Webhook requests failing the signature check, per client address per minute, before that address gets 429. */
+  AGENT_WEBHOOK_FAILURES_PER_ADDRESS: int(10, 1),
+  /** Failing webhook requests per minute from everyone before addresses not recently seen with a valid signature get 429. */
+  AGENT_WEBHOOK_FAILURES_GLOBAL: int(100, 1),
+  /** Memory for webhook bodies being read at once, before their signature is known (MiB; at least the 25 MiB body cap). */
+  AGENT_WEBHOOK_MAX_INFLIGHT_MB: int(64, 25, 4096),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"], { error: "must be one of trace, debug, info, warn, error, fatal, silent" }).default("info"),
   LOG_FORMAT: z.enum(["json", "pretty"], { error: "must be json or pretty" }).default("json"),
   GHE_HOST: optionalString.pipe(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/i, "must be a host name without scheme, e.g. github.example.com").optional()),
@@ -169,6 +177,13 @@ export const envSchema = z.object({
   AGENT_DASHBOARD_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters (e.g. openssl rand -hex 24)").optional()),
 
   // Security review.
+  /** Pull requests changing more files are not reviewed automatically (a short note instead). */
+  AGENT_REVIEW_MAX_FILES: int(300, 1, 3000),
+  /** Automatic security reviews per PR author and per repository per hour (like the trigger limits). */
+  AGENT_REVIEWS_PER_AUTHOR_PER_HOUR: int(20, 1),
+  AGENT_REVIEWS_PER_REPO_PER_HOUR: int(60, 1),
+  /** When an installation's remaining REST quota is below this, automatic work (reviews, autofix) pauses. */
+  AGENT_GITHUB_QUOTA_RESERVE: int(1000, 0),
   OSV_API_URL: url.transform((v) => v ?? "https://api.osv.dev"),
   AGENT_METRICS: bool(true),
 });

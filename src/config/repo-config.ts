@@ -71,12 +71,15 @@ export const repoConfigSchema = z
       .default({ prefix: "agent/" }).describe("Branches the app pushes."),
     pullRequest: z
       .object({
-        draft: z.boolean().default(false).describe("Open pull requests as drafts."),
+        draft: z
+          .boolean()
+          .default(true)
+          .describe("Open pull requests as drafts, so a person marks them ready (workflows can skip drafts until then; see the README on approving workflow runs for the app's pull requests)."),
         allowConfigChanges: z.boolean().default(false).describe("Allow the agent to change CI and agent configuration (.github/workflows, AGENTS.md, agent.yml)."),
         commitMethod: z.enum(["api", "git"]).default("api").describe("How commits reach GitHub: `api` (Git Data API as the app; GitHub signs them, shown as Verified) or `git` (an unsigned git push)."),
       })
       .strict()
-      .default({ draft: false, allowConfigChanges: false, commitMethod: "api" }).describe("Pull requests the app opens."),
+      .default({ draft: true, allowConfigChanges: false, commitMethod: "api" }).describe("Pull requests the app opens."),
     selfReview: z
       .object({
         enabled: z.boolean().default(true).describe("Review the agent's diff (deterministic secret, hidden-text and dependency checks) before pushing."),

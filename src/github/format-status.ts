@@ -31,6 +31,8 @@ export interface StatusView {
   summary?: string;
   changedFiles?: string[];
   configChanges?: string[];
+  /** Changed files CI or tooling executes (package manifests, Makefiles, test configs...). */
+  executedChanges?: string[];
   testsRun?: { command: string; exitCode: number | null }[];
   turns?: number;
   tokens?: number;
@@ -41,6 +43,8 @@ export interface StatusView {
   message?: string;
   /** How to go on, e.g. "Comment `/agent fix` to try again." The app's own text, never user text. */
   hint?: string;
+  /** What the run had to do without (e.g. review threads it could not read); shown in every state. */
+  notes?: string[];
   /** The model of this run and its price, e.g. "$1.25 in / $10.00 out per 1M tokens". */
   model?: { name: string; price?: string | undefined };
   /** Where the full run transcript is (the `issue-agent: run` check run). */
@@ -120,9 +124,15 @@ export function renderStatus(view: StatusView, options: RenderOptions = {}): str
   }
   if (view.resultUrl) lines.push(`**${view.resultLabel ?? "Result"}:** ${/^https:\/\/[^\s<>()[\]]+$/.test(view.resultUrl) ? view.resultUrl : text(view.resultUrl)}`, "");
   if (view.message) lines.push(formatOutbound(view.message, { secrets, allowCloseIssue: options.allowCloseIssue, maxChars: 4_000 }), "");
+  // Notes are the app's own text (what the run had to do without).
+  if (view.notes && view.notes.length > 0) lines.push(...view.notes.map((n) => `> [!NOTE]\n> ${n}`), "");
   if (view.summary) lines.push("**Summary**", "", formatOutbound(view.summary, { secrets, allowCloseIssue: options.allowCloseIssue, maxChars: MAX_SUMMARY_CHARS }), "");
   if (view.configChanges && view.configChanges.length > 0) {
     lines.push("> [!WARNING]", "> This run changes CI or agent configuration:", ...boundedList(view.configChanges, code, 5_000).map((l) => `> ${l}`), "");
+  }
+  const executed = (view.executedChanges ?? []).filter((f) => !view.configChanges?.includes(f));
+  if (executed.length > 0) {
+    lines.push("> [!WARNING]", "> This run changes files that CI or developer tools execute; read them before CI runs this branch:", ...executed.slice(0, 50).map((f) => `> - \`${f}\``), "");
   }
   if (view.changedFiles && view.changedFiles.length > 0) {
     lines.push(`<details><summary>Changed files (${view.changedFiles.length})</summary>`, "", ...boundedList(view.changedFiles.slice(0, 100), code, 10_000), "", "</details>", "");

@@ -32,6 +32,10 @@ export interface IssueContext {
 }
 
 export interface CommentFilter {
+  /**
+   * GitHub's own time of the trigger (the command comment's `created_at`), never this process's
+   * clock: GitHub's timestamps are whole seconds, so only its clock compares fairly with them.
+   */
   triggerAt: string;
   minPermission: PermissionLevel;
   permissionOf: (login: string) => Promise<RepoPermission>;
@@ -48,13 +52,15 @@ export async function filterComments(
   comments: readonly { user: { login: string; type?: string } | null; body?: string | null; created_at: string; updated_at: string }[],
   filter: CommentFilter,
 ): Promise<{ kept: ContextComment[]; omitted: IssueContext["omitted"] }> {
-  const trigger = Date.parse(filter.triggerAt);
+  // Timestamps are whole seconds: a comment written or edited in the trigger's own second may be
+  // later than the trigger, so it is left out too (THREATS A5: fail closed).
+  const trigger = Math.floor(Date.parse(filter.triggerAt) / 1000) * 1000;
   const kept: ContextComment[] = [];
   const omitted = { permission: 0, editedAfterTrigger: 0 };
   for (const c of comments) {
     const login = c.user?.login;
     if (!login || !c.body || isSelf({ login }, filter.appSlug)) continue;
-    if (Date.parse(c.created_at) > trigger || Date.parse(c.updated_at) > trigger) {
+    if (!(Date.parse(c.created_at) < trigger) || !(Date.parse(c.updated_at) < trigger)) {
       omitted.editedAfterTrigger += 1;
       continue;
     }

@@ -23,6 +23,12 @@ export interface PullRequestInfo {
   headSha: string;
   headRepoFullName: string | null;
   headCloneUrl: string | null;
+  /** Whether the head repository is private (null when GitHub did not say, e.g. it was deleted). */
+  headRepoPrivate: boolean | null;
+  baseRepoId: number | null;
+  baseCloneUrl: string | null;
+  /** GitHub's count of changed files (known before listing them). */
+  changedFiles: number | null;
   baseRef: string;
   baseSha: string;
   isFork: boolean;
@@ -58,6 +64,10 @@ export async function getPullRequest(octokit: GitHubClient, params: { owner: str
       headSha: pr.head.sha,
       headRepoFullName: pr.head.repo?.full_name ?? null,
       headCloneUrl: pr.head.repo?.clone_url ?? null,
+      headRepoPrivate: typeof pr.head.repo?.private === "boolean" ? pr.head.repo.private : null,
+      baseRepoId: typeof pr.base.repo?.id === "number" ? pr.base.repo.id : null,
+      baseCloneUrl: pr.base.repo?.clone_url ?? null,
+      changedFiles: typeof pr.changed_files === "number" ? pr.changed_files : null,
       baseRef: pr.base.ref,
       baseSha: pr.base.sha,
       isFork: (pr.head.repo?.full_name ?? "").toLowerCase() !== base,
@@ -83,51 +93,109 @@ export async function getPullRequestDiff(octokit: GitHubClient, params: { owner:
   }
 }
 
-const THREADS_QUERY = `query($owner: String!, $repo: String!, $number: Int!) {
+const COMMENT_FIELDS = "pageInfo { hasNextPage endCursor } nodes { body createdAt lastEditedAt author { login __typename } }";
+
+const THREADS_QUERY = `query($owner: String!, $repo: String!, $number: Int!, $after: String) {
   repository(owner: $owner, name: $repo) {
     pullRequest(number: $number) {
-      reviewThreads(first: 50) {
-        nodes { isResolved isOutdated path line
-          comments(first: 30) { nodes { body createdAt lastEditedAt author { login __typename } } } }
+      reviewThreads(first: 50, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes { id isResolved isOutdated path line
+          comments(first: 50) { ${COMMENT_FIELDS} } }
       }
     }
   }
 }`;
 
+const THREAD_COMMENTS_QUERY = `query($id: ID!, $after: String) {
+  node(id: $id) { ... on PullRequestReviewThread { comments(first: 100, after: $after) { ${COMMENT_FIELDS} } } }
+}`;
+
+/** Every list and object in GitHub's GraphQL schema may be null; none of it is trusted to be there. */
+interface PageInfo {
+  hasNextPage?: boolean | null;
+  endCursor?: string | null;
+}
+interface GqlComment {
+  body?: string | null;
+  createdAt?: string | null;
+  lastEditedAt?: string | null;
+  author?: { login?: string | null; __typename?: string | null } | null;
+}
+interface GqlComments {
+  pageInfo?: PageInfo | null;
+  nodes?: (GqlComment | null)[] | null;
+}
+interface GqlThread {
+  id?: string | null;
+  isResolved?: boolean | null;
+  isOutdated?: boolean | null;
+  path?: string | null;
+  line?: number | null;
+  comments?: GqlComments | null;
+}
 interface ThreadsResponse {
-  repository: {
-    pullRequest: {
-      reviewThreads: {
-        nodes: {
-          isResolved: boolean;
-          isOutdated: boolean;
-          path: string;
-          line: number | null;
-          comments: { nodes: { body: string; createdAt: string; lastEditedAt: string | null; author: { login: string; __typename: string } | null }[] };
-        }[];
-      };
-    } | null;
-  } | null;
+  repository?: { pullRequest?: { reviewThreads?: { pageInfo?: PageInfo | null; nodes?: (GqlThread | null)[] | null } | null } | null } | null;
+}
+interface ThreadCommentsResponse {
+  node?: { comments?: GqlComments | null } | null;
 }
 
+/** Reading stops here: 500 threads, 350 comments per thread, 40 GraphQL calls per run. */
+const MAX_THREAD_PAGES = 10;
+const MAX_COMMENT_PAGES = 3;
+const MAX_GRAPHQL_CALLS = 40;
+
+function nextCursor(pageInfo: PageInfo | null | undefined): string | null {
+  return pageInfo?.hasNextPage && pageInfo.endCursor ? pageInfo.endCursor : null;
+}
+
+function toRestShape(c: GqlComment) {
+  const createdAt = c.createdAt ?? "";
+  return {
+    user: c.author?.login ? { login: c.author.login, type: c.author.__typename === "Bot" ? "Bot" : "User" } : null,
+    body: c.body ?? "",
+    created_at: createdAt,
+    updated_at: c.lastEditedAt ?? createdAt,
+  };
+}
+
+/**
+ * Every unresolved review thread with the comments the agent may see, over GraphQL: threads and
+ * their comments are paginated (within the bounds above), and null lists or entries are skipped.
+ * A comment without a creation time is left out (the edit filter cannot place it before the trigger).
+ */
 export async function getUnresolvedThreads(octokit: GitHubClient, params: { owner: string; repo: string; number: number } & CommentFilter): Promise<ReviewThread[]> {
-  let data: ThreadsResponse;
-  try {
-    data = await octokit.graphql<ThreadsResponse>(THREADS_QUERY, { owner: params.owner, repo: params.repo, number: params.number });
-  } catch (error) {
-    throw toGitHubError(error, "read review threads");
+  let calls = 0;
+  const query = async <T>(text: string, variables: Record<string, unknown>): Promise<T> => {
+    calls += 1;
+    try {
+      return await octokit.graphql<T>(text, variables);
+    } catch (error) {
+      throw toGitHubError(error, "read review threads");
+    }
+  };
+  const raw: GqlThread[] = [];
+  let after: string | null = null;
+  for (let page = 0; page < MAX_THREAD_PAGES; page++) {
+    const data: ThreadsResponse = await query<ThreadsResponse>(THREADS_QUERY, { owner: params.owner, repo: params.repo, number: params.number, after });
+    const connection = data?.repository?.pullRequest?.reviewThreads;
+    for (const t of connection?.nodes ?? []) if (t && !t.isResolved) raw.push(t);
+    after = nextCursor(connection?.pageInfo);
+    if (!after) break;
   }
   const threads: ReviewThread[] = [];
-  for (const t of data.repository?.pullRequest?.reviewThreads.nodes ?? []) {
-    if (t.isResolved) continue;
-    const raw = t.comments.nodes.map((c) => ({
-      user: c.author ? { login: c.author.login, type: c.author.__typename === "Bot" ? "Bot" : "User" } : null,
-      body: c.body,
-      created_at: c.createdAt,
-      updated_at: c.lastEditedAt ?? c.createdAt,
-    }));
-    const { kept } = await filterComments(raw, params);
-    if (kept.length > 0) threads.push({ path: toModelLine(t.path, 1_000), line: t.line, comments: kept });
+  for (const t of raw) {
+    const comments = [...(t.comments?.nodes ?? [])];
+    let cursor = nextCursor(t.comments?.pageInfo);
+    for (let page = 0; cursor && t.id && page < MAX_COMMENT_PAGES && calls < MAX_GRAPHQL_CALLS; page++) {
+      const more: ThreadCommentsResponse = await query<ThreadCommentsResponse>(THREAD_COMMENTS_QUERY, { id: t.id, after: cursor });
+      comments.push(...(more?.node?.comments?.nodes ?? []));
+      cursor = nextCursor(more?.node?.comments?.pageInfo);
+    }
+    const usable = comments.filter((c): c is GqlComment => Boolean(c?.createdAt));
+    const { kept } = await filterComments(usable.map(toRestShape), params);
+    if (kept.length > 0 && t.path) threads.push({ path: toModelLine(t.path, 1_000), line: t.line ?? null, comments: kept });
   }
   return threads;
 }
@@ -148,5 +216,14 @@ export async function getReviewThread(
     return { rootId, path: toModelLine(root?.path ?? "", 1_000), line: root?.line ?? root?.original_line ?? null, comments: kept, ...(appRoot ? { appRootBody: appRoot } : {}) };
   } catch (error) {
     throw toGitHubError(error, "read the review thread");
+  }
+}
+
+/** A repository's numeric id (for jobs queued before payloads carried it). */
+export async function getRepositoryId(octokit: GitHubClient, params: { owner: string; repo: string }): Promise<number> {
+  try {
+    return (await octokit.rest.repos.get({ owner: params.owner, repo: params.repo })).data.id;
+  } catch (error) {
+    throw toGitHubError(error, `read repository ${params.owner}/${params.repo}`);
   }
 }

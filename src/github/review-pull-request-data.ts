@@ -22,10 +22,19 @@ export function isAppAuthor(user: { login?: string; type?: string } | null | und
   return user.type === "Bot";
 }
 
-/** Up to 3,000 files (GitHub's cap for this endpoint); GitHub omits `patch` for binary and very large files. */
-export async function listPullRequestDiffFiles(octokit: GitHubClient, ref: PrRef): Promise<DiffFile[]> {
+/**
+ * The PR's files, at most `maxFiles` (pages stop there; GitHub itself lists at most 3,000). GitHub
+ * omits `patch` for binary and very large files.
+ */
+export async function listPullRequestDiffFiles(octokit: GitHubClient, ref: PrRef, maxFiles = 3000): Promise<DiffFile[]> {
   try {
-    const entries = await octokit.paginate(octokit.rest.pulls.listFiles, { owner: ref.owner, repo: ref.repo, pull_number: ref.number, per_page: 100 });
+    let listed = 0;
+    const all = await octokit.paginate(octokit.rest.pulls.listFiles, { owner: ref.owner, repo: ref.repo, pull_number: ref.number, per_page: 100 }, (response, done) => {
+      listed += response.data.length;
+      if (listed >= maxFiles) done();
+      return response.data;
+    });
+    const entries = all.slice(0, maxFiles);
     return diffFilesFromPullFiles(
       entries.map((e) => {
         const entry: { filename: string; status: string; changes: number; patch?: string; previous_filename?: string } = { filename: e.filename, status: e.status, changes: e.changes };

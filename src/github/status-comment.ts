@@ -76,6 +76,7 @@ export class StatusReporter {
   private lastBody = "";
   private pending: StatusView | null = null;
   private chain: Promise<void> = Promise.resolve();
+  private readonly notes: string[] = [];
   readonly edits: string[] = [];
   /** Shown on every later edit (the run's model, once the config is known). */
   always: Partial<StatusView> = {};
@@ -88,6 +89,11 @@ export class StatusReporter {
 
   private now(): number {
     return (this.options.now ?? Date.now)();
+  }
+
+  /** A note that stays on the comment from now on, whatever the run's later states (safe text only). */
+  addNote(note: string): void {
+    if (!this.notes.includes(note)) this.notes.push(note);
   }
 
   /** Queue an intermediate update; sent now if the throttle allows, else folded into the next. */
@@ -108,8 +114,9 @@ export class StatusReporter {
       const view = this.pending;
       if (!view) return;
       this.pending = null;
+      const notes = [...(view.notes ?? []), ...this.notes];
       // Every untrusted piece is made safe inside renderStatus; the marker goes on after.
-      const text = renderStatus({ ...this.always, ...view, now: view.now ?? this.now() }, { allowCloseIssue: this.options.allowCloseIssue, secrets: this.options.secrets?.() ?? [] });
+      const text = renderStatus({ ...this.always, ...view, now: view.now ?? this.now(), ...(notes.length > 0 ? { notes } : {}) }, { allowCloseIssue: this.options.allowCloseIssue, secrets: this.options.secrets?.() ?? [] });
       const full = `${text}\n\n${renderMarker("status", this.options.marker)}`;
       if (full === this.lastBody) return;
       this.lastSentAt = this.now();

@@ -19,12 +19,12 @@ export interface AcceptedCommand {
 export async function acceptCommandComment(
   octokit: GitHubClient,
   deps: HandlerDeps,
-  p: { ref: RepoRef; sender: Sender; author: Pick<Sender, "login"> | null; body: string; log: Logger },
+  p: { ref: RepoRef; installationId: number; sender: Sender; author: Pick<Sender, "login"> | null; body: string; log: Logger },
 ): Promise<AcceptedCommand | null> {
   if (isSelf(p.sender, deps.env.APP_SLUG) || isSelf(p.author ?? { login: "" }, deps.env.APP_SLUG)) return null;
   // Cheap pre-check before any API call: every prefix starts with "/".
   if (!p.body.trimStart().startsWith("/")) return null;
-  const loaded = await loadTriggerConfig(octokit, deps.env, p.ref);
+  const loaded = await loadTriggerConfig(octokit, deps, p.ref, p.installationId);
   const command = parseSlashCommand(p.body, loaded.ok ? loaded.config.trigger.commandPrefix : "/agent");
   if (!command) return null;
   const config = await gateTrigger(octokit, deps, p.ref, p.sender, loaded, p.log);

@@ -23,7 +23,7 @@ export function handleCheckRunCompleted(deps: HandlerDeps) {
     if (check.app?.slug === deps.env.APP_SLUG) return; // our own checks (security review) never loop into fixes
     const ref = { owner: repository.owner.login, repo: repository.name, number: prRef.number };
     const log = context.log.child({ delivery: context.id, repo: `${ref.owner}/${ref.repo}`, pr: ref.number, check: check.name });
-    const loaded = await loadTriggerConfig(octokit, deps.env, ref);
+    const loaded = await loadTriggerConfig(octokit, deps, ref, installationId);
     if (!loaded.ok || !loaded.config.autofix.enabled) return;
     const pr = await getPullRequestHead(octokit, ref);
     if (pr.state !== "open" || !isSelf(pr.author ?? { login: "" }, deps.env.APP_SLUG) || !pr.headRef.startsWith(loaded.config.branch.prefix)) return;
@@ -32,6 +32,12 @@ export function handleCheckRunCompleted(deps: HandlerDeps) {
     const attempts = comments.filter((c) => isSelf(c.user ?? { login: "" }, deps.env.APP_SLUG) && findMarker(c.body, "status")?.autofix === true).length;
     if (attempts >= loaded.config.autofix.maxAttempts) {
       log.info({ attempts }, "autofix attempts exhausted");
+      return;
+    }
+    // Automatic work pauses before what people ask for when the installation's quota runs low.
+    if (deps.quota?.isLow(installationId)) {
+      deps.metrics?.automaticSkipped.inc({ kind: "fix-pr", reason: "quota" });
+      log.warn("autofix not started: the installation's API quota is low");
       return;
     }
     if (!deps.limiter.tryTrigger(`${ref.owner}/${ref.repo}`, "autofix").ok) return;
@@ -55,7 +61,7 @@ export function handleCheckRunCompleted(deps: HandlerDeps) {
             repoId: repository.id,
             cloneUrl: repository.clone_url,
             requester: { login: payload.sender.login, id: payload.sender.id },
-            triggerAt: new Date().toISOString(),
+            triggerAt: check.completed_at ?? new Date().toISOString(),
             instruction: `The check "${check.name}" failed on this pull request. Make it pass.`,
             status,
             prNumber: ref.number,

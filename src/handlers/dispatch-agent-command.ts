@@ -24,6 +24,8 @@ export interface CommandTarget {
   number: number;
   isPullRequest: boolean;
   requester: { login: string; id: number };
+  /** GitHub's `created_at` of the command comment: what the edit filter compares with (THREATS A5). */
+  triggerAt: string;
   deliveryId: string;
   reaction: ReactionTarget;
   /** Issue title and body at trigger time (issue comments carry them). */
@@ -100,7 +102,7 @@ export async function runSlashCommand(octokit: GitHubClient, deps: HandlerDeps, 
       await deps.queue.enqueue(
         requestJob(
           "security-review",
-          { installationId: t.installationId, owner: t.owner, repo: t.repo, prNumber: t.number, headSha, trigger: "command", requester: t.requester },
+          { installationId: t.installationId, owner: t.owner, repo: t.repo, repoId: t.repoId, prNumber: t.number, headSha, trigger: "command", requester: t.requester },
           t.deliveryId,
         ),
       );
@@ -132,7 +134,7 @@ async function startFix(octokit: GitHubClient, deps: HandlerDeps, t: CommandTarg
     repoId: t.repoId,
     cloneUrl: t.cloneUrl,
     requester: t.requester,
-    triggerAt: new Date().toISOString(),
+    triggerAt: t.triggerAt,
     instruction,
   };
   if (!t.isPullRequest) {

@@ -5,13 +5,14 @@
  */
 import type { Context } from "probot";
 import { ensureLabel } from "../github/ensure-label.js";
+import { TOKEN_SCOPES } from "../github/token-scopes.js";
 import { loadTriggerConfig, type HandlerDeps } from "./trigger-flow.js";
 
 const MAX_REPOSITORIES = 100;
 
 type InstallationContext = Context<"installation.created"> | Context<"installation_repositories.added">;
 
-export function handleInstallationAdded(deps: Pick<HandlerDeps, "env">) {
+export function handleInstallationAdded(deps: Pick<HandlerDeps, "env" | "github" | "configCache">) {
   return async (context: InstallationContext): Promise<void> => {
     const { payload } = context;
     const repositories = "repositories_added" in payload ? payload.repositories_added : (payload.repositories ?? []);
@@ -19,11 +20,13 @@ export function handleInstallationAdded(deps: Pick<HandlerDeps, "env">) {
     if (!owner) return;
     const log = context.log.child({ delivery: context.id, installation: payload.installation.id });
     let created = 0;
-    for (const { name: repo } of repositories.slice(0, MAX_REPOSITORIES)) {
+    for (const { id: repoId, name: repo } of repositories.slice(0, MAX_REPOSITORIES)) {
       try {
-        const loaded = await loadTriggerConfig(context.octokit, deps.env, { owner, repo, number: 0 });
+        // One repository's labels at a time: a token for that repository, issues:write.
+        const octokit = deps.github ? await deps.github.forInstallation(payload.installation.id, TOKEN_SCOPES.labels(repoId)) : context.octokit;
+        const loaded = await loadTriggerConfig(octokit, deps, { owner, repo, number: 0 }, payload.installation.id);
         const label = loaded.ok ? loaded.config.trigger.label : "agent";
-        if ((await ensureLabel(context.octokit, { owner, repo, name: label })) === "created") created++;
+        if ((await ensureLabel(octokit, { owner, repo, name: label })) === "created") created++;
       } catch (error) {
         log.warn({ err: error, repo: `${owner}/${repo}` }, "could not create the trigger label; it is created again on first use");
       }

@@ -16,7 +16,7 @@ export function handleIssueCommentCreated(deps: HandlerDeps) {
     if (installationId === undefined) return;
     const ref = { owner: repository.owner.login, repo: repository.name, number: issue.number };
     const log = context.log.child({ delivery: context.id, repo: `${ref.owner}/${ref.repo}`, issue: ref.number });
-    const accepted = await acceptCommandComment(octokit, deps, { ref, sender, author: comment.user, body: comment.body, log });
+    const accepted = await acceptCommandComment(octokit, deps, { ref, installationId, sender, author: comment.user, body: comment.body, log });
     if (!accepted) return;
     const { command, config } = accepted;
     await runSlashCommand(
@@ -32,6 +32,7 @@ export function handleIssueCommentCreated(deps: HandlerDeps) {
         isPullRequest: Boolean(issue.pull_request),
         issue: { title: issue.title, body: issue.body },
         requester: { login: sender.login, id: sender.id },
+        triggerAt: comment.created_at,
         deliveryId: context.id,
         reaction: { type: "issue-comment", owner: ref.owner, repo: ref.repo, commentId: comment.id },
       },

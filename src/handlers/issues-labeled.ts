@@ -18,7 +18,7 @@ export function handleIssuesLabeled(deps: HandlerDeps) {
     if ("pull_request" in issue && issue.pull_request) return;
     const ref = { owner: repository.owner.login, repo: repository.name, number: issue.number };
     const log = context.log.child({ delivery: context.id, repo: `${ref.owner}/${ref.repo}`, issue: ref.number });
-    const loaded = await loadTriggerConfig(octokit, deps.env, ref);
+    const loaded = await loadTriggerConfig(octokit, deps, ref, installationId);
     const triggerLabel = loaded.ok ? loaded.config.trigger.label : "agent";
     const modelLabel = label.name.toLowerCase().startsWith(`${triggerLabel.toLowerCase()}:`);
     if (label.name.toLowerCase() !== triggerLabel.toLowerCase() && !modelLabel) return;
@@ -55,7 +55,8 @@ export function handleIssuesLabeled(deps: HandlerDeps) {
             issueNumber: issue.number,
             issueSnapshot: issueSnapshotOf(issue),
             requester: { login: sender.login, id: sender.id },
-            triggerAt: new Date().toISOString(),
+            // GitHub's time of the labelling (the issue's updated_at in this event), not our clock.
+            triggerAt: issue.updated_at || new Date().toISOString(),
             instruction: "",
             status,
             ...(model ? { model } : {}),

@@ -17,7 +17,7 @@ export function handlePullRequestReviewCommentCreated(deps: HandlerDeps) {
     if (installationId === undefined) return;
     const ref = { owner: repository.owner.login, repo: repository.name, number: pr.number };
     const log = context.log.child({ delivery: context.id, repo: `${ref.owner}/${ref.repo}`, pr: ref.number });
-    const accepted = await acceptCommandComment(octokit, deps, { ref, sender, author: comment.user, body: comment.body, log });
+    const accepted = await acceptCommandComment(octokit, deps, { ref, installationId, sender, author: comment.user, body: comment.body, log });
     if (!accepted) return;
     const { command, config } = accepted;
     await runSlashCommand(
@@ -34,6 +34,7 @@ export function handlePullRequestReviewCommentCreated(deps: HandlerDeps) {
         headSha: pr.head.sha,
         issue: { title: pr.title, body: pr.body },
         requester: { login: sender.login, id: sender.id },
+        triggerAt: comment.created_at,
         deliveryId: context.id,
         reaction: { type: "review-comment", owner: ref.owner, repo: ref.repo, commentId: comment.id },
         reviewComment: { id: comment.id, inReplyTo: comment.in_reply_to_id ?? comment.id },

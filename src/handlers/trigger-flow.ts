@@ -9,7 +9,9 @@ import type { Env } from "../config/env.js";
 import { loadRepoConfig } from "../config/load-repo-config.js";
 import { applyOperatorCaps, DEFAULT_REPO_CONFIG, type EffectiveConfig } from "../config/repo-config.js";
 import { authorizeSender, type Sender } from "../github/authorize-sender.js";
-import type { GitHubClient } from "../github/client.js";
+import { CONFIG_SCOPE, type GitHubClient, type GitHubClientFactory } from "../github/client.js";
+import type { QuotaView } from "../github/quota.js";
+import type { JobMetrics } from "../jobs/metrics.js";
 import { addEyesReaction, postComment, type ReactionTarget } from "../github/issue-actions.js";
 import { renderMarker } from "../github/markers.js";
 import { createStatusComment, deleteStatusComment, renderStatusBody, updateStatusComment, type StatusTarget } from "../github/status-comment.js";
@@ -23,6 +25,43 @@ export interface HandlerDeps {
   env: Env;
   queue: JobQueue;
   limiter: TriggerLimiter;
+  /** Limits for automatic security reviews, per PR author and per repository. */
+  reviewLimiter?: TriggerLimiter;
+  /**
+   * Mints the handlers' least-privilege clients (app.ts scopes `context.octokit` to the event's
+   * repository) and the read-only client config is read with. Absent: `context.octokit` as is.
+   */
+  github?: GitHubClientFactory;
+  /** The installations' REST quota as last seen: automatic work pauses when it is low. */
+  quota?: QuotaView;
+  metrics?: Pick<JobMetrics, "automaticSkipped">;
+  /** Recently loaded configs, so a burst of events on one repository reads `.github/agent.yml` once. */
+  configCache?: ConfigCache;
+}
+
+/** Loaded configs per repository for a short time (a config edit applies to triggers within that time). */
+export interface ConfigCache {
+  get(key: string): Promise<LoadedConfig> | undefined;
+  set(key: string, value: Promise<LoadedConfig>): void;
+}
+
+export function createConfigCache(options: { ttlMs: number; now?: () => number; maxEntries?: number }): ConfigCache {
+  const now = options.now ?? Date.now;
+  const entries = new Map<string, { at: number; value: Promise<LoadedConfig> }>();
+  return {
+    get(key) {
+      const hit = entries.get(key);
+      if (hit && now() - hit.at < options.ttlMs) return hit.value;
+      entries.delete(key);
+      return undefined;
+    },
+    set(key, value) {
+      entries.set(key, { at: now(), value });
+      while (entries.size > (options.maxEntries ?? 1000)) entries.delete(entries.keys().next().value as string);
+      // A failed read (network, 5xx) is not remembered.
+      value.catch(() => entries.delete(key));
+    },
+  };
 }
 
 export interface RepoRef {
@@ -34,10 +73,26 @@ export interface RepoRef {
 
 export type LoadedConfig = { ok: true; config: EffectiveConfig } | { ok: false; error: ConfigError };
 
-export async function loadTriggerConfig(octokit: GitHubClient, env: Env, ref: RepoRef): Promise<LoadedConfig> {
+/**
+ * The repo config from the default branch. Read with a contents:read client when the factory is
+ * there: the file may come from the owner's `.github` repository or an `_extends` target, which
+ * the event's one-repository client cannot read.
+ */
+export async function loadTriggerConfig(octokit: GitHubClient, deps: Pick<HandlerDeps, "env" | "github" | "configCache">, ref: RepoRef, installationId?: number): Promise<LoadedConfig> {
+  if (!deps.configCache || installationId === undefined) return readTriggerConfig(octokit, deps, ref, installationId);
+  const key = `${installationId}:${ref.owner}/${ref.repo}`.toLowerCase();
+  const cached = deps.configCache.get(key);
+  if (cached) return cached;
+  const loading = readTriggerConfig(octokit, deps, ref, installationId);
+  deps.configCache.set(key, loading);
+  return loading;
+}
+
+async function readTriggerConfig(octokit: GitHubClient, deps: Pick<HandlerDeps, "env" | "github">, ref: RepoRef, installationId?: number): Promise<LoadedConfig> {
   try {
-    const { config } = await loadRepoConfig(octokit, { owner: ref.owner, repo: ref.repo });
-    return { ok: true, config: applyOperatorCaps(config, env) };
+    const reader = deps.github && installationId !== undefined ? await deps.github.forInstallation(installationId, CONFIG_SCOPE) : octokit;
+    const { config } = await loadRepoConfig(reader, { owner: ref.owner, repo: ref.repo });
+    return { ok: true, config: applyOperatorCaps(config, deps.env) };
   } catch (error) {
     if (error instanceof ConfigError) return { ok: false, error };
     throw error;

@@ -21,7 +21,7 @@ import { RedisKeyState } from "./redis-key-state.js";
 import { settles } from "./settles.js";
 import { subjectOf, type JobFacts } from "./job-report.js";
 import { jobLogger, runJob } from "./run-job.js";
-import type { EnqueueRequest, EnqueueResult, GiveUpHook, JobHandler, JobInfo, JobListing, JobOutcome, JobQueue, ListedJob, QueueProbe } from "./types.js";
+import type { CancelFilter, EnqueueRequest, EnqueueResult, GiveUpHook, JobHandler, JobInfo, JobKind, JobListing, JobOutcome, JobQueue, ListedJob, QueueProbe } from "./types.js";
 
 export interface BullmqQueueOptions {
   redisUrl: string;
@@ -106,10 +106,45 @@ export class BullmqQueue implements JobQueue {
       throw error;
     }
     await this.state.reserved(jobId);
-    return { jobId, status, position: reservation.position };
+    const replaced = request.replaceQueued ? await this.dropWaiting(request.key, (data) => data.kind === request.kind, jobId) : 0;
+    return { jobId, status, position: Math.max(0, reservation.position - replaced), replaced };
   }
 
-  async cancel(key: string): Promise<number> {
+  /** Remove the waiting (not running) jobs of `key` that `select` picks; returns how many. */
+  private async dropWaiting(key: string, select: (data: JobData) => boolean, keep?: string): Promise<number> {
+    const holder = await this.state.holder(key);
+    let dropped = 0;
+    for (const id of await this.state.line(key)) {
+      if (id === keep || id === holder) continue;
+      const job = await this.queue.getJob(id);
+      if (!job || !select(job.data)) continue;
+      await this.state.markCancelled([id]);
+      // A job a worker has just taken is locked: remove() refuses it and its cancel flag stops it.
+      const removed = await this.queue.remove(id).catch(() => 0);
+      if (removed === 1) {
+        await this.state.leave(key, id);
+        this.opts.metrics?.recordFinished(job.data.kind, "cancelled", 0);
+      }
+      dropped += 1;
+    }
+    return dropped;
+  }
+
+  async cancel(key: string, filter?: CancelFilter): Promise<number> {
+    if (filter) {
+      const mine = (data: JobData) => (data.payload.requester as { id?: unknown } | undefined)?.id === filter.requesterId;
+      let cancelled = await this.dropWaiting(key, mine);
+      const holder = await this.state.holder(key);
+      const running = holder ? await this.queue.getJob(holder) : undefined;
+      if (holder && running && mine(running.data)) {
+        await this.state.markCancelled([holder]);
+        const entry = this.running.get(holder);
+        if (entry) this.stopLocal(entry, "cancel");
+        cancelled += 1;
+      }
+      this.opts.log.info({ jobKey: key, cancelled, requesterId: filter.requesterId }, "jobs cancelled");
+      return cancelled;
+    }
     const ids = await this.state.line(key);
     await this.state.markCancelled(ids);
     const holder = await this.state.holder(key);
@@ -122,6 +157,26 @@ export class BullmqQueue implements JobQueue {
     for (const [, entry] of this.running) if (entry.key === key) this.stopLocal(entry, "cancel");
     this.opts.log.info({ jobKey: key, cancelled: ids.length }, "jobs cancelled");
     return ids.length;
+  }
+
+  async pending(key: string): Promise<number> {
+    return (await this.state.line(key)).length;
+  }
+
+  async waiting(key: string, kind: JobKind): Promise<number> {
+    const holder = await this.state.holder(key);
+    let n = 0;
+    for (const id of await this.state.line(key)) {
+      if (id === holder || (await this.state.isCancelled(id))) continue;
+      const job = await this.queue.getJob(id);
+      if (job?.data.kind === kind && !job.finishedOn) n += 1;
+    }
+    return n;
+  }
+
+  /** The jobs holding a key lock, on any worker of this Redis. */
+  async liveJobIds(): Promise<string[]> {
+    return this.state.lockHolders();
   }
 
   async steer(key: string, message: string): Promise<boolean> {
@@ -249,7 +304,8 @@ export class BullmqQueue implements JobQueue {
     const ticker = setInterval(() => void this.tick(entry, lockToken, inbox, jobId), Math.min(this.opts.pollMs ?? 1000, this.lockMs / 3));
     try {
       const persistReport = async (facts: JobFacts) => void (await job.updateProgress(facts as object));
-      const result = await runJob({ info, handler, log, signal: entry.controller.signal, takeMessages: () => inbox.splice(0), metrics: this.opts.metrics, persistReport });
+      const waitingBehind = () => this.waiting(key, info.kind);
+      const result = await runJob({ info, handler, log, signal: entry.controller.signal, takeMessages: () => inbox.splice(0), waitingBehind, metrics: this.opts.metrics, persistReport });
       clearInterval(ticker);
       const metrics = this.opts.metrics;
       const stoppedWithoutResult = result.type === "error" || result.outcome === "cancelled";

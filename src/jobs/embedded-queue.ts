@@ -19,7 +19,7 @@ import { settles } from "./settles.js";
 import { subjectOf, type JobFacts } from "./job-report.js";
 import { jobLogger, runJob, type RunJobResult } from "./run-job.js";
 import { SqliteJobStore, type StoredJob } from "./sqlite-job-store.js";
-import type { EnqueueRequest, EnqueueResult, GiveUpHook, JobHandler, JobListing, JobOutcome, JobQueue, ListedJob, QueueProbe } from "./types.js";
+import type { CancelFilter, EnqueueRequest, EnqueueResult, GiveUpHook, JobHandler, JobKind, JobListing, JobOutcome, JobQueue, ListedJob, QueueProbe } from "./types.js";
 
 export interface EmbeddedQueueOptions {
   dataDir: string;
@@ -68,17 +68,19 @@ export class EmbeddedQueue implements JobQueue {
 
   async enqueue(request: EnqueueRequest): Promise<EnqueueResult> {
     const inserted = this.store.insert(randomUUID(), request, request.maxAttempts ?? this.opts.maxAttempts, Date.now());
-    const job = inserted ?? this.store.findByDelivery(request.deliveryId);
+    const job = inserted?.job ?? this.store.findByDelivery(request.deliveryId);
     if (!job) throw new Error(`job for delivery ${request.deliveryId} vanished while enqueueing`);
     const status = inserted ? "enqueued" : "duplicate";
+    const replaced = inserted?.replaced.length ?? 0;
     this.opts.metrics?.jobsEnqueued.inc({ kind: request.kind, status });
-    this.opts.log.info({ jobId: job.id, jobKind: job.kind, jobKey: job.key, deliveryId: request.deliveryId, status }, "job enqueue");
+    for (const old of inserted?.replaced ?? []) this.opts.metrics?.recordFinished(old.kind, "cancelled", 0);
+    this.opts.log.info({ jobId: job.id, jobKind: job.kind, jobKey: job.key, deliveryId: request.deliveryId, status, replaced }, "job enqueue");
     if (inserted) queueMicrotask(() => this.pump());
-    return { jobId: job.id, status, position: this.store.positionOf(job) };
+    return { jobId: job.id, status, position: this.store.positionOf(job), replaced };
   }
 
-  async cancel(key: string): Promise<number> {
-    const { queued, running } = this.store.cancelKey(key, Date.now());
+  async cancel(key: string, filter?: CancelFilter): Promise<number> {
+    const { queued, running } = this.store.cancelKey(key, Date.now(), filter?.requesterId ?? null);
     for (const job of queued) this.opts.metrics?.recordFinished(job.kind, "cancelled", 0);
     for (const job of running) this.stopLocal(job.id, "cancel");
     this.opts.log.info({ jobKey: key, queued: queued.length, running: running.length }, "jobs cancelled");
@@ -106,6 +108,19 @@ export class EmbeddedQueue implements JobQueue {
 
   async depth(): Promise<number> {
     return this.store.depth();
+  }
+
+  async pending(key: string): Promise<number> {
+    return this.store.pending(key);
+  }
+
+  async waiting(key: string, kind: JobKind): Promise<number> {
+    return this.store.waiting(key, kind);
+  }
+
+  /** Running in any process that opened the same queue file (the web process and `npm run worker`). */
+  async liveJobIds(): Promise<string[]> {
+    return this.store.running().map((job) => job.id);
   }
 
   async probe(): Promise<QueueProbe> {
@@ -181,7 +196,8 @@ export class EmbeddedQueue implements JobQueue {
     const persistReport = async (facts: JobFacts) => {
       if (!this.closed) this.store.saveReport(job.id, JSON.stringify(facts));
     };
-    entry.done = runJob({ info: job, handler, log, signal: controller.signal, takeMessages, metrics: this.opts.metrics, persistReport })
+    const waitingBehind = () => this.waiting(job.key, job.kind);
+    entry.done = runJob({ info: job, handler, log, signal: controller.signal, takeMessages, waitingBehind, metrics: this.opts.metrics, persistReport })
       .then((result) => this.settle(entry, result))
       .catch((error: unknown) => log.error({ err: error }, "recording the job result failed"))
       .finally(() => {

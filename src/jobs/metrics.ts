@@ -32,6 +32,14 @@ export interface JobMetrics {
   queueDepth: Gauge;
   modelTokens: Counter<"repo" | "model" | "direction">;
   modelCostUsd: Counter<"repo" | "model">;
+  /** Webhook requests refused before Probot saw them (bad signature, too large, rate limited...). */
+  webhookRejected: Counter<"reason">;
+  /** GitHub API calls made through the app's clients, by route. */
+  githubCalls: Counter<"endpoint">;
+  /** The installation's remaining REST quota as last answered by GitHub. */
+  githubQuotaRemaining: Gauge<"installation">;
+  /** Automatic work skipped (coalesced, rate-limited, paused for quota, too many files). */
+  automaticSkipped: Counter<"kind" | "reason">;
   /** Tasks call this after each model response (or once per run). */
   recordModelUsage(usage: ModelUsage): void;
   /** Record a finished run: counter plus duration histogram. */
@@ -89,8 +97,36 @@ export function createMetrics(): JobMetrics {
     labelNames: ["repo", "model"] as const,
     registers: [registry],
   });
+  const webhookRejected = new Counter({
+    name: "issue_agent_webhook_rejected_total",
+    help: "Webhook requests refused before parsing: bad or missing signature, body too large, rate limited, busy, timeout.",
+    labelNames: ["reason"] as const,
+    registers: [registry],
+  });
+  const githubCalls = new Counter({
+    name: "issue_agent_github_calls_total",
+    help: "GitHub REST and GraphQL calls made by handlers and tasks, by route (e.g. GET /repos/{owner}/{repo}/pulls/{pull_number}).",
+    labelNames: ["endpoint"] as const,
+    registers: [registry],
+  });
+  const githubQuotaRemaining = new Gauge({
+    name: "issue_agent_github_quota_remaining",
+    help: "Remaining GitHub REST quota per installation, from the last answer's x-ratelimit-remaining.",
+    labelNames: ["installation"] as const,
+    registers: [registry],
+  });
+  const automaticSkipped = new Counter({
+    name: "issue_agent_automatic_skipped_total",
+    help: "Automatic work not started: coalesced, rate-limited, paused for low quota, or too large.",
+    labelNames: ["kind", "reason"] as const,
+    registers: [registry],
+  });
   return {
     registry,
+    webhookRejected,
+    githubCalls,
+    githubQuotaRemaining,
+    automaticSkipped,
     jobsEnqueued,
     jobsStarted,
     jobsFinished,

@@ -129,6 +129,22 @@ export class RedisKeyState {
     return (result?.[0]?.[1] as string[] | undefined) ?? [];
   }
 
+  /** Job ids holding any key lock right now (SCAN, so a large keyspace is walked in steps). */
+  async lockHolders(): Promise<string[]> {
+    const holders: string[] = [];
+    let cursor = "0";
+    do {
+      const [next, keys] = await this.redis.scan(cursor, "MATCH", this.k("lock", "*"), "COUNT", 500);
+      cursor = next;
+      if (keys.length === 0) continue;
+      for (const token of await this.redis.mget(...keys)) {
+        const id = token?.split("/")[0];
+        if (id) holders.push(id);
+      }
+    } while (cursor !== "0");
+    return holders;
+  }
+
   async isLocked(key: string): Promise<boolean> {
     return (await this.redis.exists(this.k("lock", key))) === 1;
   }

@@ -24,6 +24,7 @@ export interface RunJobInput {
   log: Logger;
   signal: AbortSignal;
   takeMessages: () => string[];
+  waitingBehind?: () => Promise<number>;
   metrics?: JobMetrics | undefined;
   /** Where the queue keeps the running job's facts for the status page (throttled). */
   persistReport?: ((facts: JobFacts) => Promise<void>) | undefined;
@@ -47,6 +48,7 @@ export async function runJob(input: RunJobInput): Promise<RunJobResult> {
       log,
       takeMessages: input.takeMessages,
       report: (facts) => report.add(facts),
+      ...(input.waitingBehind ? { waitingBehind: input.waitingBehind } : {}),
     });
     const seconds = (performance.now() - started) / 1000;
     await report.flush();

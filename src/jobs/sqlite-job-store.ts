@@ -96,8 +96,24 @@ export class SqliteJobStore {
     for (const [name, type] of ADDED_COLUMNS) if (!columns.has(name)) this.db.exec(`ALTER TABLE jobs ADD COLUMN ${name} ${type}`);
   }
 
-  /** Insert a job; returns null when the delivery id already exists (a redelivery). */
-  insert(id: string, request: EnqueueRequest, maxAttempts: number, now: number): StoredJob | null {
+  /**
+   * Insert a job; returns null when the delivery id already exists (a redelivery). With
+   * `replaceQueued`, waiting jobs of the same key and kind are cancelled in the same transaction.
+   */
+  insert(id: string, request: EnqueueRequest, maxAttempts: number, now: number): { job: StoredJob; replaced: StoredJob[] } | null {
+    return this.transaction(() => {
+      if (this.findByDelivery(request.deliveryId)) return null;
+      const replaced = request.replaceQueued
+        ? this.sql("UPDATE jobs SET state = 'cancelled', outcome = 'cancelled', finished_at = ? WHERE key = ? AND kind = ? AND state = 'queued' RETURNING *")
+            .all(now, request.key, request.kind)
+            .map(toJob)
+        : [];
+      const job = this.insertRow(id, request, maxAttempts, now);
+      return job ? { job, replaced } : null;
+    });
+  }
+
+  private insertRow(id: string, request: EnqueueRequest, maxAttempts: number, now: number): StoredJob | null {
     const row = this.sql(
         `INSERT INTO jobs (id, kind, key, delivery_id, payload, state, max_attempts, created_at)
          VALUES (?, ?, ?, ?, ?, 'queued', ?, ?) ON CONFLICT(delivery_id) DO NOTHING RETURNING *`,
@@ -164,19 +180,27 @@ export class SqliteJobStore {
       .map((r) => String(r.id));
   }
 
-  /** Cancel the queued jobs of a key and flag its running one. */
-  cancelKey(key: string, now: number): { queued: StoredJob[]; running: StoredJob[] } {
+  /** Cancel the queued jobs of a key and flag its running one; with `requesterId`, only jobs that user started. */
+  cancelKey(key: string, now: number, requesterId: number | null = null): { queued: StoredJob[]; running: StoredJob[] } {
+    const mine = "(? IS NULL OR json_extract(payload, '$.requester.id') = ?)";
     return this.transaction(() => {
-      const queued = this.db
-        .prepare("UPDATE jobs SET state = 'cancelled', outcome = 'cancelled', finished_at = ? WHERE key = ? AND state = 'queued' RETURNING *")
-        .all(now, key)
+      const queued = this.sql(`UPDATE jobs SET state = 'cancelled', outcome = 'cancelled', finished_at = ? WHERE key = ? AND state = 'queued' AND ${mine} RETURNING *`)
+        .all(now, key, requesterId, requesterId)
         .map(toJob);
-      const running = this.db
-        .prepare("UPDATE jobs SET cancel_requested = 1 WHERE key = ? AND state = 'running' RETURNING *")
-        .all(key)
+      const running = this.sql(`UPDATE jobs SET cancel_requested = 1 WHERE key = ? AND state = 'running' AND ${mine} RETURNING *`)
+        .all(key, requesterId, requesterId)
         .map(toJob);
       return { queued, running };
     });
+  }
+
+  waiting(key: string, kind: JobKind): number {
+    return Number(this.sql("SELECT COUNT(*) AS n FROM jobs WHERE key = ? AND kind = ? AND state = 'queued'").get(key, kind)?.n ?? 0);
+  }
+
+  /** Queued and running jobs of a key. */
+  pending(key: string): number {
+    return Number(this.sql("SELECT COUNT(*) AS n FROM jobs WHERE key = ? AND state IN ('queued', 'running')").get(key)?.n ?? 0);
   }
 
   /** Running jobs whose owner is gone: `isOrphan` decides from owner and heartbeat age. */

@@ -20,6 +20,12 @@ export interface EnqueueRequest {
   payload: { [key: string]: JsonValue };
   /** Overrides the queue's default attempt limit. */
   maxAttempts?: number;
+  /**
+   * Coalesce: jobs of the same key and kind that are still waiting (not started) are dropped first,
+   * so at most one waits per key and kind and the newest request wins (automatic security reviews:
+   * a newer PR head replaces the older queued review).
+   */
+  replaceQueued?: boolean;
 }
 
 export interface EnqueueResult {
@@ -28,6 +34,13 @@ export interface EnqueueResult {
   status: "enqueued" | "duplicate";
   /** Jobs ahead of this one for the same key (0 when it can start at once). */
   position: number;
+  /** Waiting jobs dropped by `replaceQueued`. */
+  replaced?: number;
+}
+
+/** Narrows `cancel`: only the jobs a given user started (their payload's `requester.id`). */
+export interface CancelFilter {
+  requesterId: number;
 }
 
 export type JobOutcome = "succeeded" | "failed" | "cancelled" | "no_changes" | "budget_exhausted";
@@ -52,14 +65,28 @@ export interface JobContext {
    * the job's `job finished` log line and shown live on the status page.
    */
   report(facts: JobFacts): void;
+  /**
+   * Jobs of the same key and kind waiting behind this one (with `replaceQueued` at most one): a
+   * security review whose PR moved on leaves the new head to the review that waits for it.
+   */
+  waitingBehind?: () => Promise<number>;
 }
 
 export type JobHandler = (job: JobContext) => Promise<JobOutcome>;
 
 export interface JobQueue {
   enqueue(request: EnqueueRequest): Promise<EnqueueResult>;
-  /** Cancel the running and queued jobs of a key. Returns how many were cancelled. */
-  cancel(key: string): Promise<number>;
+  /** Cancel the running and queued jobs of a key (or only those `filter` selects). Returns how many were cancelled. */
+  cancel(key: string, filter?: CancelFilter): Promise<number>;
+  /** Queued and running jobs of a key. */
+  pending(key: string): Promise<number>;
+  /** Jobs of a key and kind waiting to start (not running). */
+  waiting(key: string, kind: JobKind): Promise<number>;
+  /**
+   * Ids of the jobs running right now in any process sharing this queue (the same sqlite file or
+   * Redis): the workspace sweeper keeps their directories whatever their age.
+   */
+  liveJobIds(): Promise<string[]>;
   /** Hand a message to the job running for `key`. Returns false when none is running. */
   steer(key: string, message: string): Promise<boolean>;
   /** Whether this delivery id already created a job (handlers skip redeliveries before posting anything). */

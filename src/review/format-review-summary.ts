@@ -127,3 +127,18 @@ export function formatReviewSummary(input: SummaryInput): string {
   out.push("", "<sub>Reply `/agent fix` on an inline finding to have it fixed. Findings are anchored to the reviewed commit.</sub>");
   return `${out.join("\n")}\n${renderSummaryMarker({ pr: input.pr, sha: input.headSha, open: state.open, resolved: state.resolved })}`;
 }
+
+/**
+ * The short note that replaces a review when a PR changes more files than the operator's cap: the
+ * earlier findings stay in the marker (they are neither re-checked nor resolved).
+ */
+export function formatTooManyFilesNote(input: { files: number; max: number; headSha: string; pr: number; previous: SummaryMarker | null }): string {
+  const text = [
+    SUMMARY_HEADING,
+    "",
+    `Not reviewed: \`${input.headSha.slice(0, 7)}\` changes ${input.files} files, more than the ${input.max} a security review covers on this installation (\`AGENT_REVIEW_MAX_FILES\`). Findings from earlier reviews below, if any, were not re-checked.`,
+  ];
+  const open = input.previous?.open ?? [];
+  if (open.length > 0) text.push("", "### Still open from earlier reviews", "", ...open.map((e) => `- ${severityBadge(e.severity)} ${formatOutbound(e.title)} ${location(e)}`));
+  return `${text.join("\n")}\n${renderSummaryMarker({ pr: input.pr, sha: input.previous?.sha ?? input.headSha, open, resolved: input.previous?.resolved ?? [] })}`;
+}

@@ -27,10 +27,10 @@ export function createRuntime(env: Env, log: Logger): Runtime {
   const queueMode = env.REDIS_URL ? "bullmq" : "embedded";
   const handlers = createHandlerTracker();
   const appFn: ApplicationFunction = async (app, options) => {
-    await createApp({ env, queue, handlers })(app, options);
+    await createApp({ env, queue, handlers, github: taskDeps.github, quota: taskDeps.quota, metrics })(app, options);
     // With Redis, `npm run worker` processes do the work; embedded, this process does.
     if (queueMode === "embedded") {
-      startWorkspaceSweeper(env, log);
+      startWorkspaceSweeper(env, log, () => queue.liveJobIds());
       await queue.startWorker(createJobHandler(taskDeps));
     }
   };
@@ -42,6 +42,7 @@ export function createRuntime(env: Env, log: Logger): Runtime {
     sandboxProbe: probeSandbox,
     spend: taskDeps.spend,
     metricsHandler: env.AGENT_METRICS ? metricsHandler(metrics.registry) : undefined,
+    onWebhookRejected: (reason) => metrics.webhookRejected.inc({ reason }),
   };
 }
 

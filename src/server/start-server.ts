@@ -12,6 +12,7 @@ import type { JobQueue, JsonValue, QueueProbe } from "../jobs/types.js";
 import { renderRepoConfigJsonSchema } from "../config/repo-config-json-schema.js";
 import type { SpendLedger } from "../tasks/spend-ledger.js";
 import { createHealthHandler, type HealthProbeResult } from "./health-handler.js";
+import { withWebhookGuard, type WebhookRejection } from "./webhook-guard.js";
 import { createStatusHandler } from "./status-page.js";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
@@ -34,6 +35,8 @@ export interface StartServerOptions {
   healthInfo?: () => { [key: string]: JsonValue };
   /** `GET /metrics`; omitted when AGENT_METRICS=false. */
   metricsHandler?: Handler | undefined;
+  /** Told about every webhook request the guard refused (counted in /metrics). */
+  onWebhookRejected?: ((reason: WebhookRejection) => void) | undefined;
 }
 
 export interface RunningServer {
@@ -49,8 +52,22 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     throw new Error("startServer needs APP_ID, a private key and WEBHOOK_SECRET");
   }
   let ready = false;
+  const secret = env.WEBHOOK_SECRET;
+  // Body cap, shared memory budget and bad-signature limits in front of Probot's webhook parser.
+  const GuardedProbot = withWebhookGuard(Probot, {
+    path: env.WEBHOOK_PATH,
+    secret,
+    maxInflightBytes: env.AGENT_WEBHOOK_MAX_INFLIGHT_MB * 1024 * 1024,
+    failuresPerAddress: env.AGENT_WEBHOOK_FAILURES_PER_ADDRESS,
+    failuresGlobal: env.AGENT_WEBHOOK_FAILURES_GLOBAL,
+    trustProxy: env.AGENT_TRUST_PROXY,
+    onReject: (reason, client) => {
+      options.onWebhookRejected?.(reason);
+      log.debug({ reason, client }, "webhook request refused");
+    },
+  });
   const server = new Server({
-    Probot: Probot.defaults({ appId: env.APP_ID, privateKey: env.privateKey, secret: env.WEBHOOK_SECRET, baseUrl: env.githubApiUrl, log }),
+    Probot: GuardedProbot.defaults({ appId: env.APP_ID, privateKey: env.privateKey, secret, baseUrl: env.githubApiUrl, log }),
     log,
     port: env.PORT,
     host: env.HOST,

@@ -6,8 +6,9 @@ import type { Logger } from "pino";
 import { Probot } from "probot";
 import { runAgent } from "../agent/index.js";
 import type { Env } from "../config/env.js";
-import { createProbotClientFactory } from "../github/client.js";
+import { createProbotClientFactory, type ObservedCall } from "../github/client.js";
 import { createLabelEnsurer } from "../github/ensure-label.js";
+import { createQuotaTracker, type QuotaTracker } from "../github/quota.js";
 import type { JobMetrics } from "../jobs/metrics.js";
 import { createSandbox } from "../sandbox/index.js";
 import { createGitOps } from "../workspace/index.js";
@@ -27,6 +28,15 @@ export interface CreateTaskDepsOptions {
 function probotFromEnv(env: Env, log: Logger | undefined): Pick<Probot, "auth"> {
   if (!env.APP_ID || !env.privateKey) throw new Error("APP_ID and PRIVATE_KEY are required to run GitHub jobs");
   return new Probot({ appId: Number(env.APP_ID), privateKey: env.privateKey, baseUrl: env.githubApiUrl, ...(log ? { log } : {}) });
+}
+
+/** Every answer from GitHub: count the call by route, note the installation's remaining quota. */
+export function observeGitHubCalls(quota: QuotaTracker, metrics: JobMetrics | undefined): (call: ObservedCall) => void {
+  return (call) => {
+    quota.record(call);
+    metrics?.githubCalls.inc({ endpoint: call.endpoint });
+    if (call.remaining !== undefined) metrics?.githubQuotaRemaining.set({ installation: String(call.installationId) }, call.remaining);
+  };
 }
 
 const MB = 1024 * 1024;
@@ -50,10 +60,12 @@ export function createGitOpsFromEnv(env: Env): GitOps {
   });
 }
 
-export function createTaskDeps(options: CreateTaskDepsOptions): TaskDeps {
+export function createTaskDeps(options: CreateTaskDepsOptions): TaskDeps & { quota: QuotaTracker } {
+  const quota = createQuotaTracker({ reserve: options.env.AGENT_GITHUB_QUOTA_RESERVE });
   return {
     env: options.env,
-    github: createProbotClientFactory(options.probot ?? probotFromEnv(options.env, options.log)),
+    quota,
+    github: createProbotClientFactory(options.probot ?? probotFromEnv(options.env, options.log), { observe: observeGitHubCalls(quota, options.metrics) }),
     git: options.git ?? createGitOpsFromEnv(options.env),
     runAgent: (input) => runAgent(input),
     createSandbox,

@@ -15,6 +15,7 @@ import { isSelf } from "../github/authorize-sender.js";
 import { createPermissionCache } from "../github/get-permission.js";
 import { getPullRequest, getPullRequestDiff, getReviewThread, getUnresolvedThreads, type ReviewThread } from "../github/get-pull-request-context.js";
 import { getActionsJobLogTail } from "../github/get-actions-job-log.js";
+import { TOKEN_SCOPES } from "../github/token-scopes.js";
 import { parseFindingMarker } from "../review/review-markers.js";
 import { findMarker, renderMarker } from "../github/markers.js";
 import { findFirstRepoFile, INSTRUCTION_FILES } from "../github/repo-files.js";
@@ -24,7 +25,7 @@ import { toModelLine, toModelPlainText, toModelText } from "../shared/sanitize.j
 import { hasModelPrice } from "../agent/index.js";
 import { modelSettings, runAgentSession, settleAgentRun } from "./agent-session.js";
 import { RunStoppedError } from "./explain-failure.js";
-import { formatTitle } from "./format-pull-request.js";
+import { formatTitle, mergeExecutedWarning } from "./format-pull-request.js";
 import { fixPrPayloadSchema } from "./job-payloads.js";
 import { buildInstructions, buildPullRequestPrompt, hiddenContentSources } from "./prompts.js";
 import { describeCommitMethod, publishChanges } from "./publish-changes.js";
@@ -46,7 +47,7 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
   const p = fixPrPayloadSchema.parse(job.payload);
   const { owner, repo, prNumber: number } = p;
   const title = p.reviewCommentId ? "fixing this review thread" : `fixing pull request #${number}`;
-  return runInTaskFrame(deps, job, { installationId: p.installationId, owner, repo, number, status: p.status, title, model: p.model }, async ({ octokit, reporter, config, startedAt, secrets }) => {
+  return runInTaskFrame(deps, job, { installationId: p.installationId, owner, repo, repoId: p.repoId, number, status: p.status, title, model: p.model }, async ({ octokit, reporter, config, startedAt, secrets }) => {
     await reporter.update({ title, phase: "working", startedAt, currentStep: "reading the pull request" });
     const pr = await getPullRequest(octokit, { owner, repo, number });
     job.report({ prUrl: pr.htmlUrl });
@@ -63,13 +64,23 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
 
     const filter = { triggerAt: p.triggerAt, minPermission: config.trigger.minPermission, permissionOf: createPermissionCache(octokit, owner, repo), appSlug: deps.env.APP_SLUG };
     const diff = await getPullRequestDiff(octokit, { owner, repo, number });
-    let threads: ReviewThread[];
-    if (p.reviewCommentId) threads = [await getReviewThread(octokit, { owner, repo, number, commentId: p.reviewCommentId, ...filter })];
-    else threads = await getUnresolvedThreads(octokit, { owner, repo, number, ...filter });
+    let threads: ReviewThread[] = [];
+    try {
+      if (p.reviewCommentId) threads = [await getReviewThread(octokit, { owner, repo, number, commentId: p.reviewCommentId, ...filter })];
+      else threads = await getUnresolvedThreads(octokit, { owner, repo, number, ...filter });
+    } catch (error) {
+      // The threads are context; an explicit instruction (or a failing check) is the task itself.
+      if (!p.instruction.trim() && !p.checkRun) throw error;
+      job.log.warn({ err: error }, "review threads could not be read; going on with the instruction");
+      reporter.addNote("The review threads could not be read from GitHub, so this run worked from your instruction, the description and the diff only.");
+    }
     const ours = isSelf({ login: pr.author }, deps.env.APP_SLUG);
     const previousSummary = ours ? String(findMarker(pr.rawBody, "pr")?.summary ?? "") : "";
     // Instructions come from the base branch: a PR cannot rewrite the rules it is fixed under.
-    const checkLog = p.checkRun?.actionsJobId ? await getActionsJobLogTail(octokit, { owner, repo, jobId: p.checkRun.actionsJobId }) : null;
+    // Actions logs need an optional App permission: their own token, so its absence costs only the log.
+    const checkLog = p.checkRun?.actionsJobId
+      ? await getActionsJobLogTail(await deps.github.forInstallation(p.installationId, TOKEN_SCOPES.actionsLog(p.repoId)), { owner, repo, jobId: p.checkRun.actionsJobId })
+      : null;
     const agentsMd = await findFirstRepoFile(octokit, { owner, repo, ref: pr.baseRef }, INSTRUCTION_FILES);
     // Everything below reaches the model as what a person sees on GitHub.
     const description = p.prSnapshot ? toModelText(p.prSnapshot.body) : pr.body;
@@ -82,7 +93,9 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
       ...threads.flatMap((t) => t.comments.map((c) => [`review thread comment by ${c.author}`, c.body] as const)),
     ]);
     if (hidden.length > 0) job.log.info({ hidden }, "hidden content removed from text for the model");
-    const token = await deps.github.installationToken(p.installationId, pr.isFork ? {} : { repositoryIds: [p.repoId] });
+    // A fork's branch is pushed on the strength of the base repository's PR ("allow edits by
+    // maintainers"), so the token names the base repository even then.
+    const token = await deps.github.installationToken(p.installationId, TOKEN_SCOPES.gitPush(p.repoId));
     secrets.push(token);
 
     const transcript = startTranscript(deps, secrets);
@@ -145,7 +158,10 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
         header: transcriptHeader({ title, model: config.model.name, price: reporter.always.model?.price, ...stats, summary: result.summary, lines: [method, selfReviewLine(report)].filter(Boolean) }),
         secrets,
       });
-      if (ours) await updatePrMarker(octokit, owner, repo, pr.number, pr.rawBody, { summary: result.summary.slice(0, 3000), sha: published.sha, job: job.id, selfReview: selfReviewMarker(report) });
+      if (ours) {
+        const body = mergeExecutedWarning(pr.rawBody, published.executedChanges, published.configChanges, secrets);
+        await updatePrMarker(octokit, owner, repo, pr.number, body, { summary: result.summary.slice(0, 3000), sha: published.sha, job: job.id, selfReview: selfReviewMarker(report) });
+      }
       await reporter.finish({
         title,
         phase: "succeeded",
@@ -158,6 +174,7 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
         summary: result.summary,
         changedFiles: published.changedFiles,
         configChanges: published.configChanges,
+        executedChanges: published.executedChanges.map((e) => e.path),
       });
       return "succeeded";
     }));

@@ -12,12 +12,15 @@ import { boundedList } from "../github/format-status.js";
 import { formatOutbound, MAX_BODY_CHARS, neutralizeClosingKeywords, neutralizeMentions, outboundCode } from "../shared/format-outbound.js";
 import { parseMarkdown } from "../shared/markdown.js";
 import { toModelLine } from "../shared/sanitize.js";
+import type { ExecutedChange } from "./executed-paths.js";
 
 export interface PullRequestContent {
   issueNumber: number;
   summary: string;
   changedFiles: string[];
   configChanges: string[];
+  /** Changed files CI or tooling executes (executed-paths.ts); listed in a warning at the very top. */
+  executedChanges?: readonly ExecutedChange[];
   testsRun: { command: string; exitCode: number | null }[];
   template: string | null;
   secrets: readonly string[];
@@ -92,10 +95,7 @@ export function formatPullRequestBody(c: PullRequestContent): string {
       sections.tests,
       ...(withTemplate && template ? ["", formatOutbound(template, { html: "drop", minHeadingLevel: 1, maxChars: MAX_TEMPLATE_CHARS })] : []),
     ].join("\n");
-  const warning =
-    c.configChanges.length > 0
-      ? ["> [!WARNING]", "> This pull request changes CI or agent configuration. Review these files with care:", ...boundedList(c.configChanges, (f) => outboundCode(f), 4_000).map((l) => `> ${l}`), ""].join("\n")
-      : "";
+  const warning = formatExecutedWarning(c.executedChanges ?? [], c.configChanges, c.secrets);
   let main = (template ? fillTemplate(template, sections) : null) ?? plain(true);
   // Every piece is bounded; should the template still push the body past GitHub's cap, leave it out
   // rather than cut the body (a cut could leave the app's own lines inside the model's code fence).
@@ -107,6 +107,47 @@ export function formatPullRequestBody(c: PullRequestContent): string {
   ].filter(Boolean);
   const text = [warning, main.trim(), ...extras, "", `Closes #${c.issueNumber}`, "", "<sub>Opened by issue-agent. Review it like any contribution; comment `/agent fix <instructions>` for changes.</sub>"].join("\n");
   return `${text}\n\n${renderMarker("pr", c.marker)}`;
+}
+
+/**
+ * The block at the top of an agent-written PR when it touches what CI or tooling runs: workflows on
+ * pull requests execute these files with the repository's secrets, so a person reads them first.
+ * Empty when no such file changed.
+ */
+export function formatExecutedWarning(executed: readonly ExecutedChange[], configChanges: readonly string[], secrets: readonly string[] = []): string {
+  const items = [
+    // Paths come from the agent's tree: code spans that no backtick or markup in a name can break.
+    ...configChanges.map((f) => `> - ${outboundCode(f, { secrets })}: CI or agent configuration`),
+    ...executed.filter((e) => !configChanges.includes(e.path)).map((e) => `> - ${outboundCode(e.path, { secrets })}: ${e.kind} (${e.why})`),
+  ];
+  if (items.length === 0) return "";
+  const shown = items.slice(0, 50);
+  if (items.length > shown.length) shown.push(`> - …and ${items.length - shown.length} more`);
+  return [
+    "> [!WARNING]",
+    "> **Review these files before any CI runs this branch.** This pull request was written by an AI agent and changes CI or agent configuration, or files that CI and developer tools execute (workflows on pull requests run them with this repository's secrets):",
+    ...shown,
+    "",
+  ].join("\n");
+}
+
+const WARNING_HEAD = /^> \[!WARNING\]\n> \*\*Review these files before any CI runs this branch\.\*\*[^\n]*\n((?:> - [^\n]*\n?)*)\n*/;
+
+/**
+ * Follow-up commits on the app's own pull request: the warning block at the top of its body gains
+ * the executed files this run changed (the ones listed before stay), or is put there if missing.
+ */
+export function mergeExecutedWarning(body: string, executed: readonly ExecutedChange[], configChanges: readonly string[], secrets: readonly string[] = []): string {
+  const block = formatExecutedWarning(executed, configChanges, secrets);
+  if (!block) return body;
+  const fresh = block.split("\n");
+  const found = WARNING_HEAD.exec(body);
+  if (!found) return `${fresh.join("\n")}\n${body}`;
+  // `> - <path>: <kind>`: the path part decides whether a file is listed already.
+  const pathOf = (line: string) => (line.includes(": ") ? line.slice(0, line.indexOf(": ")) : line);
+  const old = (found[1] ?? "").split("\n").filter(Boolean);
+  const added = fresh.filter((line) => line.startsWith("> - ") && !old.some((o) => pathOf(o) === pathOf(line)));
+  return `${[...fresh.slice(0, 2), ...old, ...added].join("\n")}\n\n${body.slice(found[0].length)}`;
 }
 
 /**

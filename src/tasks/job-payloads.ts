@@ -68,6 +68,8 @@ export const securityReviewPayloadSchema = z.object({
   owner: z.string(),
   repo: z.string(),
   prNumber: z.number().int(),
+  /** The repository's id: every token of the review is limited to it (absent in jobs queued by older versions). */
+  repoId: z.number().int().optional(),
   /** Head commit when the job was queued; the task reviews the head it finds and posts only if it still matches at the end. */
   headSha: z.string(),
   /** What started it: a pull_request action or `command`. */
@@ -97,6 +99,8 @@ interface JobSpec<S extends z.ZodType> {
   status(payload: z.output<S>): { target: StatusTarget; commentId: number } | null;
   /** How a status comment names the run when the queue has to end it. */
   title: string;
+  /** At most one waits per key: a newer request replaces the queued one (security reviews: a newer head makes the older moot). */
+  replaceQueued?: boolean;
 }
 
 const spec = <S extends z.ZodType>(s: JobSpec<S>): JobSpec<S> => s;
@@ -104,7 +108,7 @@ const spec = <S extends z.ZodType>(s: JobSpec<S>): JobSpec<S> => s;
 export const JOB_SPECS = {
   "resolve-issue": spec({ schema: resolveIssuePayloadSchema, key: (p) => jobKey(p.owner, p.repo, p.issueNumber), status: statusTargetOf, title: "resolving the issue" }),
   "fix-pr": spec({ schema: fixPrPayloadSchema, key: (p) => jobKey(p.owner, p.repo, p.prNumber), status: statusTargetOf, title: "fixing the pull request" }),
-  "security-review": spec({ schema: securityReviewPayloadSchema, key: (p) => jobKey(p.owner, p.repo, p.prNumber), status: () => null, title: "reviewing the pull request" }),
+  "security-review": spec({ schema: securityReviewPayloadSchema, key: (p) => jobKey(p.owner, p.repo, p.prNumber), status: () => null, title: "reviewing the pull request", replaceQueued: true }),
 } satisfies { [K in JobKind]: JobSpec<z.ZodType> };
 
 export type JobPayloadInput<K extends JobKind> = z.input<(typeof JOB_SPECS)[K]["schema"]>;
@@ -121,6 +125,7 @@ export function requestJob<K extends JobKind>(kind: K, payload: JobPayloadInput<
     // Payloads are plain JSON by construction (zod objects of strings, numbers and booleans).
     payload: JSON.parse(JSON.stringify(parsed)) as { [key: string]: JsonValue },
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+    ...(jobSpec.replaceQueued ? { replaceQueued: true } : {}),
   };
 }
 
@@ -130,10 +135,10 @@ export function parseJobPayload<K extends JobKind>(kind: K, payload: unknown): J
 }
 
 /** Where a queued job's status comment is, if it has one and its payload still parses. */
-export function statusOfJob(kind: JobKind, payload: unknown): { target: StatusTarget; commentId: number; installationId: number; title: string } | null {
-  const jobSpec = JOB_SPECS[kind] as unknown as JobSpec<z.ZodType<{ installationId: number }>>;
+export function statusOfJob(kind: JobKind, payload: unknown): { target: StatusTarget; commentId: number; installationId: number; repoId: number | null; title: string } | null {
+  const jobSpec = JOB_SPECS[kind] as unknown as JobSpec<z.ZodType<{ installationId: number; repoId?: number }>>;
   const parsed = jobSpec.schema.safeParse(payload);
   if (!parsed.success) return null;
   const status = jobSpec.status(parsed.data);
-  return status ? { ...status, installationId: parsed.data.installationId, title: jobSpec.title } : null;
+  return status ? { ...status, installationId: parsed.data.installationId, repoId: parsed.data.repoId ?? null, title: jobSpec.title } : null;
 }

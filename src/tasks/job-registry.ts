@@ -4,6 +4,7 @@
  * declared; the queue's job handler and give-up hook are generic over both.
  */
 import type { GitHubClientFactory } from "../github/client.js";
+import { TOKEN_SCOPES } from "../github/token-scopes.js";
 import { renderStatusBody, updateStatusComment } from "../github/status-comment.js";
 import type { GiveUpHook, JobContext, JobHandler, JobKind, JobOutcome } from "../jobs/types.js";
 import { redactSecrets } from "../shared/redact.js";
@@ -37,9 +38,9 @@ export function createJobHandler(deps: JobHandlerDeps): JobHandler {
 export function createGiveUpHook(github: GitHubClientFactory, onError?: (error: unknown) => void): GiveUpHook {
   return async (job, reason) => {
     const status = statusOfJob(job.kind, job.payload);
-    if (!status) return;
+    if (!status || status.repoId === null) return;
     try {
-      const octokit = await github.forInstallation(status.installationId);
+      const octokit = await github.forInstallation(status.installationId, TOKEN_SCOPES.giveUp(status.repoId));
       const body = renderStatusBody({ title: status.title, phase: "failed", message: redactSecrets(reason), hint: "Comment `/agent fix` to try again." }, { key: job.key, job: job.id, kind: job.kind });
       await updateStatusComment(octokit, { target: status.target, commentId: status.commentId }, body);
     } catch (error) {

@@ -19,6 +19,7 @@ import type { GitHubClient } from "../github/client.js";
 import { formatCommitMessage } from "../workspace/commit-all.js";
 import { outboundCode, outboundText } from "../shared/format-outbound.js";
 import { RunStoppedError } from "./explain-failure.js";
+import { executedChangesIn, type ExecutedChange } from "./executed-paths.js";
 import { protectedPathsIn } from "./protected-paths.js";
 import type { GitIdentity, TaskDeps } from "./task-deps.js";
 
@@ -48,6 +49,8 @@ export interface Published {
   verified: boolean;
   /** Changed paths that exist in the new commit (not deleted). */
   keptFiles: string[];
+  /** Changed files that CI or tooling executes: warned about in the PR body and the status comment. */
+  executedChanges: ExecutedChange[];
 }
 
 const REFUSAL_TEXT: Record<string, string> = {
@@ -129,12 +132,12 @@ export async function publishChanges(p: PublishParams): Promise<Published | null
       message: formatCommitMessage(p.message, coAuthorOf(p.requester)),
       readBlobs: (oids) => deps.git.readBlobs({ dir, oids }),
     });
-    return { sha: commit.sha, changedFiles, configChanges, method: "api", verified: commit.verified, keptFiles };
+    return { sha: commit.sha, changedFiles, configChanges, executedChanges: executedChangesIn(changedFiles), method: "api", verified: commit.verified, keptFiles };
   }
   const sha = await deps.git.commitAll({ dir, message: p.message, author: botIdentity(deps.env.APP_SLUG), coAuthors: coAuthorOf(p.requester) });
   if (!sha) return null;
   await deps.git.push({ dir, url: p.pushUrl, branch: p.branch, token: p.token, expectedRemoteSha: p.expectedRemoteSha });
-  return { sha, changedFiles, configChanges, method: "git", verified: false, keptFiles };
+  return { sha, changedFiles, configChanges, executedChanges: executedChangesIn(changedFiles), method: "git", verified: false, keptFiles };
 }
 
 /** One line for the status comment: how the commit was made, and why git when the repo asked for the API. */

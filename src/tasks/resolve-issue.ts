@@ -15,6 +15,7 @@ import { ensurePullRequest, findPullRequestByHeadPrefix } from "../github/ensure
 import { getIssueContext } from "../github/get-issue-context.js";
 import { createPermissionCache } from "../github/get-permission.js";
 import { removeLabel } from "../github/issue-actions.js";
+import { TOKEN_SCOPES } from "../github/token-scopes.js";
 import { findMarker } from "../github/markers.js";
 import { findFirstRepoFile, INSTRUCTION_FILES, PR_TEMPLATE_FILES } from "../github/repo-files.js";
 import { hasModelPrice } from "../agent/index.js";
@@ -33,7 +34,7 @@ import type { TaskDeps } from "./task-deps.js";
 export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<JobOutcome> {
   const p = resolveIssuePayloadSchema.parse(job.payload);
   const { owner, repo, issueNumber: number } = p;
-  const frameParams = { installationId: p.installationId, owner, repo, number, status: p.status, title: `resolving issue #${number}`, allowCloseIssue: number, model: p.model };
+  const frameParams = { installationId: p.installationId, owner, repo, repoId: p.repoId, number, status: p.status, title: `resolving issue #${number}`, allowCloseIssue: number, model: p.model };
   return runInTaskFrame(deps, job, frameParams, async ({ octokit, reporter, config, startedAt, title, secrets }) => {
     if (p.removeLabel) await removeLabel(octokit, { owner, repo, number, label: p.removeLabel });
     await reporter.update({ title, phase: "working", startedAt, currentStep: "reading the issue" });
@@ -50,7 +51,7 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
     const existingPr = await findPullRequestByHeadPrefix(octokit, { owner, repo, headPrefix: `${config.branch.prefix}issue-${number}-` });
     const branch = existingPr?.headRef ?? `${config.branch.prefix}issue-${number}-${slugify(issue.title)}`;
     const previousSummary = existingPr ? String(findMarker(existingPr.body, "pr")?.summary ?? "") : "";
-    const token = await deps.github.installationToken(p.installationId, { repositoryIds: [p.repoId] });
+    const token = await deps.github.installationToken(p.installationId, TOKEN_SCOPES.gitPush(p.repoId));
     secrets.push(token);
 
     const transcript = startTranscript(deps, secrets);
@@ -111,6 +112,7 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
         summary: result.prBody || result.summary,
         changedFiles: published.changedFiles,
         configChanges: published.configChanges,
+        executedChanges: published.executedChanges,
         testsRun: result.testsRun,
         template: template?.text ?? null,
         secrets,
@@ -147,6 +149,7 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
         summary: result.summary,
         changedFiles: published.changedFiles,
         configChanges: published.configChanges,
+        executedChanges: published.executedChanges.map((e) => e.path),
         hint: "Comment `/agent fix <instructions>` on the pull request for follow-up changes.",
       });
       return "succeeded";

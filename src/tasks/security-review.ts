@@ -10,8 +10,9 @@ import { loadRepoConfig } from "../config/load-repo-config.js";
 import { applyOperatorCaps, type EffectiveConfig } from "../config/repo-config.js";
 import { formatSarif, sarifAutomationId, type SarifOptions } from "../review/format-sarif.js";
 import { createSecurityCheckRun, type CheckAnnotation } from "../github/check-run-security.js";
-import type { GitHubClient } from "../github/client.js";
-import { getPullRequest } from "../github/get-pull-request-context.js";
+import { CONFIG_SCOPE, type CallBudget, type GitHubClient } from "../github/client.js";
+import { getPullRequest, getRepositoryId, type PullRequestInfo } from "../github/get-pull-request-context.js";
+import { TOKEN_SCOPES } from "../github/token-scopes.js";
 import { getPermission, meetsPermission } from "../github/get-permission.js";
 import { ensureSecuritySummary, postSecurityReview, type InlineComment } from "../github/review-post.js";
 import { findSecuritySummary, listPostedFindings, listPullRequestDiffFiles } from "../github/review-pull-request-data.js";
@@ -20,7 +21,7 @@ import type { JobContext, JobOutcome } from "../jobs/types.js";
 import { findMarker } from "../github/markers.js";
 import { createAgentReviewer, type ModelReviewer } from "../review/agent-reviewer.js";
 import { formatFindingComment, oneLine, severityBadge } from "../review/format-review-comment.js";
-import { formatReviewSummary, summarizeState } from "../review/format-review-summary.js";
+import { formatReviewSummary, formatTooManyFilesNote, summarizeState } from "../review/format-review-summary.js";
 import type { DiffFile } from "../review/parse-diff.js";
 import { reviewDiff, type ReviewDiffResult } from "../review/review-diff.js";
 import { securityReviewPayloadSchema, type SecurityReviewPayload } from "./job-payloads.js";
@@ -28,7 +29,7 @@ import { atLeast, type Finding, type Severity } from "../review/types.js";
 import { ConfigError } from "../shared/errors.js";
 import type { TaskDeps } from "./task-deps.js";
 
-export type SecurityReviewDeps = Pick<TaskDeps, "env" | "github" | "git" | "runAgent" | "createSandbox" | "spend" | "metrics">;
+export type SecurityReviewDeps = Pick<TaskDeps, "env" | "github" | "git" | "runAgent" | "createSandbox" | "spend" | "metrics" | "quota">;
 
 /** GitHub rejects huge reviews; the rest are listed in the summary. */
 export const MAX_INLINE_COMMENTS = 40;
@@ -115,7 +116,10 @@ function alreadySelfReviewed(deps: SecurityReviewDeps, pr: { author: string; raw
   return "This commit is the app's own change, which its security self-review (the model review included) checked before it was pushed; the deterministic checks ran again, and no model tokens were spent on the unchanged diff.";
 }
 
-async function runReview(deps: SecurityReviewDeps, job: JobContext, config: EffectiveConfig, files: DiffFile[], clone: { url: string; ref: string; token: string; scope: string } | null, title: string, modelRefusal: string | null): Promise<ReviewDiffResult> {
+type CloneSpec = { url: string; ref: string; token: string; scope: string };
+
+/** `clone` is asked for only when the model review runs (it may mint the read-only git token). */
+async function runReview(deps: SecurityReviewDeps, job: JobContext, config: EffectiveConfig, files: DiffFile[], clone: () => Promise<CloneSpec | null>, title: string, modelRefusal: string | null): Promise<ReviewDiffResult> {
   const base = {
     diff: files,
     // `review.secretScan: false` is honoured only when the operator allows it (AGENT_ALLOW_DISABLE_SECRET_SCAN);
@@ -126,10 +130,12 @@ async function runReview(deps: SecurityReviewDeps, job: JobContext, config: Effe
     signal: job.signal,
   };
   const hasModel = Boolean(deps.env.OPENAI_API_KEY || deps.env.OPENAI_BASE_URL);
-  if (!config.review.modelReview || !hasModel || !clone) return reviewDiff({ ...base, noReviewerReason: "No model is configured for this installation; only the deterministic checks ran." });
+  if (!config.review.modelReview || !hasModel) return reviewDiff({ ...base, noReviewerReason: "No model is configured for this installation; only the deterministic checks ran." });
   if (modelRefusal) return reviewDiff({ ...base, noReviewerReason: modelRefusal });
+  const source = await clone();
+  if (!source) return reviewDiff({ ...base, noReviewerReason: "The pull request's head repository is gone, so only the deterministic checks ran." });
   return deps.git.withWorkspace(job, async (dir) => {
-    await deps.git.clone({ dir, url: clone.url, ref: clone.ref, token: clone.token, depth: 1, scope: clone.scope });
+    await deps.git.clone({ dir, url: source.url, ref: source.ref, token: source.token, depth: 1, scope: source.scope });
     const sandbox = deps.createSandbox({ mode: "read-only", workspaceDir: dir, network: "off" });
     const reviewer: ModelReviewer = createAgentReviewer({
       runAgent: deps.runAgent,
@@ -152,20 +158,61 @@ async function runReview(deps: SecurityReviewDeps, job: JobContext, config: Effe
   });
 }
 
+/**
+ * Every GitHub call one review may make, token mints excluded: the PR (twice), the config files
+ * (with the org fallback and `_extends`), the author's permission, the file list (at most
+ * AGENT_REVIEW_MAX_FILES / 100 pages), the app's earlier comments, the review, the summary, the
+ * check run and SARIF. Past it the review stops rather than drain the installation's quota.
+ */
+export const REVIEW_CALL_BUDGET = 40;
+
+/** Where the model review's checkout comes from, and whether git gets a (read-only) token for it. */
+export function reviewCloneSource(pr: Pick<PullRequestInfo, "isFork" | "headRef" | "headCloneUrl" | "headRepoPrivate" | "baseCloneUrl">, prNumber: number): { url: string; ref: string; token: "none" | "read" } | null {
+  // A public fork is cloned like anyone would: no token at all.
+  if (pr.isFork && pr.headRepoPrivate === false && pr.headCloneUrl) return { url: pr.headCloneUrl, ref: pr.headRef, token: "none" };
+  // A private (or unknown) fork: its head as the base repository publishes it, with the base's read-only token.
+  if (pr.isFork) return pr.baseCloneUrl ? { url: pr.baseCloneUrl, ref: `refs/pull/${prNumber}/head`, token: "read" } : null;
+  const url = pr.headCloneUrl ?? pr.baseCloneUrl;
+  return url ? { url, ref: pr.headRef, token: "read" } : null;
+}
+
+function isAutomatic(p: SecurityReviewPayload): boolean {
+  return p.trigger !== "command";
+}
+
 export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContext): Promise<JobOutcome> {
   const p = securityReviewPayloadSchema.parse(job.payload);
   const ref = { owner: p.owner, repo: p.repo, number: p.prNumber };
-  const octokit = await deps.github.forInstallation(p.installationId);
+  const budget: CallBudget = { max: REVIEW_CALL_BUDGET, used: 0 };
+  const configReader = await deps.github.forInstallation(p.installationId, CONFIG_SCOPE, { budget });
 
-  // 1. The PR as it is now; a closed PR is not reviewed.
+  // 0. Automatic reviews wait while the installation's quota is low: commands keep it.
+  if (isAutomatic(p) && deps.quota?.isLow(p.installationId)) {
+    job.log.warn({ installationId: p.installationId }, "automatic security review skipped: the installation's API quota is low");
+    deps.metrics?.automaticSkipped.inc({ kind: "security-review", reason: "quota" });
+    return "no_changes";
+  }
+  const repoId = p.repoId ?? (await getRepositoryId(configReader, { owner: p.owner, repo: p.repo }));
+  const octokit = await deps.github.forInstallation(p.installationId, TOKEN_SCOPES.review(repoId), { budget });
+
+  // 1. The PR as it is now; a closed PR is not reviewed. If its head moved since the job was
+  //    queued and a newer review waits for it, stop before listing anything; if none waits (its
+  //    push was rate-limited, or events arrived out of order), this run reviews the current head.
   const pr = await getPullRequest(octokit, ref);
   if (pr.state !== "open") return "no_changes";
   const headSha = pr.headSha;
+  if (headSha !== p.headSha) {
+    if (((await job.waitingBehind?.()) ?? 0) > 0) {
+      job.log.info({ queued: p.headSha, head: headSha }, "security review skipped: the PR head moved and a newer review waits");
+      return "cancelled";
+    }
+    job.log.info({ queued: p.headSha, head: headSha }, "the PR head moved since this review was queued; reviewing the current head");
+  }
 
   // 2. Config from the default branch (never the PR head), clamped by the operator.
   let config: EffectiveConfig;
   try {
-    config = await loadConfig(octokit, deps, p);
+    config = await loadConfig(configReader, deps, p);
   } catch (error) {
     if (error instanceof ConfigError) {
       job.log.info({ issues: error.issues }, "security review skipped: invalid repository config");
@@ -174,13 +221,31 @@ export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContex
     throw error;
   }
 
-  // 3. Review the files GitHub reports for the PR.
-  const files = await listPullRequestDiffFiles(octokit, ref);
-  const token = await deps.github.installationToken(p.installationId);
-  const cloneUrl = pr.headCloneUrl;
+  // 3. Too many files: one short note instead of a review (GitHub's own count, before listing).
+  const maxFiles = deps.env.AGENT_REVIEW_MAX_FILES;
+  if (pr.changedFiles !== null && pr.changedFiles > maxFiles) {
+    const previous = await findSecuritySummary(octokit, ref, deps.env.APP_SLUG);
+    const note = formatTooManyFilesNote({ files: pr.changedFiles, max: maxFiles, headSha, pr: p.prNumber, previous: previous?.marker ?? null });
+    await ensureSecuritySummary(octokit, { ...ref, body: note, existingId: previous?.id ?? null });
+    deps.metrics?.automaticSkipped.inc({ kind: "security-review", reason: "too-many-files" });
+    job.log.info({ files: pr.changedFiles, max: maxFiles }, "security review skipped: too many files");
+    return "no_changes";
+  }
+
+  // 4. Review the files GitHub reports for the PR.
+  const files = await listPullRequestDiffFiles(octokit, ref, maxFiles);
+  const source = reviewCloneSource(pr, p.prNumber);
   const repoName = `${p.owner}/${p.repo}`;
   const modelRefusal = (await deps.spend.check(repoName, p.installationId)) ?? alreadySelfReviewed(deps, pr, headSha) ?? (await modelReviewRefusal(octokit, deps, p, pr.author, config));
-  const result = await runReview(deps, job, config, files, cloneUrl ? { url: cloneUrl, ref: pr.headRef, token, scope: `installation:${p.installationId}` } : null, pr.title, modelRefusal);
+  // The repository cache is keyed per installation, whatever the token (a public fork: none).
+  const clone = async (): Promise<CloneSpec | null> =>
+    source && {
+      url: source.url,
+      ref: source.ref,
+      token: source.token === "none" ? "" : await deps.github.installationToken(p.installationId, TOKEN_SCOPES.gitRead(repoId)),
+      scope: `installation:${p.installationId}`,
+    };
+  const result = await runReview(deps, job, config, files, clone, pr.title, modelRefusal);
   job.report({
     prUrl: pr.htmlUrl,
     ...(result.modelTokens ? { tokens: result.modelTokens.input + result.modelTokens.output } : {}),
@@ -192,18 +257,18 @@ export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContex
     deps.metrics?.recordModelUsage({ repo: repoName, model, input: result.modelTokens?.input ?? 0, output: result.modelTokens?.output ?? 0, costUsd: result.modelCostUsd });
   }
 
-  // 4. What is already on the PR.
+  // 5. What is already on the PR.
   const appSlug = deps.env.APP_SLUG;
   const [posted, summary] = await Promise.all([listPostedFindings(octokit, ref, appSlug), findSecuritySummary(octokit, ref, appSlug)]);
 
-  // 5. Stale-head guard: if the PR moved on, this review is about a commit nobody looks at.
+  // 6. Stale-head guard: if the PR moved on while reviewing, this review is about a commit nobody looks at.
   const now = await getPullRequest(octokit, ref);
   if (now.headSha !== headSha) {
     job.log.info({ reviewed: headSha, head: now.headSha }, "security review discarded: the PR head moved");
     return "cancelled";
   }
 
-  // 6. One review with the new inline findings.
+  // 7. One review with the new inline findings.
   const fresh = result.findings.filter((f) => !posted.has(f.fingerprint));
   const inline = fresh.slice(0, MAX_INLINE_COMMENTS);
   const ownPr = appSlug !== undefined && pr.author.toLowerCase() === `${appSlug.toLowerCase()}[bot]`;
@@ -217,13 +282,13 @@ export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContex
     for (const f of inline) if (!rejected.has(`${f.path}:${f.line}`)) inlineDone.add(f.fingerprint);
   }
 
-  // 7. Summary comment, upserted.
+  // 8. Summary comment, upserted.
   const state = summarizeState(result, summary?.marker ?? null);
   const textFiles = files.filter((f) => !f.binary && f.status !== "removed").length;
   const summaryBody = formatReviewSummary({ result, state, headSha, pr: p.prNumber, inline: inlineDone, textFiles });
   await ensureSecuritySummary(octokit, { ...ref, body: summaryBody, existingId: summary?.id ?? null });
 
-  // 8. Check run on the reviewed commit.
+  // 9. Check run on the reviewed commit.
   const all = [...result.findings, ...result.unanchored];
   await createSecurityCheckRun(octokit, {
     owner: p.owner,
@@ -235,14 +300,16 @@ export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContex
     annotations: annotationsOf(result.findings),
   });
 
-  // 9. Optional SARIF upload; a missing permission must not fail the review.
+  // 10. Optional SARIF upload with its own token (security_events is optional for the App); a
+  //     missing permission must not fail the review.
   if (config.review.sarif) {
     try {
-      await uploadReviewSarif(octokit, { owner: p.owner, repo: p.repo, commitSha: headSha, ref: `refs/pull/${p.prNumber}/head`, sarif: formatSarif(result, sarifOptionsForPr(p, pr, deps.env)) });
+      const uploader = await deps.github.forInstallation(p.installationId, TOKEN_SCOPES.sarif(repoId), { budget });
+      await uploadReviewSarif(uploader, { owner: p.owner, repo: p.repo, commitSha: headSha, ref: `refs/pull/${p.prNumber}/head`, sarif: formatSarif(result, sarifOptionsForPr(p, pr, deps.env)) });
     } catch (error) {
       job.log.warn({ err: error }, "SARIF upload failed");
     }
   }
-  job.log.info({ findings: result.findings.length, unanchored: result.unanchored.length, inline: inline.length, event }, "security review posted");
+  job.log.info({ findings: result.findings.length, unanchored: result.unanchored.length, inline: inline.length, event, githubCalls: budget.used }, "security review posted");
   return "succeeded";
 }

@@ -5,6 +5,7 @@
  */
 import type { Env } from "../config/env.js";
 import type { GitHubClient, GitHubClientFactory } from "../github/client.js";
+import type { QuotaView } from "../github/quota.js";
 import type { JobMetrics } from "../jobs/metrics.js";
 import type { RunAgentInput, RunAgentResult } from "../agent/types.js";
 import type { Sandbox, SandboxPolicy } from "../sandbox/types.js";
@@ -35,7 +36,10 @@ export interface GitOps {
    * a worker process killed when `signal` aborts; its log lines go to `log`.
    */
   withWorkspace<T>(job: string | { id: string; signal?: AbortSignal | undefined; log?: WorkspaceLogger | undefined }, fn: (dir: string) => Promise<T>): Promise<T>;
-  /** Clone `ref` (branch name) of `url` into `dir`; returns the checked-out commit. `scope` keys the repository cache (the installation). */
+  /**
+   * Clone `ref` (branch name or full ref) of `url` into `dir`; returns the checked-out commit.
+   * `scope` keys the repository cache (the installation). `token: ""` clones anonymously (a public fork).
+   */
   clone(options: { dir: string; url: string; ref: string; token: string; depth?: number; scope?: string }): Promise<{ headSha: string }>;
   /** Snapshot the work tree (hostile-tree rules), store and secret-scan exactly what `commitAll` will commit. */
   inspectChanges(options: { dir: string; baseSha: string }): Promise<InspectedChanges>;
@@ -75,6 +79,8 @@ export interface TaskDeps {
   createSandbox: (policy: SandboxPolicy) => Sandbox;
   spend: SpendLedger;
   metrics?: JobMetrics | undefined;
+  /** The installations' REST quota as this process last saw it: automatic work pauses when it is low. */
+  quota?: QuotaView | undefined;
   /** Create the trigger label on a repository's first run in this process (never fails the run). */
   ensureTriggerLabel?: (octokit: Pick<GitHubClient, "request">, p: { owner: string; repo: string; name: string }) => Promise<void>;
   /** Minimum gap between intermediate status edits (default 10 s). */

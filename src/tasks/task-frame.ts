@@ -7,7 +7,8 @@ import { loadRepoConfig } from "../config/load-repo-config.js";
 import { applyOperatorCaps, type EffectiveConfig } from "../config/repo-config.js";
 import { chooseRunModel } from "../config/run-model.js";
 import { modelPriceOf, type ModelPrice } from "../agent/index.js";
-import type { GitHubClient } from "../github/client.js";
+import { CONFIG_SCOPE, type GitHubClient } from "../github/client.js";
+import { TOKEN_SCOPES } from "../github/token-scopes.js";
 import { reportConfigError } from "../github/report-config-error.js";
 import { StatusReporter, type StatusTarget } from "../github/status-comment.js";
 import type { JobContext, JobOutcome } from "../jobs/types.js";
@@ -31,6 +32,8 @@ export interface FrameParams {
   installationId: number;
   owner: string;
   repo: string;
+  /** The repository's id: every token of the run is limited to it. */
+  repoId: number;
   /** The issue or PR the conversation is on (config errors are reported there). */
   number: number;
   status: StatusRef;
@@ -52,7 +55,7 @@ function statusTarget(p: FrameParams): StatusTarget {
 
 export async function runInTaskFrame(deps: TaskDeps, job: JobContext, p: FrameParams, body: (frame: TaskFrame) => Promise<JobOutcome>): Promise<JobOutcome> {
   const now = deps.now ?? Date.now;
-  const octokit = await deps.github.forInstallation(p.installationId);
+  const octokit = await deps.github.forInstallation(p.installationId, TOKEN_SCOPES.agentRun(p.repoId));
   const secrets: string[] = [];
   const reporter = new StatusReporter(octokit, { target: statusTarget(p), commentId: p.status.commentId }, {
     marker: { key: job.key, job: job.id, kind: job.kind },
@@ -70,7 +73,8 @@ export async function runInTaskFrame(deps: TaskDeps, job: JobContext, p: FramePa
 
   let config: EffectiveConfig;
   try {
-    config = applyOperatorCaps((await loadRepoConfig(octokit, { owner: p.owner, repo: p.repo })).config, deps.env);
+    const configReader = await deps.github.forInstallation(p.installationId, CONFIG_SCOPE);
+    config = applyOperatorCaps((await loadRepoConfig(configReader, { owner: p.owner, repo: p.repo })).config, deps.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     job.report(failureFacts(error));

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { renderMarker } from "../../../src/github/markers.js";
 import { loadWebhook } from "../../helpers/webhook-fixtures.js";
-import { APP_SLUG, mockCommonCalls, REPO, REPO_PATH, startFlowHarness, type FlowHarness } from "./flow-harness.js";
+import { tokenRequestBody } from "../../../src/github/client.js";
+import { TOKEN_SCOPES } from "../../../src/github/token-scopes.js";
+import { APP_SLUG, expectLeastPrivilegeTokens, mockCommonCalls, REPO, REPO_PATH, startFlowHarness, type FlowHarness } from "./flow-harness.js";
 import { mockPullRequestReads, pullRequest } from "./pr-fixtures.js";
 
 const AGENT_YML = /\/contents\/\.github(%2F|\/)agent\.yml$/;
@@ -44,6 +46,8 @@ describe("autofix on failed checks", () => {
     expect(sent).toContain("missing semicolon");
     expect(sent).toContain("AssertionError: expected 3 to be 4");
     expect(sent).not.toContain("2026-11-21T10:00:01");
+    // The log was read with a token of its own: actions:read on this repository, nothing else.
+    expect(expectLeastPrivilegeTokens(gh, 186853002)).toContainEqual(tokenRequestBody(TOKEN_SCOPES.actionsLog(186853002)));
     gh.assertDone();
   });
 

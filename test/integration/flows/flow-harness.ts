@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { pino } from "pino";
+import { expect } from "vitest";
 import { Probot, ProbotOctokit } from "probot";
 import { createApp } from "../../../src/app.js";
 import { createHandlerTracker } from "../../../src/handlers/handler-tracker.js";
@@ -121,7 +122,7 @@ export async function startFlowHarness(options: FlowOptions): Promise<FlowHarnes
     }
   });
   const handlers = createHandlerTracker();
-  await probot.load(createApp({ env, queue, handlers }));
+  await probot.load(createApp({ env, queue, handlers, github: base.github, quota: base.quota }));
 
   return {
     env,
@@ -167,6 +168,28 @@ export async function startFlowHarness(options: FlowOptions): Promise<FlowHarnes
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export interface MintedScope {
+  repository_ids?: number[];
+  permissions?: Record<string, string>;
+}
+
+/**
+ * Every installation token the app asked for during the flow, asserted least-privilege: each names
+ * the permissions it needs (never the App's full set) and exactly this repository, except the
+ * contents:read token that reads `.github/agent.yml` (it may come from the owner's `.github` repo).
+ */
+export function expectLeastPrivilegeTokens(gh: GitHubMock, repoId: number): MintedScope[] {
+  const scopes = gh.callsTo("POST", /\/access_tokens$/).map((c) => (c.json ?? {}) as MintedScope);
+  expect(scopes.length).toBeGreaterThan(0);
+  for (const scope of scopes) {
+    expect(scope.permissions).toBeDefined();
+    if (scope.repository_ids === undefined) expect(scope.permissions).toEqual({ contents: "read" });
+    else expect(scope.repository_ids).toEqual([repoId]);
+    expect(Object.values(scope.permissions ?? {}).filter((v) => v === "write").length).toBeLessThanOrEqual(3);
+  }
+  return scopes;
 }
 
 /** Default answers for calls most flows make; register test-specific expectations first. */

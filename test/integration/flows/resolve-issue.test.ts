@@ -1,6 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { loadWebhook } from "../../helpers/webhook-fixtures.js";
-import { APP_SLUG, MODEL_KEY, mockCommonCalls, OWNER, REPO, REPO_PATH, startFlowHarness, TOKEN, type FlowHarness } from "./flow-harness.js";
+import { tokenRequestBody } from "../../../src/github/client.js";
+import { TOKEN_SCOPES } from "../../../src/github/token-scopes.js";
+import { APP_SLUG, expectLeastPrivilegeTokens, MODEL_KEY, mockCommonCalls, OWNER, REPO, REPO_PATH, startFlowHarness, TOKEN, type FlowHarness } from "./flow-harness.js";
+
+const REPO_ID = 186853002;
+const TOKEN_BODIES = {
+  gitPush: tokenRequestBody(TOKEN_SCOPES.gitPush(REPO_ID)),
+  agentRun: tokenRequestBody(TOKEN_SCOPES.agentRun(REPO_ID)),
+  handler: tokenRequestBody(TOKEN_SCOPES.handler(REPO_ID)),
+};
 
 const FILES = { "README.md": "# demo\n", "src/greet.js": "export const greet = () => 'helo';\n" };
 const FIX = "*** Begin Patch\n*** Update File: src/greet.js\n-export const greet = () => 'helo';\n+export const greet = () => 'hello';\n*** End Patch";
@@ -81,7 +90,7 @@ describe("resolve-issue flow", () => {
     expect(message).toMatch(/Co-authored-by: Codertocat <\d+\+Codertocat@users\.noreply\.github\.com>/);
 
     const create = gh.callsTo("POST", `${REPO_PATH}/pulls`)[0]?.json;
-    expect(create).toMatchObject({ head: branch, base: "main", title: "Fix the greeting typo", draft: false });
+    expect(create).toMatchObject({ head: branch, base: "main", title: "Fix the greeting typo", draft: true });
     expect(create.body).toContain("Closes #1");
     expect(create.body).toContain("src/greet.js");
     expect(create.body).not.toMatch(/\bFixes #99/); // a foreign closing keyword is neutralized
@@ -89,9 +98,12 @@ describe("resolve-issue flow", () => {
     expect(create.body).toMatch(/<!-- issue-agent:pr [A-Za-z0-9_-]+ -->/);
     expect(gh.callsTo("POST", `${REPO_PATH}/issues/77/labels`)[0]?.json.labels).toEqual(["bug"]);
 
-    // The token was minted for this repository only.
-    const tokenCalls = gh.callsTo("POST", /access_tokens$/).map((c) => c.json).filter(Boolean);
-    expect(tokenCalls).toContainEqual(expect.objectContaining({ repository_ids: [186853002] }));
+    // Every token was minted for this repository only, with the permissions of its step.
+    const scopes = expectLeastPrivilegeTokens(gh, REPO_ID);
+    expect(scopes).toContainEqual(TOKEN_BODIES.gitPush);
+    expect(scopes).toContainEqual(TOKEN_BODIES.agentRun);
+    expect(scopes).toContainEqual(TOKEN_BODIES.handler);
+    expect(scopes).not.toContainEqual(expect.objectContaining({ permissions: expect.objectContaining({ actions: "read" }) }));
 
     // Hidden instructions and invisible characters never reached the model.
     const sent = JSON.stringify(h.model.requests.map((r) => r.body));
@@ -120,4 +132,30 @@ describe("resolve-issue flow", () => {
     scanForLeaks(h.git.git(REPO, ["log", "-p", "--all"]));
     // Two whole runs (clone, sandboxed agent, self-review, API commit, PR): over the 30 s default on a loaded machine.
   }, 90_000);
+
+  it("a change to package.json scripts -> the PR opens as a draft with the warning block at the very top", async () => {
+    const pkg = '{\n  "name": "demo",\n  "scripts": {\n    "test": "node --test"\n  }\n}\n';
+    const patch = '*** Begin Patch\n*** Update File: package.json\n@@\n   "scripts": {\n-    "test": "node --test"\n+    "test": "node --test",\n+    "postinstall": "node scripts/setup.js"\n   }\n*** End Patch';
+    h = await startFlowHarness({ files: { ...FILES, "package.json": pkg }, script: [{ toolCalls: [{ name: "apply_patch", arguments: { input: patch } }] }, { text: "Title: Add a postinstall step\n\nAdded it." }] });
+    const { gh } = h;
+    gh.on("POST", `${REPO_PATH}/issues/1/comments`).reply(201, (c) => ({ id: 9101, body: c.json.body }));
+    gh.on("DELETE", `${REPO_PATH}/issues/1/labels/agent`).reply(200, []);
+    gh.on("GET", `${REPO_PATH}/issues/1`).reply(200, issueBody(1));
+    gh.on("GET", `${REPO_PATH}/issues/1/comments`).reply(200, []);
+    gh.on("GET", `${REPO_PATH}/pulls`).any().reply(200, []);
+    gh.on("POST", `${REPO_PATH}/pulls`).reply(201, { number: 78, html_url: `https://github.com/${OWNER}/${REPO}/pull/78` });
+    gh.on("POST", /\/issues\/78\/(labels|assignees)$/).any().reply(201, {});
+    gh.on("POST", `${REPO_PATH}/pulls/78/requested_reviewers`).any().reply(201, {});
+    mockCommonCalls(gh);
+
+    await h.receive("issues", labeled(h));
+    const [done] = await h.waitForJobs(1);
+    expect(done?.outcome).toBe("succeeded");
+    const create = gh.callsTo("POST", `${REPO_PATH}/pulls`)[0]?.json;
+    expect(create.draft).toBe(true);
+    expect(create.body).toMatch(/^> \[!WARNING\]\n> \*\*Review these files before any CI runs this branch\.\*\*[^\n]*\n> - `package\.json`: package manifest/);
+    const status = gh.callsTo("PATCH", /\/issues\/comments\/9101$/).at(-1)?.json.body as string;
+    expect(status).toMatch(/files that CI or developer tools execute[\s\S]*`package\.json`/);
+    gh.assertDone();
+  });
 });

@@ -12,6 +12,8 @@ import { renderMarker } from "../../../src/github/markers.js";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunAgentInput, RunAgentResult } from "../../../src/agent/types.js";
 import { parseEnv } from "../../../src/config/env.js";
+import { CONFIG_SCOPE } from "../../../src/github/client.js";
+import { TOKEN_SCOPES } from "../../../src/github/token-scopes.js";
 import type { JobContext } from "../../../src/jobs/types.js";
 import { parseFindingMarker } from "../../../src/review/review-markers.js";
 import { runSecurityReview, type SecurityReviewDeps } from "../../../src/tasks/security-review.js";
@@ -98,7 +100,7 @@ function job(): JobContext {
     kind: "security-review",
     key: "octo/app#5",
     deliveryId: "d1",
-    payload: { installationId: 1, owner: "octo", repo: "app", prNumber: 5, headSha: "a".repeat(40), trigger: "opened", requester: { login: "alice", id: 1 } },
+    payload: { installationId: 1, owner: "octo", repo: "app", repoId: 1296269, prNumber: 5, headSha: "a".repeat(40), trigger: "opened", requester: { login: "alice", id: 1 } },
     attempt: 1,
     maxAttempts: 1,
     signal: new AbortController().signal,
@@ -353,5 +355,100 @@ describe("runSecurityReview", () => {
     expect(secretRules(allowed)).toEqual([]);
     // The rest of the review still ran: the SQL injection is reported.
     expect(JSON.stringify(allowed.callsTo("POST", "/repos/octo/app/pulls/5/reviews"))).toMatch(/CWE-89/);
+  });
+});
+
+describe("security review tokens and stop rules", () => {
+  function recordingDeps() {
+    const scopes: unknown[] = [];
+    const gitScopes: unknown[] = [];
+    const clones: { url: string; ref: string; token: string }[] = [];
+    const d = deps();
+    d.github = {
+      forInstallation: async (_id, scope) => (scopes.push(scope), octokit),
+      installationToken: async (_id, scope) => (gitScopes.push(scope), "ghs_readOnlyReviewTokenForTests0123456789"),
+    };
+    const clone = d.git.clone;
+    d.git = { ...d.git, clone: async (o) => (clones.push({ url: o.url, ref: o.ref, token: o.token }), clone(o)) };
+    return { d, scopes, gitScopes, clones };
+  }
+
+  function arrangeFork(isPrivate: boolean): GitHubMock {
+    const gh = mockGitHub();
+    const fork = (sha: string) => ({
+      ...pr(sha),
+      head: { ref: "feature", sha, repo: { full_name: "mallory/app", clone_url: "https://github.com/mallory/app.git", private: isPrivate } },
+      base: { ref: "main", sha: "b".repeat(40), repo: { id: 1296269, full_name: "octo/app", clone_url: "https://github.com/octo/app.git" } },
+    });
+    gh.on("GET", "/repos/octo/app/pulls/5").times(2).reply(200, fork("a".repeat(40)));
+    gh.on("GET", /\/contents\//).any().reply(404, { message: "Not Found" });
+    gh.on("GET", "/repos/octo/app/collaborators/alice/permission").reply(200, { permission: "write", role_name: "write" });
+    gh.on("GET", "/repos/octo/app/pulls/5/files").reply(200, [{ filename: "src/users.ts", status: "modified", changes: 3, patch: PATCH }]);
+    gh.on("GET", "/repos/octo/app/pulls/5/comments").reply(200, []);
+    gh.on("GET", "/repos/octo/app/issues/5/comments").reply(200, []);
+    expectWrites(gh);
+    return gh;
+  }
+
+  it("asks for a one-repository client for the review, contents:read for config, and clones a public fork without a token", async () => {
+    const gh = arrangeFork(false);
+    const { d, scopes, gitScopes, clones } = recordingDeps();
+    expect(await runSecurityReview(d, job())).toBe("succeeded");
+    gh.assertDone();
+    expect(scopes).toEqual([CONFIG_SCOPE, TOKEN_SCOPES.review(1296269)]);
+    expect(gitScopes).toEqual([]);
+    expect(clones).toEqual([{ url: "https://github.com/mallory/app.git", ref: "feature", token: "" }]);
+  });
+
+  it("clones a private fork's head from the base repository with a read-only token", async () => {
+    const gh = arrangeFork(true);
+    const { d, gitScopes, clones } = recordingDeps();
+    expect(await runSecurityReview(d, job())).toBe("succeeded");
+    gh.assertDone();
+    expect(gitScopes).toEqual([{ repositoryIds: [1296269], permissions: { contents: "read" } }]);
+    expect(clones).toEqual([{ url: "https://github.com/octo/app.git", ref: "refs/pull/5/head", token: "ghs_readOnlyReviewTokenForTests0123456789" }]);
+  });
+
+  it("stops before listing anything when the PR head moved and a newer review waits for it", async () => {
+    const gh = mockGitHub();
+    gh.on("GET", "/repos/octo/app/pulls/5").reply(200, pr("d".repeat(40)));
+    expect(await runSecurityReview(deps(), { ...job(), waitingBehind: async () => 1 })).toBe("cancelled");
+    gh.assertDone();
+    expect(gh.calls.map((c) => `${c.method} ${c.pathname}`)).toEqual(["GET /repos/octo/app/pulls/5"]);
+  });
+
+  it("posts a short note instead of a review when the PR changes more files than the cap, without listing them", async () => {
+    const gh = mockGitHub();
+    gh.on("GET", "/repos/octo/app/pulls/5").reply(200, { ...pr("a".repeat(40)), changed_files: 2999 });
+    gh.on("GET", /\/contents\//).any().reply(404, { message: "Not Found" });
+    gh.on("GET", "/repos/octo/app/issues/5/comments").reply(200, []);
+    gh.on("POST", "/repos/octo/app/issues/5/comments").reply(201, { id: 90 });
+    expect(await runSecurityReview(deps(), job())).toBe("no_changes");
+    gh.assertDone();
+    expect(gh.callsTo("GET", "/repos/octo/app/pulls/5/files")).toEqual([]);
+    const note = gh.callsTo("POST", "/repos/octo/app/issues/5/comments")[0]?.json.body as string;
+    expect(note).toContain("changes 2999 files, more than the 300");
+    expect(note).toContain("issue-agent:security-summary");
+  });
+
+  it("skips an automatic review while the installation's quota is low, but not one asked for", async () => {
+    const gh = mockGitHub();
+    const d = { ...deps(), quota: { isLow: () => true } };
+    expect(await runSecurityReview(d, job())).toBe("no_changes");
+    expect(gh.calls).toEqual([]);
+    gh.stop();
+    const asked = arrange();
+    expectWrites(asked);
+    expect(await runSecurityReview(d, { ...job(), payload: { ...job().payload, trigger: "command" } })).toBe("succeeded");
+  });
+});
+
+describe("a review whose head moved with no newer review waiting", () => {
+  it("reviews the current head (events out of order, or the newer push was rate-limited)", async () => {
+    const gh = arrange();
+    expectWrites(gh);
+    const stale = { ...job(), payload: { ...job().payload, headSha: "0".repeat(40) }, waitingBehind: async () => 0 };
+    expect(await runSecurityReview(deps(), stale)).toBe("succeeded");
+    expect(gh.callsTo("POST", "/repos/octo/app/pulls/5/reviews")[0]?.json.commit_id).toBe("a".repeat(40));
   });
 });

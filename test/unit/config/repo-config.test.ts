@@ -41,7 +41,7 @@ const cases: Case[] = [
       expect(c.sandbox).toEqual({ mode: "workspace-write", network: "off", setupCommands: [], env: {} });
       expect(c.limits).toEqual({ maxTurns: 100, maxMinutes: 30, maxTokens: 5_000_000, maxUsd: 5 });
       expect(c.compaction).toEqual({ strategy: "semantic", threshold: 0.8 });
-      expect(c.pullRequest.draft).toBe(false);
+      expect(c.pullRequest.draft).toBe(true);
       expect(c.review.secretScan).toBe(true);
     },
   },

@@ -30,6 +30,30 @@ describe("filterComments", () => {
   });
 });
 
+describe("filterComments against GitHub's second-granular clock", () => {
+  const filter = {
+    // The command comment's own created_at, as GitHub sends it.
+    triggerAt: "2024-01-01T12:00:00Z",
+    minPermission: "write" as const,
+    permissionOf: async () => "write" as const,
+    appSlug: "issue-agent",
+  };
+
+  it("leaves out a comment edited in the same second as the trigger (its updated_at equals the trigger's)", async () => {
+    const { kept, omitted } = await filterComments(
+      [
+        comment("maintainer", "kept: written and last edited a second before", "2024-01-01T11:59:59Z"),
+        comment("maintainer", "EDITED-IN-THE-SAME-SECOND", "2024-01-01T11:00:00Z", "2024-01-01T12:00:00Z"),
+        comment("maintainer", "WRITTEN-IN-THE-SAME-SECOND", "2024-01-01T12:00:00Z"),
+        comment("maintainer", "MILLISECONDS-LATER", "2024-01-01T11:00:00Z", "2024-01-01T12:00:00.400Z"),
+      ],
+      { ...filter, triggerAt: "2024-01-01T12:00:00.900Z" },
+    );
+    expect(kept.map((c) => c.body.text)).toEqual(["kept: written and last edited a second before"]);
+    expect(omitted.editedAfterTrigger).toBe(3);
+  });
+});
+
 describe("findImageUrls", () => {
   it("keeps GitHub-hosted attachments only", () => {
     const urls = findImageUrls("![a](https://github.com/user-attachments/assets/abc-123) ![b](https://evil.example/x.png)");

@@ -130,6 +130,56 @@ export function defineQueueContract(hooks: QueueContractHooks): void {
     await closeAll();
   });
 
+  it("cancel(key, { requesterId }) stops only the jobs that user started", async () => {
+    const queue = open({ store: hooks.newStore() });
+    const stopped: number[] = [];
+    await queue.enqueue(request("o/r#11", { payload: { i: 0, requester: { login: "maintainer", id: 1 } } }));
+    await queue.enqueue(request("o/r#11", { payload: { i: 1, requester: { login: "author", id: 2 } } }));
+    await queue.enqueue(request("o/r#11", { payload: { i: 2, requester: { login: "maintainer", id: 1 } } }));
+    expect(await queue.pending("o/r#11")).toBe(3);
+    await queue.startWorker(async (job) => {
+      await aborted(job.signal);
+      stopped.push(job.payload.i as number);
+      return "cancelled";
+    });
+    await waitFor(() => queue.isRunning("o/r#11"), "the first job to start");
+    // The author's own queued job goes; the maintainer's running one is untouched.
+    expect(await queue.cancel("o/r#11", { requesterId: 2 })).toBe(1);
+    await sleep(300);
+    expect(stopped).toEqual([]);
+    expect(await queue.pending("o/r#11")).toBe(2);
+    expect(await queue.cancel("o/r#11", { requesterId: 1 })).toBe(2);
+    await waitFor(async () => (await queue.pending("o/r#11")) === 0, "everything to be cancelled");
+    expect(stopped).toEqual([0]);
+    await closeAll();
+  });
+
+  it("replaceQueued keeps one waiting job per key and kind: the newest", async () => {
+    const queue = open({ store: hooks.newStore() });
+    const ran: number[] = [];
+    const gate = deferred();
+    await queue.enqueue(request("o/r#12", { kind: "fix-pr", payload: { i: 0 } }));
+    await queue.startWorker(async (job) => {
+      ran.push(job.payload.i as number);
+      if (job.payload.i === 0) await gate.promise;
+      return "succeeded";
+    });
+    await waitFor(() => queue.isRunning("o/r#12"), "the fix to start");
+    expect(await queue.liveJobIds()).toHaveLength(1);
+    expect(await queue.waiting("o/r#12", "security-review")).toBe(0);
+    for (let i = 1; i <= 5; i++) await queue.enqueue(request("o/r#12", { kind: "security-review", payload: { i }, replaceQueued: true }));
+    expect(await queue.waiting("o/r#12", "security-review")).toBe(1);
+    expect(await queue.waiting("o/r#12", "fix-pr")).toBe(0);
+    // Another kind queued behind is kept.
+    await queue.enqueue(request("o/r#12", { kind: "fix-pr", payload: { i: 6 } }));
+    expect(await queue.pending("o/r#12")).toBe(3);
+    gate.resolve();
+    await waitFor(async () => (await queue.pending("o/r#12")) === 0, "the queue to drain", 15_000);
+    expect(ran).toEqual([0, 5, 6]);
+    expect(await queue.liveJobIds()).toEqual([]);
+    await closeAll();
+  });
+
   it("hands steering messages to the running job only", async () => {
     const queue = open({ store: hooks.newStore() });
     expect(await queue.steer("o/r#4", "too early")).toBe(false);

@@ -212,7 +212,7 @@ const OUTBOUND: OutboundCase[] = [
     post: prBody,
     visible: ["Summary", "<!--", "secret plan"],
     appElements: ["sub"],
-    app: ["Review these files with care", ".github/workflows/ci.yml"],
+    app: ["Review these files before any CI runs this branch", ".github/workflows/ci.yml"],
     appAfter: ["Closes #4", "Opened by issue-agent"],
     allowCloseIssue: 4,
   },

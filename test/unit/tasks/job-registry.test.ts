@@ -16,12 +16,12 @@ const samples: { [K in JobKind]: { payload: JobPayloadInput<K>; key: string; sta
   "resolve-issue": {
     payload: { ...common, issueNumber: 12, defaultBranch: "main", status: { type: "issue", number: 12, commentId: 900 } },
     key: "octo/app#12",
-    status: { target: { type: "issue", owner: "Octo", repo: "App", number: 12 }, commentId: 900, installationId: 42, title: "resolving the issue" },
+    status: { target: { type: "issue", owner: "Octo", repo: "App", number: 12 }, commentId: 900, installationId: 42, repoId: 7, title: "resolving the issue" },
   },
   "fix-pr": {
     payload: { ...common, prNumber: 5, reviewCommentId: 33, status: { type: "review-thread", pullNumber: 5, inReplyTo: 33, commentId: 901 } },
     key: "octo/app#5",
-    status: { target: { type: "review-thread", owner: "Octo", repo: "App", pullNumber: 5, inReplyTo: 33 }, commentId: 901, installationId: 42, title: "fixing the pull request" },
+    status: { target: { type: "review-thread", owner: "Octo", repo: "App", pullNumber: 5, inReplyTo: 33 }, commentId: 901, installationId: 42, repoId: 7, title: "fixing the pull request" },
   },
   "security-review": {
     payload: { installationId: 42, owner: "Octo", repo: "App", prNumber: 5, headSha: "a".repeat(40), trigger: "synchronize", requester: { login: "bob", id: 2 } },
@@ -43,6 +43,11 @@ describe("the job registry", () => {
     const parsed = parseJobPayload(kind, JSON.parse(JSON.stringify(request.payload)));
     expect(parsed).toMatchObject(sample.payload as object);
     expect(statusOfJob(kind, request.payload)).toEqual(sample.status);
+  });
+
+  it("asks the queue to keep only the newest waiting security review per PR", () => {
+    expect(requestJob("security-review", samples["security-review"].payload, "d").replaceQueued).toBe(true);
+    expect(requestJob("fix-pr", samples["fix-pr"].payload, "d").replaceQueued).toBeUndefined();
   });
 
   it("refuses a payload that does not fit its kind, before anything is queued", () => {

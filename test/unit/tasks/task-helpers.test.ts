@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createTriggerLimiter } from "../../../src/handlers/trigger-limiter.js";
 import { explainFailure } from "../../../src/tasks/explain-failure.js";
-import { formatPullRequestBody, formatTitle, slugify } from "../../../src/tasks/format-pull-request.js";
+import { executedChangesIn } from "../../../src/tasks/executed-paths.js";
+import { formatPullRequestBody, formatTitle, mergeExecutedWarning, slugify } from "../../../src/tasks/format-pull-request.js";
 import { isProtectedPath } from "../../../src/tasks/protected-paths.js";
 import { AppError } from "../../../src/shared/errors.js";
 
@@ -60,8 +61,52 @@ describe("pull request body", () => {
     expect(body).toMatch(/## Description\n\nFixed it[\s\S]*## How was this tested\?\n\n- `npm test`[\s\S]*## Checklist\n\n- \[ \] docs/);
     expect(body).not.toContain("<!-- describe -->");
   });
+  it("opens with a warning block listing every changed file that CI or tooling executes", () => {
+    const changed = ["src/a.ts", "package.json", "packages/web/vitest.config.ts", "Makefile", "tests/conftest.py", ".npmrc", "crates/x/build.rs", "setup.py", ".devcontainer/devcontainer.json", ".vscode/tasks.json", "README.md"];
+    const body = formatPullRequestBody({ ...base, changedFiles: changed, executedChanges: executedChangesIn(changed), template: null });
+    const block = body.split("\n\n")[0] ?? "";
+    expect(body.startsWith("> [!WARNING]")).toBe(true);
+    for (const f of changed.slice(1, -1)) expect(block).toContain(`\`${f}\``);
+    expect(block).not.toContain("src/a.ts");
+    expect(block).not.toContain("README.md");
+    expect(block).toContain("`package.json`: package manifest (its scripts and hooks run on install, build and test)");
+  });
+  it("has no warning block when nothing executed changed", () => {
+    expect(formatPullRequestBody({ ...base, executedChanges: executedChangesIn(["src/a.ts", "docs/x.md"]), template: null })).not.toContain("[!WARNING]");
+  });
+  it.each([
+    ["package.json", "package manifest"],
+    ["apps/api/pyproject.toml", "package manifest"],
+    ["yarn.lock", "lockfile"],
+    ["GNUmakefile", "build script"],
+    ["tools/ci.mk", "build script"],
+    ["Dockerfile.dev", "build script"],
+    ["jest.config.mjs", "test configuration"],
+    ["pytest.ini", "test configuration"],
+    [".yarnrc.yml", "package-manager or tool dotfile"],
+    [".envrc", "package-manager or tool dotfile"],
+    [".pre-commit-config.yaml", "package-manager or tool dotfile"],
+    [".devcontainer.json", "devcontainer"],
+    [".vscode/launch.json", "editor task"],
+  ])("%s is a %s", (path, kind) => {
+    expect(executedChangesIn([path])).toEqual([expect.objectContaining({ path, kind })]);
+  });
+  it.each(["src/package.ts", "docs/Makefile.md", "README.md", "src/conftest_helpers.py"])("%s is not executed by tooling", (path) => {
+    expect(executedChangesIn([path])).toEqual([]);
+  });
   it("titles and branch slugs are single-line and safe", () => {
     expect(formatTitle("Fix @team\nsecond line", "x")).toBe("Fix @\u200Bteam");
     expect(slugify("Crash when `rm -rf /`; run $(curl x)!")).toBe("crash-when-rm-rf-run-curl-x");
+  });
+});
+
+describe("follow-up commits on the app's own pull request", () => {
+  it("add the executed files they change to the warning block at the top, keeping the ones listed before", () => {
+    const first = mergeExecutedWarning("## Summary\n\nDid it.", executedChangesIn(["package.json"]), []);
+    expect(first).toMatch(/^> \[!WARNING\][\s\S]*`package\.json`[\s\S]*\n\n## Summary\n\nDid it\.$/);
+    const second = mergeExecutedWarning(first, executedChangesIn(["package.json", "Makefile"]), [".github/workflows/ci.yml"]);
+    expect(second.match(/`package\.json`/g)).toHaveLength(1);
+    expect(second).toMatch(/^> \[!WARNING\][^\n]*\n[^\n]*\n> - `package\.json`[^\n]*\n> - `\.github\/workflows\/ci\.yml`[^\n]*\n> - `Makefile`[^\n]*\n\n## Summary/);
+    expect(mergeExecutedWarning("body", executedChangesIn(["src/a.ts"]), [])).toBe("body");
   });
 });
