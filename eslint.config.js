@@ -31,44 +31,121 @@ export default tseslint.config(
     },
   },
   restrict(["src/**"], []),
-  restrict(["src/agent/**"], [
-    { group: ["probot", "@octokit/*", "isomorphic-git", "isomorphic-git/*"], message: "agent/ works on a directory: no GitHub or git libraries." },
-    { group: ["**/github/**", "**/workspace/**", "**/handlers/**", "**/tasks/**", "**/jobs/**"], message: "agent/ must not reach into the app's edges." },
-  ]),
-  restrict(["src/sandbox/**"], [
-    { group: ["probot", "@octokit/*", "isomorphic-git", "openai", "**/github/**", "**/workspace/**", "**/agent/**", "**/jobs/**", "**/tasks/**", "**/review/**"], message: "sandbox/ knows nothing about git, GitHub or the model." },
-  ]),
-  restrict(["src/workspace/**"], [
-    { group: ["probot", "@octokit/*", "openai", "**/agent/**", "**/github/**", "**/handlers/**"], message: "workspace/ knows nothing about the model or GitHub." },
-  ]),
-  restrict(["src/handlers/**"], [
-    { group: ["**/agent/**", "**/sandbox/**", "**/workspace/**", "**/review/**", "isomorphic-git", "openai"], message: "handlers/ are thin: enqueue a job instead." },
-    { group: ["**/tasks/**", "!**/tasks/job-payloads.js"], message: "handlers/ reach tasks/ only through the job request API (tasks/job-payloads.ts)." },
-  ]),
-  restrict(["src/github/**"], [
-    { group: ["openai", "**/agent/**", "**/workspace/**", "**/sandbox/**"], message: "github/ knows nothing about the model or the workspace." },
-  ]),
-  restrict(["src/review/**"], [
-    { group: ["probot"], message: "review/ produces findings; it does not talk to Probot." },
-  ]),
-  restrict(["src/jobs/**"], [
-    { group: ["**/tasks/**", "**/handlers/**", "**/agent/**", "**/workspace/**", "**/sandbox/**", "**/review/**", "**/github/**", "openai", "isomorphic-git"], message: "jobs/ is the queue: it must not know what a job does." },
-  ]),
-  restrict(["src/config/**"], [
-    { group: ["**/tasks/**", "**/handlers/**", "**/jobs/**", "**/agent/**", "**/workspace/**", "**/sandbox/**", "**/review/**", "**/github/**", "**/cli/**", "**/server/**"], message: "config/ is the bottom layer: schemas and parsing only." },
-  ]),
-  restrict(["src/shared/**"], [
-    { group: ["**/tasks/**", "**/handlers/**", "**/jobs/**", "**/agent/**", "**/workspace/**", "**/sandbox/**", "**/review/**", "**/github/**", "**/cli/**", "**/server/**", "**/config/**", "probot", "@octokit/*", "openai", "isomorphic-git"], message: "shared/ holds pure helpers every layer may use; it imports none of them." },
-  ]),
-  restrict(["src/tasks/**"], [
-    { group: ["**/cli/**", "**/handlers/**"], message: "tasks/ run jobs; the CLI and the webhook handlers sit above them." },
-  ]),
+  restrict(
+    ["src/agent/**"],
+    [
+      { group: ["probot", "@octokit/*", "isomorphic-git", "isomorphic-git/*"], message: "agent/ works on a directory: no GitHub or git libraries." },
+      { group: ["**/github/**", "**/workspace/**", "**/handlers/**", "**/tasks/**", "**/jobs/**"], message: "agent/ must not reach into the app's edges." },
+    ],
+  ),
+  restrict(
+    ["src/sandbox/**"],
+    [
+      {
+        group: [
+          "probot",
+          "@octokit/*",
+          "isomorphic-git",
+          "openai",
+          "**/github/**",
+          "**/workspace/**",
+          "**/agent/**",
+          "**/jobs/**",
+          "**/tasks/**",
+          "**/review/**",
+        ],
+        message: "sandbox/ knows nothing about git, GitHub or the model.",
+      },
+    ],
+  ),
+  restrict(
+    ["src/workspace/**"],
+    [
+      {
+        group: ["probot", "@octokit/*", "openai", "**/agent/**", "**/github/**", "**/handlers/**"],
+        message: "workspace/ knows nothing about the model or GitHub.",
+      },
+    ],
+  ),
+  restrict(
+    ["src/handlers/**"],
+    [
+      {
+        group: ["**/agent/**", "**/sandbox/**", "**/workspace/**", "**/review/**", "isomorphic-git", "openai"],
+        message: "handlers/ are thin: enqueue a job instead.",
+      },
+      { group: ["**/tasks/**", "!**/tasks/job-payloads.js"], message: "handlers/ reach tasks/ only through the job request API (tasks/job-payloads.ts)." },
+    ],
+  ),
+  restrict(
+    ["src/github/**"],
+    [{ group: ["openai", "**/agent/**", "**/workspace/**", "**/sandbox/**"], message: "github/ knows nothing about the model or the workspace." }],
+  ),
+  restrict(["src/review/**"], [{ group: ["probot"], message: "review/ produces findings; it does not talk to Probot." }]),
+  restrict(
+    ["src/jobs/**"],
+    [
+      {
+        group: ["**/tasks/**", "**/handlers/**", "**/agent/**", "**/workspace/**", "**/sandbox/**", "**/review/**", "**/github/**", "openai", "isomorphic-git"],
+        message: "jobs/ is the queue: it must not know what a job does.",
+      },
+    ],
+  ),
+  restrict(
+    ["src/config/**"],
+    [
+      {
+        group: [
+          "**/tasks/**",
+          "**/handlers/**",
+          "**/jobs/**",
+          "**/agent/**",
+          "**/workspace/**",
+          "**/sandbox/**",
+          "**/review/**",
+          "**/github/**",
+          "**/cli/**",
+          "**/server/**",
+        ],
+        message: "config/ is the bottom layer: schemas and parsing only.",
+      },
+    ],
+  ),
+  restrict(
+    ["src/shared/**"],
+    [
+      {
+        group: [
+          "**/tasks/**",
+          "**/handlers/**",
+          "**/jobs/**",
+          "**/agent/**",
+          "**/workspace/**",
+          "**/sandbox/**",
+          "**/review/**",
+          "**/github/**",
+          "**/cli/**",
+          "**/server/**",
+          "**/config/**",
+          "probot",
+          "@octokit/*",
+          "openai",
+          "isomorphic-git",
+        ],
+        message: "shared/ holds pure helpers every layer may use; it imports none of them.",
+      },
+    ],
+  ),
+  restrict(["src/tasks/**"], [{ group: ["**/cli/**", "**/handlers/**"], message: "tasks/ run jobs; the CLI and the webhook handlers sit above them." }]),
   {
     // Operator settings are parsed once in config/ and passed down; nothing else reads the environment.
     files: ["src/**"],
     ignores: ["src/config/**"],
     rules: {
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read settings from the parsed Env (config/env.ts) or config/process-env.ts." }],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read settings from the parsed Env (config/env.ts) or config/process-env.ts." },
+      ],
     },
   },
   {
@@ -79,7 +156,10 @@ export default tseslint.config(
     rules: {
       "no-restricted-syntax": [
         "error",
-        { selector: "MemberExpression[object.name=/octokit/i][property.name=/^(rest|paginate|graphql)$/]", message: "Call GitHub through a function in src/github/." },
+        {
+          selector: "MemberExpression[object.name=/octokit/i][property.name=/^(rest|paginate|graphql)$/]",
+          message: "Call GitHub through a function in src/github/.",
+        },
       ],
     },
   },

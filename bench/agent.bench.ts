@@ -38,7 +38,13 @@ function instantModel(settings: ModelSettings, script: (i: number) => { text?: s
       if (s.text) items.push({ type: "message", role: "assistant", text: s.text });
       const toolCalls = (s.calls ?? []).map((c, k) => ({ callId: `c${n}_${k}`, name: c.name, arguments: JSON.stringify(c.args) }));
       for (const c of toolCalls) items.push({ type: "function_call", ...c });
-      return { text: s.text ?? "", toolCalls, items, requestBytes: body.length, usage: { input: Math.ceil(body.length / 4), cachedInput: 0, output: 20, reasoning: 0 } };
+      return {
+        text: s.text ?? "",
+        toolCalls,
+        items,
+        requestBytes: body.length,
+        usage: { input: Math.ceil(body.length / 4), cachedInput: 0, output: 20, reasoning: 0 },
+      };
     },
   };
   return { client, bodies, kinds: () => kinds, reset: () => ((bodies.length = 0), (kinds = []), (n = 0)) };
@@ -53,7 +59,13 @@ async function run(dir: string, strategy: "semantic" | "aggressive" | "minimal",
   const settings: ModelSettings = { name: "gpt-5", wireApi: "responses", contextWindow };
   const model = instantModel(settings, (i) =>
     i < TURNS
-      ? { calls: [bigReads ? { name: "read_file", args: { file_path: "big.txt", offset: i * 30 + 1, limit: 30 } } : { name: "update_plan", args: { plan: [{ step: `step ${i}`, status: "in_progress" }] } }] }
+      ? {
+          calls: [
+            bigReads
+              ? { name: "read_file", args: { file_path: "big.txt", offset: i * 30 + 1, limit: 30 } }
+              : { name: "update_plan", args: { plan: [{ step: `step ${i}`, status: "in_progress" }] } },
+          ],
+        }
       : { text: "Title: done\n\ndone" },
   );
   const turnTimes: number[] = [];
@@ -99,7 +111,9 @@ try {
   // 1. Loop overhead (small tool calls, no compaction).
   await run(dir, "semantic", 400_000, false); // warm-up
   const overhead = await run(dir, "semantic", 400_000, false);
-  console.log(`loop overhead per turn (instant model, update_plan tool): median ${median(overhead.turnTimes).toFixed(2)} ms, p90 ${[...overhead.turnTimes].sort((a, b) => a - b)[Math.floor(overhead.turnTimes.length * 0.9)]!.toFixed(2)} ms over ${overhead.turnTimes.length} turns (target < 10 ms)`);
+  console.log(
+    `loop overhead per turn (instant model, update_plan tool): median ${median(overhead.turnTimes).toFixed(2)} ms, p90 ${[...overhead.turnTimes].sort((a, b) => a - b)[Math.floor(overhead.turnTimes.length * 0.9)]!.toFixed(2)} ms over ${overhead.turnTimes.length} turns (target < 10 ms)`,
+  );
   const reads = await run(dir, "semantic", 400_000, true);
   console.log(`loop overhead per turn (instant model, read_file 30 lines): median ${median(reads.turnTimes).toFixed(2)} ms`);
 
@@ -119,14 +133,20 @@ try {
     prev = body;
   });
   const compactions = long.events.filter((e) => e.type === "compaction").length;
-  console.log(`prefix stability between compactions (32k window, ${compactions} compactions): median ${(median(shares) * 100).toFixed(1)}%, min ${(Math.min(...shares) * 100).toFixed(1)}% over ${shares.length} request pairs (target > 90%); previous request kept verbatim as prefix: min ${(Math.min(...kept) * 100).toFixed(1)}%`);
+  console.log(
+    `prefix stability between compactions (32k window, ${compactions} compactions): median ${(median(shares) * 100).toFixed(1)}%, min ${(Math.min(...shares) * 100).toFixed(1)}% over ${shares.length} request pairs (target > 90%); previous request kept verbatim as prefix: min ${(Math.min(...kept) * 100).toFixed(1)}%`,
+  );
 
   // 3. Total input tokens for 60 turns.
   const semantic = long.result;
   const minimalSame = await run(dir, "minimal", 32_000, true);
   const minimalBig = await run(dir, "minimal", 1_000_000, true);
-  console.log(`60-turn run input tokens, semantic (32k window): ${semantic.usage.input} in ${semantic.turns} turns + ${compactions} summaries, outcome ${semantic.outcome}`);
-  console.log(`60-turn run input tokens, minimal (32k window): ${minimalSame.result.usage.input} in ${minimalSame.result.turns} turns, outcome ${minimalSame.result.outcome} (${minimalSame.result.error?.code ?? ""})`);
+  console.log(
+    `60-turn run input tokens, semantic (32k window): ${semantic.usage.input} in ${semantic.turns} turns + ${compactions} summaries, outcome ${semantic.outcome}`,
+  );
+  console.log(
+    `60-turn run input tokens, minimal (32k window): ${minimalSame.result.usage.input} in ${minimalSame.result.turns} turns, outcome ${minimalSame.result.outcome} (${minimalSame.result.error?.code ?? ""})`,
+  );
   console.log(`60-turn run input tokens, minimal (1M window, never full): ${minimalBig.result.usage.input} in ${minimalBig.result.turns} turns`);
 } finally {
   await rm(dir, { recursive: true, force: true });

@@ -23,7 +23,9 @@ function generateFiles(): FixtureFiles {
   const files: FixtureFiles = {};
   for (let i = 0; i < FILES; i++) {
     // Printable, line-oriented, little redundancy: compresses about like real source plus assets.
-    const text = randomBytes(Math.ceil((FILE_KB * 1024 * 3) / 4)).toString("base64").replace(/(.{76})/g, "$1\n");
+    const text = randomBytes(Math.ceil((FILE_KB * 1024 * 3) / 4))
+      .toString("base64")
+      .replace(/(.{76})/g, "$1\n");
     files[`dir${i % 50}/sub${i % 7}/file${i}.txt`] = text;
   }
   return files;
@@ -76,7 +78,9 @@ async function main(): Promise<void> {
       rmSync(c, { recursive: true, force: true });
     }
     const best = phases.reduce((a, b) => (a.total <= b.total ? a : b));
-    console.log(`raw isomorphic-git steps    : ${phases.map((p) => fmt(p.total)).join(", ")} (best ${fmt(best.total)}; cloneRepo overhead ${fmt(bestIso - best.total)})`);
+    console.log(
+      `raw isomorphic-git steps    : ${phases.map((p) => fmt(p.total)).join(", ")} (best ${fmt(best.total)}; cloneRepo overhead ${fmt(bestIso - best.total)})`,
+    );
     console.log(`  negotiate + download pack : ${fmt(best.download)}`);
     console.log(`  index pack + write .idx   : ${fmt(best.index)}`);
     console.log(`  checkout (${FILES} files)    : ${fmt(best.checkout)}`);

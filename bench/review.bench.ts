@@ -25,7 +25,9 @@ function makeDiff(): { text: string; planted: number } {
       else if (i % 5 === 0) lines.push(`+  logger.info({ user: value, password: process.env.DB_PASSWORD }, "loaded user ${i}");`);
       else lines.push(`+  export function handler${i}(req: Request, res: Response) { return res.json({ ok: true, n: ${i} }); }`);
     }
-    parts.push(`diff --git a/src/module${f}.ts b/src/module${f}.ts\nnew file mode 100644\n--- /dev/null\n+++ b/src/module${f}.ts\n@@ -0,0 +1,${LINES_PER_FILE} @@\n${lines.join("\n")}`);
+    parts.push(
+      `diff --git a/src/module${f}.ts b/src/module${f}.ts\nnew file mode 100644\n--- /dev/null\n+++ b/src/module${f}.ts\n@@ -0,0 +1,${LINES_PER_FILE} @@\n${lines.join("\n")}`,
+    );
   }
   return { text: `${parts.join("\n")}\n`, planted };
 }
@@ -52,9 +54,15 @@ const modelTokens = estimateTokens(`${loadPrompt("review-base")}\n\n${loadPrompt
 const sentLines = prompt.lines;
 
 console.log(`diff: ${FILES} files, ${totalLines} added lines, ${planted} planted secrets`);
-console.log(`deterministic layer: median ${median.toFixed(0)} ms over ${runs.length} runs (min ${runs[0]?.toFixed(0)} ms, max ${runs.at(-1)?.toFixed(0)} ms), ${found} findings — target < 1000 ms: ${median < 1000 ? "OK" : "MISSED"}`);
-console.log(`model prompt: ${prompt.text.length} chars, ${sentLines} of ${totalLines} lines within the ${DEFAULT_MODEL_CHARS}-char budget (${prompt.overBudget.length} files over budget)`);
-console.log(`model input tokens (first request, ~4 chars/token): ${modelTokens} total, ${Math.round((modelTokens / Math.max(1, sentLines)) * 1000)} per 1,000 diff lines`);
+console.log(
+  `deterministic layer: median ${median.toFixed(0)} ms over ${runs.length} runs (min ${runs[0]?.toFixed(0)} ms, max ${runs.at(-1)?.toFixed(0)} ms), ${found} findings — target < 1000 ms: ${median < 1000 ? "OK" : "MISSED"}`,
+);
+console.log(
+  `model prompt: ${prompt.text.length} chars, ${sentLines} of ${totalLines} lines within the ${DEFAULT_MODEL_CHARS}-char budget (${prompt.overBudget.length} files over budget)`,
+);
+console.log(
+  `model input tokens (first request, ~4 chars/token): ${modelTokens} total, ${Math.round((modelTokens / Math.max(1, sentLines)) * 1000)} per 1,000 diff lines`,
+);
 if (found !== planted) {
   console.error(`expected ${planted} findings, got ${found}`);
   process.exit(1);

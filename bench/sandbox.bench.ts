@@ -47,6 +47,8 @@ const policies: [string, SandboxPolicy][] = [
 for (const [name, policy] of policies) {
   const samples = await time(() => runCommand(policy, { argv: ["true"] }));
   const m = median(samples);
-  console.log(`${name.padEnd(22)}median ${m.toFixed(1)} ms  overhead ${(m - base).toFixed(1)} ms  (p90 ${[...samples].sort((a, b) => a - b)[Math.floor(samples.length * 0.9)]?.toFixed(1)} ms)`);
+  console.log(
+    `${name.padEnd(22)}median ${m.toFixed(1)} ms  overhead ${(m - base).toFixed(1)} ms  (p90 ${[...samples].sort((a, b) => a - b)[Math.floor(samples.length * 0.9)]?.toFixed(1)} ms)`,
+  );
 }
 rmSync(workspace, { recursive: true, force: true });

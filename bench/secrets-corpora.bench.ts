@@ -104,7 +104,9 @@ async function timeConfigDiff(): Promise<void> {
   }
   runs.sort((a, b) => a - b);
   const median = runs[2] ?? 0;
-  console.log(`secret scan on a 5,000-line configuration diff: median ${median.toFixed(0)} ms over 5 runs, ${found} findings — target < 1000 ms: ${median < 1000 ? "OK" : "MISSED"}`);
+  console.log(
+    `secret scan on a 5,000-line configuration diff: median ${median.toFixed(0)} ms over 5 runs, ${found} findings — target < 1000 ms: ${median < 1000 ? "OK" : "MISSED"}`,
+  );
   if (median >= 1000 || found !== 0) process.exitCode = 1;
 }
 

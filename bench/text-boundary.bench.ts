@@ -101,12 +101,33 @@ const worstSummary = fill("<b>", MAX_MODEL_TEXT_CHARS);
 const files = Array.from({ length: 200 }, (_, i) => `src/${"deep/".repeat(50)}file-${i}\n<!--.ts`);
 rows.push(
   measure("status comment around a worst summary", () =>
-    renderStatusBody({ title: "resolving issue #1", phase: "succeeded", summary: worstSummary, message: worstSummary, changedFiles: files, configChanges: files, testsRun: files.map((command) => ({ command, exitCode: 1 })), plan: files.slice(0, 30).map((step) => ({ step, status: "pending" as const })) }, { key: "k" }),
+    renderStatusBody(
+      {
+        title: "resolving issue #1",
+        phase: "succeeded",
+        summary: worstSummary,
+        message: worstSummary,
+        changedFiles: files,
+        configChanges: files,
+        testsRun: files.map((command) => ({ command, exitCode: 1 })),
+        plan: files.slice(0, 30).map((step) => ({ step, status: "pending" as const })),
+      },
+      { key: "k" },
+    ),
   ),
 );
 rows.push(
   measure("PR body around a worst summary and template", () =>
-    formatPullRequestBody({ issueNumber: 1, summary: worstSummary, changedFiles: files, configChanges: files, testsRun: files.slice(0, 20).map((command) => ({ command, exitCode: 0 })), template: fill("## Summary\n<!-- x -->\n\n", 16_000), secrets: [], marker: { issue: 1 } }),
+    formatPullRequestBody({
+      issueNumber: 1,
+      summary: worstSummary,
+      changedFiles: files,
+      configChanges: files,
+      testsRun: files.slice(0, 20).map((command) => ({ command, exitCode: 0 })),
+      template: fill("## Summary\n<!-- x -->\n\n", 16_000),
+      secrets: [],
+      marker: { issue: 1 },
+    }),
   ),
 );
 
@@ -116,7 +137,11 @@ let failed = 0;
 for (const r of rows) {
   const ok = r.median < LIMIT_MS;
   if (!ok) failed++;
-  console.log(`${r.name.padEnd(width)}  cpu median ${r.median.toFixed(1).padStart(5)} ms (max ${r.max.toFixed(1).padStart(5)})  wall median ${r.wall.toFixed(1).padStart(5)} ms  ${ok ? "OK" : `MISSED (limit ${LIMIT_MS} ms)`}`);
+  console.log(
+    `${r.name.padEnd(width)}  cpu median ${r.median.toFixed(1).padStart(5)} ms (max ${r.max.toFixed(1).padStart(5)})  wall median ${r.wall.toFixed(1).padStart(5)} ms  ${ok ? "OK" : `MISSED (limit ${LIMIT_MS} ms)`}`,
+  );
 }
-console.log(`${rows.length} inputs at the size caps, slowest cpu median ${rows[0]?.median.toFixed(1)} ms; limit ${LIMIT_MS} ms each: ${failed === 0 ? "OK" : `${failed} MISSED`}`);
+console.log(
+  `${rows.length} inputs at the size caps, slowest cpu median ${rows[0]?.median.toFixed(1)} ms; limit ${LIMIT_MS} ms each: ${failed === 0 ? "OK" : `${failed} MISSED`}`,
+);
 if (failed > 0) process.exit(1);

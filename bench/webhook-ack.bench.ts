@@ -83,7 +83,11 @@ function runClient(): void {
       };
       const req = request(url, { method: "POST", agent, headers }, (res) => {
         res.resume();
-        res.on("end", () => (res.statusCode && res.statusCode < 300 ? resolve({ ms: performance.now() - started, status: res.statusCode }) : reject(new Error(`HTTP ${res.statusCode}`))));
+        res.on("end", () =>
+          res.statusCode && res.statusCode < 300
+            ? resolve({ ms: performance.now() - started, status: res.statusCode })
+            : reject(new Error(`HTTP ${res.statusCode}`)),
+        );
       });
       req.on("error", reject);
       req.end(payload.body);
@@ -94,7 +98,12 @@ function runClient(): void {
     const payloads = await Promise.all(
       Array.from({ length: count }, async (_, i) => {
         const issue = { ...(labeled.issue as Record<string, unknown>), number: firstIssue + i, labels: [] };
-        const body = JSON.stringify({ ...labeled, issue, label: { ...(labeled.label as Record<string, unknown>), name: TRIGGER_LABEL }, installation: { id: installationId } });
+        const body = JSON.stringify({
+          ...labeled,
+          issue,
+          label: { ...(labeled.label as Record<string, unknown>), name: TRIGGER_LABEL },
+          installation: { id: installationId },
+        });
         return { body, signature: await sign(SECRET, body) };
       }),
     );
@@ -137,7 +146,8 @@ function runFakeGitHub(): void {
       if (req.method === "POST" && /^\/app\/installations\/\d+\/access_tokens$/.test(pathname)) {
         send(201, { token: `ghs_bench${nextId++}`, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {}, repository_selection: "all" });
       } else if (req.method === "GET" && /^\/repos\/[^/]+\/[^/]+\/contents\//.test(pathname)) send(404, { message: "Not Found", status: "404" });
-      else if (req.method === "GET" && /^\/repos\/[^/]+\/[^/]+\/collaborators\/[^/]+\/permission$/.test(pathname)) send(200, { permission: "admin", role_name: "admin" });
+      else if (req.method === "GET" && /^\/repos\/[^/]+\/[^/]+\/collaborators\/[^/]+\/permission$/.test(pathname))
+        send(200, { permission: "admin", role_name: "admin" });
       else if (req.method === "POST" && /\/(reactions|comments)$/.test(pathname)) send(201, { id: nextId++, content: "eyes", body: "" });
       else {
         if (!known) console.log(`[fake GitHub] unexpected call: ${route} (answered 200 {})`);
@@ -150,7 +160,11 @@ function runFakeGitHub(): void {
 }
 
 async function main(): Promise<void> {
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+  const { privateKey } = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs1", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  });
   const silent = pino({ level: "silent" });
   const workerOptions = (r: string) => ({ workerData: { role: r }, execArgv: ["--import", "tsx"] });
   const exitOnError = (error: unknown) => {
@@ -161,10 +175,11 @@ async function main(): Promise<void> {
   const github = new Worker(new URL(import.meta.url), workerOptions("github"));
   github.on("error", exitOnError);
   const githubPort = await new Promise<number>((resolve) => github.once("message", (m: { port: number }) => resolve(m.port)));
-  const githubCounts = () => new Promise<Record<string, number>>((resolve) => {
-    github.once("message", (m: { counts: Record<string, number> }) => resolve(m.counts));
-    github.postMessage("counts");
-  });
+  const githubCounts = () =>
+    new Promise<Record<string, number>>((resolve) => {
+      github.once("message", (m: { counts: Record<string, number> }) => resolve(m.counts));
+      github.postMessage("counts");
+    });
 
   async function startApp(appFn: ApplicationFunction, ProbotClass: typeof Probot = Probot): Promise<{ url: string; server: Server }> {
     const probot = new ProbotClass({ appId: 1, privateKey, secret: SECRET, log: silent });
@@ -251,7 +266,14 @@ async function main(): Promise<void> {
   const BenchOctokit = ProbotOctokit.plugin((octokit) => {
     octokit.hook.wrap("request", (send, options) => timed(`GitHub ${options.method} ${options.url}`, async () => send(options)));
   }).defaults((options: Record<string, unknown>) => ({ ...options, retry: { enabled: false }, throttle: { ...(options.throttle as object), enabled: false } }));
-  const RealProbot = Probot.defaults({ appId: env.APP_ID, privateKey: env.privateKey, secret: env.WEBHOOK_SECRET, baseUrl, log: silent, Octokit: BenchOctokit });
+  const RealProbot = Probot.defaults({
+    appId: env.APP_ID,
+    privateKey: env.privateKey,
+    secret: env.WEBHOOK_SECRET,
+    baseUrl,
+    log: silent,
+    Octokit: BenchOctokit,
+  });
   const realHandlers = createHandlerTracker();
   const realAppFn = createApp({ env, queue: countingQueue, handlers: realHandlers });
   // Times the whole handler; `bind` keeps Probot's private fields reachable through the proxy.
@@ -259,7 +281,9 @@ async function main(): Promise<void> {
     realAppFn(
       new Proxy(app, {
         get(target, key) {
-          if (key === "on") return (events: Parameters<Probot["on"]>[0], handler: (c: unknown) => Promise<void>) => target.on(events, (context) => timed("ack (handler started)", () => handler(context)));
+          if (key === "on")
+            return (events: Parameters<Probot["on"]>[0], handler: (c: unknown) => Promise<void>) =>
+              target.on(events, (context) => timed("ack (handler started)", () => handler(context)));
           const value: unknown = Reflect.get(target, key, target);
           return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
         },
@@ -277,7 +301,12 @@ async function main(): Promise<void> {
         kind: "resolve-issue",
         key: `${repository.full_name}#${issue.number}`,
         deliveryId: context.id,
-        payload: { installationId: context.payload.installation?.id ?? 0, repo: repository.full_name, number: issue.number, sender: context.payload.sender?.login ?? "" },
+        payload: {
+          installationId: context.payload.installation?.id ?? 0,
+          repo: repository.full_name,
+          number: issue.number,
+          sender: context.payload.sender?.login ?? "",
+        },
       });
       enqueued++;
     });
@@ -336,28 +365,53 @@ async function main(): Promise<void> {
     const drainMs = performance.now() - idleStarted;
     const realDepth = await realQueue.depth();
     const calls = await githubCounts();
-    const comments = Object.entries(calls).filter(([route]) => route.startsWith("POST") && route.endsWith("/comments")).reduce((n, [, c]) => n + c, 0);
-    console.log(`deliveries: ${DELIVERIES} per app per round (best of 2 rounds by p99), ${CONCURRENCY} concurrent, signed issues/labeled, label "${TRIGGER_LABEL}", one issue number each`);
+    const comments = Object.entries(calls)
+      .filter(([route]) => route.startsWith("POST") && route.endsWith("/comments"))
+      .reduce((n, [, c]) => n + c, 0);
+    console.log(
+      `deliveries: ${DELIVERIES} per app per round (best of 2 rounds by p99), ${CONCURRENCY} concurrent, signed issues/labeled, label "${TRIGGER_LABEL}", one issue number each`,
+    );
     console.log(`enqueue-only: ${enqueued} jobs enqueued (queue depth ${await queue.depth()})`);
     const allJobs = realEnqueued === realSent && realDepth === realSent && comments === realSent && stillProcessing === 0;
-    console.log(`real app: ${realSent} deliveries -> ${realEnqueued} jobs enqueued, queue depth ${realDepth}, ${comments} status comments posted (handlers drained ${fmt(drainMs)} after the last ack), ${stillProcessing} 202 "still processing" acks: ${allJobs ? "every delivery produced its job" : "MISMATCH"}`);
+    console.log(
+      `real app: ${realSent} deliveries -> ${realEnqueued} jobs enqueued, queue depth ${realDepth}, ${comments} status comments posted (handlers drained ${fmt(drainMs)} after the last ack), ${stillProcessing} 202 "still processing" acks: ${allJobs ? "every delivery produced its job" : "MISMATCH"}`,
+    );
     if (!allJobs) process.exitCode = 1;
-    console.log(`fake GitHub calls: ${Object.entries(calls).map(([route, n]) => `${route} x${n}`).join(", ")}`);
+    console.log(
+      `fake GitHub calls: ${Object.entries(calls)
+        .map(([route, n]) => `${route} x${n}`)
+        .join(", ")}`,
+    );
     console.log(line("bare Probot", b));
     console.log(line("enqueue-only (sqlite)", q));
     console.log(line("real app (GitHub on loopback)", r));
-    for (const [name, s] of [["enqueue-only", q], ["real app", r]] as const) {
+    for (const [name, s] of [
+      ["enqueue-only", q],
+      ["real app", r],
+    ] as const) {
       const ratio = pct(s, 99) / pct(b, 99);
-      console.log(`p99 ${name}/bare: ${ratio.toFixed(2)}x (target <= 1.5x: ${ratio <= 1.5 ? "meets" : "MISSES"}); p99 ${fmt(pct(s, 99))} (target < 50 ms: ${pct(s, 99) < 50 ? "meets" : "MISSES"})`);
+      console.log(
+        `p99 ${name}/bare: ${ratio.toFixed(2)}x (target <= 1.5x: ${ratio <= 1.5 ? "meets" : "MISSES"}); p99 ${fmt(pct(s, 99))} (target < 50 ms: ${pct(s, 99) < 50 ? "meets" : "MISSES"})`,
+      );
     }
-    console.log(`app thread busy per delivery: bare ${fmt(busy.bare)}, enqueue-only ${fmt(busy.queued)}, real app ${fmt(busy.real)} (x ${CONCURRENCY} in flight = ${fmt(CONCURRENCY * busy.real)} for the real app)`);
-    console.log(`one delivery in flight (${SEQUENTIAL} each), p50 / p99: bare ${fmt(pct(alone.bare, 50))} / ${fmt(pct(alone.bare, 99))}, enqueue-only ${fmt(pct(alone.queued, 50))} / ${fmt(pct(alone.queued, 99))}, real app ${fmt(pct(alone.real, 50))} / ${fmt(pct(alone.real, 99))}`);
+    console.log(
+      `app thread busy per delivery: bare ${fmt(busy.bare)}, enqueue-only ${fmt(busy.queued)}, real app ${fmt(busy.real)} (x ${CONCURRENCY} in flight = ${fmt(CONCURRENCY * busy.real)} for the real app)`,
+    );
+    console.log(
+      `one delivery in flight (${SEQUENTIAL} each), p50 / p99: bare ${fmt(pct(alone.bare, 50))} / ${fmt(pct(alone.bare, 99))}, enqueue-only ${fmt(pct(alone.queued, 50))} / ${fmt(pct(alone.queued, 99))}, real app ${fmt(pct(alone.real, 50))} / ${fmt(pct(alone.real, 99))}`,
+    );
     console.log("real app's ack: signature check and handler start; then, after the ack: GET .github/agent.yml in the repo and in <owner>/.github (404 both),");
-    console.log("  GET collaborator permission, queue.hasDelivery, POST 👀 reaction, POST status comment, queue.enqueue (~5 GitHub round trips that no longer delay the ack).");
-    console.log(`real app, wall time per step over the 2 measured rounds (${2 * DELIVERIES} deliveries; mean / p99; with ${CONCURRENCY} in flight mostly waiting for the app's event loop):`);
+    console.log(
+      "  GET collaborator permission, queue.hasDelivery, POST 👀 reaction, POST status comment, queue.enqueue (~5 GitHub round trips that no longer delay the ack).",
+    );
+    console.log(
+      `real app, wall time per step over the 2 measured rounds (${2 * DELIVERIES} deliveries; mean / p99; with ${CONCURRENCY} in flight mostly waiting for the app's event loop):`,
+    );
     for (const [name, list] of measured) {
       const sorted = [...list].sort((x, y) => x - y);
-      console.log(`  ${name.padEnd(70)} ${String(list.length).padStart(5)} calls  ${fmt(list.reduce((s, x) => s + x, 0) / list.length)} / ${fmt(pct(sorted, 99))}`);
+      console.log(
+        `  ${name.padEnd(70)} ${String(list.length).padStart(5)} calls  ${fmt(list.reduce((s, x) => s + x, 0) / list.length)} / ${fmt(pct(sorted, 99))}`,
+      );
     }
 
     const burstStarted = performance.now();
@@ -370,7 +424,9 @@ async function main(): Promise<void> {
         ` (${burst.stillProcessing} of them 202 "still processing" at 9 s); ${burstJobs.length}/${BURST} jobs enqueued, the last ${(lastJob / 1000).toFixed(1)} s after the burst.`,
     );
     if (burstJobs.length !== BURST) process.exitCode = 1;
-    console.log("  Probot's throttling serialises an installation's writes (1 s apart) and comment POSTs (3 s apart): the jobs wait for that, the acks no longer do.");
+    console.log(
+      "  Probot's throttling serialises an installation's writes (1 s apart) and comment POSTs (3 s apart): the jobs wait for that, the acks no longer do.",
+    );
   } finally {
     for (const app of [bare, queued, real, throttled]) app.server.close();
     await client.terminate();

@@ -164,7 +164,11 @@ async function main(): Promise<void> {
       const t = performance.now();
       const big = await send({ op: "create-big", name: "big", mb: BIG_MB });
       console.log(`generated a ~${BIG_MB} MB repository in ${fmt(performance.now() - t)}`);
-      const bigOps = createGitOps({ dataDir, maxRepoBytes: 4 * BIG_MB * MB, treeCaps: { maxEntries: 200_000, maxTotalBytes: 4 * BIG_MB * MB, maxBlobBytes: 100 * MB } });
+      const bigOps = createGitOps({
+        dataDir,
+        maxRepoBytes: 4 * BIG_MB * MB,
+        treeCaps: { maxEntries: 200_000, maxTotalBytes: 4 * BIG_MB * MB, maxBlobBytes: 100 * MB },
+      });
       await new Promise((r) => setTimeout(r, 1500));
       let peak = 0;
       const sampler = setInterval(() => {

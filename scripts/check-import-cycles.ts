@@ -63,7 +63,13 @@ function visit(v: string): void {
 for (const file of all) if (!indices.has(file)) visit(file);
 
 if (cycles.length > 0) {
-  for (const cycle of cycles) console.error(`import cycle: ${cycle.map((f) => path.relative(process.cwd(), f)).sort().join(" <-> ")}`);
+  for (const cycle of cycles)
+    console.error(
+      `import cycle: ${cycle
+        .map((f) => path.relative(process.cwd(), f))
+        .sort()
+        .join(" <-> ")}`,
+    );
   process.exit(1);
 }
 console.log(`no import cycles among ${all.length} modules`);

@@ -65,7 +65,10 @@ export function createApp(deps: AppDeps): ApplicationFunction {
       limiter:
         deps.limiter ??
         createTriggerLimiter({ perUserPerHour: deps.env.AGENT_TRIGGERS_PER_USER_PER_HOUR, perRepoPerHour: deps.env.AGENT_TRIGGERS_PER_REPO_PER_HOUR }),
-      reviewLimiter: createTriggerLimiter({ perUserPerHour: deps.env.AGENT_REVIEWS_PER_AUTHOR_PER_HOUR, perRepoPerHour: deps.env.AGENT_REVIEWS_PER_REPO_PER_HOUR }),
+      reviewLimiter: createTriggerLimiter({
+        perUserPerHour: deps.env.AGENT_REVIEWS_PER_AUTHOR_PER_HOUR,
+        perRepoPerHour: deps.env.AGENT_REVIEWS_PER_REPO_PER_HOUR,
+      }),
       // A burst of pushes (or comments) on one repository reads `.github/agent.yml` once a minute at most.
       configCache: createConfigCache({ ttlMs: CONFIG_CACHE_MS }),
       ...(deps.github ? { github: deps.github } : {}),
@@ -73,7 +76,8 @@ export function createApp(deps: AppDeps): ApplicationFunction {
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
     };
     const tracker = deps.handlers ?? createHandlerTracker();
-    const on = <C extends { id: string; log: Pick<Logger, "error" | "info"> }>(handler: (context: C) => Promise<void>) => acknowledgeFirst(tracker, scoped(deps.github, handler));
+    const on = <C extends { id: string; log: Pick<Logger, "error" | "info"> }>(handler: (context: C) => Promise<void>) =>
+      acknowledgeFirst(tracker, scoped(deps.github, handler));
     // Explicit (event, action) allow-list: everything else is acknowledged and ignored (THREATS A11).
     app.on("issues.labeled", on(handleIssuesLabeled(handlerDeps)));
     app.on("issue_comment.created", on(handleIssueCommentCreated(handlerDeps)));

@@ -26,7 +26,13 @@ export async function defaultCliDeps(env: Readonly<Record<string, string | undef
     import("./sandbox/index.js"),
     import("./cli/review-local.js"),
   ]);
-  return { runAgent: (input) => runAgent(input), createSandbox, checkSandbox: () => checkSandboxAvailable(), git: createLocalGit({ env }), review: reviewLocal };
+  return {
+    runAgent: (input) => runAgent(input),
+    createSandbox,
+    checkSandbox: () => checkSandboxAvailable(),
+    git: createLocalGit({ env }),
+    review: reviewLocal,
+  };
 }
 
 export async function main(argv: readonly string[], io: CliIo, deps?: CliDeps): Promise<number> {

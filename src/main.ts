@@ -29,7 +29,10 @@ async function main(): Promise<void> {
     const runtime = createRuntime(env, log);
     const checks = await runStartupChecks({ env, log, runsJobs: runtime.queueMode === "embedded" });
     running = await startServer({ env, log, version, ...runtime, healthInfo: () => startupHealthInfo(checks) });
-    log.info({ version, webhookPath: env.WEBHOOK_PATH, githubApiUrl: env.githubApiUrl, checksPassed: checks.ok }, checks.ok ? "issue-agent is ready" : "issue-agent is up, but a start-up check failed (see above): runs will fail until it is fixed");
+    log.info(
+      { version, webhookPath: env.WEBHOOK_PATH, githubApiUrl: env.githubApiUrl, checksPassed: checks.ok },
+      checks.ok ? "issue-agent is ready" : "issue-agent is up, but a start-up check failed (see above): runs will fail until it is fixed",
+    );
   } else {
     running = await startSetup(env, log);
   }

@@ -8,7 +8,8 @@ import { randomBytes } from "node:crypto";
 import { startGitServer } from "../../test/helpers/git-server.js";
 import type { FixtureFiles } from "../../test/helpers/git-fixtures.js";
 
-type Command = { op: "create"; name: string; count: number; kb: number } | { op: "create-big"; name: string; mb: number } | { op: "commit"; name: string } | { op: "close" };
+type Command =
+  { op: "create"; name: string; count: number; kb: number } | { op: "create-big"; name: string; mb: number } | { op: "commit"; name: string } | { op: "close" };
 
 const TOKEN = process.env.BENCH_TOKEN ?? "ghs_benchToken000000000000000000000000000";
 const server = await startGitServer({ token: TOKEN });
@@ -18,7 +19,9 @@ function sourceLike(count: number, kb: number): FixtureFiles {
   const files: FixtureFiles = {};
   for (let i = 0; i < count; i++) {
     // Printable, line-oriented, little redundancy: compresses about like real source plus assets.
-    files[`dir${i % 50}/sub${i % 7}/file${i}.txt`] = randomBytes(Math.ceil((kb * 1024 * 3) / 4)).toString("base64").replace(/(.{76})/g, "$1\n");
+    files[`dir${i % 50}/sub${i % 7}/file${i}.txt`] = randomBytes(Math.ceil((kb * 1024 * 3) / 4))
+      .toString("base64")
+      .replace(/(.{76})/g, "$1\n");
   }
   return files;
 }

@@ -32,7 +32,13 @@ export function turnBoundaries(items: readonly HistoryItem[]): number[] {
   items.forEach((item, i) => {
     if (item.type === "function_call_output") return;
     const prev = items[i - 1];
-    if (i === 0 || item.type === "message" && item.role === "user" || prev?.type === "function_call_output" || (prev?.type === "message" && prev.role === "user")) out.push(i);
+    if (
+      i === 0 ||
+      (item.type === "message" && item.role === "user") ||
+      prev?.type === "function_call_output" ||
+      (prev?.type === "message" && prev.role === "user")
+    )
+      out.push(i);
   });
   return out;
 }
@@ -49,7 +55,13 @@ export function clipItems(items: readonly HistoryItem[], maxChars: number): Hist
     if (item.type === "message" && item.role === "assistant") return { ...item, text: clipText(item.text, maxChars) };
     if (item.type === "function_call" && item.arguments.length > maxChars) {
       // The call stays well-formed JSON; the model only needs to know what it did.
-      return { ...item, arguments: JSON.stringify({ note: `arguments cut during compaction (${item.arguments.length} characters)`, start: item.arguments.slice(0, Math.min(200, maxChars)) }) };
+      return {
+        ...item,
+        arguments: JSON.stringify({
+          note: `arguments cut during compaction (${item.arguments.length} characters)`,
+          start: item.arguments.slice(0, Math.min(200, maxChars)),
+        }),
+      };
     }
     return item;
   });
@@ -93,7 +105,12 @@ export async function compactHistory(p: CompactParams): Promise<CompactResult> {
     const prompt: HistoryItem = { type: "message", role: "user", text: loadPrompt("compaction") };
     let toSummarize = fitUnder(old, (items) => est([head, ...items, prompt]), p.budget);
     if (toSummarize.length === 0) toSummarize = clipItems(old.slice(-1), 200);
-    const turn = await p.client.complete({ instructions: p.instructions, tools: p.tools, history: [head, ...toSummarize, prompt], ...(p.signal ? { signal: p.signal } : {}) });
+    const turn = await p.client.complete({
+      instructions: p.instructions,
+      tools: p.tools,
+      history: [head, ...toSummarize, prompt],
+      ...(p.signal ? { signal: p.signal } : {}),
+    });
     usage = turn.usage;
     const summary = turn.text.trim() || fallbackSummary(old);
     summarized = true;

@@ -29,7 +29,14 @@ export async function executeToolCalls(
     const started = performance.now();
     const result = await dispatchToolCall(registry, call, ctx);
     results[i] = result;
-    emit({ type: "tool_result", name: call.name, callId: call.callId, ok: result.ok, output: result.output, durationMs: Math.round(performance.now() - started) });
+    emit({
+      type: "tool_result",
+      name: call.name,
+      callId: call.callId,
+      ok: result.ok,
+      output: result.output,
+      durationMs: Math.round(performance.now() - started),
+    });
   };
   let i = 0;
   while (i < calls.length) {

@@ -14,8 +14,13 @@ export function parseFinalAnswer(text: string): FinalAnswer {
   const lines = text.trim().split("\n");
   const idx = lines.findIndex((l) => TITLE_RE.test(l));
   if (idx >= 0) {
-    const title = TITLE_RE.exec(lines[idx]!)![1]!.trim().replace(/^["'`]|["'`]$/g, "");
-    const body = [...lines.slice(0, idx), ...lines.slice(idx + 1)].join("\n").replace(/\n{3,}/g, "\n\n").trim();
+    const title = TITLE_RE.exec(lines[idx]!)![1]!
+      .trim()
+      .replace(/^["'`]|["'`]$/g, "");
+    const body = [...lines.slice(0, idx), ...lines.slice(idx + 1)]
+      .join("\n")
+      .replace(/\n{3,}/g, "\n\n")
+      .trim();
     return { prTitle: clampTitle(title), prBody: body };
   }
   const first = (lines[0] ?? "").replace(/^#+\s*/, "").trim();

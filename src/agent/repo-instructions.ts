@@ -24,7 +24,10 @@ export async function readAgentsFile(workspaceDir: string, relDir: string): Prom
 
 /** The workspace directories from the root down to `rel` (excluding the root), for a path the agent touched. */
 export function ancestorDirs(rel: string, isFile: boolean): string[] {
-  const clean = path.posix.normalize(rel.replace(/\\/g, "/")).replace(/^\.\/?/, "").replace(/\/$/, "");
+  const clean = path.posix
+    .normalize(rel.replace(/\\/g, "/"))
+    .replace(/^\.\/?/, "")
+    .replace(/\/$/, "");
   if (!clean || clean.startsWith("..") || clean.startsWith("/")) return [];
   const parts = clean.split("/");
   if (isFile) parts.pop();

@@ -108,7 +108,8 @@ export async function runAgent(input: RunAgentInput, options: RunAgentOptions = 
     if (input.signal?.aborted) throw new Stop("cancelled", "the run was cancelled");
     if (deadline.signal.aborted) throw new Stop("budget_exhausted", `the time budget of ${input.limits.maxMinutes} minutes ran out`, "budget/minutes");
     if (turns >= input.limits.maxTurns) throw new Stop("budget_exhausted", `the turn budget of ${input.limits.maxTurns} turns ran out`, "budget/turns");
-    if (usage.input + usage.output >= input.limits.maxTokens) throw new Stop("budget_exhausted", `the token budget of ${input.limits.maxTokens} tokens ran out`, "budget/tokens");
+    if (usage.input + usage.output >= input.limits.maxTokens)
+      throw new Stop("budget_exhausted", `the token budget of ${input.limits.maxTokens} tokens ran out`, "budget/tokens");
     if (costUsd >= input.limits.maxUsd) throw new Stop("budget_exhausted", `the cost budget of $${input.limits.maxUsd} ran out`, "budget/usd");
   };
   const callModel = async (): Promise<ModelTurn> => {
@@ -121,9 +122,22 @@ export async function runAgent(input: RunAgentInput, options: RunAgentOptions = 
     const tokensBefore = estimateTokens(meter, instructions, registry.specs, history);
     if (!force && tokensBefore <= budget) return;
     if (input.compaction.strategy === "minimal") {
-      throw new Stop("budget_exhausted", `the conversation (~${tokensBefore} tokens) no longer fits the context window of ${window} tokens and compaction is off (minimal)`, "model/context-overflow");
+      throw new Stop(
+        "budget_exhausted",
+        `the conversation (~${tokensBefore} tokens) no longer fits the context window of ${window} tokens and compaction is off (minimal)`,
+        "model/context-overflow",
+      );
     }
-    const result = await compactHistory({ client, instructions, tools: registry.specs, history, strategy: force ? "aggressive" : input.compaction.strategy, budget: force ? Math.floor(budget * 0.6) : budget, meter, signal });
+    const result = await compactHistory({
+      client,
+      instructions,
+      tools: registry.specs,
+      history,
+      strategy: force ? "aggressive" : input.compaction.strategy,
+      budget: force ? Math.floor(budget * 0.6) : budget,
+      meter,
+      signal,
+    });
     history = result.history;
     account(result.usage);
     emit({ type: "compaction", strategy: input.compaction.strategy, tokensBefore, tokensAfter: estimateTokens(meter, instructions, registry.specs, history) });
@@ -178,12 +192,17 @@ export async function runAgent(input: RunAgentInput, options: RunAgentOptions = 
           break;
         }
         if (++emptyReplies >= MAX_EMPTY_REPLIES) throw new Stop("failed", `the model sent ${MAX_EMPTY_REPLIES} empty replies in a row`, "agent/empty-replies");
-        history.push({ type: "message", role: "user", text: "Your last reply was empty. Continue the task with tool calls, or if it is done, give the final answer starting with 'Title:'." });
+        history.push({
+          type: "message",
+          role: "user",
+          text: "Your last reply was empty. Continue the task with tool calls, or if it is done, give the final answer starting with 'Title:'.",
+        });
         continue;
       }
       emptyReplies = 0;
       history.push(...(await executeToolCalls(turn.toolCalls, registry, { workspaceDir: input.workspaceDir, signal }, guard, emit)));
-      if (guard.repeats >= LOOP_STOP_AT) throw new Stop("failed", `the model repeated the same failing ${turn.toolCalls[0]?.name ?? "tool"} call ${guard.repeats} times`, "agent/loop");
+      if (guard.repeats >= LOOP_STOP_AT)
+        throw new Stop("failed", `the model repeated the same failing ${turn.toolCalls[0]?.name ?? "tool"} call ${guard.repeats} times`, "agent/loop");
     }
   } catch (e) {
     const stop = toStop(e, deadline.signal.aborted && !input.signal?.aborted, input.limits.maxMinutes);
@@ -197,9 +216,7 @@ export async function runAgent(input: RunAgentInput, options: RunAgentOptions = 
   const changedFiles = diffSnapshots(before, await snapshotWorkspace(input.workspaceDir));
   if (outcome === "completed" && changedFiles?.length === 0) outcome = "no_changes";
   const answer = final !== undefined ? parseFinalAnswer(final) : undefined;
-  const summary = answer
-    ? answer.prBody || answer.prTitle
-    : formatProgressSummary({ reason: stopReason, plan, changedFiles, testsRun, lastText, turns });
+  const summary = answer ? answer.prBody || answer.prTitle : formatProgressSummary({ reason: stopReason, plan, changedFiles, testsRun, lastText, turns });
   emit({ type: "outcome", outcome, summary });
   return {
     outcome,

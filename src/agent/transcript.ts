@@ -85,11 +85,26 @@ export function createTranscriptRecorder(options: RecorderOptions = {}): Transcr
           return;
         case "tool_result": {
           const out = headTail(clean(e.output), head, tail);
-          entries.push({ type: "tool_result", at: at(), turn, callId: e.callId, name: e.name, ok: e.ok, durationMs: e.durationMs, output: out.text, truncated: out.truncated });
+          entries.push({
+            type: "tool_result",
+            at: at(),
+            turn,
+            callId: e.callId,
+            name: e.name,
+            ok: e.ok,
+            durationMs: e.durationMs,
+            output: out.text,
+            truncated: out.truncated,
+          });
           return;
         }
         case "plan_update":
-          entries.push({ type: "plan", at: at(), plan: e.plan.map((s) => ({ step: clean(s.step), status: s.status })), ...(e.explanation ? { explanation: clean(e.explanation) } : {}) });
+          entries.push({
+            type: "plan",
+            at: at(),
+            plan: e.plan.map((s) => ({ step: clean(s.step), status: s.status })),
+            ...(e.explanation ? { explanation: clean(e.explanation) } : {}),
+          });
           return;
         case "compaction":
           entries.push({ type: "compaction", at: at(), strategy: e.strategy, tokensBefore: e.tokensBefore, tokensAfter: e.tokensAfter });
@@ -100,7 +115,14 @@ export function createTranscriptRecorder(options: RecorderOptions = {}): Transcr
           const output = e.usage.output - lastUsage.output;
           const cost = e.costUsd - lastUsage.cost;
           lastUsage = { input: e.usage.input, output: e.usage.output, cost: e.costUsd };
-          entries.push({ type: "usage", at: at(), turn: e.turn, inputTokens: Math.max(0, input), outputTokens: Math.max(0, output), costUsd: Math.max(0, cost) });
+          entries.push({
+            type: "usage",
+            at: at(),
+            turn: e.turn,
+            inputTokens: Math.max(0, input),
+            outputTokens: Math.max(0, output),
+            costUsd: Math.max(0, cost),
+          });
           return;
         }
         case "steering":

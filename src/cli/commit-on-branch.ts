@@ -14,7 +14,14 @@ import type { GitLayout } from "./git-layout.js";
 import { PLUMBING_TIMEOUT_MS } from "./git-plumbing.js";
 import { LocalGitRefused } from "./local-git-refused.js";
 
-export async function commitOnBranch(layout: GitLayout, head: string, prepared: PreparedChanges, branch: string, message: string, identity: { name: string; email: string }): Promise<string> {
+export async function commitOnBranch(
+  layout: GitLayout,
+  head: string,
+  prepared: PreparedChanges,
+  branch: string,
+  message: string,
+  identity: { name: string; email: string },
+): Promise<string> {
   const who = { ...identity, timestamp: Math.floor(Date.now() / 1000), timezoneOffset: new Date().getTimezoneOffset() };
   const tree = await writeTrees(layout.root, prepared.snapshot.files.values(), layout.commonDir);
   const oid = await git.writeCommit({ fs, dir: layout.root, gitdir: layout.commonDir, commit: { message, tree, parent: [head], author: who, committer: who } });
@@ -32,9 +39,9 @@ export async function commitOnBranch(layout: GitLayout, head: string, prepared: 
     await runGit(["read-tree", oid], { cwd: layout.root, timeoutMs: PLUMBING_TIMEOUT_MS });
   } else {
     for (const c of prepared.changed) {
-      for (const filepath of c.oldPath ? [c.oldPath, c.path] : [c.path]) await git.resetIndex({ fs, dir: layout.root, gitdir: layout.gitDir, filepath, ref: oid }).catch(() => undefined);
+      for (const filepath of c.oldPath ? [c.oldPath, c.path] : [c.path])
+        await git.resetIndex({ fs, dir: layout.root, gitdir: layout.gitDir, filepath, ref: oid }).catch(() => undefined);
     }
   }
   return oid;
 }
-

@@ -47,9 +47,18 @@ const store = (layout: GitLayout) => ({ fs, dir: layout.root, gitdir: layout.com
 
 async function snapshot(layout: GitLayout, base: string, env: Env): Promise<PreparedChanges> {
   const nativeGit = (await detectNativeGit()) !== null;
-  if (base === EMPTY_TREE && !nativeGit) throw new LocalGitRefused("This repository has no commit yet and git 2.32 or newer is not installed; make a first commit.");
+  if (base === EMPTY_TREE && !nativeGit)
+    throw new LocalGitRefused("This repository has no commit yet and git 2.32 or newer is not installed; make a first commit.");
   const excludes = await excludesFile(layout.root, env);
-  return prepareChanges({ dir: layout.root, gitdir: layout.commonDir, baseRef: base, caps: DEFAULT_TREE_CAPS, maxFileBytes: DEFAULT_TREE_CAPS.maxTotalBytes, nativeGit, excludeFiles: excludes ? [excludes] : [] });
+  return prepareChanges({
+    dir: layout.root,
+    gitdir: layout.commonDir,
+    baseRef: base,
+    caps: DEFAULT_TREE_CAPS,
+    maxFileBytes: DEFAULT_TREE_CAPS.maxTotalBytes,
+    nativeGit,
+    excludeFiles: excludes ? [excludes] : [],
+  });
 }
 
 /** Changed paths: renames contribute both sides, refused paths (FIFOs, odd names) are listed too. */
@@ -94,7 +103,9 @@ export function createLocalGit(options: { env?: Env } = {}): LocalGit {
     async assertSupported(dir) {
       const layout = layoutOf(dir);
       if (usesSparseCheckout(await readRepoConfig(layout.root))) {
-        throw new LocalGitRefused(`${layout.root} uses a sparse checkout: files outside the sparse set would look deleted. Run issue-agent in a full checkout (git sparse-checkout disable).`);
+        throw new LocalGitRefused(
+          `${layout.root} uses a sparse checkout: files outside the sparse set would look deleted. Run issue-agent in a full checkout (git sparse-checkout disable).`,
+        );
       }
     },
 
@@ -116,10 +127,14 @@ export function createLocalGit(options: { env?: Env } = {}): LocalGit {
       const layout = layoutOf(dir);
       const head = (await readHead(layout)).sha;
       if (!head) throw new LocalGitRefused("--commit needs a repository with at least one commit; make a first commit.");
-      if (layout.gitDir !== layout.commonDir && (await detectNativeGit()) === null) throw new LocalGitRefused("--commit in a linked worktree needs git 2.32 or newer installed (to update the worktree's index).");
-      if (await resolveCommit(layout, `refs/heads/${branch}`)) throw new LocalGitRefused(`A branch named ${branch} already exists; choose another --branch name.`);
+      if (layout.gitDir !== layout.commonDir && (await detectNativeGit()) === null)
+        throw new LocalGitRefused("--commit in a linked worktree needs git 2.32 or newer installed (to update the worktree's index).");
+      if (await resolveCommit(layout, `refs/heads/${branch}`))
+        throw new LocalGitRefused(`A branch named ${branch} already exists; choose another --branch name.`);
       if (await filteredByAttributes(layout, head)) {
-        throw new LocalGitRefused("This repository's .gitattributes apply git filters (e.g. Git LFS) to some paths; issue-agent commits without running filters, so it cannot commit here. Run without --commit and commit the changes yourself.");
+        throw new LocalGitRefused(
+          "This repository's .gitattributes apply git filters (e.g. Git LFS) to some paths; issue-agent commits without running filters, so it cannot commit here. Run without --commit and commit the changes yourself.",
+        );
       }
     },
 
@@ -141,7 +156,10 @@ export function createLocalGit(options: { env?: Env } = {}): LocalGit {
       if (!base) throw new LocalGitRefused(`${baseRef} does not name a commit.`);
       let mergeBase: string | null = base;
       if (head) {
-        mergeBase = (await detectNativeGit()) !== null ? await plumbing(layout.root, ["merge-base", base, head]) : ((await git.findMergeBase({ ...store(layout), oids: [base, head] })) as string[])[0] ?? null;
+        mergeBase =
+          (await detectNativeGit()) !== null
+            ? await plumbing(layout.root, ["merge-base", base, head])
+            : (((await git.findMergeBase({ ...store(layout), oids: [base, head] })) as string[])[0] ?? null);
       }
       if (!mergeBase) throw new LocalGitRefused(`${baseRef} and HEAD have no common ancestor.`);
       const prepared = await snapshot(layout, mergeBase, env);

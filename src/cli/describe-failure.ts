@@ -10,7 +10,8 @@ export interface FailureContext {
   apiKey: string | undefined;
 }
 
-const CONNECTION = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|fetch failed|Connection error|connect(ion)? (refused|timed out)|socket hang up/i;
+const CONNECTION =
+  /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|fetch failed|Connection error|connect(ion)? (refused|timed out)|socket hang up/i;
 
 /** Every message in an error's cause chain, outermost first. */
 function messagesOf(error: unknown): string[] {

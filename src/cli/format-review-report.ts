@@ -29,11 +29,16 @@ export function formatReviewReport(review: ReviewResult, base: string): string {
     .filter((s) => counts.has(s))
     .map((s) => `${counts.get(s)} ${s}`)
     .join(", ");
-  const out: string[] = [`Security review against ${base}: ${all.length === 0 ? "no findings" : `${all.length} finding${all.length === 1 ? "" : "s"} (${tally})`}`, ""];
+  const out: string[] = [
+    `Security review against ${base}: ${all.length === 0 ? "no findings" : `${all.length} finding${all.length === 1 ? "" : "s"} (${tally})`}`,
+    "",
+  ];
   for (const f of [...review.findings].sort(bySeverity)) out.push(...block(f), "");
   for (const f of [...review.unanchored].sort(bySeverity)) out.push(...block(f), "");
   const c = review.coverage;
-  out.push(`Coverage: ${c.filesReviewed} file${c.filesReviewed === 1 ? "" : "s"}, ${c.linesReviewed} changed line${c.linesReviewed === 1 ? "" : "s"} reviewed; model review: ${c.modelReviewed ? (c.modelTruncated ? "yes, on part of the diff (size cap)" : "yes") : `no${c.modelNote ? ` (${c.modelNote})` : ""}`}`);
+  out.push(
+    `Coverage: ${c.filesReviewed} file${c.filesReviewed === 1 ? "" : "s"}, ${c.linesReviewed} changed line${c.linesReviewed === 1 ? "" : "s"} reviewed; model review: ${c.modelReviewed ? (c.modelTruncated ? "yes, on part of the diff (size cap)" : "yes") : `no${c.modelNote ? ` (${c.modelNote})` : ""}`}`,
+  );
   if (c.skipped.length > 0) out.push(`Skipped: ${c.skipped.map((s) => `${s.path} (${s.reason})`).join(", ")}`);
   for (const note of review.notes) out.push(`Note: ${note}`);
   return `${out.join("\n")}\n`;

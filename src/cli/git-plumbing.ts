@@ -17,4 +17,3 @@ export async function plumbing(root: string, args: string[], timeoutMs = PLUMBIN
     return null;
   }
 }
-

@@ -28,13 +28,23 @@ export async function loadLocalConfig(repoDir: string): Promise<LocalConfig> {
       const read = await readRegularFile(file, MAX_BYTES);
       if (!read.ok && read.reason === "missing") continue;
       if (!read.ok) {
-        const why = read.reason === "too-large" ? "is larger than 1 MiB" : read.reason === "not-regular" ? "is not a regular file (a symlink, FIFO or directory)" : "changed while it was read";
+        const why =
+          read.reason === "too-large"
+            ? "is larger than 1 MiB"
+            : read.reason === "not-regular"
+              ? "is not a regular file (a symlink, FIFO or directory)"
+              : "changed while it was read";
         throw new ConfigError("config/invalid-repo-config", `${relative} ${why}; not read`, [`${relative}: ${why}`]);
       }
       text = read.bytes.toString("utf8");
     } catch (error) {
       if (error instanceof ConfigError) throw error;
-      throw new ConfigError("config/invalid-repo-config", `Cannot read ${relative}: ${(error as NodeJS.ErrnoException).code ?? "error"}`, [`${relative}: cannot be read`], { cause: error });
+      throw new ConfigError(
+        "config/invalid-repo-config",
+        `Cannot read ${relative}: ${(error as NodeJS.ErrnoException).code ?? "error"}`,
+        [`${relative}: cannot be read`],
+        { cause: error },
+      );
     }
     let raw: unknown;
     try {

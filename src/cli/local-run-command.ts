@@ -101,7 +101,10 @@ export async function runRunCommand(options: RunOptions, io: CliIo, deps: RunDep
     if (!isDirectory(repoDir)) throw new UsageError(`${repoDir} does not exist or is not a directory`, "run");
     const found = findGitRoot(repoDir);
     if (!found) {
-      throw new UsageError(`${repoDir} is not a git repository (no .git in it or any parent). Run the agent inside a git checkout (or "git init" first) so its changes can be reviewed and undone.`, "run");
+      throw new UsageError(
+        `${repoDir} is not a git repository (no .git in it or any parent). Run the agent inside a git checkout (or "git init" first) so its changes can be reviewed and undone.`,
+        "run",
+      );
     }
     root = found;
     if (options.branch) assertBranchName(options.branch);
@@ -114,17 +117,32 @@ export async function runRunCommand(options: RunOptions, io: CliIo, deps: RunDep
       await deps.git.assertCanCommit(repoDir, options.branch);
       // The commit must hold the agent's work only, never the user's unfinished edits.
       const dirty = [...new Set([...(await deps.git.changedFiles(repoDir)), ...(await deps.git.stagedFiles(repoDir))])].sort();
-      if (dirty.length > 0) throw new UsageError(`--commit needs a clean working tree and index; commit or stash these first: ${dirty.slice(0, 5).join(", ")}${dirty.length > 5 ? ", ..." : ""}`, "run");
+      if (dirty.length > 0)
+        throw new UsageError(
+          `--commit needs a clean working tree and index; commit or stash these first: ${dirty.slice(0, 5).join(", ")}${dirty.length > 5 ? ", ..." : ""}`,
+          "run",
+        );
     }
-    grant = await resolveNetworkGrant({ requested: settings.requestedNetwork, flag: options.network, setupCommands: settings.setupCommands, io, interactive: !options.json });
+    grant = await resolveNetworkGrant({
+      requested: settings.requestedNetwork,
+      flag: options.network,
+      setupCommands: settings.setupCommands,
+      io,
+      interactive: !options.json,
+    });
   } catch (error) {
     if (error instanceof UsageError) return fail(EXIT.usage, error.code, error.message);
-    if (error instanceof ConfigError) return fail(EXIT.usage, error.code, error.issues.length > 1 ? `${error.message.split(":")[0]}:\n  ${error.issues.join("\n  ")}` : error.message);
+    if (error instanceof ConfigError)
+      return fail(EXIT.usage, error.code, error.issues.length > 1 ? `${error.message.split(":")[0]}:\n  ${error.issues.join("\n  ")}` : error.message);
     if (error instanceof LocalGitRefused) return fail(EXIT.usage, error.code, error.message);
     throw error;
   }
   const rendererOptions = { priced: settings.priced };
-  const renderer: ProgressRenderer = options.json ? createJsonRenderer(io.stdout) : io.stdout.isTTY ? createTtyRenderer(io.stdout, rendererOptions) : createLineRenderer(io.stdout, rendererOptions);
+  const renderer: ProgressRenderer = options.json
+    ? createJsonRenderer(io.stdout)
+    : io.stdout.isTTY
+      ? createTtyRenderer(io.stdout, rendererOptions)
+      : createLineRenderer(io.stdout, rendererOptions);
   for (const note of [...settings.notes, ...grant.notes]) renderer.note(note);
   const failureContext = { baseURL: settings.model.baseURL, apiKey: settings.model.apiKey };
 
@@ -132,7 +150,11 @@ export async function runRunCommand(options: RunOptions, io: CliIo, deps: RunDep
   if (settings.sandbox.mode !== "danger-full-access") {
     const availability = await deps.checkSandbox();
     if (!availability.ok) {
-      return fail(EXIT.failed, "sandbox/unavailable", `The sandbox cannot start: ${availability.reason}. ${availability.fix} (Or pass --sandbox danger-full-access to run the agent's commands unsandboxed on this machine.)`);
+      return fail(
+        EXIT.failed,
+        "sandbox/unavailable",
+        `The sandbox cannot start: ${availability.reason}. ${availability.fix} (Or pass --sandbox danger-full-access to run the agent's commands unsandboxed on this machine.)`,
+      );
     }
   }
   // Hooks, included config and attributes stay read-only: the user's own git runs them later.
@@ -151,7 +173,11 @@ export async function runRunCommand(options: RunOptions, io: CliIo, deps: RunDep
       if (setup.exitCode !== 0) {
         renderer.finish();
         const tail = printable(`${setup.stdout}\n${setup.stderr}`.trim().split("\n").slice(-5).join("\n"));
-        return fail(EXIT.failed, "sandbox/setup-failed", `The setup command \`${printable(script.slice(0, 80))}\` from agent.yml failed (exit ${setup.exitCode ?? "killed"}${setup.timedOut ? ", timed out" : ""}); pass --skip-setup to run without it.${tail ? `\n${tail}` : ""}`);
+        return fail(
+          EXIT.failed,
+          "sandbox/setup-failed",
+          `The setup command \`${printable(script.slice(0, 80))}\` from agent.yml failed (exit ${setup.exitCode ?? "killed"}${setup.timedOut ? ", timed out" : ""}); pass --skip-setup to run without it.${tail ? `\n${tail}` : ""}`,
+        );
       }
     }
     result = await deps.runAgent({
@@ -197,7 +223,12 @@ export async function runRunCommand(options: RunOptions, io: CliIo, deps: RunDep
       exitCode = EXIT.noChanges;
     }
     if (options.commit && options.branch && changedFiles.length > 0 && (result.outcome === "completed" || result.outcome === "budget_exhausted")) {
-      commit = await deps.git.commitOnNewBranch(repoDir, options.branch, result.prTitle || task.split("\n")[0] || "issue-agent changes", result.prBody || result.summary);
+      commit = await deps.git.commitOnNewBranch(
+        repoDir,
+        options.branch,
+        result.prTitle || task.split("\n")[0] || "issue-agent changes",
+        result.prBody || result.summary,
+      );
     }
   } catch (gitError) {
     exitCode = EXIT.failed;

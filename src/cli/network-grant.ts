@@ -47,6 +47,8 @@ export async function resolveNetworkGrant(input: {
     ].join("\n");
     if (await input.io.confirm(question)) return { setup: asked, agent: "off", notes };
   }
-  notes.push(`agent.yml asks for network access to ${asked.join(", ")} for its setup commands; not granted, so they run offline. Pass --network ${asked.join(",")} to allow it`);
+  notes.push(
+    `agent.yml asks for network access to ${asked.join(", ")} for its setup commands; not granted, so they run offline. Pass --network ${asked.join(",")} to allow it`,
+  );
   return { setup: "off", agent: "off", notes };
 }

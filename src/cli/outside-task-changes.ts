@@ -31,6 +31,20 @@ const LOCAL_EXTRA: readonly RegExp[] = [
 export function outsideTaskChanges(root: string, changed: readonly string[], gitPaths: readonly string[]): string[] {
   const relGit = gitPaths
     .map((p) => path.relative(root, p))
-    .filter((rel) => rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel) && !CONVENTIONAL_GIT_PATHS.includes(rel as (typeof CONVENTIONAL_GIT_PATHS)[number]) && rel !== ".git" && !rel.startsWith(".git/"));
-  return changed.filter((p) => isProtectedPath(p) || LOCAL_EXTRA.some((re) => re.test(p)) || CONVENTIONAL_GIT_PATHS.some((c) => p === c || p.startsWith(`${c}/`)) || relGit.some((g) => p === g || p.startsWith(`${g}/`)));
+    .filter(
+      (rel) =>
+        rel !== "" &&
+        !rel.startsWith("..") &&
+        !path.isAbsolute(rel) &&
+        !CONVENTIONAL_GIT_PATHS.includes(rel as (typeof CONVENTIONAL_GIT_PATHS)[number]) &&
+        rel !== ".git" &&
+        !rel.startsWith(".git/"),
+    );
+  return changed.filter(
+    (p) =>
+      isProtectedPath(p) ||
+      LOCAL_EXTRA.some((re) => re.test(p)) ||
+      CONVENTIONAL_GIT_PATHS.some((c) => p === c || p.startsWith(`${c}/`)) ||
+      relGit.some((g) => p === g || p.startsWith(`${g}/`)),
+  );
 }

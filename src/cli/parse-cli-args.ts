@@ -137,9 +137,13 @@ const HOST = /^(\*\.)?[a-z0-9.-]+(:\d+)?$/i;
 function networkHosts(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
   if (value.trim() === "off") return [];
-  const hosts = value.split(",").map((h) => h.trim()).filter(Boolean);
+  const hosts = value
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
   const bad = hosts.find((h) => !HOST.test(h));
-  if (hosts.length === 0 || bad !== undefined) throw new UsageError(`--network takes host names separated by commas (e.g. registry.npmjs.org,*.pypi.org) or "off", got "${bad ?? value}"`, "run");
+  if (hosts.length === 0 || bad !== undefined)
+    throw new UsageError(`--network takes host names separated by commas (e.g. registry.npmjs.org,*.pypi.org) or "off", got "${bad ?? value}"`, "run");
   return hosts;
 }
 

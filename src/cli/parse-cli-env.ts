@@ -22,7 +22,6 @@ export type CliEnv = z.output<typeof cliEnvSchema> & {
   prices: Record<string, { input: number; cachedInput?: number; output: number }> | undefined;
 };
 
-
 /** Parse the model settings from the environment. Throws one ConfigError listing every problem. */
 export function parseCliEnv(source: Record<string, string | undefined>): CliEnv {
   const result = cliEnvSchema.safeParse(source);

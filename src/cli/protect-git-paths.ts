@@ -34,7 +34,12 @@ export async function protectGitPaths(root: string, workspaceDir: string, home: 
     if (resolved && !resolved.exists && rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel)) placeholders.add(resolved.path);
   }
   const { gitDir, commonDir } = gitLayoutOf(root);
-  const inGit = [path.join(commonDir, "hooks"), path.join(commonDir, "config"), path.join(gitDir, "config.worktree"), path.join(commonDir, "info", "attributes")];
+  const inGit = [
+    path.join(commonDir, "hooks"),
+    path.join(commonDir, "config"),
+    path.join(gitDir, "config.worktree"),
+    path.join(commonDir, "info", "attributes"),
+  ];
   const watched = [...new Set([...paths, ...inGit])];
   const before = await fingerprint(watched);
   return {

@@ -33,7 +33,11 @@ const READ_TIMEOUT_MS = 15_000;
 export async function readRepoConfig(root: string): Promise<ConfigEntry[]> {
   let stdout: Buffer;
   try {
-    ({ stdout } = await runGit(["config", "--list", "--show-origin", "--show-scope", "-z", "--includes"], { cwd: root, timeoutMs: READ_TIMEOUT_MS, maxStdoutBytes: 16 * 1024 * 1024 }));
+    ({ stdout } = await runGit(["config", "--list", "--show-origin", "--show-scope", "-z", "--includes"], {
+      cwd: root,
+      timeoutMs: READ_TIMEOUT_MS,
+      maxStdoutBytes: 16 * 1024 * 1024,
+    }));
   } catch {
     return [];
   }

@@ -55,7 +55,13 @@ export async function runReviewCommand(options: ReviewOptions, io: CliIo, deps: 
     const env = parseCliEnv(io.env);
     const { config } = await loadLocalConfig(root);
     const found = await deps.git.resolveFirstRef(root, options.base ? [options.base] : DEFAULT_BASES);
-    if (!found) throw new UsageError(options.base ? `--base "${options.base}" is not a branch, tag or commit here` : `no base branch found (tried ${DEFAULT_BASES.join(", ")}): pass --base REF`, "review");
+    if (!found)
+      throw new UsageError(
+        options.base
+          ? `--base "${options.base}" is not a branch, tag or commit here`
+          : `no base branch found (tried ${DEFAULT_BASES.join(", ")}): pass --base REF`,
+        "review",
+      );
     base = found;
     let model: ModelSettings | undefined;
     let noModelReason = "--no-model was given; only the deterministic checks ran.";

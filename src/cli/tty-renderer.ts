@@ -42,7 +42,13 @@ export function createTtyRenderer(out: CliOutput, options: TtyRendererOptions = 
   };
   const drawFooter = () => {
     const lines = formatPlanLines(plan).map((l) => fit(l, "  "));
-    const status = [`turn ${turn}`, tool ? `running ${tool}` : "thinking", `${formatCount(tokens)} tokens`, formatCost(cost, priced), formatDuration(now() - started, true)];
+    const status = [
+      `turn ${turn}`,
+      tool ? `running ${tool}` : "thinking",
+      `${formatCount(tokens)} tokens`,
+      formatCost(cost, priced),
+      formatDuration(now() - started, true),
+    ];
     lines.push(fit(status.join(" · ")));
     out.write(`${lines.join("\n")}\n`);
     footerLines = lines.length;

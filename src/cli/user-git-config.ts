@@ -46,4 +46,3 @@ export async function resolveIdentity(root: string, env: Env): Promise<{ name: s
     email: env.GIT_AUTHOR_EMAIL || (await readConfigValue(root, env, "user.email")) || "issue-agent@localhost",
   };
 }
-

@@ -8,16 +8,15 @@
  */
 export type SlashCommand =
   /** `model`: `--model NAME` (or `--model=NAME`) right after `fix`; checked against the allowlist later. */
-  | { kind: "fix"; text: string; model?: string }
-  | { kind: "stop" }
-  | { kind: "help" }
-  | { kind: "review" }
-  | { kind: "message"; text: string };
+  { kind: "fix"; text: string; model?: string } | { kind: "stop" } | { kind: "help" } | { kind: "review" } | { kind: "message"; text: string };
 
 const KEYWORDS = new Set(["fix", "stop", "help", "review"]);
 
 export function parseSlashCommand(body: string, prefix = "/agent"): SlashCommand | null {
-  const text = body.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n").trimStart();
+  const text = body
+    .replace(/^\uFEFF/, "")
+    .replace(/\r\n?/g, "\n")
+    .trimStart();
   if (!text.toLowerCase().startsWith(prefix.toLowerCase())) return null;
   const rest = text.slice(prefix.length);
   // `/agentfoo` is not our command; the prefix must end at whitespace or the end of the comment.

@@ -65,7 +65,10 @@ const list = <T extends string>(item: z.ZodType<T>, defaultValue: T[]) =>
     .transform((v, ctx) => {
       if (v === undefined || v.trim() === "") return defaultValue;
       const out: T[] = [];
-      for (const raw of v.split(",").map((s) => s.trim()).filter(Boolean)) {
+      for (const raw of v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)) {
         const parsed = item.safeParse(raw);
         if (!parsed.success) {
           ctx.addIssue({ code: "custom", message: `"${raw}" is not allowed: ${parsed.error.issues[0]?.message ?? "invalid"}` });
@@ -99,7 +102,10 @@ export const envSchema = z.object({
   PRIVATE_KEY: optionalString,
   PRIVATE_KEY_PATH: optionalString,
   WEBHOOK_SECRET: optionalString,
-  WEBHOOK_PATH: z.string().regex(/^\/[\w./-]*$/, "must be a path starting with /, e.g. /api/github/webhooks").default("/api/github/webhooks"),
+  WEBHOOK_PATH: z
+    .string()
+    .regex(/^\/[\w./-]*$/, "must be a path starting with /, e.g. /api/github/webhooks")
+    .default("/api/github/webhooks"),
   /** A smee.io (or compatible) channel that forwards webhooks to this process during development. */
   WEBHOOK_PROXY_URL: url,
   // Probot treats 0 as "unset" and listens on 3000, so an ephemeral port cannot be asked for.
@@ -113,9 +119,16 @@ export const envSchema = z.object({
   AGENT_WEBHOOK_FAILURES_GLOBAL: int(100, 1),
   /** Memory for webhook bodies being read at once, before their signature is known (MiB; at least the 25 MiB body cap). */
   AGENT_WEBHOOK_MAX_INFLIGHT_MB: int(64, 25, 4096),
-  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"], { error: "must be one of trace, debug, info, warn, error, fatal, silent" }).default("info"),
+  LOG_LEVEL: z
+    .enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"], { error: "must be one of trace, debug, info, warn, error, fatal, silent" })
+    .default("info"),
   LOG_FORMAT: z.enum(["json", "pretty"], { error: "must be json or pretty" }).default("json"),
-  GHE_HOST: optionalString.pipe(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/i, "must be a host name without scheme, e.g. github.example.com").optional()),
+  GHE_HOST: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[a-z0-9.-]+(:\d+)?$/i, "must be a host name without scheme, e.g. github.example.com")
+      .optional(),
+  ),
   GHE_PROTOCOL: z.enum(["https", "http"], { error: "must be https or http" }).default("https"),
   /** Override for the bot's slug (`<slug>[bot]`); normally learnt from GitHub (`GET /app`) at start-up. */
   APP_SLUG: optionalString,
@@ -136,15 +149,29 @@ export const envSchema = z.object({
   AGENT_MODEL_PRICES: optionalString,
 
   // Storage and queue.
-  AGENT_DATA_DIR: z.string().default("./.data").transform((v) => path.resolve(v)),
+  AGENT_DATA_DIR: z
+    .string()
+    .default("./.data")
+    .transform((v) => path.resolve(v)),
   /** Days a run's JSON Lines transcript is kept under AGENT_DATA_DIR/transcripts; 0 writes none. */
   AGENT_TRANSCRIPT_RETENTION_DAYS: int(14, 0, 3650),
-  REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional()),
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+      .optional(),
+  ),
   AGENT_CONCURRENCY: int(2, 1, 64),
   AGENT_JOB_MAX_ATTEMPTS: int(2, 1, 10),
   AGENT_SHUTDOWN_GRACE_SECONDS: int(30, 0, 3600),
   /** `npm run worker` serves GET /metrics and /healthz on this port when set. */
-  AGENT_WORKER_METRICS_PORT: optionalString.pipe(z.string().regex(/^\d{1,5}$/, "must be a port number").transform(Number).optional()),
+  AGENT_WORKER_METRICS_PORT: optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d{1,5}$/, "must be a port number")
+      .transform(Number)
+      .optional(),
+  ),
 
   // Operator caps: a repository may narrow these, never widen them.
   AGENT_SANDBOX_MODES: list(z.enum(SANDBOX_MODES), ["read-only", "workspace-write"]),

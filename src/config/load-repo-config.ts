@@ -52,7 +52,9 @@ export async function loadRepoConfig(octokit: Pick<Octokit, "request">, options:
   } catch (error) {
     if (error instanceof RepoConfigError) throw error;
     if (error instanceof Error && error.message.startsWith(PLUGIN_PREFIX)) {
-      throw new RepoConfigError([`${options.owner}/${options.repo}:${path}`], [`_extends: ${error.message.slice(PLUGIN_PREFIX.length).trim()}`], { cause: error });
+      throw new RepoConfigError([`${options.owner}/${options.repo}:${path}`], [`_extends: ${error.message.slice(PLUGIN_PREFIX.length).trim()}`], {
+        cause: error,
+      });
     }
     throw error;
   }
@@ -70,10 +72,13 @@ interface ContentRequest {
 function guardedRequest(request: RequestFn, owner: string): RequestFn {
   let fetched = 0;
   const guarded = async (route: unknown, parameters?: unknown) => {
-    const target = (typeof route === "object" && route !== null ? route : parameters ?? {}) as ContentRequest;
+    const target = (typeof route === "object" && route !== null ? route : (parameters ?? {})) as ContentRequest;
     const file = `${String(target.owner)}/${String(target.repo)}:${String(target.path)}`;
     if (String(target.owner).toLowerCase() !== owner.toLowerCase()) {
-      throw new RepoConfigError([file], [`_extends: refers to ${String(target.owner)}/${String(target.repo)}, but only repositories owned by ${owner} may be extended`]);
+      throw new RepoConfigError(
+        [file],
+        [`_extends: refers to ${String(target.owner)}/${String(target.repo)}, but only repositories owned by ${owner} may be extended`],
+      );
     }
     if (++fetched > MAX_CONFIG_FILES) {
       throw new RepoConfigError([file], [`_extends: more than ${MAX_CONFIG_FILES} files are chained`]);

@@ -13,7 +13,12 @@ export const modelPriceSchema = z.strictObject(
     cachedInput: usdPerMillion.optional(),
     output: usdPerMillion,
   },
-  { error: (issue) => (issue.code === "unrecognized_keys" ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(", ")} (allowed: input, cachedInput, output)` : "must be an object like {\"input\": 1.25, \"cachedInput\": 0.125, \"output\": 10}") },
+  {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(", ")} (allowed: input, cachedInput, output)`
+        : 'must be an object like {"input": 1.25, "cachedInput": 0.125, "output": 10}',
+  },
 );
 
 export const modelPricesSchema = z.record(z.string().min(1), modelPriceSchema, { error: "must be a JSON object mapping model names to prices" });

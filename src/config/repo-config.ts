@@ -21,34 +21,69 @@ export const repoConfigSchema = z
     trigger: z
       .object({
         label: z.string().min(1).max(50).default("agent").describe("Label that turns an issue into a resolve-issue run."),
-        commandPrefix: z.string().regex(/^\/[a-z][a-z0-9-]*$/, "must look like /agent").default("/agent").describe("Prefix of slash commands in comments."),
-        minPermission: z.enum(PERMISSION_LEVELS).default("write").describe("Lowest repository permission that may trigger a run (the operator's floor still applies)."),
-        allowedBots: z.array(z.string().min(1)).max(50).default([]).describe("Bot logins (e.g. `renovate[bot]`) allowed to trigger runs; all other bots are ignored."),
+        commandPrefix: z
+          .string()
+          .regex(/^\/[a-z][a-z0-9-]*$/, "must look like /agent")
+          .default("/agent")
+          .describe("Prefix of slash commands in comments."),
+        minPermission: z
+          .enum(PERMISSION_LEVELS)
+          .default("write")
+          .describe("Lowest repository permission that may trigger a run (the operator's floor still applies)."),
+        allowedBots: z
+          .array(z.string().min(1))
+          .max(50)
+          .default([])
+          .describe("Bot logins (e.g. `renovate[bot]`) allowed to trigger runs; all other bots are ignored."),
         removeLabel: z.boolean().default(true).describe("Remove the trigger label when a run starts, so toggling it cannot queue a pile of runs."),
       })
       .strict()
-      .default({ label: "agent", commandPrefix: "/agent", minPermission: "write", allowedBots: [], removeLabel: true }).describe("Who and what starts a run."),
+      .default({ label: "agent", commandPrefix: "/agent", minPermission: "write", allowedBots: [], removeLabel: true })
+      .describe("Who and what starts a run."),
     model: z
       .object({
         name: z.string().min(1).optional().describe("Model name; empty means the operator's AGENT_MODEL."),
-        wireApi: z.enum(["responses", "chat"]).optional().describe("Wire API: OpenAI Responses (default) or Chat Completions (vLLM, Ollama, OpenRouter, Azure...)."),
+        wireApi: z
+          .enum(["responses", "chat"])
+          .optional()
+          .describe("Wire API: OpenAI Responses (default) or Chat Completions (vLLM, Ollama, OpenRouter, Azure...)."),
         reasoningEffort: z.enum(["minimal", "low", "medium", "high"]).default("medium").describe("Reasoning effort for reasoning models."),
         vision: z.boolean().default(false).describe("Send images linked from the issue to the model."),
         contextWindow: z.number().int().min(4096).optional().describe("Context window in tokens; unknown models default to 128k."),
-        nativeTools: z.boolean().default(false).describe("Responses API only: offer `apply_patch` and `shell` as native tool types (models trained on them) instead of function tools."),
+        nativeTools: z
+          .boolean()
+          .default(false)
+          .describe("Responses API only: offer `apply_patch` and `shell` as native tool types (models trained on them) instead of function tools."),
       })
       .strict()
-      .default({ reasoningEffort: "medium", vision: false, nativeTools: false }).describe("The model. The endpoint itself is the operator's (OPENAI_BASE_URL); a repo picks the model name."),
+      .default({ reasoningEffort: "medium", vision: false, nativeTools: false })
+      .describe("The model. The endpoint itself is the operator's (OPENAI_BASE_URL); a repo picks the model name."),
     sandbox: z
       .object({
-        mode: z.enum(SANDBOX_MODES).default("workspace-write").describe("read-only, workspace-write or danger-full-access (the last only if the operator allows it)."),
-        network: z.union([z.literal("off"), z.array(z.string().regex(hostPattern, "must be a host name")).max(50)]).default("off").describe("\"off\", or hosts that setup commands may reach (must be within the operator's allowlist; on the CLI only a request the person grants with --network)."),
-        setupCommands: z.array(z.string().min(1).max(2000)).max(20).default([]).describe("Commands run once after cloning (e.g. `npm ci`), with `network` applied."),
+        mode: z
+          .enum(SANDBOX_MODES)
+          .default("workspace-write")
+          .describe("read-only, workspace-write or danger-full-access (the last only if the operator allows it)."),
+        network: z
+          .union([z.literal("off"), z.array(z.string().regex(hostPattern, "must be a host name")).max(50)])
+          .default("off")
+          .describe(
+            '"off", or hosts that setup commands may reach (must be within the operator\'s allowlist; on the CLI only a request the person grants with --network).',
+          ),
+        setupCommands: z
+          .array(z.string().min(1).max(2000))
+          .max(20)
+          .default([])
+          .describe("Commands run once after cloning (e.g. `npm ci`), with `network` applied."),
         testCommand: z.string().max(2000).optional().describe("The repository's test command, reported in the PR and offered to the agent."),
-        env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be an UPPER_CASE name"), z.string().max(4096)).default({}).describe("Non-secret environment variables for commands."),
+        env: z
+          .record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be an UPPER_CASE name"), z.string().max(4096))
+          .default({})
+          .describe("Non-secret environment variables for commands."),
       })
       .strict()
-      .default({ mode: "workspace-write", network: "off", setupCommands: [], env: {} }).describe("Where the agent's commands run."),
+      .default({ mode: "workspace-write", network: "off", setupCommands: [], env: {} })
+      .describe("Where the agent's commands run."),
     limits: z
       .object({
         maxTurns: z.number().int().positive().default(100).describe("Model turns per run (clamped to AGENT_MAX_TURNS)."),
@@ -57,53 +92,85 @@ export const repoConfigSchema = z
         maxUsd: z.number().positive().default(5).describe("Model spend per run in USD (clamped to AGENT_MAX_USD_PER_RUN)."),
       })
       .strict()
-      .default({ maxTurns: 100, maxMinutes: 30, maxTokens: 5_000_000, maxUsd: 5 }).describe("Budgets per run; each is clamped to the operator's cap."),
+      .default({ maxTurns: 100, maxMinutes: 30, maxTokens: 5_000_000, maxUsd: 5 })
+      .describe("Budgets per run; each is clamped to the operator's cap."),
     compaction: z
       .object({
         strategy: z.enum(COMPACTION_STRATEGIES).default("semantic").describe("How history is compacted: semantic (a model summary), aggressive or minimal."),
         threshold: z.number().gt(0.1).lt(1).default(0.8).describe("Fraction of the context window at which history is compacted."),
       })
       .strict()
-      .default({ strategy: "semantic", threshold: 0.8 }).describe("Context compaction for long runs."),
+      .default({ strategy: "semantic", threshold: 0.8 })
+      .describe("Context compaction for long runs."),
     branch: z
-      .object({ prefix: z.string().regex(/^[a-z0-9][a-z0-9._-]*\/$/i, "must be like agent/").default("agent/").describe("Prefix of the branches the app pushes, ending in /.") })
+      .object({
+        prefix: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9._-]*\/$/i, "must be like agent/")
+          .default("agent/")
+          .describe("Prefix of the branches the app pushes, ending in /."),
+      })
       .strict()
-      .default({ prefix: "agent/" }).describe("Branches the app pushes."),
+      .default({ prefix: "agent/" })
+      .describe("Branches the app pushes."),
     pullRequest: z
       .object({
         draft: z
           .boolean()
           .default(true)
-          .describe("Open pull requests as drafts, so a person marks them ready (workflows can skip drafts until then; see the README on approving workflow runs for the app's pull requests)."),
-        allowConfigChanges: z.boolean().default(false).describe("Allow the agent to change CI and agent configuration (.github/workflows, AGENTS.md, agent.yml)."),
-        commitMethod: z.enum(["api", "git"]).default("api").describe("How commits reach GitHub: `api` (Git Data API as the app; GitHub signs them, shown as Verified) or `git` (an unsigned git push)."),
+          .describe(
+            "Open pull requests as drafts, so a person marks them ready (workflows can skip drafts until then; see the README on approving workflow runs for the app's pull requests).",
+          ),
+        allowConfigChanges: z
+          .boolean()
+          .default(false)
+          .describe("Allow the agent to change CI and agent configuration (.github/workflows, AGENTS.md, agent.yml)."),
+        commitMethod: z
+          .enum(["api", "git"])
+          .default("api")
+          .describe("How commits reach GitHub: `api` (Git Data API as the app; GitHub signs them, shown as Verified) or `git` (an unsigned git push)."),
       })
       .strict()
-      .default({ draft: true, allowConfigChanges: false, commitMethod: "api" }).describe("Pull requests the app opens."),
+      .default({ draft: true, allowConfigChanges: false, commitMethod: "api" })
+      .describe("Pull requests the app opens."),
     selfReview: z
       .object({
         enabled: z.boolean().default(true).describe("Review the agent's diff (deterministic secret, hidden-text and dependency checks) before pushing."),
         fixAt: z.enum(SEVERITIES).default("high").describe("Findings at or above this severity go back to the agent to fix."),
-        maxRounds: z.number().int().min(0).max(5).default(2).describe("Follow-up rounds at most (each counted in the run's budget); 0 only lists the findings."),
+        maxRounds: z
+          .number()
+          .int()
+          .min(0)
+          .max(5)
+          .default(2)
+          .describe("Follow-up rounds at most (each counted in the run's budget); 0 only lists the findings."),
         modelReview: z.boolean().default(false).describe("Also run the read-only model review on the diff (spends model tokens; needs `review.modelReview`)."),
       })
       .strict()
-      .default({ enabled: true, fixAt: "high", maxRounds: 2, modelReview: false }).describe("The app's security review of the agent's own change, before anything is pushed."),
+      .default({ enabled: true, fixAt: "high", maxRounds: 2, modelReview: false })
+      .describe("The app's security review of the agent's own change, before anything is pushed."),
     autofix: z
       .object({
         enabled: z.boolean().default(false).describe("Start a fix run when a check fails on the app's PR."),
         maxAttempts: z.number().int().min(1).max(10).default(2).describe("Autofix runs per pull request."),
       })
       .strict()
-      .default({ enabled: false, maxAttempts: 2 }).describe("Start a fix-pr run when a check fails on a PR the app opened."),
+      .default({ enabled: false, maxAttempts: 2 })
+      .describe("Start a fix-pr run when a check fails on a PR the app opened."),
     review: z
       .object({
         enabled: z.boolean().default(true).describe("Run the automated security review."),
-        events: z.array(z.enum(REVIEW_EVENTS)).default([...REVIEW_EVENTS]).describe("Pull request actions that trigger the review."),
+        events: z
+          .array(z.enum(REVIEW_EVENTS))
+          .default([...REVIEW_EVENTS])
+          .describe("Pull request actions that trigger the review."),
         includeDrafts: z.boolean().default(false).describe("Review draft pull requests too."),
         reviewOwnPullRequests: z.boolean().default(true).describe("Review the pull requests the app opened itself."),
         minSeverity: z.enum(SEVERITIES).default("low").describe("Findings below this severity are not posted."),
-        requestChangesAt: z.enum([...SEVERITIES, "never"]).default("never").describe("Submit REQUEST_CHANGES when a finding at or above this severity exists (\"never\" to always COMMENT)."),
+        requestChangesAt: z
+          .enum([...SEVERITIES, "never"])
+          .default("never")
+          .describe('Submit REQUEST_CHANGES when a finding at or above this severity exists ("never" to always COMMENT).'),
         ignorePaths: z.array(z.string().min(1)).max(200).default([]).describe("Glob patterns of paths not reviewed."),
         secretScan: z.boolean().default(true).describe("The deterministic secret scan; turning it off needs AGENT_ALLOW_DISABLE_SECRET_SCAN."),
         modelReview: z.boolean().default(true).describe("Model review on top of the deterministic checks."),
@@ -121,7 +188,8 @@ export const repoConfigSchema = z
         secretScan: true,
         modelReview: true,
         sarif: false,
-      }).describe("Automated security review of pull requests."),
+      })
+      .describe("Automated security review of pull requests."),
   })
   .strict();
 

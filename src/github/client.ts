@@ -20,7 +20,9 @@ import { AppError } from "../shared/errors.js";
 
 export type GitHubClient = ProbotOctokit;
 
-export type TokenPermissions = Partial<Record<"contents" | "issues" | "pull_requests" | "checks" | "actions" | "security_events" | "metadata", "read" | "write">>;
+export type TokenPermissions = Partial<
+  Record<"contents" | "issues" | "pull_requests" | "checks" | "actions" | "security_events" | "metadata", "read" | "write">
+>;
 
 export interface TokenScope {
   /** The one repository the step works on (`"all"`: only `CONFIG_SCOPE`, see above). */
@@ -121,7 +123,10 @@ export function createProbotClientFactory(probot: Pick<Probot, "auth">, options:
   // without baseUrl, so on GitHub Enterprise it would ask api.github.com.
   const mint = async (installationId: number, scope: TokenScope | GitTokenScope): Promise<CachedToken> => {
     const app = await probot.auth();
-    const { data } = await app.request("POST /app/installations/{installation_id}/access_tokens", { installation_id: installationId, ...tokenRequestBody(scope) });
+    const { data } = await app.request("POST /app/installations/{installation_id}/access_tokens", {
+      installation_id: installationId,
+      ...tokenRequestBody(scope),
+    });
     return { token: data.token, expiresAt: Date.parse(data.expires_at) || now() + 3600_000 };
   };
 
@@ -191,5 +196,9 @@ function quotaOf(headers: Record<string, unknown>): { remaining?: number; limit?
   const remaining = number("x-ratelimit-remaining");
   const limit = number("x-ratelimit-limit");
   const reset = number("x-ratelimit-reset");
-  return { ...(remaining !== undefined ? { remaining } : {}), ...(limit !== undefined ? { limit } : {}), ...(reset !== undefined ? { resetAt: reset * 1000 } : {}) };
+  return {
+    ...(remaining !== undefined ? { remaining } : {}),
+    ...(limit !== undefined ? { limit } : {}),
+    ...(reset !== undefined ? { resetAt: reset * 1000 } : {}),
+  };
 }

@@ -45,7 +45,9 @@ export class RefMovedError extends AppError {
   ) {
     const short = (sha: string | null): string => (sha ? sha.slice(0, 12) : "(none)");
     const message = `Branch ${branch} moved on GitHub since the job started: expected ${short(expected)}, found ${short(actual)}.`;
-    super("workspace/branch-moved", message, { userMessage: `${message} Nothing was committed, so no one's commits were overwritten; run the command again to work on top of the new commits.` });
+    super("workspace/branch-moved", message, {
+      userMessage: `${message} Nothing was committed, so no one's commits were overwritten; run the command again to work on top of the new commits.`,
+    });
   }
 }
 
@@ -127,11 +129,16 @@ async function uploadBlobs(octokit: Octokit, p: ApiCommitParams): Promise<void> 
     for (const blob of await p.readBlobs(batch)) {
       let sha: string;
       try {
-        ({ data: { sha } } = await octokit.rest.git.createBlob({ owner: p.owner, repo: p.repo, content: blob.base64, encoding: "base64" }));
+        ({
+          data: { sha },
+        } = await octokit.rest.git.createBlob({ owner: p.owner, repo: p.repo, content: blob.base64, encoding: "base64" }));
       } catch (error) {
         throw refusalOf(error, "upload a file");
       }
-      if (sha !== blob.oid) throw new AppError("github/api", `GitHub stored blob ${sha} for local blob ${blob.oid}.`, { userMessage: "GitHub stored a file with different bytes than the workspace had, so nothing was committed." });
+      if (sha !== blob.oid)
+        throw new AppError("github/api", `GitHub stored blob ${sha} for local blob ${blob.oid}.`, {
+          userMessage: "GitHub stored a file with different bytes than the workspace had, so nothing was committed.",
+        });
     }
   }
 }
@@ -147,7 +154,14 @@ async function buildTree(octokit: Octokit, p: ApiCommitParams): Promise<string> 
     const chunk = p.plan.entries.slice(i, i + size).map(toTreeItem);
     try {
       // Octokit's type says `sha: string`; GitHub documents `sha: null` as "delete this path".
-      ({ data: { sha: tree } } = await octokit.rest.git.createTree({ owner: p.owner, repo: p.repo, base_tree: tree, tree: chunk as { path: string; mode: ApiTreeEntry["mode"]; type: "blob" | "commit"; sha: string }[] }));
+      ({
+        data: { sha: tree },
+      } = await octokit.rest.git.createTree({
+        owner: p.owner,
+        repo: p.repo,
+        base_tree: tree,
+        tree: chunk as { path: string; mode: ApiTreeEntry["mode"]; type: "blob" | "commit"; sha: string }[],
+      }));
     } catch (error) {
       throw refusalOf(error, "build the tree");
     }
@@ -159,7 +173,9 @@ export async function createApiCommit(octokit: Octokit, p: ApiCommitParams): Pro
   const { owner, repo, branch } = p;
   if (!isValidBranchName(branch)) throw new AppError("github/push-refused", `Refusing the invalid branch name ${JSON.stringify(branch.slice(0, 80))}.`);
   if (branch === p.defaultBranch) {
-    throw new AppError("github/push-refused", `Refusing to commit to the default branch ${branch}.`, { userMessage: `The app never commits to the default branch \`${branch}\`, so nothing was pushed.` });
+    throw new AppError("github/push-refused", `Refusing to commit to the default branch ${branch}.`, {
+      userMessage: `The app never commits to the default branch \`${branch}\`, so nothing was pushed.`,
+    });
   }
   // Fail before uploading anything when the branch already moved.
   const before = await currentSha(octokit, owner, repo, branch);
@@ -168,7 +184,9 @@ export async function createApiCommit(octokit: Octokit, p: ApiCommitParams): Pro
   await uploadBlobs(octokit, p);
   const tree = await buildTree(octokit, p);
   if (tree !== p.plan.expectedTree) {
-    throw new AppError("github/api", `GitHub built tree ${tree}, expected ${p.plan.expectedTree}.`, { userMessage: "The tree GitHub built differs from the workspace's, so nothing was committed." });
+    throw new AppError("github/api", `GitHub built tree ${tree}, expected ${p.plan.expectedTree}.`, {
+      userMessage: "The tree GitHub built differs from the workspace's, so nothing was committed.",
+    });
   }
   let commit: { sha: string; verification?: { verified: boolean } | undefined };
   try {

@@ -10,7 +10,13 @@ export const TRIGGER_LABEL_DESCRIPTION = "Label an issue to have issue-agent ope
 
 export async function ensureLabel(octokit: Pick<GitHubClient, "request">, p: { owner: string; repo: string; name: string }): Promise<"created" | "exists"> {
   try {
-    await octokit.request("POST /repos/{owner}/{repo}/labels", { owner: p.owner, repo: p.repo, name: p.name, color: TRIGGER_LABEL_COLOR, description: TRIGGER_LABEL_DESCRIPTION });
+    await octokit.request("POST /repos/{owner}/{repo}/labels", {
+      owner: p.owner,
+      repo: p.repo,
+      name: p.name,
+      color: TRIGGER_LABEL_COLOR,
+      description: TRIGGER_LABEL_DESCRIPTION,
+    });
     return "created";
   } catch (error) {
     const status = (error as { status?: number }).status;

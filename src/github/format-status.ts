@@ -112,7 +112,10 @@ export function renderStatus(view: StatusView, options: RenderOptions = {}): str
   }
   if (view.startedAt !== undefined) lines.push(`_Elapsed: ${formatElapsed((view.now ?? Date.now()) - view.startedAt)}_`, "");
   if (view.phase === "working" && (view.currentStep || view.currentCode)) {
-    lines.push(`**Now:** ${[view.currentStep ? text(view.currentStep, 120) : "", view.currentCode ? code(view.currentCode) : ""].filter(Boolean).join(" ")}`, "");
+    lines.push(
+      `**Now:** ${[view.currentStep ? text(view.currentStep, 120) : "", view.currentCode ? code(view.currentCode) : ""].filter(Boolean).join(" ")}`,
+      "",
+    );
   }
   if (view.plan && view.plan.length > 0) {
     lines.push("**Plan**");
@@ -122,28 +125,47 @@ export function renderStatus(view: StatusView, options: RenderOptions = {}): str
     }
     lines.push("");
   }
-  if (view.resultUrl) lines.push(`**${view.resultLabel ?? "Result"}:** ${/^https:\/\/[^\s<>()[\]]+$/.test(view.resultUrl) ? view.resultUrl : text(view.resultUrl)}`, "");
+  if (view.resultUrl)
+    lines.push(`**${view.resultLabel ?? "Result"}:** ${/^https:\/\/[^\s<>()[\]]+$/.test(view.resultUrl) ? view.resultUrl : text(view.resultUrl)}`, "");
   if (view.message) lines.push(formatOutbound(view.message, { secrets, allowCloseIssue: options.allowCloseIssue, maxChars: 4_000 }), "");
   // Notes are the app's own text (what the run had to do without).
   if (view.notes && view.notes.length > 0) lines.push(...view.notes.map((n) => `> [!NOTE]\n> ${n}`), "");
-  if (view.summary) lines.push("**Summary**", "", formatOutbound(view.summary, { secrets, allowCloseIssue: options.allowCloseIssue, maxChars: MAX_SUMMARY_CHARS }), "");
+  if (view.summary)
+    lines.push("**Summary**", "", formatOutbound(view.summary, { secrets, allowCloseIssue: options.allowCloseIssue, maxChars: MAX_SUMMARY_CHARS }), "");
   if (view.configChanges && view.configChanges.length > 0) {
     lines.push("> [!WARNING]", "> This run changes CI or agent configuration:", ...boundedList(view.configChanges, code, 5_000).map((l) => `> ${l}`), "");
   }
   const executed = (view.executedChanges ?? []).filter((f) => !view.configChanges?.includes(f));
   if (executed.length > 0) {
-    lines.push("> [!WARNING]", "> This run changes files that CI or developer tools execute; read them before CI runs this branch:", ...executed.slice(0, 50).map((f) => `> - \`${f}\``), "");
+    lines.push(
+      "> [!WARNING]",
+      "> This run changes files that CI or developer tools execute; read them before CI runs this branch:",
+      ...executed.slice(0, 50).map((f) => `> - \`${f}\``),
+      "",
+    );
   }
   if (view.changedFiles && view.changedFiles.length > 0) {
-    lines.push(`<details><summary>Changed files (${view.changedFiles.length})</summary>`, "", ...boundedList(view.changedFiles.slice(0, 100), code, 10_000), "", "</details>", "");
+    lines.push(
+      `<details><summary>Changed files (${view.changedFiles.length})</summary>`,
+      "",
+      ...boundedList(view.changedFiles.slice(0, 100), code, 10_000),
+      "",
+      "</details>",
+      "",
+    );
   }
   if (view.testsRun && view.testsRun.length > 0) {
-    lines.push("**Tests run**", ...view.testsRun.slice(0, 20).map((t) => `- ${code(t.command)} → ${t.exitCode === 0 ? "passed" : `exit ${t.exitCode ?? "killed"}`}`), "");
+    lines.push(
+      "**Tests run**",
+      ...view.testsRun.slice(0, 20).map((t) => `- ${code(t.command)} → ${t.exitCode === 0 ? "passed" : `exit ${t.exitCode ?? "killed"}`}`),
+      "",
+    );
   }
   const stats: string[] = [];
   if (view.turns !== undefined) stats.push(`${view.turns} turns`);
   if (view.tokens !== undefined) stats.push(`${view.tokens.toLocaleString("en-US")} tokens`);
-  if (view.costUsd !== undefined) stats.push(view.priced === false ? "cost unknown (no price for this model: the operator can set AGENT_MODEL_PRICES)" : `$${view.costUsd.toFixed(2)}`);
+  if (view.costUsd !== undefined)
+    stats.push(view.priced === false ? "cost unknown (no price for this model: the operator can set AGENT_MODEL_PRICES)" : `$${view.costUsd.toFixed(2)}`);
   if (view.model) stats.push(`model \`${view.model.name.replace(/`/g, "'")}\`${view.model.price ? ` (${view.model.price})` : ""}`);
   if (stats.length > 0) lines.push(`<sub>${stats.join(" · ")}</sub>`, "");
   if (view.transcriptUrl) lines.push(`<sub>[Run transcript](${view.transcriptUrl})</sub>`, "");

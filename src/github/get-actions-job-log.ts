@@ -8,7 +8,10 @@ import type { GitHubClient } from "./client.js";
 
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
 
-export async function getActionsJobLogTail(octokit: GitHubClient, params: { owner: string; repo: string; jobId: number; maxChars?: number }): Promise<string | null> {
+export async function getActionsJobLogTail(
+  octokit: GitHubClient,
+  params: { owner: string; repo: string; jobId: number; maxChars?: number },
+): Promise<string | null> {
   const maxChars = params.maxChars ?? 12_000;
   let text: string;
   try {

@@ -42,7 +42,8 @@ export interface CommentFilter {
   appSlug: string | undefined;
 }
 
-const IMAGE_URL = /https:\/\/(?:github\.com\/(?:user-attachments\/assets|[\w.-]+\/[\w.-]+\/assets)\/[\w./-]+|(?:private-)?user-images\.githubusercontent\.com\/[\w./%-]+)/g;
+const IMAGE_URL =
+  /https:\/\/(?:github\.com\/(?:user-attachments\/assets|[\w.-]+\/[\w.-]+\/assets)\/[\w./-]+|(?:private-)?user-images\.githubusercontent\.com\/[\w./%-]+)/g;
 
 export function findImageUrls(text: string): string[] {
   return [...new Set(text.match(IMAGE_URL) ?? [])].slice(0, 10);

@@ -165,7 +165,10 @@ function toRestShape(c: GqlComment) {
  * their comments are paginated (within the bounds above), and null lists or entries are skipped.
  * A comment without a creation time is left out (the edit filter cannot place it before the trigger).
  */
-export async function getUnresolvedThreads(octokit: GitHubClient, params: { owner: string; repo: string; number: number } & CommentFilter): Promise<ReviewThread[]> {
+export async function getUnresolvedThreads(
+  octokit: GitHubClient,
+  params: { owner: string; repo: string; number: number } & CommentFilter,
+): Promise<ReviewThread[]> {
   let calls = 0;
   const query = async <T>(text: string, variables: Record<string, unknown>): Promise<T> => {
     calls += 1;
@@ -206,14 +209,25 @@ export async function getReviewThread(
   params: { owner: string; repo: string; number: number; commentId: number } & CommentFilter,
 ): Promise<ReviewThread & { rootId: number }> {
   try {
-    const all = await octokit.paginate(octokit.rest.pulls.listReviewComments, { owner: params.owner, repo: params.repo, pull_number: params.number, per_page: 100 });
+    const all = await octokit.paginate(octokit.rest.pulls.listReviewComments, {
+      owner: params.owner,
+      repo: params.repo,
+      pull_number: params.number,
+      per_page: 100,
+    });
     const trigger = all.find((c) => c.id === params.commentId);
     const rootId = trigger?.in_reply_to_id ?? params.commentId;
     const root = all.find((c) => c.id === rootId) ?? trigger;
     const inThread = all.filter((c) => c.id === rootId || c.in_reply_to_id === rootId);
     const { kept } = await filterComments(inThread, params);
     const appRoot = root?.user && isSelf(root.user, params.appSlug) ? root.body : undefined;
-    return { rootId, path: toModelLine(root?.path ?? "", 1_000), line: root?.line ?? root?.original_line ?? null, comments: kept, ...(appRoot ? { appRootBody: appRoot } : {}) };
+    return {
+      rootId,
+      path: toModelLine(root?.path ?? "", 1_000),
+      line: root?.line ?? root?.original_line ?? null,
+      comments: kept,
+      ...(appRoot ? { appRootBody: appRoot } : {}),
+    };
   } catch (error) {
     throw toGitHubError(error, "read the review thread");
   }

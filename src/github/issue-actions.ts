@@ -36,17 +36,32 @@ export async function postComment(octokit: GitHubClient, params: { owner: string
 }
 
 /** A reply in an inline review comment's thread. */
-export async function replyInReviewThread(octokit: GitHubClient, params: { owner: string; repo: string; number: number; inReplyTo: number; body: string }): Promise<void> {
-  await octokit.rest.pulls.createReplyForReviewComment({ owner: params.owner, repo: params.repo, pull_number: params.number, comment_id: params.inReplyTo, body: params.body });
+export async function replyInReviewThread(
+  octokit: GitHubClient,
+  params: { owner: string; repo: string; number: number; inReplyTo: number; body: string },
+): Promise<void> {
+  await octokit.rest.pulls.createReplyForReviewComment({
+    owner: params.owner,
+    repo: params.repo,
+    pull_number: params.number,
+    comment_id: params.inReplyTo,
+    body: params.body,
+  });
 }
 
 /** Every comment of an issue or PR conversation (all pages). */
-export async function listIssueComments(octokit: GitHubClient, params: { owner: string; repo: string; number: number }): Promise<{ body?: string | null; user?: { login: string; type?: string } | null }[]> {
+export async function listIssueComments(
+  octokit: GitHubClient,
+  params: { owner: string; repo: string; number: number },
+): Promise<{ body?: string | null; user?: { login: string; type?: string } | null }[]> {
   return octokit.paginate(octokit.rest.issues.listComments, { owner: params.owner, repo: params.repo, issue_number: params.number, per_page: 100 });
 }
 
 /** The PR's state, author, head branch and head commit. */
-export async function getPullRequestHead(octokit: GitHubClient, params: { owner: string; repo: string; number: number }): Promise<{ state: string; author: { login: string; type?: string } | null; headRef: string; headSha: string }> {
+export async function getPullRequestHead(
+  octokit: GitHubClient,
+  params: { owner: string; repo: string; number: number },
+): Promise<{ state: string; author: { login: string; type?: string } | null; headRef: string; headSha: string }> {
   const { data } = await octokit.rest.pulls.get({ owner: params.owner, repo: params.repo, pull_number: params.number });
   return { state: data.state, author: data.user ? { login: data.user.login, type: data.user.type } : null, headRef: data.head.ref, headSha: data.head.sha };
 }

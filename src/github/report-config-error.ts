@@ -32,7 +32,9 @@ export interface ReportConfigErrorResult {
  */
 export function renderConfigErrorBody(error: ConfigError): string {
   const files = error instanceof RepoConfigError && error.files.length > 0 ? error.files : [REPO_CONFIG_PATH];
-  const problems = neutralizeMentions(neutralizeClosingKeywords(redactSecrets((error.issues.length > 0 ? error.issues.join("\n") : error.message).slice(0, 20_000))));
+  const problems = neutralizeMentions(
+    neutralizeClosingKeywords(redactSecrets((error.issues.length > 0 ? error.issues.join("\n") : error.message).slice(0, 20_000))),
+  );
   const fence = fenceFor(problems);
   const text = [
     `**issue-agent did not start: the configuration in ${files.map((f) => outboundCode(f)).join(" + ")} is invalid.**`,

@@ -29,15 +29,23 @@ export function isAppAuthor(user: { login?: string; type?: string } | null | und
 export async function listPullRequestDiffFiles(octokit: GitHubClient, ref: PrRef, maxFiles = 3000): Promise<DiffFile[]> {
   try {
     let listed = 0;
-    const all = await octokit.paginate(octokit.rest.pulls.listFiles, { owner: ref.owner, repo: ref.repo, pull_number: ref.number, per_page: 100 }, (response, done) => {
-      listed += response.data.length;
-      if (listed >= maxFiles) done();
-      return response.data;
-    });
+    const all = await octokit.paginate(
+      octokit.rest.pulls.listFiles,
+      { owner: ref.owner, repo: ref.repo, pull_number: ref.number, per_page: 100 },
+      (response, done) => {
+        listed += response.data.length;
+        if (listed >= maxFiles) done();
+        return response.data;
+      },
+    );
     const entries = all.slice(0, maxFiles);
     return diffFilesFromPullFiles(
       entries.map((e) => {
-        const entry: { filename: string; status: string; changes: number; patch?: string; previous_filename?: string } = { filename: e.filename, status: e.status, changes: e.changes };
+        const entry: { filename: string; status: string; changes: number; patch?: string; previous_filename?: string } = {
+          filename: e.filename,
+          status: e.status,
+          changes: e.changes,
+        };
         if (e.patch !== undefined) entry.patch = e.patch;
         if (e.previous_filename !== undefined) entry.previous_filename = e.previous_filename;
         return entry;
@@ -51,7 +59,12 @@ export async function listPullRequestDiffFiles(octokit: GitHubClient, ref: PrRef
 /** Fingerprints of findings the app already commented on inline in this PR. */
 export async function listPostedFindings(octokit: GitHubClient, ref: PrRef, appSlug: string | undefined): Promise<Set<string>> {
   try {
-    const comments = await octokit.paginate(octokit.rest.pulls.listReviewComments, { owner: ref.owner, repo: ref.repo, pull_number: ref.number, per_page: 100 });
+    const comments = await octokit.paginate(octokit.rest.pulls.listReviewComments, {
+      owner: ref.owner,
+      repo: ref.repo,
+      pull_number: ref.number,
+      per_page: 100,
+    });
     const out = new Set<string>();
     for (const c of comments) {
       if (!isAppAuthor(c.user, appSlug)) continue;

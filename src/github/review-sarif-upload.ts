@@ -6,7 +6,10 @@ import { gzipSync } from "node:zlib";
 import type { GitHubClient } from "./client.js";
 import { toGitHubError } from "./github-errors.js";
 
-export async function uploadReviewSarif(octokit: GitHubClient, params: { owner: string; repo: string; commitSha: string; ref: string; sarif: string }): Promise<string | undefined> {
+export async function uploadReviewSarif(
+  octokit: GitHubClient,
+  params: { owner: string; repo: string; commitSha: string; ref: string; sarif: string },
+): Promise<string | undefined> {
   try {
     const { data } = await octokit.rest.codeScanning.uploadSarif({
       owner: params.owner,

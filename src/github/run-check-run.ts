@@ -30,7 +30,14 @@ const PER_REQUEST = 50;
 export async function createRunCheck(octokit: Pick<GitHubClient, "rest">, p: RunCheckParams): Promise<{ id: number; url: string }> {
   const out = (text: string): string => formatOutbound(text, { secrets: p.secrets });
   const annotations = p.annotationPath
-    ? p.parts.map((message, k) => ({ path: p.annotationPath!, start_line: 1, end_line: 1, annotation_level: "notice" as const, title: `Run transcript, part ${k + 1} of ${p.parts.length}`, message: out(message) }))
+    ? p.parts.map((message, k) => ({
+        path: p.annotationPath!,
+        start_line: 1,
+        end_line: 1,
+        annotation_level: "notice" as const,
+        title: `Run transcript, part ${k + 1} of ${p.parts.length}`,
+        message: out(message),
+      }))
     : [];
   const output = (batch: typeof annotations) => ({ title: p.title.slice(0, 250), summary: out(p.summary), text: out(p.text), annotations: batch });
   try {

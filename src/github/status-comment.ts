@@ -28,7 +28,12 @@ export function renderStatusBody(view: StatusView, marker: MarkerData, allowClos
 export async function createStatusComment(octokit: GitHubClient, target: StatusTarget, view: StatusView, marker: MarkerData): Promise<StatusCommentRef> {
   try {
     if (target.type === "issue") {
-      const { data } = await octokit.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.number, body: renderStatusBody(view, marker) });
+      const { data } = await octokit.rest.issues.createComment({
+        owner: target.owner,
+        repo: target.repo,
+        issue_number: target.number,
+        body: renderStatusBody(view, marker),
+      });
       return { target, commentId: data.id };
     }
     const { data } = await octokit.rest.pulls.createReplyForReviewComment({
@@ -116,7 +121,10 @@ export class StatusReporter {
       this.pending = null;
       const notes = [...(view.notes ?? []), ...this.notes];
       // Every untrusted piece is made safe inside renderStatus; the marker goes on after.
-      const text = renderStatus({ ...this.always, ...view, now: view.now ?? this.now(), ...(notes.length > 0 ? { notes } : {}) }, { allowCloseIssue: this.options.allowCloseIssue, secrets: this.options.secrets?.() ?? [] });
+      const text = renderStatus(
+        { ...this.always, ...view, now: view.now ?? this.now(), ...(notes.length > 0 ? { notes } : {}) },
+        { allowCloseIssue: this.options.allowCloseIssue, secrets: this.options.secrets?.() ?? [] },
+      );
       const full = `${text}\n\n${renderMarker("status", this.options.marker)}`;
       if (full === this.lastBody) return;
       this.lastSentAt = this.now();

@@ -9,13 +9,22 @@ const one = (repoId: number): [number] => [repoId];
 
 export const TOKEN_SCOPES = {
   /** Webhook handlers: 👀, the status comment, refusals, review-thread replies, PR and permission reads. */
-  handler: (repoId: number): TokenScope => ({ repositoryIds: one(repoId), permissions: { issues: "write", pull_requests: "write", contents: "read", metadata: "read" } }),
+  handler: (repoId: number): TokenScope => ({
+    repositoryIds: one(repoId),
+    permissions: { issues: "write", pull_requests: "write", contents: "read", metadata: "read" },
+  }),
   /** resolve-issue / fix-pr API work: status comment, labels, opening or updating the PR, reading files and threads. */
-  agentRun: (repoId: number): TokenScope => ({ repositoryIds: one(repoId), permissions: { issues: "write", pull_requests: "write", contents: "read", metadata: "read" } }),
+  agentRun: (repoId: number): TokenScope => ({
+    repositoryIds: one(repoId),
+    permissions: { issues: "write", pull_requests: "write", contents: "read", metadata: "read" },
+  }),
   /** Autofix: the tail of a failed Actions job's log (optional App permission). */
   actionsLog: (repoId: number): TokenScope => ({ repositoryIds: one(repoId), permissions: { actions: "read" } }),
   /** Security review: read the PR, post the review, the summary comment and the check run. */
-  review: (repoId: number): TokenScope => ({ repositoryIds: one(repoId), permissions: { pull_requests: "write", issues: "write", checks: "write", contents: "read", metadata: "read" } }),
+  review: (repoId: number): TokenScope => ({
+    repositoryIds: one(repoId),
+    permissions: { pull_requests: "write", issues: "write", checks: "write", contents: "read", metadata: "read" },
+  }),
   /** `review.sarif`: upload to code scanning (optional App permission). */
   sarif: (repoId: number): TokenScope => ({ repositoryIds: one(repoId), permissions: { security_events: "write" } }),
   /** A new installation: create the trigger label in a repository. */

@@ -53,21 +53,20 @@ export function handleCheckRunCompleted(deps: HandlerDeps) {
         reaction: { type: "issue", ...ref },
         statusTarget: { type: "issue", ...ref },
         marker: { autofix: true },
-        payload: (status) =>
-          ({
-            installationId,
-            owner: ref.owner,
-            repo: ref.repo,
-            repoId: repository.id,
-            cloneUrl: repository.clone_url,
-            requester: { login: payload.sender.login, id: payload.sender.id },
-            triggerAt: check.completed_at ?? new Date().toISOString(),
-            instruction: `The check "${check.name}" failed on this pull request. Make it pass.`,
-            status,
-            prNumber: ref.number,
-            // For GitHub Actions the check run id is the job id, whose log the task reads.
-            checkRun: { name: check.name, summary, headSha: check.head_sha, ...(check.app?.slug === "github-actions" ? { actionsJobId: check.id } : {}) },
-          }),
+        payload: (status) => ({
+          installationId,
+          owner: ref.owner,
+          repo: ref.repo,
+          repoId: repository.id,
+          cloneUrl: repository.clone_url,
+          requester: { login: payload.sender.login, id: payload.sender.id },
+          triggerAt: check.completed_at ?? new Date().toISOString(),
+          instruction: `The check "${check.name}" failed on this pull request. Make it pass.`,
+          status,
+          prNumber: ref.number,
+          // For GitHub Actions the check run id is the job id, whose log the task reads.
+          checkRun: { name: check.name, summary, headSha: check.head_sha, ...(check.app?.slug === "github-actions" ? { actionsJobId: check.id } : {}) },
+        }),
       },
       log,
     );

@@ -58,7 +58,9 @@ function formatHelp(config: EffectiveConfig, unknown?: string): string {
   const json = JSON.stringify(effective, null, 2);
   const fence = fenceFor(json);
   return [
-    unknown ? `Unknown command ${outboundCode(`${prefix} ${unknown.trim().split(/\s/)[0]?.slice(0, 40) ?? ""}`)}. Nothing is running here to hand the message to.` : "**issue-agent commands**",
+    unknown
+      ? `Unknown command ${outboundCode(`${prefix} ${unknown.trim().split(/\s/)[0]?.slice(0, 40) ?? ""}`)}. Nothing is running here to hand the message to.`
+      : "**issue-agent commands**",
     "",
     formatCommandHelp(prefix),
     "",
@@ -73,7 +75,14 @@ function formatHelp(config: EffectiveConfig, unknown?: string): string {
   ].join("\n");
 }
 
-export async function runSlashCommand(octokit: GitHubClient, deps: HandlerDeps, config: EffectiveConfig, t: CommandTarget, command: SlashCommand, log: Logger): Promise<void> {
+export async function runSlashCommand(
+  octokit: GitHubClient,
+  deps: HandlerDeps,
+  config: EffectiveConfig,
+  t: CommandTarget,
+  command: SlashCommand,
+  log: Logger,
+): Promise<void> {
   const key = jobKey(t.owner, t.repo, t.number);
   switch (command.kind) {
     case "stop": {
@@ -102,7 +111,16 @@ export async function runSlashCommand(octokit: GitHubClient, deps: HandlerDeps, 
       await deps.queue.enqueue(
         requestJob(
           "security-review",
-          { installationId: t.installationId, owner: t.owner, repo: t.repo, repoId: t.repoId, prNumber: t.number, headSha, trigger: "command", requester: t.requester },
+          {
+            installationId: t.installationId,
+            owner: t.owner,
+            repo: t.repo,
+            repoId: t.repoId,
+            prNumber: t.number,
+            headSha,
+            trigger: "command",
+            requester: t.requester,
+          },
           t.deliveryId,
         ),
       );
@@ -125,7 +143,15 @@ export async function runSlashCommand(octokit: GitHubClient, deps: HandlerDeps, 
   }
 }
 
-async function startFix(octokit: GitHubClient, deps: HandlerDeps, t: CommandTarget, instruction: string, key: string, log: Logger, model: string | undefined): Promise<void> {
+async function startFix(
+  octokit: GitHubClient,
+  deps: HandlerDeps,
+  t: CommandTarget,
+  instruction: string,
+  key: string,
+  log: Logger,
+  model: string | undefined,
+): Promise<void> {
   const common = {
     ...(model ? { model } : {}),
     installationId: t.installationId,
@@ -148,8 +174,13 @@ async function startFix(octokit: GitHubClient, deps: HandlerDeps, t: CommandTarg
         title: `resolving issue #${t.number}`,
         reaction: t.reaction,
         statusTarget: { type: "issue", owner: t.owner, repo: t.repo, number: t.number },
-        payload: (status) =>
-          ({ ...common, status, issueNumber: t.number, defaultBranch: t.defaultBranch, ...(t.issue ? { issueSnapshot: issueSnapshotOf(t.issue) } : {}) }),
+        payload: (status) => ({
+          ...common,
+          status,
+          issueNumber: t.number,
+          defaultBranch: t.defaultBranch,
+          ...(t.issue ? { issueSnapshot: issueSnapshotOf(t.issue) } : {}),
+        }),
       },
       log,
     );
@@ -168,14 +199,13 @@ async function startFix(octokit: GitHubClient, deps: HandlerDeps, t: CommandTarg
       statusTarget: thread
         ? { type: "review-thread", owner: t.owner, repo: t.repo, pullNumber: t.number, inReplyTo: thread.inReplyTo }
         : { type: "issue", owner: t.owner, repo: t.repo, number: t.number },
-      payload: (status) =>
-        ({
-          ...common,
-          status,
-          prNumber: t.number,
-          ...(thread ? { reviewCommentId: thread.id } : {}),
-          ...(t.issue ? { prSnapshot: { body: issueSnapshotOf(t.issue).body } } : {}),
-        }),
+      payload: (status) => ({
+        ...common,
+        status,
+        prNumber: t.number,
+        ...(thread ? { reviewCommentId: thread.id } : {}),
+        ...(t.issue ? { prSnapshot: { body: issueSnapshotOf(t.issue).body } } : {}),
+      }),
     },
     log,
   );

@@ -50,6 +50,9 @@ export function createHandlerTracker(): HandlerTracker {
 }
 
 /** Wrap a Probot handler so the delivery is acknowledged before the handler's work runs. */
-export function acknowledgeFirst<C extends { id: string; log: Pick<Logger, "error" | "info"> }>(tracker: HandlerTracker, handler: (context: C) => Promise<void>): (context: C) => Promise<void> {
+export function acknowledgeFirst<C extends { id: string; log: Pick<Logger, "error" | "info"> }>(
+  tracker: HandlerTracker,
+  handler: (context: C) => Promise<void>,
+): (context: C) => Promise<void> {
   return async (context) => tracker.track(() => handler(context), context);
 }

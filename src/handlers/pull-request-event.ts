@@ -57,7 +57,16 @@ export function handlePullRequestEvent(deps: Pick<HandlerDeps, "env" | "queue" |
     };
     const request = requestJob(
       "security-review",
-      { installationId, owner: ref.owner, repo: ref.repo, repoId: repository.id, prNumber: pr.number, headSha: pr.head.sha, trigger: action, requester: { login: sender.login, id: sender.id } },
+      {
+        installationId,
+        owner: ref.owner,
+        repo: ref.repo,
+        repoId: repository.id,
+        prNumber: pr.number,
+        headSha: pr.head.sha,
+        trigger: action,
+        requester: { login: sender.login, id: sender.id },
+      },
       context.id,
     );
     await serial(request.key, async () => {

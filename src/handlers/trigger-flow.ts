@@ -78,7 +78,12 @@ export type LoadedConfig = { ok: true; config: EffectiveConfig } | { ok: false; 
  * there: the file may come from the owner's `.github` repository or an `_extends` target, which
  * the event's one-repository client cannot read.
  */
-export async function loadTriggerConfig(octokit: GitHubClient, deps: Pick<HandlerDeps, "env" | "github" | "configCache">, ref: RepoRef, installationId?: number): Promise<LoadedConfig> {
+export async function loadTriggerConfig(
+  octokit: GitHubClient,
+  deps: Pick<HandlerDeps, "env" | "github" | "configCache">,
+  ref: RepoRef,
+  installationId?: number,
+): Promise<LoadedConfig> {
   if (!deps.configCache || installationId === undefined) return readTriggerConfig(octokit, deps, ref, installationId);
   const key = `${installationId}:${ref.owner}/${ref.repo}`.toLowerCase();
   const cached = deps.configCache.get(key);
@@ -88,7 +93,12 @@ export async function loadTriggerConfig(octokit: GitHubClient, deps: Pick<Handle
   return loading;
 }
 
-async function readTriggerConfig(octokit: GitHubClient, deps: Pick<HandlerDeps, "env" | "github">, ref: RepoRef, installationId?: number): Promise<LoadedConfig> {
+async function readTriggerConfig(
+  octokit: GitHubClient,
+  deps: Pick<HandlerDeps, "env" | "github">,
+  ref: RepoRef,
+  installationId?: number,
+): Promise<LoadedConfig> {
   try {
     const reader = deps.github && installationId !== undefined ? await deps.github.forInstallation(installationId, CONFIG_SCOPE) : octokit;
     const { config } = await loadRepoConfig(reader, { owner: ref.owner, repo: ref.repo });
@@ -163,7 +173,12 @@ export interface StartRunParams<K extends "resolve-issue" | "fix-pr"> {
 }
 
 /** 👀 at once, one "queued" status comment, then enqueue. A redelivered webhook leaves no trace. */
-export async function startRun<K extends "resolve-issue" | "fix-pr">(octokit: GitHubClient, deps: HandlerDeps, params: StartRunParams<K>, log: Logger): Promise<void> {
+export async function startRun<K extends "resolve-issue" | "fix-pr">(
+  octokit: GitHubClient,
+  deps: HandlerDeps,
+  params: StartRunParams<K>,
+  log: Logger,
+): Promise<void> {
   // A redelivered webhook must not flash a second status comment; the enqueue below stays the
   // authority for two copies arriving at the same moment.
   if (await deps.queue.hasDelivery(params.deliveryId)) {
@@ -189,8 +204,8 @@ export async function startRun<K extends "resolve-issue" | "fix-pr">(octokit: Gi
   }
   if (result.position > 0) {
     // Tell the user they wait behind earlier runs on the same issue/PR.
-    await updateStatusComment(octokit, ref, renderStatusBody({ title: params.title, phase: "queued", position: result.position }, marker)).catch((error: unknown) =>
-      log.warn({ err: error }, "could not show the queue position"),
+    await updateStatusComment(octokit, ref, renderStatusBody({ title: params.title, phase: "queued", position: result.position }, marker)).catch(
+      (error: unknown) => log.warn({ err: error }, "could not show the queue position"),
     );
   }
   log.info({ jobId: result.jobId, key: params.key, position: result.position }, "job enqueued");

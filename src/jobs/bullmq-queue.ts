@@ -21,7 +21,20 @@ import { RedisKeyState } from "./redis-key-state.js";
 import { settles } from "./settles.js";
 import { subjectOf, type JobFacts } from "./job-report.js";
 import { jobLogger, runJob } from "./run-job.js";
-import type { CancelFilter, EnqueueRequest, EnqueueResult, GiveUpHook, JobHandler, JobInfo, JobKind, JobListing, JobOutcome, JobQueue, ListedJob, QueueProbe } from "./types.js";
+import type {
+  CancelFilter,
+  EnqueueRequest,
+  EnqueueResult,
+  GiveUpHook,
+  JobHandler,
+  JobInfo,
+  JobKind,
+  JobListing,
+  JobOutcome,
+  JobQueue,
+  ListedJob,
+  QueueProbe,
+} from "./types.js";
 
 export interface BullmqQueueOptions {
   redisUrl: string;
@@ -196,9 +209,12 @@ export class BullmqQueue implements JobQueue {
   }
 
   async probe(): Promise<QueueProbe> {
-    if (!this.redisHealth.up) return { ok: false, mode: "bullmq", error: `Redis is unreachable${this.redisHealth.lastError ? ` (${this.redisHealth.lastError})` : ""}` };
+    if (!this.redisHealth.up)
+      return { ok: false, mode: "bullmq", error: `Redis is unreachable${this.redisHealth.lastError ? ` (${this.redisHealth.lastError})` : ""}` };
     const depth = await withTimeout(this.depth(), PROBE_TIMEOUT_MS);
-    return depth === undefined ? { ok: false, mode: "bullmq", error: `Redis did not answer within ${PROBE_TIMEOUT_MS} ms` } : { ok: true, mode: "bullmq", depth };
+    return depth === undefined
+      ? { ok: false, mode: "bullmq", error: `Redis did not answer within ${PROBE_TIMEOUT_MS} ms` }
+      : { ok: true, mode: "bullmq", depth };
   }
 
   async list(options: { finished?: number } = {}): Promise<JobListing> {
@@ -292,7 +308,15 @@ export class BullmqQueue implements JobQueue {
       throw new DelayedError();
     }
     const attempt = await this.state.countAttempt(jobId, 1);
-    const info: JobInfo = { id: jobId, kind: job.data.kind, key, deliveryId: job.data.deliveryId, payload: job.data.payload, attempt, maxAttempts: job.data.maxAttempts };
+    const info: JobInfo = {
+      id: jobId,
+      kind: job.data.kind,
+      key,
+      deliveryId: job.data.deliveryId,
+      payload: job.data.payload,
+      attempt,
+      maxAttempts: job.data.maxAttempts,
+    };
     const log = jobLogger(this.opts.log, info);
     if (attempt > info.maxAttempts) {
       const reason = `The worker stopped while running this job (attempt ${info.maxAttempts} of ${info.maxAttempts}), so it was not retried again. Trigger it again to retry.`;
@@ -305,7 +329,16 @@ export class BullmqQueue implements JobQueue {
     try {
       const persistReport = async (facts: JobFacts) => void (await job.updateProgress(facts as object));
       const waitingBehind = () => this.waiting(key, info.kind);
-      const result = await runJob({ info, handler, log, signal: entry.controller.signal, takeMessages: () => inbox.splice(0), waitingBehind, metrics: this.opts.metrics, persistReport });
+      const result = await runJob({
+        info,
+        handler,
+        log,
+        signal: entry.controller.signal,
+        takeMessages: () => inbox.splice(0),
+        waitingBehind,
+        metrics: this.opts.metrics,
+        persistReport,
+      });
       clearInterval(ticker);
       const metrics = this.opts.metrics;
       const stoppedWithoutResult = result.type === "error" || result.outcome === "cancelled";

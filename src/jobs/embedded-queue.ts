@@ -19,7 +19,19 @@ import { settles } from "./settles.js";
 import { subjectOf, type JobFacts } from "./job-report.js";
 import { jobLogger, runJob, type RunJobResult } from "./run-job.js";
 import { SqliteJobStore, type StoredJob } from "./sqlite-job-store.js";
-import type { CancelFilter, EnqueueRequest, EnqueueResult, GiveUpHook, JobHandler, JobKind, JobListing, JobOutcome, JobQueue, ListedJob, QueueProbe } from "./types.js";
+import type {
+  CancelFilter,
+  EnqueueRequest,
+  EnqueueResult,
+  GiveUpHook,
+  JobHandler,
+  JobKind,
+  JobListing,
+  JobOutcome,
+  JobQueue,
+  ListedJob,
+  QueueProbe,
+} from "./types.js";
 
 export interface EmbeddedQueueOptions {
   dataDir: string;
@@ -135,7 +147,18 @@ export class EmbeddedQueue implements JobQueue {
       if (job.report) facts = { ...facts, ...(JSON.parse(job.report) as JobFacts) };
       if (job.state === "failed" && job.error && !facts.errorMessage) facts = { ...facts, errorCode: "job/gave-up", errorMessage: job.error };
       const outcome = job.state === "failed" ? "error" : (job.outcome as JobOutcome | null);
-      return { id: job.id, kind: job.kind, key: job.key, state, attempt: job.attempt, enqueuedAt: job.createdAt, startedAt: job.startedAt, finishedAt: job.finishedAt, outcome, facts };
+      return {
+        id: job.id,
+        kind: job.kind,
+        key: job.key,
+        state,
+        attempt: job.attempt,
+        enqueuedAt: job.createdAt,
+        startedAt: job.startedAt,
+        finishedAt: job.finishedAt,
+        outcome,
+        facts,
+      };
     };
     return {
       running: active.filter((j) => j.state === "running").map((j) => listed(j, "running")),

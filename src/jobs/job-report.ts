@@ -14,7 +14,6 @@ import type { JobFacts, JobInfo, JobOutcome, JsonValue } from "./types.js";
 
 export type { JobFacts } from "./types.js";
 
-
 /** Every job payload carries `owner`, `repo` and the issue or PR number (`issueNumber` / `prNumber`). */
 export function subjectOf(payload: { [key: string]: JsonValue }): Pick<JobFacts, "repo" | "number"> {
   const out: Pick<JobFacts, "repo" | "number"> = {};

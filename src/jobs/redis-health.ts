@@ -32,7 +32,8 @@ export function reconnectDelay(times: number): number {
   return Math.min(500 * 2 ** Math.min(Math.max(times - 1, 0), 10), 20_000);
 }
 
-const CONNECTION_ERROR = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|Connection is closed|connect ETIMEDOUT|Stream isn't writeable|Reached the max retries/i;
+const CONNECTION_ERROR =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|Connection is closed|connect ETIMEDOUT|Stream isn't writeable|Reached the max retries/i;
 
 export function isConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -72,7 +73,8 @@ export function createRedisHealth(log: Logger, url: string): RedisHealth {
     const previous = state;
     state = "up";
     lastError = undefined;
-    if (previous === "down") log.info({ redis: where, downSeconds: Math.round((Date.now() - downSince) / 100) / 10, event: "redis-restored" }, "Redis connection restored");
+    if (previous === "down")
+      log.info({ redis: where, downSeconds: Math.round((Date.now() - downSince) / 100) / 10, event: "redis-restored" }, "Redis connection restored");
   };
 
   return {

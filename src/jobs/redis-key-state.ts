@@ -74,7 +74,17 @@ export class RedisKeyState {
   }
 
   async acquire(key: string, jobId: string, token: string, lockMs: number): Promise<boolean> {
-    const result = await this.redis.eval(ACQUIRE, 2, this.k("line", key), this.k("lock", key), jobId, token, lockMs, this.jobKeyPrefix, this.k("enqueuing", ""));
+    const result = await this.redis.eval(
+      ACQUIRE,
+      2,
+      this.k("line", key),
+      this.k("lock", key),
+      jobId,
+      token,
+      lockMs,
+      this.jobKeyPrefix,
+      this.k("enqueuing", ""),
+    );
     return Number(result) === 1;
   }
 

@@ -14,8 +14,7 @@ import type { JobMetrics } from "./metrics.js";
 import type { JobHandler, JobInfo, JobOutcome } from "./types.js";
 
 export type RunJobResult =
-  | { type: "outcome"; outcome: JobOutcome; seconds: number; facts: JobFacts }
-  | { type: "error"; error: unknown; seconds: number; facts: JobFacts };
+  { type: "outcome"; outcome: JobOutcome; seconds: number; facts: JobFacts } | { type: "error"; error: unknown; seconds: number; facts: JobFacts };
 
 export interface RunJobInput {
   info: JobInfo;

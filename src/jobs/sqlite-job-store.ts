@@ -92,7 +92,12 @@ export class SqliteJobStore {
     // WAL lets the webhook path enqueue while a worker writes; busy_timeout covers a second process.
     this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
     this.db.exec(SCHEMA);
-    const columns = new Set(this.db.prepare("PRAGMA table_info(jobs)").all().map((c) => String(c.name)));
+    const columns = new Set(
+      this.db
+        .prepare("PRAGMA table_info(jobs)")
+        .all()
+        .map((c) => String(c.name)),
+    );
     for (const [name, type] of ADDED_COLUMNS) if (!columns.has(name)) this.db.exec(`ALTER TABLE jobs ADD COLUMN ${name} ${type}`);
   }
 
@@ -115,10 +120,9 @@ export class SqliteJobStore {
 
   private insertRow(id: string, request: EnqueueRequest, maxAttempts: number, now: number): StoredJob | null {
     const row = this.sql(
-        `INSERT INTO jobs (id, kind, key, delivery_id, payload, state, max_attempts, created_at)
+      `INSERT INTO jobs (id, kind, key, delivery_id, payload, state, max_attempts, created_at)
          VALUES (?, ?, ?, ?, ?, 'queued', ?, ?) ON CONFLICT(delivery_id) DO NOTHING RETURNING *`,
-      )
-      .get(id, request.kind, request.key, request.deliveryId, JSON.stringify(request.payload), maxAttempts, now);
+    ).get(id, request.kind, request.key, request.deliveryId, JSON.stringify(request.payload), maxAttempts, now);
     return row ? toJob(row) : null;
   }
 
@@ -134,8 +138,7 @@ export class SqliteJobStore {
 
   /** Unfinished jobs of the same key ahead of this one. */
   positionOf(job: StoredJob): number {
-    const row = this.sql("SELECT COUNT(*) AS n FROM jobs WHERE key = ? AND state IN ('queued', 'running') AND seq < ?")
-      .get(job.key, job.seq);
+    const row = this.sql("SELECT COUNT(*) AS n FROM jobs WHERE key = ? AND state IN ('queued', 'running') AND seq < ?").get(job.key, job.seq);
     return Number(row?.n ?? 0);
   }
 
@@ -145,7 +148,7 @@ export class SqliteJobStore {
    */
   claim(owner: string, now: number): StoredJob | null {
     const row = this.sql(
-        `UPDATE jobs SET state = 'running', owner = ?, heartbeat_at = ?, started_at = ?, attempt = attempt + 1
+      `UPDATE jobs SET state = 'running', owner = ?, heartbeat_at = ?, started_at = ?, attempt = attempt + 1
          WHERE id = (
            SELECT j.id FROM jobs j
            WHERE j.state = 'queued' AND j.run_after <= ?
@@ -153,23 +156,20 @@ export class SqliteJobStore {
                              AND (r.state = 'running' OR (r.state = 'queued' AND r.seq < j.seq)))
            ORDER BY j.seq LIMIT 1)
          RETURNING *`,
-      )
-      .get(owner, now, now, now);
+    ).get(owner, now, now, now);
     return row ? toJob(row) : null;
   }
 
   finish(id: string, state: "done" | "failed" | "cancelled", outcome: JobOutcome | null, error: string | null, now: number): void {
-    this.sql("UPDATE jobs SET state = ?, outcome = ?, error = ?, finished_at = ?, owner = NULL WHERE id = ?")
-      .run(state, outcome, error, now, id);
+    this.sql("UPDATE jobs SET state = ?, outcome = ?, error = ?, finished_at = ?, owner = NULL WHERE id = ?").run(state, outcome, error, now, id);
   }
 
   /** Put a running job back in line. `burnAttempt: false` gives the attempt back (shutdown). */
   requeue(id: string, burnAttempt: boolean, runAfter: number): void {
     this.sql(
-        `UPDATE jobs SET state = 'queued', owner = NULL, run_after = ?,
+      `UPDATE jobs SET state = 'queued', owner = NULL, run_after = ?,
          attempt = CASE WHEN ? THEN attempt ELSE MAX(attempt - 1, 0) END WHERE id = ? AND state = 'running'`,
-      )
-      .run(runAfter, burnAttempt ? 1 : 0, id);
+    ).run(runAfter, burnAttempt ? 1 : 0, id);
   }
 
   /** Refresh the heartbeat of this owner's running jobs; returns the ids asked to cancel. */
@@ -184,7 +184,9 @@ export class SqliteJobStore {
   cancelKey(key: string, now: number, requesterId: number | null = null): { queued: StoredJob[]; running: StoredJob[] } {
     const mine = "(? IS NULL OR json_extract(payload, '$.requester.id') = ?)";
     return this.transaction(() => {
-      const queued = this.sql(`UPDATE jobs SET state = 'cancelled', outcome = 'cancelled', finished_at = ? WHERE key = ? AND state = 'queued' AND ${mine} RETURNING *`)
+      const queued = this.sql(
+        `UPDATE jobs SET state = 'cancelled', outcome = 'cancelled', finished_at = ? WHERE key = ? AND state = 'queued' AND ${mine} RETURNING *`,
+      )
         .all(now, key, requesterId, requesterId)
         .map(toJob);
       const running = this.sql(`UPDATE jobs SET cancel_requested = 1 WHERE key = ? AND state = 'running' AND ${mine} RETURNING *`)
@@ -212,10 +214,15 @@ export class SqliteJobStore {
 
   /** Take over an orphan only if it is still in the state we saw (another worker may race us). */
   recoverOrphan(id: string, owner: string, giveUpReason: string | null, now: number): boolean {
-    const result = giveUpReason === null
-      ? this.sql("UPDATE jobs SET state = 'queued', owner = NULL, run_after = 0 WHERE id = ? AND state = 'running' AND owner = ?").run(id, owner)
-      : this.sql("UPDATE jobs SET state = 'failed', owner = NULL, error = ?, finished_at = ? WHERE id = ? AND state = 'running' AND owner = ?")
-          .run(giveUpReason, now, id, owner);
+    const result =
+      giveUpReason === null
+        ? this.sql("UPDATE jobs SET state = 'queued', owner = NULL, run_after = 0 WHERE id = ? AND state = 'running' AND owner = ?").run(id, owner)
+        : this.sql("UPDATE jobs SET state = 'failed', owner = NULL, error = ?, finished_at = ? WHERE id = ? AND state = 'running' AND owner = ?").run(
+            giveUpReason,
+            now,
+            id,
+            owner,
+          );
     return Number(result.changes) === 1;
   }
 
@@ -228,7 +235,9 @@ export class SqliteJobStore {
   list(finished: number): { active: StoredJob[]; finished: StoredJob[] } {
     return {
       active: this.sql("SELECT * FROM jobs WHERE state IN ('queued', 'running') ORDER BY seq").all().map(toJob),
-      finished: this.sql("SELECT * FROM jobs WHERE state IN ('done', 'failed', 'cancelled') ORDER BY finished_at DESC, seq DESC LIMIT ?").all(finished).map(toJob),
+      finished: this.sql("SELECT * FROM jobs WHERE state IN ('done', 'failed', 'cancelled') ORDER BY finished_at DESC, seq DESC LIMIT ?")
+        .all(finished)
+        .map(toJob),
     };
   }
 

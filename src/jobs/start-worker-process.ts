@@ -72,4 +72,3 @@ export async function startWorkerProcess(options: StartWorkerProcessOptions): Pr
   log.info({ concurrency: env.AGENT_CONCURRENCY, queue: env.REDIS_URL ? "bullmq" : "embedded" }, "worker started");
   return { queue, metrics, stop };
 }
-

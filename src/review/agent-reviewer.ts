@@ -60,8 +60,10 @@ export function createAgentReviewer(deps: AgentReviewerDeps): ModelReviewer {
     if (deps.onEvent) input.onEvent = deps.onEvent;
     const result = await deps.runAgent(input);
     const out: ModelReviewOutput = { candidates, usage: result.usage, costUsd: result.costUsd };
-    if (result.outcome === "failed") out.note = `The model review failed (${result.error?.code ?? "error"}); ${candidates.length} finding(s) reported before the failure are included.`;
-    else if (result.outcome === "budget_exhausted") out.note = `The model review stopped at its budget; ${candidates.length} finding(s) reported until then are included.`;
+    if (result.outcome === "failed")
+      out.note = `The model review failed (${result.error?.code ?? "error"}); ${candidates.length} finding(s) reported before the failure are included.`;
+    else if (result.outcome === "budget_exhausted")
+      out.note = `The model review stopped at its budget; ${candidates.length} finding(s) reported until then are included.`;
     else if (result.outcome === "cancelled") out.note = "The model review was cancelled.";
     return out;
   };

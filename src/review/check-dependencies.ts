@@ -32,7 +32,10 @@ const vulnSchema = z
     id: z.string(),
     summary: z.string().optional(),
     aliases: z.array(z.string()).optional(),
-    database_specific: z.object({ severity: z.string().optional(), cwe_ids: z.array(z.string()).optional() }).loose().optional(),
+    database_specific: z
+      .object({ severity: z.string().optional(), cwe_ids: z.array(z.string()).optional() })
+      .loose()
+      .optional(),
     affected: z
       .array(
         z
@@ -124,7 +127,12 @@ export async function checkDependencies(packages: readonly AddedPackage[], optio
     const parsed = batchSchema.parse(await postJson(`${base}/v1/querybatch`, buildOsvQuery(checked), options));
     idsByPackage = checked.map((_p, i) => (parsed.results[i]?.vulns ?? []).map((v) => v.id));
   } catch (error) {
-    return { findings: [], notes: [`Dependency check skipped: OSV could not be reached (${error instanceof Error ? error.message : "error"}); ${checked.length} added package version(s) were not checked.`] };
+    return {
+      findings: [],
+      notes: [
+        `Dependency check skipped: OSV could not be reached (${error instanceof Error ? error.message : "error"}); ${checked.length} added package version(s) were not checked.`,
+      ],
+    };
   }
   const ids = [...new Set(idsByPackage.flat())];
   const maxDetails = options.maxDetails ?? 60;
@@ -142,11 +150,20 @@ export async function checkDependencies(packages: readonly AddedPackage[], optio
       }
     }),
   );
-  if (failedDetails > 0 || ids.length > maxDetails) notes.push(`Dependency check: details of ${failedDetails + Math.max(0, ids.length - maxDetails)} vulnerability record(s) could not be fetched; they are listed by id only.`);
+  if (failedDetails > 0 || ids.length > maxDetails)
+    notes.push(
+      `Dependency check: details of ${failedDetails + Math.max(0, ids.length - maxDetails)} vulnerability record(s) could not be fetched; they are listed by id only.`,
+    );
   const findings: Finding[] = [];
   checked.forEach((pkg, i) => {
     const vulnIds = idsByPackage[i] ?? [];
-    if (vulnIds.length > 0) findings.push(toFinding(pkg, vulnIds.map((id) => details.get(id) ?? { id })));
+    if (vulnIds.length > 0)
+      findings.push(
+        toFinding(
+          pkg,
+          vulnIds.map((id) => details.get(id) ?? { id }),
+        ),
+      );
   });
   return { findings, notes };
 }

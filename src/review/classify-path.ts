@@ -25,7 +25,8 @@ const LOCKFILES = new Set([
 const VENDORED = /(^|\/)(node_modules|vendor|third_party|third-party|bower_components|\.yarn|Pods|external)\//;
 const GENERATED =
   /(\.min\.(js|css)$|\.map$|(^|\/)(dist|build|out|coverage|\.next)\/|\.pb\.go$|_pb2\.py$|\.generated\.[a-z]+$|\.g\.dart$|(^|\/)__generated__\/|\.snap$)/;
-const BINARY_EXT = /\.(png|jpe?g|gif|webp|ico|bmp|pdf|zip|gz|tgz|bz2|xz|7z|jar|war|class|so|dylib|dll|exe|bin|woff2?|ttf|otf|eot|mp[34]|mov|avi|wasm|pyc|o|a)$/i;
+const BINARY_EXT =
+  /\.(png|jpe?g|gif|webp|ico|bmp|pdf|zip|gz|tgz|bz2|xz|7z|jar|war|class|so|dylib|dll|exe|bin|woff2?|ttf|otf|eot|mp[34]|mov|avi|wasm|pyc|o|a)$/i;
 
 export function basename(p: string): string {
   const i = p.lastIndexOf("/");

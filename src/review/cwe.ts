@@ -94,7 +94,11 @@ export const CWE_INFO: Readonly<Record<number, CweInfo>> = {
   916: { name: "WeakPasswordHash", title: "Password hash with insufficient computational effort", severity: "medium" },
   918: { name: "ServerSideRequestForgery", title: "Server-side request forgery (SSRF)", severity: "high" },
   943: { name: "NoSqlInjection", title: "Improper neutralization of special elements in a data query (NoSQL injection)", severity: "high" },
-  1039: { name: "PromptInjectionOfAutomatedReviewers", title: "Inputs that mislead automated recognition (prompt injection against reviewers)", severity: "medium" },
+  1039: {
+    name: "PromptInjectionOfAutomatedReviewers",
+    title: "Inputs that mislead automated recognition (prompt injection against reviewers)",
+    severity: "medium",
+  },
   1104: { name: "UnmaintainedThirdPartyComponent", title: "Use of unmaintained third-party components", severity: "low" },
   1188: { name: "InsecureDefaultInitialization", title: "Insecure default initialization of a resource", severity: "medium" },
   1321: { name: "PrototypePollution", title: "Prototype pollution", severity: "high" },

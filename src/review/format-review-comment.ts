@@ -37,7 +37,16 @@ export function formatFindingComment(f: Finding, headSha: string): string {
     parts.push("", `${fence}suggestion`, fix, fence);
   }
   parts.push("", `<sub>issue-agent security review (${f.source}) · reply \`/agent fix\` in this thread to have it fixed</sub>`);
-  const marker: Parameters<typeof renderFindingMarker>[0] = { fp: f.fingerprint, severity: f.severity, cwe: f.cwe, path: f.path, line: f.line, title: oneLine(f.title), source: f.source, sha: headSha };
+  const marker: Parameters<typeof renderFindingMarker>[0] = {
+    fp: f.fingerprint,
+    severity: f.severity,
+    cwe: f.cwe,
+    path: f.path,
+    line: f.line,
+    title: oneLine(f.title),
+    source: f.source,
+    sha: headSha,
+  };
   if (f.startLine !== undefined) marker.startLine = f.startLine;
   return `${parts.join("\n")}\n${renderFindingMarker(marker)}`;
 }

@@ -76,8 +76,13 @@ function coverageLines(result: ReviewResult, textFiles: number): string[] {
   const byReason = new Map<string, string[]>();
   for (const s of c.skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.path]);
   for (const [reason, paths] of byReason) {
-    const shown = paths.slice(0, 10).map((p) => outboundCode(p)).join(", ");
-    lines.push(`- Skipped, ${SKIP_LABEL[reason as SkippedFile["reason"]]}: ${paths.length} file(s): ${shown}${paths.length > 10 ? `, and ${paths.length - 10} more` : ""}.`);
+    const shown = paths
+      .slice(0, 10)
+      .map((p) => outboundCode(p))
+      .join(", ");
+    lines.push(
+      `- Skipped, ${SKIP_LABEL[reason as SkippedFile["reason"]]}: ${paths.length} file(s): ${shown}${paths.length > 10 ? `, and ${paths.length - 10} more` : ""}.`,
+    );
   }
   if (c.modelTruncated) lines.push("- ⚠️ The diff is larger than the model's budget: the files listed as over the size cap were not read by the model.");
   return lines;
@@ -102,7 +107,10 @@ export function formatReviewSummary(input: SummaryInput): string {
   if (all.length === 0) {
     out.push(`No findings on \`${input.headSha.slice(0, 7)}\`${incomplete ? ", **but the review was not complete: see Coverage below**" : ""}.`);
   } else {
-    out.push(`**${all.length} finding(s)** on \`${input.headSha.slice(0, 7)}\` (${countBySeverity(all)}).${incomplete ? " The review was not complete: see Coverage below." : ""}`, "");
+    out.push(
+      `**${all.length} finding(s)** on \`${input.headSha.slice(0, 7)}\` (${countBySeverity(all)}).${incomplete ? " The review was not complete: see Coverage below." : ""}`,
+      "",
+    );
     out.push("| Severity | Finding | Where | |", "| --- | --- | --- | --- |");
     for (const f of all) {
       const where = "reason" in f ? "not in the diff" : input.inline.has(f.fingerprint) ? "inline" : "summary only";
@@ -111,7 +119,10 @@ export function formatReviewSummary(input: SummaryInput): string {
   }
   if (result.unanchored.length > 0) {
     out.push("", "### Findings outside the diff", "");
-    for (const f of result.unanchored) out.push(`- **${outboundText(oneLine(f.title))}** ${location(f)}: ${outboundText(oneLine(f.reason, 200))}. ${outboundText(oneLine(f.explanation, 600), { maxChars: 600 })}`);
+    for (const f of result.unanchored)
+      out.push(
+        `- **${outboundText(oneLine(f.title))}** ${location(f)}: ${outboundText(oneLine(f.reason, 200))}. ${outboundText(oneLine(f.explanation, 600), { maxChars: 600 })}`,
+      );
   }
   const carried = state.open.filter((e) => !all.some((f) => f.fingerprint === e.fp));
   if (carried.length > 0) {
@@ -139,6 +150,7 @@ export function formatTooManyFilesNote(input: { files: number; max: number; head
     `Not reviewed: \`${input.headSha.slice(0, 7)}\` changes ${input.files} files, more than the ${input.max} a security review covers on this installation (\`AGENT_REVIEW_MAX_FILES\`). Findings from earlier reviews below, if any, were not re-checked.`,
   ];
   const open = input.previous?.open ?? [];
-  if (open.length > 0) text.push("", "### Still open from earlier reviews", "", ...open.map((e) => `- ${severityBadge(e.severity)} ${formatOutbound(e.title)} ${location(e)}`));
+  if (open.length > 0)
+    text.push("", "### Still open from earlier reviews", "", ...open.map((e) => `- ${severityBadge(e.severity)} ${formatOutbound(e.title)} ${location(e)}`));
   return `${text.join("\n")}\n${renderSummaryMarker({ pr: input.pr, sha: input.previous?.sha ?? input.headSha, open, resolved: input.previous?.resolved ?? [] })}`;
 }

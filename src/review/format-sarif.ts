@@ -165,7 +165,17 @@ function ruleSpec(f: Finding | UnanchoredFinding, homepage: string): RuleSpec {
     };
   }
   const id = f.ruleId ?? f.source;
-  return { id, name: pascal(id), short: f.title, full: period(f.title), help: period(f.title), helpUri: homepage, tags: ["security", ...cweTags(f.cwe)], precision: "medium", severity: f.severity };
+  return {
+    id,
+    name: pascal(id),
+    short: f.title,
+    full: period(f.title),
+    help: period(f.title),
+    helpUri: homepage,
+    tags: ["security", ...cweTags(f.cwe)],
+    precision: "medium",
+    severity: f.severity,
+  };
 }
 
 function toRule(spec: RuleSpec): SarifRule {
@@ -184,7 +194,12 @@ function toRule(spec: RuleSpec): SarifRule {
 
 function toUri(p: string): string {
   // SARIF wants a relative URI reference: forward slashes, percent-encoded where needed.
-  return p.replace(/\\/g, "/").replace(/^\.?\/+/, "").split("/").map(encodeURIComponent).join("/");
+  return p
+    .replace(/\\/g, "/")
+    .replace(/^\.?\/+/, "")
+    .split("/")
+    .map(encodeURIComponent)
+    .join("/");
 }
 
 const positive = (n: unknown): n is number => typeof n === "number" && Number.isInteger(n) && n >= 1;
@@ -313,6 +328,8 @@ export function sarifOptionsForCheckout(head: { commit: string | null; branch: s
   const repositoryUri = repositoryUriOf(head.remoteUrl);
   return {
     automationId: sarifAutomationId({ branch: head.branch ?? "detached" }),
-    ...(repositoryUri ? { versionControl: { repositoryUri, ...(head.commit ? { revisionId: head.commit } : {}), ...(head.branch ? { branch: head.branch } : {}) } } : {}),
+    ...(repositoryUri
+      ? { versionControl: { repositoryUri, ...(head.commit ? { revisionId: head.commit } : {}), ...(head.branch ? { branch: head.branch } : {}) } }
+      : {}),
   };
 }

@@ -43,7 +43,12 @@ function packageLock(lines: RightLine[], push: (name: string, version: string, l
     if (key?.[1]) {
       const k = key[1];
       const nm = k.lastIndexOf("node_modules/");
-      current = nm >= 0 ? k.slice(nm + 13) : ["packages", "dependencies", "requires", "engines", "bin", "funding", "peerDependencies", "devDependencies", "optionalDependencies", ""].includes(k) ? null : k;
+      current =
+        nm >= 0
+          ? k.slice(nm + 13)
+          : ["packages", "dependencies", "requires", "engines", "bin", "funding", "peerDependencies", "devDependencies", "optionalDependencies", ""].includes(k)
+            ? null
+            : k;
       continue;
     }
     const v = /^\s*"version": "([^"]+)"/.exec(l.text);

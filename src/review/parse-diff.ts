@@ -87,7 +87,8 @@ function parseHunkLines(lines: string[], start: number): { hunks: DiffHunk[]; ne
     } else if (tag === " " || raw === "") {
       if (raw === "" && i === lines.length - 1) continue; // trailing newline of the whole text
       hunk.lines.push({ kind: "context", text, oldLine: oldNo++, newLine: newNo++ });
-    } else if (tag === "\\") continue; // "\ No newline at end of file"
+    } else if (tag === "\\")
+      continue; // "\ No newline at end of file"
     else break;
   }
   return { hunks, next: i };

@@ -6,7 +6,6 @@
 import { stripInvisible, toModelLine } from "../shared/sanitize.js";
 import type { DiffFile } from "./parse-diff.js";
 
-
 export interface ModelPrompt {
   text: string;
   /** Files whose whole diff is in the prompt. */

@@ -18,7 +18,18 @@ function kindOf(cp: number): HiddenKind | null {
   if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp === 0x061c) return "bidi";
   if (cp >= 0xe0000 && cp <= 0xe007f) return "tag";
   if ((cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef)) return "variation";
-  if ((cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2060 && cp <= 0x2064) || cp === 0xfeff || cp === 0x00ad || cp === 0x034f || cp === 0x180e || cp === 0x3164 || cp === 0x115f || cp === 0x1160) return "invisible";
+  if (
+    (cp >= 0x200b && cp <= 0x200f) ||
+    (cp >= 0x2060 && cp <= 0x2064) ||
+    cp === 0xfeff ||
+    cp === 0x00ad ||
+    cp === 0x034f ||
+    cp === 0x180e ||
+    cp === 0x3164 ||
+    cp === 0x115f ||
+    cp === 0x1160
+  )
+    return "invisible";
   return null;
 }
 

@@ -23,16 +23,7 @@ import { fingerprintOf } from "./fingerprint.js";
 import { addedLines, parseUnifiedDiff, type AddedLine, type DiffFile } from "./parse-diff.js";
 import { isPrintable, judgeGeneric, keyWords, passwordLookAlike } from "./scan-generic-secrets.js";
 import { findAssignments, type Assignment } from "./secret-assignments.js";
-import {
-  isEncrypted,
-  isPlaceholderBody,
-  isReference,
-  isTemplate,
-  isVendorExample,
-  lineSaysEncrypted,
-  lineSaysFake,
-  shannonEntropy,
-} from "./secret-context.js";
+import { isEncrypted, isPlaceholderBody, isReference, isTemplate, isVendorExample, lineSaysEncrypted, lineSaysFake, shannonEntropy } from "./secret-context.js";
 import { keyedRulesFor, type KeyedRule } from "./secret-keyed-rules.js";
 import { PEM_RULE_ID, PPK_RULE_ID, SECRET_RULES, type SecretRule } from "./secret-rules.js";
 import type { Finding, Severity } from "./types.js";
@@ -117,12 +108,18 @@ for (const [k, rules] of [...KEYWORD_RULES]) {
   const implied = [...KEYWORD_RULES.keys()].filter((other) => other !== k && k.startsWith(other)).flatMap((other) => KEYWORD_RULES.get(other) ?? []);
   KEYWORD_RULES.set(k, [...new Set([...rules, ...implied])]);
 }
-const KEYWORDS = new RegExp([...KEYWORD_RULES.keys()].sort((a, b) => b.length - a.length).map((k) => k.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&")).join("|"), "g");
+const KEYWORDS = new RegExp(
+  [...KEYWORD_RULES.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map((k) => k.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&"))
+    .join("|"),
+  "g",
+);
 
 /** Rules whose keyword the line contains, in catalogue order. */
 function rulesForLine(lower: string): SecretRule[] {
   const picked = new Set<number>(ALWAYS);
-  for (let i = 0; i < lower.length; ) {
+  for (let i = 0; i < lower.length;) {
     KEYWORDS.lastIndex = i;
     const m = KEYWORDS.exec(lower);
     if (!m) break;
@@ -151,7 +148,8 @@ function prefixRuleHits(path: string, lines: readonly AddedLine[], index: number
       if (rule.id === PEM_RULE_ID) {
         if (!pemHasBody(lines, index, start + value.length)) continue;
       } else if (rule.id === PPK_RULE_ID) {
-        if (!pemHasBody(lines, index, l.text.length) || !lines.slice(Math.max(0, index - 40), index).some((p) => p.text.startsWith("PuTTY-User-Key-File-"))) continue;
+        if (!pemHasBody(lines, index, l.text.length) || !lines.slice(Math.max(0, index - 40), index).some((p) => p.text.startsWith("PuTTY-User-Key-File-")))
+          continue;
       } else {
         if (rule.entropy && shannonEntropy(value) < rule.entropy) continue;
         if (rule.validate && !rule.validate(value, l.text, path)) continue;
@@ -160,15 +158,51 @@ function prefixRuleHits(path: string, lines: readonly AddedLine[], index: number
           continue;
         }
       }
-      hits.push({ line: l.line, start, value, ruleId: rule.id, title: rule.title, severity: rule.severity, priority: 0, ...(rule.publishable ? { publishable: true } : {}) });
+      hits.push({
+        line: l.line,
+        start,
+        value,
+        ruleId: rule.id,
+        title: rule.title,
+        severity: rule.severity,
+        priority: 0,
+        ...(rule.publishable ? { publishable: true } : {}),
+      });
     }
   }
   return hits;
 }
 
 const NOT_A_SECRET_KEY_END = new Set([
-  "id", "ids", "name", "url", "uri", "host", "hostname", "endpoint", "region", "user", "username", "email", "version", "path", "file", "dir",
-  "domain", "bucket", "channel", "org", "organization", "project", "workspace", "team", "port", "env", "hash", "checksum", "digest",
+  "id",
+  "ids",
+  "name",
+  "url",
+  "uri",
+  "host",
+  "hostname",
+  "endpoint",
+  "region",
+  "user",
+  "username",
+  "email",
+  "version",
+  "path",
+  "file",
+  "dir",
+  "domain",
+  "bucket",
+  "channel",
+  "org",
+  "organization",
+  "project",
+  "workspace",
+  "team",
+  "port",
+  "env",
+  "hash",
+  "checksum",
+  "digest",
 ]);
 
 /** The first keyed vendor rule that accepts this assignment; "look-alike" when one recognises the shape but not a credential. */
@@ -201,7 +235,16 @@ function assignmentHits(path: string, lines: readonly AddedLine[], texts: readon
     const keyed = keyedMatch(a, target.text, texts[index - 1] ?? "");
     if (keyed === "look-alike") continue;
     if (keyed) {
-      hits.push({ line: target.line, start: a.index, value: a.value, ruleId: keyed.id, title: keyed.title, severity: keyed.severity, priority: 1, ...(keyed.publishable ? { publishable: true } : {}) });
+      hits.push({
+        line: target.line,
+        start: a.index,
+        value: a.value,
+        ruleId: keyed.id,
+        title: keyed.title,
+        severity: keyed.severity,
+        priority: 1,
+        ...(keyed.publishable ? { publishable: true } : {}),
+      });
       continue;
     }
     if (keySaysFake(a.key) || lineSaysEncrypted(target.text, texts[index - 1] ?? "")) continue;
@@ -228,7 +271,15 @@ function encodedKeyHits(lines: readonly AddedLine[], index: number): RawHit[] {
       const pem = Buffer.from(b64, "base64").toString("utf8");
       const body = /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----\s*(?:[\w-]+:[^\n]*\n)*\s*([A-Za-z0-9+/=\s]{40,})/.exec(pem)?.[1];
       if (!body || isPlaceholderBody(body.replace(/\s/g, ""))) continue;
-      hits.push({ line: l.line, start: m.index ?? 0, value: b64, ruleId: "private-key-base64", title: "Private key (base64-encoded PEM)", severity: "critical", priority: 0 });
+      hits.push({
+        line: l.line,
+        start: m.index ?? 0,
+        value: b64,
+        ruleId: "private-key-base64",
+        title: "Private key (base64-encoded PEM)",
+        severity: "critical",
+        priority: 0,
+      });
     }
   }
   if (!(l.text.includes("ew") || l.text.includes("eyJ"))) return hits;
@@ -236,7 +287,15 @@ function encodedKeyHits(lines: readonly AddedLine[], index: number): RawHit[] {
     const b64 = m[1] ?? "";
     const json = Buffer.from(b64, "base64").toString("utf8");
     if (!/"private_key"\s*:\s*"-----BEGIN[ A-Z]*PRIVATE KEY-----\\n[A-Za-z0-9+/=]{40,}/.test(json)) continue;
-    hits.push({ line: l.line, start: m.index ?? 0, value: b64, ruleId: "gcp-service-account-key-base64", title: "Google Cloud service account key (base64-encoded)", severity: "critical", priority: 0 });
+    hits.push({
+      line: l.line,
+      start: m.index ?? 0,
+      value: b64,
+      ruleId: "gcp-service-account-key-base64",
+      title: "Google Cloud service account key (base64-encoded)",
+      severity: "critical",
+      priority: 0,
+    });
   }
   return hits;
 }
@@ -264,9 +323,22 @@ function kubernetesSecretHits(path: string, lines: readonly AddedLine[], texts: 
     decoded.add(i);
     const plain = Buffer.from(m[3] ?? "", "base64").toString("utf8");
     if (!plain || !isPrintable(plain.trim())) return;
-    const verdict = judgeGeneric({ key: m[2] ?? "", value: plain.trim(), index: text.indexOf(m[3] ?? ""), quoted: true, lineOffset: 0, syntax: "assign" }, path, plain);
+    const verdict = judgeGeneric(
+      { key: m[2] ?? "", value: plain.trim(), index: text.indexOf(m[3] ?? ""), quoted: true, lineOffset: 0, syntax: "assign" },
+      path,
+      plain,
+    );
     const l = lines[i];
-    if (verdict && l) hits.push({ line: l.line, start: text.indexOf(m[3] ?? ""), value: m[3] ?? "", ruleId: "kubernetes-secret-data", title: `${verdict.title} (base64 in a Kubernetes Secret)`, severity: "high", priority: 2 });
+    if (verdict && l)
+      hits.push({
+        line: l.line,
+        start: text.indexOf(m[3] ?? ""),
+        value: m[3] ?? "",
+        ruleId: "kubernetes-secret-data",
+        title: `${verdict.title} (base64 in a Kubernetes Secret)`,
+        severity: "high",
+        priority: 2,
+      });
   });
   return hits;
 }
@@ -351,8 +423,8 @@ function toFinding(path: string, hit: RawHit, lineText: string): Finding {
       `but anyone can use it on your account: check that it is restricted (allowed origins, scopes, test mode) and is the key you ` +
       `meant to ship.`
     : `This line adds what looks like a ${hit.title.replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())} (\`${masked}\`). Anyone who can read the repository, its forks or ` +
-    `its history can use it. Revoke or rotate it now (deleting it from the branch does not un-leak it), then load it from a ` +
-    `secret store or an environment variable instead.`;
+      `its history can use it. Revoke or rotate it now (deleting it from the branch does not un-leak it), then load it from a ` +
+      `secret store or an environment variable instead.`;
   return {
     path,
     line: hit.line,

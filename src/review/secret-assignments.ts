@@ -28,15 +28,43 @@ export interface Assignment {
 }
 
 /** File types whose unquoted right-hand sides are expressions, not literals. */
-export const CODE_EXT = /\.(?:m?[jt]sx?|cjs|cts|mts|py|pyw|go|java|kt|kts|rb|php|cs|rs|swift|scala|c|cc|cpp|cxx|h|hpp|m|mm|dart|lua|groovy|gradle|vue|svelte|ex|exs|erl|clj|cljs|fs|vb|pl|pm|r|jl|sol|zig|nim|cr|hs|ml)$/i;
+export const CODE_EXT =
+  /\.(?:m?[jt]sx?|cjs|cts|mts|py|pyw|go|java|kt|kts|rb|php|cs|rs|swift|scala|c|cc|cpp|cxx|h|hpp|m|mm|dart|lua|groovy|gradle|vue|svelte|ex|exs|erl|clj|cljs|fs|vb|pl|pm|r|jl|sol|zig|nim|cr|hs|ml)$/i;
 
 const ASSIGN =
   /(?:(?<![\w.$@\-\\])|(?<=\\[nrt]))(?<sigil>\$env:|\$|::?|@)?(?<kq>["'`]?)(?<key>[A-Za-z_][\w.-]{0,100})\k<kq>(?:\s*\]|\[\s*\])?\s*(?<op>:{1,3}=|\?=|\.=|\+=|\|\|=?|=>|={2,3}(?!=)|!==?|=(?![=~>])|:(?![:/\\=])|,(?=\s*[bBrRuUfF@$]?["'`])|[ \t]+(?=["']))[ \t]*/g;
 
 /** Declaration keywords and type names that stand between a variable and its `=`. */
 const TYPE_WORDS = new Set([
-  "string", "str", "String", "bytes", "byte", "char", "int", "var", "let", "const", "val", "final", "static", "readonly", "auto", "any",
-  "object", "Object", "SecretStr", "SecureString", "Secret", "NSString", "text", "Text", "dynamic", "std", "CString", "ByteArray", "Optional",
+  "string",
+  "str",
+  "String",
+  "bytes",
+  "byte",
+  "char",
+  "int",
+  "var",
+  "let",
+  "const",
+  "val",
+  "final",
+  "static",
+  "readonly",
+  "auto",
+  "any",
+  "object",
+  "Object",
+  "SecretStr",
+  "SecureString",
+  "Secret",
+  "NSString",
+  "text",
+  "Text",
+  "dynamic",
+  "std",
+  "CString",
+  "ByteArray",
+  "Optional",
 ]);
 
 const DOCKERFILE = /(?:^|\/)(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?$|\.dockerfile$/i;
@@ -147,7 +175,8 @@ function pairedName(lines: readonly string[], i: number, keyStart: number): stri
 /** SQL: `CREATE USER … IDENTIFIED BY '…'`, `ALTER ROLE … PASSWORD '…'` (the latter is read as `key 'value'`). */
 const SQL_IDENTIFIED_BY = /\bIDENTIFIED\s+(?:WITH\s+\w+\s+)?BY\s+(?:PASSWORD\s+)?'(?<value>[^']{1,200})'/gi;
 const REVERSED_COMPARISON = /(["'])(?<value>[^"'\\]{1,200})\1\s*(?:={2,3}|!==?)\s*(?<key>[A-Za-z_][\w.]{0,80})\b/g;
-const XML_ATTR_PAIR = /\b(?:key|name|id|property|setting|Key|Name)\s*=\s*["'](?<key>[^"'<>]{1,100})["'][^<>]{0,200}?\b(?:value|Value|defaultValue|default)\s*=\s*(?<q>["'])/g;
+const XML_ATTR_PAIR =
+  /\b(?:key|name|id|property|setting|Key|Name)\s*=\s*["'](?<key>[^"'<>]{1,100})["'][^<>]{0,200}?\b(?:value|Value|defaultValue|default)\s*=\s*(?<q>["'])/g;
 const XML_ATTR_TEXT = /<[\w:.-]+\s[^<>]*?\b(?:key|name|Name|Key)\s*=\s*["'](?<key>[^"'<>]{1,100})["'][^<>]*>(?<value>[^<>\s][^<>]{0,300}?)<\//g;
 const XML_ELEMENT = /<(?<key>[A-Za-z_][\w.:-]{0,80})(?:\s[^<>]{0,200})?>(?<value>[^<>]{1,400})<\/\k<key>>/g;
 const XML_OPEN_ONLY = /^\s*<(?<key>[A-Za-z_][\w.:-]{0,80})(?:\s[^<>]{0,200})?>\s*$/;
@@ -157,13 +186,15 @@ const LONG_FLAG = /(?<![\w-])--(?<key>[A-Za-z][\w.-]{1,60})(?:=|[ \t]+)(?!-)(?=\
 /** A flag and its value as separate quoted arguments: `["--api-key", "…"]` in a compose `command:` or an exec array. */
 const QUOTED_FLAG = /(?<![\w-])(["'])(?<key>--?[A-Za-z][\w.-]{1,60})\1\s*,\s*(?=["'])/g;
 const MYSQL_P = /\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlimport|mysqlsh)\b[^|;&\n]*?\s-p(?<value>[^\s'"]+|'[^']+'|"[^"]+")/g;
-const SHORT_FLAG = /\b(?<cmd>sshpass|redis-cli|ldapsearch|ldapadd|ldapmodify|ldapdelete|ldappasswd|htpasswd|smbclient|psexec|wget|rabbitmqctl)\b[^|;&\n]*?\s-(?<flag>[pawPW])\s+(?<value>'[^']+'|"[^"]+"|[^\s'"-][^\s'"]*)/g;
+const SHORT_FLAG =
+  /\b(?<cmd>sshpass|redis-cli|ldapsearch|ldapadd|ldapmodify|ldapdelete|ldappasswd|htpasswd|smbclient|psexec|wget|rabbitmqctl)\b[^|;&\n]*?\s-(?<flag>[pawPW])\s+(?<value>'[^']+'|"[^"]+"|[^\s'"-][^\s'"]*)/g;
 const USER_FLAG = /\s(?:-u|--user|-U)(?:=|[ \t]+)(?<value>"[^"]*"(?::"[^"]*")?|'[^']*'(?::'[^']*')?|[^\s'":]*:(?:"[^"]*"|'[^']*')|[^\s'"]+)/g;
 const DOCKER_ENV = /^\s*(?:ENV|ARG)\s+(?<key>[A-Za-z_][\w.-]{0,80})[ \t]+(?!=)(?<rest>\S.*)$/;
 const C_DEFINE = /^\s*#\s*define\s+(?<key>[A-Za-z_]\w{0,80})\s+(?:L|u8|u|U)?"/;
 const NETRC_PASSWORD = /(?:^|\s)(?<key>password|passwd)\s+(?<value>\S+)/g;
 /** scheme://user:password@host — user may be empty (`redis://:pw@host`). */
-const URL_USERINFO = /\b(?<scheme>[a-zA-Z][a-zA-Z0-9+.-]{1,30}):\/\/(?<user>[^\s:/@'"`<>{}[\]]{0,100}|\{[^\s{}]{1,60}\}|\$\{[^\s{}]{1,60}\}|\{\{[^{}]{1,60}\}\}|\$\([^\s()]{1,60}\))(?::(?<password>[^\s@/'"`<>]{1,200}))@(?=[^\s@/'"`<>]*[A-Za-z0-9\]])/g;
+const URL_USERINFO =
+  /\b(?<scheme>[a-zA-Z][a-zA-Z0-9+.-]{1,30}):\/\/(?<user>[^\s:/@'"`<>{}[\]]{0,100}|\{[^\s{}]{1,60}\}|\$\{[^\s{}]{1,60}\}|\{\{[^{}]{1,60}\}\}|\$\([^\s()]{1,60}\))(?::(?<password>[^\s@/'"`<>]{1,200}))@(?=[^\s@/'"`<>]*[A-Za-z0-9\]])/g;
 
 /** An HTTP header carrying a credential, in a curl flag, an .http file, a code string or a YAML map. */
 const AUTH_HEADER =
@@ -298,35 +329,57 @@ export function findAssignments(ctx: LineContext): Assignment[] {
     if (open?.groups?.key && ctx.nextIsAdjacent) {
       const next = ctx.lines[ctx.i + 1] ?? "";
       const value = next.trim();
-      const closes = new RegExp(`^\\s*</${open.groups.key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}>`).test(ctx.lines[ctx.i + 2] ?? "") || next.includes(`</${open.groups.key}>`);
+      const closes =
+        new RegExp(`^\\s*</${open.groups.key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}>`).test(ctx.lines[ctx.i + 2] ?? "") ||
+        next.includes(`</${open.groups.key}>`);
       const bare = value.replace(new RegExp(`</${open.groups.key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}>\\s*$`), "").trim();
-      if (closes && bare && !/[\s<>]/.test(bare)) push({ key: open.groups.key, value: bare, index: next.indexOf(bare), quoted: true, lineOffset: 1, syntax: "xml" });
+      if (closes && bare && !/[\s<>]/.test(bare))
+        push({ key: open.groups.key, value: bare, index: next.indexOf(bare), quoted: true, lineOffset: 1, syntax: "xml" });
     }
   }
 
   if (line.includes("-")) {
-    if (line.includes("--")) for (const m of line.matchAll(LONG_FLAG)) {
-      const from = (m.index ?? 0) + m[0].length;
-      const v = readValue(line, from);
-      if (v.value && !v.value.startsWith("-")) push({ key: `--${m.groups?.key ?? ""}`, value: v.value, index: v.index, quoted: v.quoted, lineOffset: 0, syntax: "flag" });
-    }
-    if (/["']-/.test(line)) for (const m of line.matchAll(QUOTED_FLAG)) {
-      const from = (m.index ?? 0) + m[0].length;
-      const v = readValue(line, from);
-      if (v.value && !v.value.startsWith("-")) push({ key: m.groups?.key ?? "", value: v.value, index: v.index, quoted: v.quoted, lineOffset: 0, syntax: "flag" });
-    }
-    if (/mysql|maria/.test(line)) for (const m of line.matchAll(MYSQL_P)) {
-      const raw = m.groups?.value ?? "";
-      const value = unquote(raw);
-      push({ key: "password", value, index: (m.index ?? 0) + m[0].length - raw.length + (raw === value ? 0 : 1), quoted: raw !== value, lineOffset: 0, syntax: "flag" });
-    }
-    if (/sshpass|redis-cli|ldap|htpasswd|smbclient|psexec|wget|rabbitmqctl/.test(line)) for (const m of line.matchAll(SHORT_FLAG)) {
-      const raw = m.groups?.value ?? "";
-      const value = unquote(raw);
-      push({ key: "password", value, index: (m.index ?? 0) + m[0].length - raw.length + (raw === value ? 0 : 1), quoted: raw !== value, lineOffset: 0, syntax: "flag" });
-    }
+    if (line.includes("--"))
+      for (const m of line.matchAll(LONG_FLAG)) {
+        const from = (m.index ?? 0) + m[0].length;
+        const v = readValue(line, from);
+        if (v.value && !v.value.startsWith("-"))
+          push({ key: `--${m.groups?.key ?? ""}`, value: v.value, index: v.index, quoted: v.quoted, lineOffset: 0, syntax: "flag" });
+      }
+    if (/["']-/.test(line))
+      for (const m of line.matchAll(QUOTED_FLAG)) {
+        const from = (m.index ?? 0) + m[0].length;
+        const v = readValue(line, from);
+        if (v.value && !v.value.startsWith("-"))
+          push({ key: m.groups?.key ?? "", value: v.value, index: v.index, quoted: v.quoted, lineOffset: 0, syntax: "flag" });
+      }
+    if (/mysql|maria/.test(line))
+      for (const m of line.matchAll(MYSQL_P)) {
+        const raw = m.groups?.value ?? "";
+        const value = unquote(raw);
+        push({
+          key: "password",
+          value,
+          index: (m.index ?? 0) + m[0].length - raw.length + (raw === value ? 0 : 1),
+          quoted: raw !== value,
+          lineOffset: 0,
+          syntax: "flag",
+        });
+      }
+    if (/sshpass|redis-cli|ldap|htpasswd|smbclient|psexec|wget|rabbitmqctl/.test(line))
+      for (const m of line.matchAll(SHORT_FLAG)) {
+        const raw = m.groups?.value ?? "";
+        const value = unquote(raw);
+        push({
+          key: "password",
+          value,
+          index: (m.index ?? 0) + m[0].length - raw.length + (raw === value ? 0 : 1),
+          quoted: raw !== value,
+          lineOffset: 0,
+          syntax: "flag",
+        });
+      }
     if (/\s(?:-u|--user|-U)[\s=]/.test(line) && (/\bcurl\b|\bwget\b|\bhttp\b|--user\b/.test(line) || continuesCurl(ctx.lines, ctx.i))) {
-
       for (const m of line.matchAll(USER_FLAG)) {
         const raw = m.groups?.value ?? "";
         if (/^["']?[<[{]/.test(raw) && /[>\]}]["']?$/.test(raw)) continue;
@@ -337,7 +390,8 @@ export function findAssignments(ctx: LineContext): Assignment[] {
         if (password === undefined && user.includes(":")) [user, password] = [user.slice(0, user.indexOf(":")), user.slice(user.indexOf(":") + 1)];
         if (!password) {
           // `-u "KEY:"`: an API key sent as the user name with an empty password (Stripe, Mailgun, Basic-auth APIs).
-          if (password === "" && user.length >= 10) push({ key: "api_key", value: user, index: (m.index ?? 0) + m[0].indexOf(user), quoted: true, lineOffset: 0, syntax: "flag" });
+          if (password === "" && user.length >= 10)
+            push({ key: "api_key", value: user, index: (m.index ?? 0) + m[0].indexOf(user), quoted: true, lineOffset: 0, syntax: "flag" });
           continue;
         }
         const index = (m.index ?? 0) + m[0].length - raw.length + Math.max(0, raw.lastIndexOf(password));
@@ -353,11 +407,7 @@ export function findAssignments(ctx: LineContext): Assignment[] {
       // In code the header must be text (`"Authorization: Bearer …"`, `{"X-Api-Key": "…"}`), not `apiKey: settings.apiKey`.
       if (code && !/["'`]/.test(line.slice(Math.max(0, (m.index ?? 0) - 1), index))) continue;
       if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value)) continue;
-      out.splice(
-        0,
-        out.length,
-        ...out.filter((o) => !(o.lineOffset === 0 && o.index >= index && o.index < index + value.length)),
-      );
+      out.splice(0, out.length, ...out.filter((o) => !(o.lineOffset === 0 && o.index >= index && o.index < index + value.length)));
       push({ key: `header:${m.groups?.key ?? ""}`, value, index, quoted: true, lineOffset: 0, syntax: "assign" });
     }
   }
@@ -391,7 +441,14 @@ export function findAssignments(ctx: LineContext): Assignment[] {
       const user = m.groups?.user ?? "";
       const at = (m.index ?? 0) + m[0].length - 1;
       const host = /^[^\s/'"`<>?#]+/.exec(line.slice(at + 1))?.[0] ?? "";
-      push({ key: `url:${m.groups?.scheme?.toLowerCase() ?? ""}:${host}:${user}`, value: password, index: at - password.length, quoted: false, lineOffset: 0, syntax: "url" });
+      push({
+        key: `url:${m.groups?.scheme?.toLowerCase() ?? ""}:${host}:${user}`,
+        value: password,
+        index: at - password.length,
+        quoted: false,
+        lineOffset: 0,
+        syntax: "url",
+      });
     }
   }
   return out;

@@ -12,9 +12,12 @@ export type LookAlike = "reference" | "template" | "encrypted" | "placeholder" |
 // ---------------------------------------------------------------- references and templates
 
 /** A value that names where the secret lives instead of holding it. */
-const REFERENCE_START = /^(?:\$\{\{?\s*[A-Za-z_][\w.:\-?/|'"@ =$#%+,^*!~]*\}|\$\(|\$[A-Za-z_]\w*$|\$[A-Z_][A-Z0-9_]{2,}(?![a-z])|\$\d|%[A-Za-z_][\w.]*%|%\(|#\{|@\{|\{\{|<%|\$env:)/;
-const STORE_START = /^(?:!(?:vault|ref|sub|getatt|secret|env|include)\b|ref\+|vault:|sm:\/\/|op:\/\/|env:|env\[|env\(|secret:|arn:aws:(?:secretsmanager|ssm|kms)|projects\/[^/\s]+\/secrets\/|https:\/\/[\w-]+\.vault\.azure\.net\/secrets\/|akv:\/\/|gcp:secretmanager|awssm:\/\/)/i;
-const REFERENCE_PART = /process\.env\b|import\.meta\.env\b|os\.environ\b|os\.getenv\b|\bgetenv\s*\(|System\.getenv\b|Environment\.GetEnvironmentVariable\b|\bENV\.fetch\b|\bENV\[|\$_ENV\[|\$_SERVER\[|\benv\s*\(\s*["']|\$\{\{?\s*(?:secrets|vars|env|inputs|steps|needs|github)\.|\bsecrets\.[A-Z_]|\bSecretManager\b|\bvalueFrom\b|\bsecretKeyRef\b|\blookup\s*\(\s*['"](?:env|file|password|hashi_vault|aws_secret)/;
+const REFERENCE_START =
+  /^(?:\$\{\{?\s*[A-Za-z_][\w.:\-?/|'"@ =$#%+,^*!~]*\}|\$\(|\$[A-Za-z_]\w*$|\$[A-Z_][A-Z0-9_]{2,}(?![a-z])|\$\d|%[A-Za-z_][\w.]*%|%\(|#\{|@\{|\{\{|<%|\$env:)/;
+const STORE_START =
+  /^(?:!(?:vault|ref|sub|getatt|secret|env|include)\b|ref\+|vault:|sm:\/\/|op:\/\/|env:|env\[|env\(|secret:|arn:aws:(?:secretsmanager|ssm|kms)|projects\/[^/\s]+\/secrets\/|https:\/\/[\w-]+\.vault\.azure\.net\/secrets\/|akv:\/\/|gcp:secretmanager|awssm:\/\/)/i;
+const REFERENCE_PART =
+  /process\.env\b|import\.meta\.env\b|os\.environ\b|os\.getenv\b|\bgetenv\s*\(|System\.getenv\b|Environment\.GetEnvironmentVariable\b|\bENV\.fetch\b|\bENV\[|\$_ENV\[|\$_SERVER\[|\benv\s*\(\s*["']|\$\{\{?\s*(?:secrets|vars|env|inputs|steps|needs|github)\.|\bsecrets\.[A-Z_]|\bSecretManager\b|\bvalueFrom\b|\bsecretKeyRef\b|\blookup\s*\(\s*['"](?:env|file|password|hashi_vault|aws_secret)/;
 /** Terraform/HCL, Pulumi and CloudFormation expressions that evaluate to a value held elsewhere. */
 const HCL_REFERENCE = /^(?:var|local|module|data|each|self|count|path|terraform)\.[\w.[\]"-]+$|^[a-z][a-z0-9_]*\.[a-z0-9_-]+\.[a-z0-9_.[\]-]+$/;
 
@@ -32,7 +35,8 @@ export function isExpressionReference(value: string): boolean {
 }
 
 /** A slot to fill in: `{USER}`, `{0}`, `%s`, `:password`, `<PASSWORD>`, `[PASSWORD]`, `__TOKEN__`, `@@KEY@@`. */
-const TEMPLATE_WHOLE = /^(?:\{[^{}\s]{0,60}\}|\{\{[^{}]{0,80}\}\}|\$\{[\w.:\-?/|'"@ =$#%+,^*!~]{0,80}\}|<[^<>]{1,80}>|\[[^[\]]{1,60}\]|\(\([^()]{1,60}\)\)|%[-+ #0]?\d*[sdvqxXr]|%\{[\w.]+\}|:[a-z_]+|__[A-Za-z0-9_]+__|@@?[A-Za-z0-9_]+@@?|\$[A-Z_][A-Z0-9_]*\$|\{[A-Za-z_][\w.-]*\}[^{}\s]{0,4}|[^{}\s]{0,4}\{[A-Za-z_][\w.-]*\})$/;
+const TEMPLATE_WHOLE =
+  /^(?:\{[^{}\s]{0,60}\}|\{\{[^{}]{0,80}\}\}|\$\{[\w.:\-?/|'"@ =$#%+,^*!~]{0,80}\}|<[^<>]{1,80}>|\[[^[\]]{1,60}\]|\(\([^()]{1,60}\)\)|%[-+ #0]?\d*[sdvqxXr]|%\{[\w.]+\}|:[a-z_]+|__[A-Za-z0-9_]+__|@@?[A-Za-z0-9_]+@@?|\$[A-Z_][A-Z0-9_]*\$|\{[A-Za-z_][\w.-]*\}[^{}\s]{0,4}|[^{}\s]{0,4}\{[A-Za-z_][\w.-]*\})$/;
 /** A template expression anywhere in the value (`pre-{{ .Values.x }}-post`, `abc${X}def`). */
 const TEMPLATE_PART = /\{\{[^{}]{1,80}\}\}|\$\{\{?\s*[A-Za-z_][\w.:\-?/|'"@ =$#%+,^*!~]{0,80}\}|\{%[^%]{1,80}%\}|<%=?[^%]{1,80}%>|#\{[^{}]{1,80}\}/;
 
@@ -43,7 +47,8 @@ export function isTemplate(value: string): boolean {
 // ---------------------------------------------------------------- encrypted values
 
 /** Ciphertext formats: SOPS, Ansible Vault, sealed secrets, eyaml, Jasypt, Spring Cloud Config, dotenvx, Vault transit, KMS blobs, Fernet tokens, age and PGP armour. */
-const ENCRYPTED = /^(?:ENC\[(?:AES256_GCM|PKCS7|GPG)|\$ANSIBLE_VAULT;|ENC\(|\{cipher\}|encrypted:|vault:v\d+:|AQICAH|gAAAAAB|-----BEGIN (?:PGP MESSAGE|AGE ENCRYPTED FILE)|AgA[A-Za-z0-9+/]{100,}|AgB[A-Za-z0-9+/]{100,}|AgC[A-Za-z0-9+/]{100,})/;
+const ENCRYPTED =
+  /^(?:ENC\[(?:AES256_GCM|PKCS7|GPG)|\$ANSIBLE_VAULT;|ENC\(|\{cipher\}|encrypted:|vault:v\d+:|AQICAH|gAAAAAB|-----BEGIN (?:PGP MESSAGE|AGE ENCRYPTED FILE)|AgA[A-Za-z0-9+/]{100,}|AgB[A-Za-z0-9+/]{100,}|AgC[A-Za-z0-9+/]{100,})/;
 
 export function isEncrypted(value: string): boolean {
   return ENCRYPTED.test(value.trim());
@@ -59,14 +64,86 @@ export function lineSaysEncrypted(line: string, previous = ""): boolean {
 
 /** Words that mark a value as written by a person to stand for a secret. */
 const PLACEHOLDER_WORDS = [
-  "example", "sample", "dummy", "fake", "placeholder", "changeme", "change_me", "change-me", "changethis", "change_this",
-  "your_", "your-", "yourpass", "yourkey", "yourtoken", "yoursecret", "my_secret", "my-secret", "mysecret", "mypassword", "my_password",
-  "xxxx", "****", "••••", "....", "redacted", "removed", "todo", "fixme", "insert", "replace_me", "replaceme", "replace-me",
-  "replace_with", "replace-with", "replacewith", "to_be_replaced", "to-be-replaced", "notasecret", "not-a-secret", "not_a_secret",
-  "not_a_real", "not-a-real", "notreal", "not_real", "nottherealkey", "put_your", "put-your", "enter_your", "enter-your", "goes_here",
-  "goes-here", "_here", "-here", "here_", "secret_key_here", "dontuse", "do_not_use", "do-not-use", "invalid", "supersecret",
-  "super_secret", "s3cr3t", "somesecret", "some_secret", "some-secret", "secretkey123", "password123", "pass1234", "foobar", "foo_bar",
-  "hunter2", "lorem", "ipsum", "testtest", "asdfasdf", "qwerty", "letmein", "abcdefgh", "12345678",
+  "example",
+  "sample",
+  "dummy",
+  "fake",
+  "placeholder",
+  "changeme",
+  "change_me",
+  "change-me",
+  "changethis",
+  "change_this",
+  "your_",
+  "your-",
+  "yourpass",
+  "yourkey",
+  "yourtoken",
+  "yoursecret",
+  "my_secret",
+  "my-secret",
+  "mysecret",
+  "mypassword",
+  "my_password",
+  "xxxx",
+  "****",
+  "••••",
+  "....",
+  "redacted",
+  "removed",
+  "todo",
+  "fixme",
+  "insert",
+  "replace_me",
+  "replaceme",
+  "replace-me",
+  "replace_with",
+  "replace-with",
+  "replacewith",
+  "to_be_replaced",
+  "to-be-replaced",
+  "notasecret",
+  "not-a-secret",
+  "not_a_secret",
+  "not_a_real",
+  "not-a-real",
+  "notreal",
+  "not_real",
+  "nottherealkey",
+  "put_your",
+  "put-your",
+  "enter_your",
+  "enter-your",
+  "goes_here",
+  "goes-here",
+  "_here",
+  "-here",
+  "here_",
+  "secret_key_here",
+  "dontuse",
+  "do_not_use",
+  "do-not-use",
+  "invalid",
+  "supersecret",
+  "super_secret",
+  "s3cr3t",
+  "somesecret",
+  "some_secret",
+  "some-secret",
+  "secretkey123",
+  "password123",
+  "pass1234",
+  "foobar",
+  "foo_bar",
+  "hunter2",
+  "lorem",
+  "ipsum",
+  "testtest",
+  "asdfasdf",
+  "qwerty",
+  "letmein",
+  "abcdefgh",
+  "12345678",
 ];
 /** Only for keyword rules: a value with no vendor prefix containing these is test data. */
 const TEST_WORDS = ["test", "mock", "demo", "stub", "sandbox", "fixture", "local", "debug", "sample", "secret", "password", "token", "apikey", "api_key"];
@@ -220,21 +297,40 @@ export function isPlaceholderBody(body: string): boolean {
  */
 const VENDOR_EXAMPLES = new Set([
   // AWS IAM user guide and CLI docs.
-  "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AKIAI44QH8DHBEXAMPLE", "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
-  "ASIAIOSFODNN7EXAMPLE", "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+  "AKIAIOSFODNN7EXAMPLE",
+  "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+  "AKIAI44QH8DHBEXAMPLE",
+  "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+  "ASIAIOSFODNN7EXAMPLE",
+  "AKIDEXAMPLE",
+  "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
   // jwt.io's default token.
   "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
   // Stripe API reference test keys.
-  "sk_test_4eC39HqLyjWDarjtT1zdp7dc", "pk_test_TYooMQauvdEDq54NiTphI7jx", "sk_test_BQokikJOvBiI2HlWgH4olfQ2", "sk_test_26PHem9AhJZvU623DfE1x4sd",
+  "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+  "pk_test_TYooMQauvdEDq54NiTphI7jx",
+  "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+  "sk_test_26PHem9AhJZvU623DfE1x4sd",
   // Slack API docs.
-  "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy", "xoxp-23984754863-2348975623103", "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+  "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy",
+  "xoxp-23984754863-2348975623103",
+  "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
   // Twilio docs.
-  "ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", "your_auth_token",
+  "ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+  "your_auth_token",
   // GitHub docs.
   "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
   // OAuth protocol examples: RFC 6749 (OAuth 2.0) and RFC 5849 (OAuth 1.0).
-  "2YotnFZFEjr1zCsicMWpAA", "tGzv3JOkF0XG5Qx2TlKWIA", "SplxlOBeZQQYbYS6WxSbIA", "mF_9.B5f-4.1JqM", "dpf43f3p2l4k3l03", "kd94hf93k423kf44",
-  "hh5s93j4hdidpola", "hdhd0244k9j7ao03", "nnch734d00sl2jdk", "pfkkdhi9sl3r4s00",
+  "2YotnFZFEjr1zCsicMWpAA",
+  "tGzv3JOkF0XG5Qx2TlKWIA",
+  "SplxlOBeZQQYbYS6WxSbIA",
+  "mF_9.B5f-4.1JqM",
+  "dpf43f3p2l4k3l03",
+  "kd94hf93k423kf44",
+  "hh5s93j4hdidpola",
+  "hdhd0244k9j7ao03",
+  "nnch734d00sl2jdk",
+  "pfkkdhi9sl3r4s00",
   // Google Maps JavaScript API samples.
   "AIzaSyBIwzALxUPNbatRBj3Xi1Uhp0fFzwWNBkE",
 ]);
@@ -255,11 +351,68 @@ export function isVendorExample(value: string, ruleId = ""): boolean {
 
 /** Defaults shipped by products and the words that name the slot rather than fill it. */
 const WEAK_DEFAULTS = new Set([
-  "password", "passwd", "pass", "pwd", "secret", "postgres", "root", "admin", "administrator", "guest", "user", "username", "mysql", "redis",
-  "changeit", "none", "null", "nil", "undefined", "true", "false", "string", "default", "empty", "blank", "required", "optional", "sa",
-  "oracle", "tiger", "rabbitmq", "minio", "minioadmin", "elastic", "kibana", "neo4j", "mongo", "mongodb", "docker", "vagrant", "ubuntu",
-  "pi", "raspberry", "test", "tests", "testing", "dev", "development", "local", "localhost", "demo", "token", "key", "apikey", "api_key",
-  "mypassword", "yourpassword", "userpassword", "dbpassword", "db_password", "secretpassword", "password1",
+  "password",
+  "passwd",
+  "pass",
+  "pwd",
+  "secret",
+  "postgres",
+  "root",
+  "admin",
+  "administrator",
+  "guest",
+  "user",
+  "username",
+  "mysql",
+  "redis",
+  "changeit",
+  "none",
+  "null",
+  "nil",
+  "undefined",
+  "true",
+  "false",
+  "string",
+  "default",
+  "empty",
+  "blank",
+  "required",
+  "optional",
+  "sa",
+  "oracle",
+  "tiger",
+  "rabbitmq",
+  "minio",
+  "minioadmin",
+  "elastic",
+  "kibana",
+  "neo4j",
+  "mongo",
+  "mongodb",
+  "docker",
+  "vagrant",
+  "ubuntu",
+  "pi",
+  "raspberry",
+  "test",
+  "tests",
+  "testing",
+  "dev",
+  "development",
+  "local",
+  "localhost",
+  "demo",
+  "token",
+  "key",
+  "apikey",
+  "api_key",
+  "mypassword",
+  "yourpassword",
+  "userpassword",
+  "dbpassword",
+  "db_password",
+  "secretpassword",
+  "password1",
 ]);
 
 export function isWeakDefault(value: string): boolean {
@@ -267,7 +420,8 @@ export function isWeakDefault(value: string): boolean {
 }
 
 /** Translation catalogues: locale folders, gettext, .strings, ARB, XLIFF, resx, i18n JSON/YAML. */
-const LANGUAGES = "en|de|fr|es|it|pt|nl|sv|da|fi|nb|nn|no|pl|cs|sk|hu|ro|bg|el|ru|uk|tr|ar|he|fa|hi|bn|ja|ko|zh|th|vi|ms|ca|eu|gl|et|lv|lt|sl|hr|sr|is|ga|cy|af|sw|ta|te|ur";
+const LANGUAGES =
+  "en|de|fr|es|it|pt|nl|sv|da|fi|nb|nn|no|pl|cs|sk|hu|ro|bg|el|ru|uk|tr|ar|he|fa|hi|bn|ja|ko|zh|th|vi|ms|ca|eu|gl|et|lv|lt|sl|hr|sr|is|ga|cy|af|sw|ta|te|ur";
 const TRANSLATION_PATH = new RegExp(
   String.raw`(?:^|/)(?:locales?|i18n|l10n|lang|langs|languages|translations?|messages|intl|nls)/|\.(?:po|pot|strings|stringsdict|arb|xliff|xlf|resx|ftl)$|(?:^|[/._-])(?:${LANGUAGES})(?:[-_][A-Za-z]{2,4})?\.(?:json|ya?ml|properties|js|ts)$|messages_[a-z]{2}(?:_[A-Z]{2})?\.properties$`,
 );

@@ -32,8 +32,17 @@ export interface BwrapArgsInput {
 
 export function buildBwrapArgs(input: BwrapArgsInput): string[] {
   const args = [
-    "--unshare-user", "--uid", String(SANDBOX_UID), "--gid", String(SANDBOX_GID),
-    "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--hostname", "sandbox", "--unshare-cgroup-try",
+    "--unshare-user",
+    "--uid",
+    String(SANDBOX_UID),
+    "--gid",
+    String(SANDBOX_GID),
+    "--unshare-pid",
+    "--unshare-ipc",
+    "--unshare-uts",
+    "--hostname",
+    "sandbox",
+    "--unshare-cgroup-try",
     // No user namespaces inside: they would hand the command fresh capabilities to play with.
     "--disable-userns",
     "--die-with-parent",

@@ -15,10 +15,10 @@ import { getSandboxFiles } from "./sandbox-files.js";
 export const DEFAULT_BWRAP_PATH = "/usr/bin/bwrap";
 
 export type SandboxAvailability =
-  | { ok: true; bwrapPath: string; limits: "cgroup-v2" | "cgroup-v1" | "rlimit"; warnings: string[] }
-  | { ok: false; reason: string; fix: string };
+  { ok: true; bwrapPath: string; limits: "cgroup-v2" | "cgroup-v1" | "rlimit"; warnings: string[] } | { ok: false; reason: string; fix: string };
 
-const INSTALL_FIX = "Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install bubblewrap) or point the sandbox at it (policy.bwrapPath).";
+const INSTALL_FIX =
+  "Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install bubblewrap) or point the sandbox at it (policy.bwrapPath).";
 const USERNS_FIX =
   "Allow unprivileged user namespaces: sysctl -w kernel.unprivileged_userns_clone=1 (Debian), " +
   "sysctl -w kernel.apparmor_restrict_unprivileged_userns=0 or an AppArmor profile for bwrap (Ubuntu 23.10+), " +
@@ -37,8 +37,14 @@ export async function checkSandboxAvailable(options: { bwrapPath?: string } = {}
   const dir = await mkdtemp(path.join(os.tmpdir(), "issue-agent-probe-"));
   try {
     const args = buildBwrapArgs({
-      mode: "read-only", workspaceDir: dir, cwd: dir, homeDir: dir, tmpDir: dir, files: getSandboxFiles(),
-      env: { PATH: "/usr/bin:/bin" }, command: ["/bin/bash", "-c", "exit 0"],
+      mode: "read-only",
+      workspaceDir: dir,
+      cwd: dir,
+      homeDir: dir,
+      tmpDir: dir,
+      files: getSandboxFiles(),
+      env: { PATH: "/usr/bin:/bin" },
+      command: ["/bin/bash", "-c", "exit 0"],
     });
     const outcome = await new Promise<{ code: number | null; stderr: string; spawnError?: NodeJS.ErrnoException }>((resolve) => {
       const child = spawn(bwrapPath, args, { stdio: ["ignore", "ignore", "pipe"], env: {} });
@@ -52,12 +58,18 @@ export async function checkSandboxAvailable(options: { bwrapPath?: string } = {}
     }
     if (outcome.code !== 0) {
       const stderr = outcome.stderr.trim();
-      return { ok: false, reason: `bubblewrap could not create a sandbox: ${stderr || `exit ${outcome.code}`}`, fix: /mount proc|\/proc/i.test(stderr) ? PROC_FIX : USERNS_FIX };
+      return {
+        ok: false,
+        reason: `bubblewrap could not create a sandbox: ${stderr || `exit ${outcome.code}`}`,
+        fix: /mount proc|\/proc/i.test(stderr) ? PROC_FIX : USERNS_FIX,
+      };
     }
     const cgroup = await detectCgroupSupport();
     const warnings: string[] = [];
     if (!cgroup && process.getuid?.() === 0) {
-      warnings.push("Running as root without a writable cgroup: RLIMIT_NPROC does not bind root, so the process cap is not enforced. Run as a non-root user or delegate a cgroup.");
+      warnings.push(
+        "Running as root without a writable cgroup: RLIMIT_NPROC does not bind root, so the process cap is not enforced. Run as a non-root user or delegate a cgroup.",
+      );
     }
     if (cgroup && !cgroup.memory) warnings.push("No memory cgroup: memory is capped by RLIMIT_DATA only.");
     const result = { ok: true as const, bwrapPath, limits: cgroup ? (`cgroup-${cgroup.kind}` as const) : ("rlimit" as const), warnings };

@@ -55,7 +55,16 @@ export function isHostAllowed(allowlist: readonly string[], host: string, port: 
 export function isPublicAddress(address: string): boolean {
   if (net.isIPv4(address)) {
     const [a = 0, b = 0] = address.split(".").map(Number);
-    return !(a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || a >= 224);
+    return !(
+      a === 0 ||
+      a === 10 ||
+      a === 127 ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127) ||
+      a >= 224
+    );
   }
   const v6 = address.toLowerCase();
   if (v6.startsWith("::ffff:")) return isPublicAddress(v6.slice(7));
@@ -120,13 +129,18 @@ export async function startNetworkProxy(allowlist: readonly string[], options: N
   const proxyUrl = `http://127.0.0.1:${PROXY_PORT}`;
   return {
     socketPath,
-    binds: [[hostDir, SANDBOX_DIR], [await realpath(process.execPath), SANDBOX_NODE]],
+    binds: [
+      [hostDir, SANDBOX_DIR],
+      [await realpath(process.execPath), SANDBOX_NODE],
+    ],
     refused,
     env: { HTTPS_PROXY: proxyUrl, https_proxy: proxyUrl, HTTP_PROXY: proxyUrl, http_proxy: proxyUrl, ALL_PROXY: proxyUrl, NO_PROXY: "", no_proxy: "" },
     wrap: (command) => [
-      "/bin/bash", "-c",
+      "/bin/bash",
+      "-c",
       `exec 3< <(exec ${SANDBOX_NODE} ${SANDBOX_DIR}/forwarder.cjs); read -r _ <&3 || { echo "issue-agent: network proxy forwarder did not start" >&2; exit 125; }; exec 3<&-; exec "$@"`,
-      "issue-agent-net", ...command,
+      "issue-agent-net",
+      ...command,
     ],
     close: async () => {
       for (const s of sockets) s.destroy();

@@ -60,7 +60,10 @@ export interface CappedText {
  */
 export function finalizeOutputs(collectors: readonly OutputCollector[], maxBytes: number): CappedText[] {
   const snaps = collectors.map((c) => c.snapshot());
-  const budgets = shareBudget(snaps.map((s) => s.total), maxBytes);
+  const budgets = shareBudget(
+    snaps.map((s) => s.total),
+    maxBytes,
+  );
   return snaps.map((snap, i) => capOne(snap, budgets[i] ?? 0));
 }
 

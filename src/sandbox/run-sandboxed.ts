@@ -20,7 +20,8 @@ import { getSandboxFiles } from "./sandbox-files.js";
 import type { RunCommandOptions, RunResult, SandboxPolicy } from "./types.js";
 
 // Joins the cgroup(s) before exec, so the very first sandboxed process is already counted.
-const JOIN_CGROUP = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || { echo "issue-agent: could not join cgroup" >&2; exit 125; }; shift; n=$((n-1)); done; exec "$@"';
+const JOIN_CGROUP =
+  'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || { echo "issue-agent: could not join cgroup" >&2; exit 125; }; shift; n=$((n-1)); done; exec "$@"';
 /** After the main process exits, how long stragglers may keep stdout open before we stop reading. */
 const DRAIN_MS = 2000;
 
@@ -55,11 +56,16 @@ export async function runCommand(policy: SandboxPolicy, options: RunCommandOptio
       file = bwrapPath;
       args = buildBwrapArgs({
         mode: policy.mode as "read-only" | "workspace-write",
-        workspaceDir: workspace, cwd, homeDir: scratch.home, tmpDir: scratch.tmp, files,
+        workspaceDir: workspace,
+        cwd,
+        homeDir: scratch.home,
+        tmpDir: scratch.tmp,
+        files,
         readOnlyPaths: policy.readOnlyPaths ?? [],
         protectedPaths: policy.protectedPaths ?? [],
         extraReadOnlyBinds: proxy ? proxy.binds : [],
-        env, command: inner,
+        env,
+        command: inner,
       });
     }
     if (cgroup) {
@@ -67,7 +73,12 @@ export async function runCommand(policy: SandboxPolicy, options: RunCommandOptio
       file = "/bin/sh";
     }
     const result = await execute(file, args, {
-      env: unsandboxed ? env : {}, cwd: unsandboxed ? cwd : "/", detached: unsandboxed, limits, options, cgroup,
+      env: unsandboxed ? env : {},
+      cwd: unsandboxed ? cwd : "/",
+      detached: unsandboxed,
+      limits,
+      options,
+      cgroup,
     });
     assertSandboxStarted(result, unsandboxed);
     return result;
@@ -85,7 +96,8 @@ function validateRequest(policy: SandboxPolicy, options: RunCommandOptions): str
     throw new SandboxError("sandbox/denied", `Unknown sandbox mode "${String(policy.mode)}".`);
   }
   if (policy.mode === "danger-full-access" && policy.allowDangerFullAccess !== true) {
-    const message = "danger-full-access was requested but the operator has not allowed it (AGENT_SANDBOX_MODES must include danger-full-access); the command was not run.";
+    const message =
+      "danger-full-access was requested but the operator has not allowed it (AGENT_SANDBOX_MODES must include danger-full-access); the command was not run.";
     throw new SandboxError("sandbox/denied", message, { userMessage: message });
   }
   if ((options.argv === undefined) === (options.script === undefined)) {
@@ -115,7 +127,9 @@ function execute(file: string, args: string[], input: ExecuteInput): Promise<Run
     let timedOut = false;
     let cancelled = false;
     const child = spawn(file, args, {
-      env: input.env, cwd: input.cwd, detached: input.detached,
+      env: input.env,
+      cwd: input.cwd,
+      detached: input.detached,
       stdio: ["pipe", "pipe", "pipe"],
     });
     const killTree = () => {

@@ -21,9 +21,28 @@ export interface SandboxFiles {
 
 /** Not /etc as a whole (shadow, the host's service configs): only what programs need to run. */
 const ETC_ENTRIES = [
-  "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "ssl", "ca-certificates", "ca-certificates.conf",
-  "pki", "hosts", "nsswitch.conf", "localtime", "timezone", "mime.types", "protocols", "services", "os-release",
-  "debian_version", "inputrc", "terminfo", "magic", "gai.conf", "host.conf",
+  "ld.so.cache",
+  "ld.so.conf",
+  "ld.so.conf.d",
+  "alternatives",
+  "ssl",
+  "ca-certificates",
+  "ca-certificates.conf",
+  "pki",
+  "hosts",
+  "nsswitch.conf",
+  "localtime",
+  "timezone",
+  "mime.types",
+  "protocols",
+  "services",
+  "os-release",
+  "debian_version",
+  "inputrc",
+  "terminfo",
+  "magic",
+  "gai.conf",
+  "host.conf",
 ];
 
 // Why each key: a bare repository committed inside the workspace must not be picked up
@@ -59,7 +78,10 @@ export function getSandboxFiles(): SandboxFiles {
     writeFileSync(file, content, { mode: 0o644 });
     return file;
   };
-  write("passwd", `root:x:0:0:root:/nonexistent:/usr/sbin/nologin\n${SANDBOX_USER}:x:${SANDBOX_UID}:${SANDBOX_GID}:sandbox:${SANDBOX_HOME}:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n`);
+  write(
+    "passwd",
+    `root:x:0:0:root:/nonexistent:/usr/sbin/nologin\n${SANDBOX_USER}:x:${SANDBOX_UID}:${SANDBOX_GID}:sandbox:${SANDBOX_HOME}:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n`,
+  );
   write("group", `root:x:0:\n${SANDBOX_USER}:x:${SANDBOX_GID}:\nnogroup:x:65534:\n`);
   const empty = path.join(dir, "empty");
   mkdirSync(empty, { mode: 0o555 });

@@ -45,4 +45,3 @@ export function createRuntime(env: Env, log: Logger): Runtime {
     onWebhookRejected: (reason) => metrics.webhookRejected.inc({ reason }),
   };
 }
-

@@ -90,11 +90,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const configSchema = renderRepoConfigJsonSchema();
   server.addHandler((req, res) => {
     if (req.method !== "GET" || new URL(req.url ?? "/", "http://localhost").pathname !== "/agent.schema.json") return false;
-    res.writeHead(200, { "content-type": "application/schema+json; charset=utf-8", "cache-control": "public, max-age=3600", "access-control-allow-origin": "*" }).end(configSchema);
+    res
+      .writeHead(200, { "content-type": "application/schema+json; charset=utf-8", "cache-control": "public, max-age=3600", "access-control-allow-origin": "*" })
+      .end(configSchema);
     return true;
   });
   if (env.AGENT_DASHBOARD_TOKEN && options.spend) {
-    server.addHandler(createStatusHandler({ token: env.AGENT_DASHBOARD_TOKEN, queue, spend: options.spend, githubWebUrl: env.githubWebUrl, version: options.version }));
+    server.addHandler(
+      createStatusHandler({ token: env.AGENT_DASHBOARD_TOKEN, queue, spend: options.spend, githubWebUrl: env.githubWebUrl, version: options.version }),
+    );
   }
   await server.load(options.appFn);
   await server.start();

@@ -21,7 +21,10 @@ import YAML from "yaml";
 import type { Env } from "../config/env.js";
 import type { RunningServer } from "./start-server.js";
 
-export type SetupEnv = Pick<Env, "PORT" | "HOST" | "WEBHOOK_PATH" | "WEBHOOK_PROXY_URL" | "GHE_HOST" | "GHE_PROTOCOL" | "AGENT_PUBLIC_URL" | "AGENT_APP_NAME" | "githubApiUrl">;
+export type SetupEnv = Pick<
+  Env,
+  "PORT" | "HOST" | "WEBHOOK_PATH" | "WEBHOOK_PROXY_URL" | "GHE_HOST" | "GHE_PROTOCOL" | "AGENT_PUBLIC_URL" | "AGENT_APP_NAME" | "githubApiUrl"
+>;
 
 export interface StartSetupOptions {
   /** Where `.env` is written (default: the working directory). */
@@ -73,11 +76,16 @@ export async function startSetup(env: SetupEnv, log: Logger, options: StartSetup
       const code = url.searchParams.get("code");
       if (!code) return void res.writeHead(400, { "content-type": "text/plain" }).end("code missing or invalid");
       if (url.searchParams.get("state") !== state) {
-        return void res.writeHead(400, { "content-type": "text/plain" }).end("this registration was not started from this setup page (state mismatch): register again from /probot");
+        return void res
+          .writeHead(400, { "content-type": "text/plain" })
+          .end("this registration was not started from this setup page (state mismatch): register again from /probot");
       }
       const app = await convertManifest(env.githubApiUrl, code, options.fetch ?? fetch);
       writeDotEnv(path.join(cwd, ".env"), { APP_ID: String(app.id), PRIVATE_KEY: app.pem, WEBHOOK_SECRET: app.webhook_secret });
-      log.info({ appId: app.id, slug: app.slug }, `GitHub App "${app.name}" registered; APP_ID, PRIVATE_KEY and WEBHOOK_SECRET are in .env. Restart to serve webhooks.`);
+      log.info(
+        { appId: app.id, slug: app.slug },
+        `GitHub App "${app.name}" registered; APP_ID, PRIVATE_KEY and WEBHOOK_SECRET are in .env. Restart to serve webhooks.`,
+      );
       return void res.writeHead(302, { location: `${app.html_url}/installations/new` }).end();
     }
     if (req.method === "GET" && url.pathname === "/probot/import") return html(res, 200, importPage(webhookUrl, isPublic(webhookUrl)));
@@ -88,7 +96,8 @@ export async function startSetup(env: SetupEnv, log: Logger, options: StartSetup
         return void res.writeHead(415, { "content-type": "text/plain" }).end("send application/json");
       }
       const body = JSON.parse(await readBody(req)) as { appId?: string; pem?: string; webhook_secret?: string };
-      if (!body.appId || !body.pem || !body.webhook_secret) return void res.writeHead(400, { "content-type": "text/plain" }).end("appId, pem and webhook_secret are required");
+      if (!body.appId || !body.pem || !body.webhook_secret)
+        return void res.writeHead(400, { "content-type": "text/plain" }).end("appId, pem and webhook_secret are required");
       writeDotEnv(path.join(cwd, ".env"), { APP_ID: String(body.appId), PRIVATE_KEY: body.pem, WEBHOOK_SECRET: body.webhook_secret });
       log.info({ appId: body.appId }, "existing GitHub App imported into .env. Restart to serve webhooks.");
       return void res.writeHead(200).end();
@@ -108,7 +117,10 @@ export async function startSetup(env: SetupEnv, log: Logger, options: StartSetup
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
-  log.info({ port }, `setup mode: no APP_ID yet. Open http://${env.HOST && env.HOST !== "0.0.0.0" ? env.HOST : "localhost"}:${port} to register the GitHub App (or import an existing one), then restart.`);
+  log.info(
+    { port },
+    `setup mode: no APP_ID yet. Open http://${env.HOST && env.HOST !== "0.0.0.0" ? env.HOST : "localhost"}:${port} to register the GitHub App (or import an existing one), then restart.`,
+  );
   return {
     port,
     stop: () =>
@@ -127,9 +139,13 @@ function readManifest(cwd: string): Manifest {
 }
 
 function requestOrigin(req: IncomingMessage): string {
-  const forwardedProto = String(req.headers["x-forwarded-proto"] ?? "").split(",")[0]?.trim();
+  const forwardedProto = String(req.headers["x-forwarded-proto"] ?? "")
+    .split(",")[0]
+    ?.trim();
   const protocol = forwardedProto || ("encrypted" in req.socket && req.socket.encrypted ? "https" : "http");
-  const host = String(req.headers["x-forwarded-host"] ?? req.headers.host ?? "localhost").split(",")[0]?.trim();
+  const host = String(req.headers["x-forwarded-host"] ?? req.headers.host ?? "localhost")
+    .split(",")[0]
+    ?.trim();
   return `${protocol}://${host}`;
 }
 
@@ -144,7 +160,11 @@ export function isPublic(url: string): boolean {
   return !/^(localhost|127\.|0\.0\.0\.0|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|\[?::1\]?$|[^.]+$)/i.test(host);
 }
 
-async function convertManifest(apiUrl: string, code: string, doFetch: typeof fetch): Promise<{ id: number; slug: string; name: string; html_url: string; pem: string; webhook_secret: string }> {
+async function convertManifest(
+  apiUrl: string,
+  code: string,
+  doFetch: typeof fetch,
+): Promise<{ id: number; slug: string; name: string; html_url: string; pem: string; webhook_secret: string }> {
   const res = await doFetch(`${apiUrl}/app-manifests/${encodeURIComponent(code)}/conversions`, {
     method: "POST",
     headers: { accept: "application/vnd.github+json", "user-agent": "issue-agent-setup" },

@@ -34,17 +34,33 @@ export async function runStartupChecks(options: StartupCheckOptions): Promise<St
     return { ok: true };
   }
   const [sandbox, model] = await Promise.all([
-    (options.sandbox ?? probeSandbox)().catch((error: unknown): HealthProbeResult => ({ ok: false, reason: error instanceof Error ? error.message : String(error), fix: "see the README's Docker section" })),
-    (options.model ?? checkModelEndpoint)({ baseURL: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY, models: [env.AGENT_MODEL, env.AGENT_REVIEW_MODEL].filter((m): m is string => Boolean(m)) }),
+    (options.sandbox ?? probeSandbox)().catch((error: unknown): HealthProbeResult => ({
+      ok: false,
+      reason: error instanceof Error ? error.message : String(error),
+      fix: "see the README's Docker section",
+    })),
+    (options.model ?? checkModelEndpoint)({
+      baseURL: env.OPENAI_BASE_URL,
+      apiKey: env.OPENAI_API_KEY,
+      models: [env.AGENT_MODEL, env.AGENT_REVIEW_MODEL].filter((m): m is string => Boolean(m)),
+    }),
   ]);
   if (!sandbox.ok) {
-    log.error({ check: "sandbox", reason: sandbox.reason, fix: sandbox.fix }, `start-up check failed: the sandbox cannot run commands, so every run will fail (${String(sandbox.reason)}). Fix: ${String(sandbox.fix)}`);
+    log.error(
+      { check: "sandbox", reason: sandbox.reason, fix: sandbox.fix },
+      `start-up check failed: the sandbox cannot run commands, so every run will fail (${String(sandbox.reason)}). Fix: ${String(sandbox.fix)}`,
+    );
   }
   for (const warning of Array.isArray(sandbox.warnings) ? sandbox.warnings : []) log.warn({ check: "sandbox" }, `start-up check: ${String(warning)}`);
-  for (const { problem, fix } of model.problems) log.error({ check: "model", host: model.host, problem, fix }, `start-up check failed: ${problem}. Fix: ${fix}`);
+  for (const { problem, fix } of model.problems)
+    log.error({ check: "model", host: model.host, problem, fix }, `start-up check failed: ${problem}. Fix: ${fix}`);
   for (const note of model.notes) log.info({ check: "model", host: model.host }, `start-up check: ${note}`);
   const ok = sandbox.ok && model.ok;
-  if (ok) log.info({ sandbox: sandbox.limits, modelEndpoint: model.host, models: model.models?.length }, "start-up checks passed: the sandbox works and the model endpoint answers");
+  if (ok)
+    log.info(
+      { sandbox: sandbox.limits, modelEndpoint: model.host, models: model.models?.length },
+      "start-up checks passed: the sandbox works and the model endpoint answers",
+    );
   return { ok, sandbox, model };
 }
 

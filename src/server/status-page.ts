@@ -71,7 +71,11 @@ export function createStatusHandler(options: StatusPageOptions): Handler {
       return true;
     }
     if (!authorized(req.headers.authorization, options.token)) {
-      res.writeHead(401, { "www-authenticate": 'Basic realm="issue-agent status", charset="UTF-8"', "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
+      res.writeHead(401, {
+        "www-authenticate": 'Basic realm="issue-agent status", charset="UTF-8"',
+        "content-type": "text/plain; charset=utf-8",
+        "cache-control": "no-store",
+      });
       res.end("Unauthorized: send the AGENT_DASHBOARD_TOKEN as a bearer token or as the basic-auth password.\n");
       return true;
     }
@@ -81,7 +85,11 @@ export function createStatusHandler(options: StatusPageOptions): Handler {
       res.writeHead(200, { ...headers, "content-type": "application/json; charset=utf-8" });
       res.end(req.method === "HEAD" ? undefined : JSON.stringify(view));
     } else {
-      res.writeHead(200, { ...headers, "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'" });
+      res.writeHead(200, {
+        ...headers,
+        "content-type": "text/html; charset=utf-8",
+        "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      });
       res.end(req.method === "HEAD" ? undefined : renderStatusPage(view));
     }
     return true;
@@ -178,7 +186,15 @@ function capCell(usd: number, cap: number | null): string {
 }
 
 export function renderStatusPage(view: RunsView): string {
-  const running = view.running.map((r) => [esc(r.kind), subject(r), duration(r.ageSeconds), r.turns === null ? "—" : String(r.turns), money(r.costUsd, r.costKnown), esc(r.step ?? ""), r.attempt > 1 ? `attempt ${r.attempt}` : ""]);
+  const running = view.running.map((r) => [
+    esc(r.kind),
+    subject(r),
+    duration(r.ageSeconds),
+    r.turns === null ? "—" : String(r.turns),
+    money(r.costUsd, r.costKnown),
+    esc(r.step ?? ""),
+    r.attempt > 1 ? `attempt ${r.attempt}` : "",
+  ]);
   const queued = view.queued.map((r) => [esc(r.kind), subject(r), duration(r.ageSeconds)]);
   const finished = view.finished.map((r) => [
     `<span class="outcome ${esc(r.outcome ?? "")}">${esc(r.outcome ?? "—")}</span>`,

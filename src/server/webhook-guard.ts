@@ -107,7 +107,11 @@ function trim<V>(map: Map<string, V>): void {
 export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
   if (trustProxy) {
     const forwarded = req.headers["x-forwarded-for"];
-    const last = (Array.isArray(forwarded) ? forwarded.join(",") : (forwarded ?? "")).split(",").map((s) => s.trim()).filter(Boolean).at(-1);
+    const last = (Array.isArray(forwarded) ? forwarded.join(",") : (forwarded ?? ""))
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .at(-1);
     if (last) return last;
   }
   return req.socket.remoteAddress ?? "unknown";
@@ -145,7 +149,13 @@ export function guardWebhooks(inner: NodeMiddleware, options: WebhookGuardOption
         return true;
       }
       const status = { "too-large": 413, busy: 503, timeout: 408 }[read.reason];
-      return refuse(status, read.reason, read.reason === "busy" ? "too many webhook bodies in flight" : read.reason, read.reason === "busy" ? { "retry-after": "5" } : {}, read.reason !== "busy");
+      return refuse(
+        status,
+        read.reason,
+        read.reason === "busy" ? "too many webhook bodies in flight" : read.reason,
+        read.reason === "busy" ? { "retry-after": "5" } : {},
+        read.reason !== "busy",
+      );
     }
     const payload = new TextDecoder("utf-8").decode(read.body);
     // A malformed signature header throws: a failed check like any other.

@@ -70,8 +70,10 @@ function escapedLengthBound(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 32 || (c >= 0x7f && c <= 0x9f)) n += c === 10 || c === 9 ? 1 : 10;
-    else if (c === 58 && text.startsWith("//", i + 1)) n += 2; // a URL becomes `<url>`
-    else if (c < 128) n += MARKDOWN_PUNCTUATION.has(text[i] as string) || LINE_START_PUNCTUATION.has(text[i] as string) || c === 64 || c === 46 || c === 41 ? 1 : 0;
+    else if (c === 58 && text.startsWith("//", i + 1))
+      n += 2; // a URL becomes `<url>`
+    else if (c < 128)
+      n += MARKDOWN_PUNCTUATION.has(text[i] as string) || LINE_START_PUNCTUATION.has(text[i] as string) || c === 64 || c === 46 || c === 41 ? 1 : 0;
     else if ((c >= 0x2028 && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0xfeff) n += 10;
   }
   return n;
@@ -250,7 +252,8 @@ function escapeText(text: string, prev: string, keepNewlines: boolean): string {
       // there would swallow the backslash that keeps the next `<` from opening raw HTML. Escaped
       // text is never a bare link.
       else if ((ch === ":" && text.startsWith("//", i + 1)) || (ch === "." && isWwwBefore(text, i))) out += `\\${ch}`;
-      else if (MARKDOWN_PUNCTUATION.has(ch) || (digits === 0 && LINE_START_PUNCTUATION.has(ch)) || ((ch === "." || ch === ")") && digits > 0 && digits < 10)) out += `\\${ch}`;
+      else if (MARKDOWN_PUNCTUATION.has(ch) || (digits === 0 && LINE_START_PUNCTUATION.has(ch)) || ((ch === "." || ch === ")") && digits > 0 && digits < 10))
+        out += `\\${ch}`;
       else out += ch;
       digits = -1;
     }
@@ -511,7 +514,8 @@ export function findUnsafeMarkdown(markdown: string, imageHosts: readonly string
   if (Object.keys(env.references ?? {}).length > 0) problems.push("link reference definition");
   const visit = (list: readonly Token[]) => {
     for (const t of list) {
-      if ((t.type === "html_block" || t.type === "html_inline") && !allowedHtml.includes(t.content.trim())) problems.push(`raw HTML ${JSON.stringify(t.content.slice(0, 40))}`);
+      if ((t.type === "html_block" || t.type === "html_inline") && !allowedHtml.includes(t.content.trim()))
+        problems.push(`raw HTML ${JSON.stringify(t.content.slice(0, 40))}`);
       if (t.type === "image") {
         const src = String(t.attrGet("src") ?? "");
         const host = hostOf(src);

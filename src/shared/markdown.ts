@@ -118,11 +118,15 @@ function createParser(linkify: boolean): MarkdownIt {
     if ((state.env as { [AFTER_DEFINITION]?: number })[AFTER_DEFINITION] === startLine) return false;
     return code(state, startLine, endLine, silent);
   });
-  md.block.ruler.at("html_block", (state, startLine, endLine, silent) => {
-    // Right after a definition only blocks that may interrupt a paragraph start (not `<a href=x>` alone).
-    if ((state.env as { [AFTER_DEFINITION]?: number })[AFTER_DEFINITION] === startLine && !htmlBlock(state, startLine, endLine, true)) return false;
-    return htmlBlock(state, startLine, endLine, silent);
-  }, { alt: ["paragraph", "reference", "blockquote"] }); // `at` resets a rule's alt: these are markdown-it's own
+  md.block.ruler.at(
+    "html_block",
+    (state, startLine, endLine, silent) => {
+      // Right after a definition only blocks that may interrupt a paragraph start (not `<a href=x>` alone).
+      if ((state.env as { [AFTER_DEFINITION]?: number })[AFTER_DEFINITION] === startLine && !htmlBlock(state, startLine, endLine, true)) return false;
+      return htmlBlock(state, startLine, endLine, silent);
+    },
+    { alt: ["paragraph", "reference", "blockquote"] },
+  ); // `at` resets a rule's alt: these are markdown-it's own
   // A footnote definition ends a lazy quote or list line, as any block start does in CommonMark
   // (the plugin registers it as a paragraph terminator only). Its rule function is not exported.
   const rules = (md.block.ruler as unknown as { __rules__: { name: string; fn: Parameters<typeof md.block.ruler.at>[1] }[] }).__rules__;
@@ -182,7 +186,12 @@ export function toTree(tokens: readonly Token[]): MarkdownNode[] {
 }
 
 /** Hosts whose images are GitHub's own (uploads, repository files): no data leaves GitHub through them. */
-export const GITHUB_IMAGE_HOSTS: readonly string[] = ["github.com", "user-images.githubusercontent.com", "private-user-images.githubusercontent.com", "raw.githubusercontent.com"];
+export const GITHUB_IMAGE_HOSTS: readonly string[] = [
+  "github.com",
+  "user-images.githubusercontent.com",
+  "private-user-images.githubusercontent.com",
+  "raw.githubusercontent.com",
+];
 
 /** The host of `url` as GitHub would resolve it (relative and protocol-relative URLs included), or null. */
 export function hostOf(url: string): string | null {

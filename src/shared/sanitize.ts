@@ -103,7 +103,7 @@ export function stripInvisible(text: string): string {
     out += s.slice(runStart, from);
     runStart = to;
   };
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     const cp = s.codePointAt(i) ?? 0;
     const size = cp > 0xffff ? 2 : 1;
     if (cp === 0x1f3f4) {
@@ -126,7 +126,11 @@ export function stripInvisible(text: string): string {
       keep = keycap || (prev >= 0 && PICTOGRAPHIC.test(String.fromCodePoint(prev)));
     } else if (keep && cp === 0x200d) {
       const next = s.codePointAt(i + 1);
-      keep = next !== undefined && prev >= 0 && PICTOGRAPHIC.test(String.fromCodePoint(prev === 0xfe0f ? (lastBase ?? prev) : prev)) && PICTOGRAPHIC.test(String.fromCodePoint(next));
+      keep =
+        next !== undefined &&
+        prev >= 0 &&
+        PICTOGRAPHIC.test(String.fromCodePoint(prev === 0xfe0f ? (lastBase ?? prev) : prev)) &&
+        PICTOGRAPHIC.test(String.fromCodePoint(next));
     }
     if (keep) {
       if (cp !== 0xfe0f && cp !== 0xfe0e) lastBase = cp;
@@ -413,7 +417,12 @@ export function toModelText(markdown: string, options: { maxChars?: number } = {
 
 /** One line of untrusted text (a title, a name, a path) for a prompt: visible characters only. */
 export function toModelLine(text: string, maxChars = 256): string {
-  return capLength(stripInvisible(capLength(text, maxChars * 4).replace(/[\r\n\t]+/g, " ")).replace(/ {2,}/g, " ").trim(), maxChars);
+  return capLength(
+    stripInvisible(capLength(text, maxChars * 4).replace(/[\r\n\t]+/g, " "))
+      .replace(/ {2,}/g, " ")
+      .trim(),
+    maxChars,
+  );
 }
 
 /** Plain text that is not Markdown (a job log): escape sequences and invisible characters removed. */

@@ -153,13 +153,27 @@ export async function settleAgentRun(p: {
   const { result } = p;
   await p.deps.spend.record(p.repo, p.installationId, result.costUsd);
   p.deps.metrics?.recordModelUsage({ repo: p.repo, model: p.model, input: result.usage.input, output: result.usage.output, costUsd: result.costUsd });
-  const stats: RunStats = { turns: result.turns, tokens: result.usage.input + result.usage.output, costUsd: result.costUsd, priced: p.priced, testsRun: result.testsRun };
+  const stats: RunStats = {
+    turns: result.turns,
+    tokens: result.usage.input + result.usage.output,
+    costUsd: result.costUsd,
+    priced: p.priced,
+    testsRun: result.testsRun,
+  };
   p.job.report({ turns: stats.turns, tokens: stats.tokens, costUsd: p.priced ? stats.costUsd : null });
   if (result.outcome === "cancelled") throw new CancelledError();
   if (result.outcome === "failed" || result.outcome === "budget_exhausted") {
     p.job.report({ errorCode: result.error?.code ?? result.outcome, errorMessage: result.error?.message ?? result.outcome });
     const message = `The agent could not finish: ${result.error?.userMessage ?? result.error?.message ?? result.outcome}`;
-    await p.reporter.finish({ title: p.title, phase: "failed", startedAt: p.startedAt, ...stats, message, summary: result.summary, hint: stopHint(result.error?.code, p.retryHint) });
+    await p.reporter.finish({
+      title: p.title,
+      phase: "failed",
+      startedAt: p.startedAt,
+      ...stats,
+      message,
+      summary: result.summary,
+      hint: stopHint(result.error?.code, p.retryHint),
+    });
     return { stats, stopped: result.outcome };
   }
   return { stats, stopped: null };
@@ -174,6 +188,7 @@ export function stopHint(code: string | undefined, retryHint: string): string {
   if (code?.startsWith("model/") || code?.startsWith("sandbox/") || code === "internal") {
     return "This is a problem on the app's side, not with the request: comment `/agent fix` to try again later, and tell the app's operator if it keeps happening (the details are in the app's logs).";
   }
-  if (code?.startsWith("budget/")) return "Raise `limits` in `.github/agent.yml` (within the operator's caps) or narrow the request, then comment `/agent fix`.";
+  if (code?.startsWith("budget/"))
+    return "Raise `limits` in `.github/agent.yml` (within the operator's caps) or narrow the request, then comment `/agent fix`.";
   return retryHint;
 }

@@ -20,19 +20,31 @@ export const EXECUTED_PATHS: readonly ExecutedPathKind[] = [
   {
     kind: "package manifest",
     why: "its scripts and hooks run on install, build and test",
-    patterns: [base("package\\.json|pyproject\\.toml|setup\\.cfg|Pipfile|composer\\.json|Gemfile|[^/]+\\.gemspec|Cargo\\.toml|deno\\.jsonc?|bunfig\\.toml|pom\\.xml|build\\.gradle(\\.kts)?|settings\\.gradle(\\.kts)?|gradle\\.properties|go\\.mod|mix\\.exs|pubspec\\.yaml|[^/]+\\.csproj|Directory\\.Build\\.(props|targets)")],
+    patterns: [
+      base(
+        "package\\.json|pyproject\\.toml|setup\\.cfg|Pipfile|composer\\.json|Gemfile|[^/]+\\.gemspec|Cargo\\.toml|deno\\.jsonc?|bunfig\\.toml|pom\\.xml|build\\.gradle(\\.kts)?|settings\\.gradle(\\.kts)?|gradle\\.properties|go\\.mod|mix\\.exs|pubspec\\.yaml|[^/]+\\.csproj|Directory\\.Build\\.(props|targets)",
+      ),
+    ],
   },
   {
     kind: "lockfile",
     why: "decides which dependency code (and install scripts) runs",
-    patterns: [base("package-lock\\.json|npm-shrinkwrap\\.json|yarn\\.lock|pnpm-lock\\.yaml|bun\\.lockb?|poetry\\.lock|Pipfile\\.lock|uv\\.lock|requirements[^/]*\\.(txt|in)|Gemfile\\.lock|Cargo\\.lock|composer\\.lock|go\\.sum")],
+    patterns: [
+      base(
+        "package-lock\\.json|npm-shrinkwrap\\.json|yarn\\.lock|pnpm-lock\\.yaml|bun\\.lockb?|poetry\\.lock|Pipfile\\.lock|uv\\.lock|requirements[^/]*\\.(txt|in)|Gemfile\\.lock|Cargo\\.lock|composer\\.lock|go\\.sum",
+      ),
+    ],
   },
   {
     kind: "build script",
     why: "runs when the project is built or installed",
     patterns: [
-      base("Makefile|GNUmakefile|makefile|[^/]+\\.mk|justfile|Justfile|Taskfile\\.ya?ml|Rakefile|CMakeLists\\.txt|[^/]+\\.cmake|meson\\.build|BUILD(\\.bazel)?|WORKSPACE(\\.bazel)?|MODULE\\.bazel|[^/]+\\.bzl|build\\.rs|setup\\.py|gradlew(\\.bat)?|mvnw(\\.cmd)?|Dockerfile[^/]*|[^/]*\\.dockerfile|docker-compose[^/]*\\.ya?ml|compose\\.ya?ml"),
-      base("(webpack|rollup|vite|esbuild|tsup|turbo|nx|babel|postcss|tailwind|next|nuxt|svelte|astro|gulpfile|Gruntfile)(\\.config)?\\.[cm]?[jt]s|\\.babelrc(\\.[a-z]+)?|turbo\\.json|nx\\.json"),
+      base(
+        "Makefile|GNUmakefile|makefile|[^/]+\\.mk|justfile|Justfile|Taskfile\\.ya?ml|Rakefile|CMakeLists\\.txt|[^/]+\\.cmake|meson\\.build|BUILD(\\.bazel)?|WORKSPACE(\\.bazel)?|MODULE\\.bazel|[^/]+\\.bzl|build\\.rs|setup\\.py|gradlew(\\.bat)?|mvnw(\\.cmd)?|Dockerfile[^/]*|[^/]*\\.dockerfile|docker-compose[^/]*\\.ya?ml|compose\\.ya?ml",
+      ),
+      base(
+        "(webpack|rollup|vite|esbuild|tsup|turbo|nx|babel|postcss|tailwind|next|nuxt|svelte|astro|gulpfile|Gruntfile)(\\.config)?\\.[cm]?[jt]s|\\.babelrc(\\.[a-z]+)?|turbo\\.json|nx\\.json",
+      ),
     ],
   },
   {
@@ -40,7 +52,9 @@ export const EXECUTED_PATHS: readonly ExecutedPathKind[] = [
     why: "runs when the tests run",
     patterns: [
       base("conftest\\.py|pytest\\.ini|tox\\.ini|noxfile\\.py|\\.coveragerc|phpunit\\.xml(\\.dist)?|\\.rspec|\\.mocharc\\.[a-z]+|karma\\.conf\\.[cm]?[jt]s"),
-      base("(jest|vitest|vitest\\.workspace|playwright|cypress|ava|mocha|jasmine|wdio|nightwatch)\\.config\\.[cm]?[jt]s|jest\\.config\\.json|\\.jest\\.config\\.[a-z]+"),
+      base(
+        "(jest|vitest|vitest\\.workspace|playwright|cypress|ava|mocha|jasmine|wdio|nightwatch)\\.config\\.[cm]?[jt]s|jest\\.config\\.json|\\.jest\\.config\\.[a-z]+",
+      ),
       /(^|\/)(spec|test|tests)\/(setup|support)[^/]*\.[cm]?[jt]s$/i,
     ],
   },
@@ -48,7 +62,9 @@ export const EXECUTED_PATHS: readonly ExecutedPathKind[] = [
     kind: "package-manager or tool dotfile",
     why: "changes registries, install hooks or the tool versions that run",
     patterns: [
-      base("\\.npmrc|\\.yarnrc(\\.yml)?|\\.pnpmfile\\.cjs|pnpm-workspace\\.yaml|\\.pypirc|pip\\.conf|\\.condarc|\\.bundle/config|\\.cargo/config(\\.toml)?|\\.mvn/[^/]+|\\.nvmrc|\\.node-version|\\.python-version|\\.ruby-version|\\.tool-versions|mise\\.toml|\\.envrc|\\.pre-commit-config\\.yaml|lefthook\\.ya?ml|\\.lintstagedrc[^/]*|\\.gitattributes"),
+      base(
+        "\\.npmrc|\\.yarnrc(\\.yml)?|\\.pnpmfile\\.cjs|pnpm-workspace\\.yaml|\\.pypirc|pip\\.conf|\\.condarc|\\.bundle/config|\\.cargo/config(\\.toml)?|\\.mvn/[^/]+|\\.nvmrc|\\.node-version|\\.python-version|\\.ruby-version|\\.tool-versions|mise\\.toml|\\.envrc|\\.pre-commit-config\\.yaml|lefthook\\.ya?ml|\\.lintstagedrc[^/]*|\\.gitattributes",
+      ),
       /(^|\/)\.yarn\/(plugins|releases)\//i,
     ],
   },

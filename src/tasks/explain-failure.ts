@@ -7,7 +7,10 @@ import { redactSecrets } from "../shared/redact.js";
 
 export class RunStoppedError extends AppError {
   /** A deliberate stop with a message for the user (no changes allowed, secret found...). */
-  constructor(userMessage: string, readonly outcome: "failed" | "no_changes" = "failed") {
+  constructor(
+    userMessage: string,
+    readonly outcome: "failed" | "no_changes" = "failed",
+  ) {
     super("workspace/commit-refused", userMessage, { userMessage });
   }
 }
@@ -48,13 +51,17 @@ export function explainFailure(error: unknown, secrets: readonly string[] = []):
     hint = "Raise `limits` in `.github/agent.yml` (within the operator's caps) or narrow the request.";
   } else if (code?.startsWith("model/")) {
     message = `The model request failed: ${userMessageOf(error)}`;
-    hint = "This is usually temporary: comment `/agent fix` to try again later, and tell the app's operator if it keeps happening (the details are in the app's logs).";
+    hint =
+      "This is usually temporary: comment `/agent fix` to try again later, and tell the app's operator if it keeps happening (the details are in the app's logs).";
   } else if (code?.startsWith("sandbox/")) {
     message = `The sandbox refused or could not run: ${userMessageOf(error)}`;
     hint = "This is a problem with the app's installation, not with the request: tell the app's operator (the details are in the app's logs).";
   } else if (code === "workspace/clone" || code === "workspace/auth" || code === "workspace/too-large" || code === "workspace/not-found") {
     message = error instanceof AppError && error.userMessage ? error.userMessage : "Cloning the repository failed.";
-    hint = code === "workspace/too-large" ? "The operator's size caps decide what fits; the message above names the one that was hit." : "This is usually temporary. Comment `/agent fix` to try again.";
+    hint =
+      code === "workspace/too-large"
+        ? "The operator's size caps decide what fits; the message above names the one that was hit."
+        : "This is usually temporary. Comment `/agent fix` to try again.";
   } else if (code === "workspace/worker") {
     message = error instanceof AppError && error.userMessage ? error.userMessage : "The repository work for this job stopped unexpectedly; nothing was pushed.";
     hint = "Comment `/agent fix` to try again. If it keeps happening, the operator can raise AGENT_WORKSPACE_MEMORY_MB or AGENT_WORKSPACE_TIMEOUT_MINUTES.";

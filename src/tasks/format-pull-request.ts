@@ -58,15 +58,23 @@ function fillTemplate(template: string, sections: { summary: string; changes: st
   const headings: { start: number; end: number; text: string }[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    if (t?.type === "heading_open" && t.level === 0 && Number(t.tag.slice(1)) <= 3 && t.map) headings.push({ start: t.map[0], end: t.map[1], text: tokens[i + 1]?.content.toLowerCase() ?? "" });
+    if (t?.type === "heading_open" && t.level === 0 && Number(t.tag.slice(1)) <= 3 && t.map)
+      headings.push({ start: t.map[0], end: t.map[1], text: tokens[i + 1]?.content.toLowerCase() ?? "" });
   }
-  const format = (from: number, to: number) => formatOutbound(lines.slice(from, to).join("\n"), { html: "drop", minHeadingLevel: 1, maxChars: MAX_TEMPLATE_CHARS });
+  const format = (from: number, to: number) =>
+    formatOutbound(lines.slice(from, to).join("\n"), { html: "drop", minHeadingLevel: 1, maxChars: MAX_TEMPLATE_CHARS });
   const out: string[] = [];
   if ((headings[0]?.start ?? lines.length) > 0) out.push(format(0, headings[0]?.start ?? lines.length));
   let filled = 0;
   headings.forEach((h, i) => {
     const next = headings[i + 1]?.start ?? lines.length;
-    const ours = /summary|description|what|why|overview/.test(h.text) ? sections.summary : /change/.test(h.text) ? sections.changes : /test|verif|how/.test(h.text) ? sections.tests : null;
+    const ours = /summary|description|what|why|overview/.test(h.text)
+      ? sections.summary
+      : /change/.test(h.text)
+        ? sections.changes
+        : /test|verif|how/.test(h.text)
+          ? sections.tests
+          : null;
     if (ours === null) out.push(format(h.start, next));
     else {
       filled++;
@@ -105,7 +113,15 @@ export function formatPullRequestBody(c: PullRequestContent): string {
     c.selfReview ? `\n${formatOutbound(c.selfReview, { secrets: c.secrets, maxChars: 20_000 })}` : "",
     c.transcriptUrl ? `\n[Run transcript](${c.transcriptUrl}): every tool call, edit, test and model turn of this run.` : "",
   ].filter(Boolean);
-  const text = [warning, main.trim(), ...extras, "", `Closes #${c.issueNumber}`, "", "<sub>Opened by issue-agent. Review it like any contribution; comment `/agent fix <instructions>` for changes.</sub>"].join("\n");
+  const text = [
+    warning,
+    main.trim(),
+    ...extras,
+    "",
+    `Closes #${c.issueNumber}`,
+    "",
+    "<sub>Opened by issue-agent. Review it like any contribution; comment `/agent fix <instructions>` for changes.</sub>",
+  ].join("\n");
   return `${text}\n\n${renderMarker("pr", c.marker)}`;
 }
 
@@ -137,7 +153,12 @@ const WARNING_HEAD = /^> \[!WARNING\]\n> \*\*Review these files before any CI ru
  * Follow-up commits on the app's own pull request: the warning block at the top of its body gains
  * the executed files this run changed (the ones listed before stay), or is put there if missing.
  */
-export function mergeExecutedWarning(body: string, executed: readonly ExecutedChange[], configChanges: readonly string[], secrets: readonly string[] = []): string {
+export function mergeExecutedWarning(
+  body: string,
+  executed: readonly ExecutedChange[],
+  configChanges: readonly string[],
+  secrets: readonly string[] = [],
+): string {
   const block = formatExecutedWarning(executed, configChanges, secrets);
   if (!block) return body;
   const fresh = block.split("\n");

@@ -19,8 +19,22 @@ export function selfReviewLine(r: SelfReviewReport): string {
 export function selfReviewSection(r: SelfReviewReport): string {
   if (r.reviews === 0) return "";
   const head = ["## Security self-review", ""];
-  const sent = r.rounds > 0 ? [`The app's security review ran on this change before it was pushed; ${r.sentBack} finding(s) went back to the agent (${r.rounds} round(s)).`] : ["The app's security review ran on this change before it was pushed."];
+  const sent =
+    r.rounds > 0
+      ? [`The app's security review ran on this change before it was pushed; ${r.sentBack} finding(s) went back to the agent (${r.rounds} round(s)).`]
+      : ["The app's security review ran on this change before it was pushed."];
   if (r.remaining.length === 0) return [...head, ...sent, "Nothing remains.", ...(r.note ? [r.note] : [])].join("\n");
-  const list = r.remaining.slice(0, 30).map((f) => `- **${f.severity}** ${code(f.line ? `${f.path}:${f.line}` : f.path)}: ${f.title.replace(/[\r\n]+/g, " ").slice(0, 200)} (${f.cwe})`);
-  return [...head, ...sent, "", "Still there — review these before merging:", "", ...list, ...(r.remaining.length > 30 ? [`- …and ${r.remaining.length - 30} more`] : []), ...(r.note ? ["", r.note] : [])].join("\n");
+  const list = r.remaining
+    .slice(0, 30)
+    .map((f) => `- **${f.severity}** ${code(f.line ? `${f.path}:${f.line}` : f.path)}: ${f.title.replace(/[\r\n]+/g, " ").slice(0, 200)} (${f.cwe})`);
+  return [
+    ...head,
+    ...sent,
+    "",
+    "Still there — review these before merging:",
+    "",
+    ...list,
+    ...(r.remaining.length > 30 ? [`- …and ${r.remaining.length - 30} more`] : []),
+    ...(r.note ? ["", r.note] : []),
+  ].join("\n");
 }

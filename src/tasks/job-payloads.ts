@@ -106,16 +106,32 @@ interface JobSpec<S extends z.ZodType> {
 const spec = <S extends z.ZodType>(s: JobSpec<S>): JobSpec<S> => s;
 
 export const JOB_SPECS = {
-  "resolve-issue": spec({ schema: resolveIssuePayloadSchema, key: (p) => jobKey(p.owner, p.repo, p.issueNumber), status: statusTargetOf, title: "resolving the issue" }),
+  "resolve-issue": spec({
+    schema: resolveIssuePayloadSchema,
+    key: (p) => jobKey(p.owner, p.repo, p.issueNumber),
+    status: statusTargetOf,
+    title: "resolving the issue",
+  }),
   "fix-pr": spec({ schema: fixPrPayloadSchema, key: (p) => jobKey(p.owner, p.repo, p.prNumber), status: statusTargetOf, title: "fixing the pull request" }),
-  "security-review": spec({ schema: securityReviewPayloadSchema, key: (p) => jobKey(p.owner, p.repo, p.prNumber), status: () => null, title: "reviewing the pull request", replaceQueued: true }),
+  "security-review": spec({
+    schema: securityReviewPayloadSchema,
+    key: (p) => jobKey(p.owner, p.repo, p.prNumber),
+    status: () => null,
+    title: "reviewing the pull request",
+    replaceQueued: true,
+  }),
 } satisfies { [K in JobKind]: JobSpec<z.ZodType> };
 
 export type JobPayloadInput<K extends JobKind> = z.input<(typeof JOB_SPECS)[K]["schema"]>;
 export type JobPayload<K extends JobKind> = z.output<(typeof JOB_SPECS)[K]["schema"]>;
 
 /** Validate a payload against its kind's schema and turn it into the queue's request, key included. */
-export function requestJob<K extends JobKind>(kind: K, payload: JobPayloadInput<K>, deliveryId: string, options: { maxAttempts?: number } = {}): EnqueueRequest {
+export function requestJob<K extends JobKind>(
+  kind: K,
+  payload: JobPayloadInput<K>,
+  deliveryId: string,
+  options: { maxAttempts?: number } = {},
+): EnqueueRequest {
   const jobSpec = JOB_SPECS[kind] as unknown as JobSpec<z.ZodType<JobPayload<K>, JobPayloadInput<K>>>;
   const parsed = jobSpec.schema.parse(payload);
   return {
@@ -135,7 +151,10 @@ export function parseJobPayload<K extends JobKind>(kind: K, payload: unknown): J
 }
 
 /** Where a queued job's status comment is, if it has one and its payload still parses. */
-export function statusOfJob(kind: JobKind, payload: unknown): { target: StatusTarget; commentId: number; installationId: number; repoId: number | null; title: string } | null {
+export function statusOfJob(
+  kind: JobKind,
+  payload: unknown,
+): { target: StatusTarget; commentId: number; installationId: number; repoId: number | null; title: string } | null {
   const jobSpec = JOB_SPECS[kind] as unknown as JobSpec<z.ZodType<{ installationId: number; repoId?: number }>>;
   const parsed = jobSpec.schema.safeParse(payload);
   if (!parsed.success) return null;

@@ -41,7 +41,10 @@ export function createGiveUpHook(github: GitHubClientFactory, onError?: (error: 
     if (!status || status.repoId === null) return;
     try {
       const octokit = await github.forInstallation(status.installationId, TOKEN_SCOPES.giveUp(status.repoId));
-      const body = renderStatusBody({ title: status.title, phase: "failed", message: redactSecrets(reason), hint: "Comment `/agent fix` to try again." }, { key: job.key, job: job.id, kind: job.kind });
+      const body = renderStatusBody(
+        { title: status.title, phase: "failed", message: redactSecrets(reason), hint: "Comment `/agent fix` to try again." },
+        { key: job.key, job: job.id, kind: job.kind },
+      );
       await updateStatusComment(octokit, { target: status.target, commentId: status.commentId }, body);
     } catch (error) {
       onError?.(error);

@@ -59,7 +59,8 @@ export function buildIssuePrompt(p: { issue: IssueContext; requester: string; in
     parts.push("", "Comments (from people with write access, oldest first):");
     for (const c of p.issue.comments.slice(-20)) parts.push(...quoted(`${c.author} wrote`, c.body));
   }
-  if (p.previousSummary) parts.push("", "A previous run on this issue ended with this summary; continue from there:", quote(toModelText(p.previousSummary).text));
+  if (p.previousSummary)
+    parts.push("", "A previous run on this issue ended with this summary; continue from there:", quote(toModelText(p.previousSummary).text));
   if (p.instruction.text || p.instruction.hidden.length > 0) parts.push("", ...quoted(`Additional instruction from ${p.requester}`, p.instruction));
   return cap(parts.join("\n"));
 }
@@ -93,7 +94,11 @@ export function buildPullRequestPrompt(p: {
   }
   if (p.finding) {
     const f = p.finding;
-    parts.push("", `Fix this security finding from the automated review (${f.severity}, ${f.cwe}) at ${f.path} line ${f.line}: ${f.title}`, quote(f.details.text));
+    parts.push(
+      "",
+      `Fix this security finding from the automated review (${f.severity}, ${f.cwe}) at ${f.path} line ${f.line}: ${f.title}`,
+      quote(f.details.text),
+    );
   }
   if (p.checkRun) {
     parts.push("", ...quoted(`The check "${p.checkRun.name}" failed with this output`, p.checkRun.summary, "(no output)"));

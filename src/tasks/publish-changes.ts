@@ -132,7 +132,15 @@ export async function publishChanges(p: PublishParams): Promise<Published | null
       message: formatCommitMessage(p.message, coAuthorOf(p.requester)),
       readBlobs: (oids) => deps.git.readBlobs({ dir, oids }),
     });
-    return { sha: commit.sha, changedFiles, configChanges, executedChanges: executedChangesIn(changedFiles), method: "api", verified: commit.verified, keptFiles };
+    return {
+      sha: commit.sha,
+      changedFiles,
+      configChanges,
+      executedChanges: executedChangesIn(changedFiles),
+      method: "api",
+      verified: commit.verified,
+      keptFiles,
+    };
   }
   const sha = await deps.git.commitAll({ dir, message: p.message, author: botIdentity(deps.env.APP_SLUG), coAuthors: coAuthorOf(p.requester) });
   if (!sha) return null;
@@ -142,7 +150,9 @@ export async function publishChanges(p: PublishParams): Promise<Published | null
 
 /** One line for the status comment: how the commit was made, and why git when the repo asked for the API. */
 export function describeCommitMethod(published: Published, configured: CommitMethod): string {
-  if (published.method === "api") return published.verified ? "Committed through the GitHub API as the app: GitHub signed it (Verified)." : "Committed through the GitHub API as the app.";
-  if (configured === "api") return "Pushed with git (unsigned): GitHub's API cannot commit to a fork's branch, so the push used the maintainer-edit access the fork allows.";
+  if (published.method === "api")
+    return published.verified ? "Committed through the GitHub API as the app: GitHub signed it (Verified)." : "Committed through the GitHub API as the app.";
+  if (configured === "api")
+    return "Pushed with git (unsigned): GitHub's API cannot commit to a fork's branch, so the push used the maintainer-edit access the fork allows.";
   return "Pushed with git (`pullRequest.commitMethod: git`), so the commit is not signed.";
 }

@@ -53,7 +53,10 @@ export function renderEntry(e: TranscriptEntry): { block: string; oneLine: strin
     case "task":
       return { block: `### Task (${e.kind}, model \`${inline(e.model)}\`)\n\nThe task as the model saw it:\n\n${fenced(e.text)}`, oneLine: "task" };
     case "plan":
-      return { block: `**Plan**${e.explanation ? ` — ${inline(e.explanation)}` : ""}\n${e.plan.map((s) => `- [${s.status === "completed" ? "x" : " "}] ${inline(s.step)}${s.status === "in_progress" ? " *(in progress)*" : ""}`).join("\n")}`, oneLine: "plan update" };
+      return {
+        block: `**Plan**${e.explanation ? ` — ${inline(e.explanation)}` : ""}\n${e.plan.map((s) => `- [${s.status === "completed" ? "x" : " "}] ${inline(s.step)}${s.status === "in_progress" ? " *(in progress)*" : ""}`).join("\n")}`,
+        oneLine: "plan update",
+      };
     case "model_text":
       return { block: `**Model (turn ${e.turn}):**\n\n${fenced(e.text)}`, oneLine: `turn ${e.turn}: model text` };
     case "tool_call": {
@@ -67,9 +70,15 @@ export function renderEntry(e: TranscriptEntry): { block: string; oneLine: strin
         oneLine: `turn ${e.turn}: ${e.name} ${e.ok ? "ok" : "failed"}`,
       };
     case "compaction":
-      return { block: `_Context compacted (${e.strategy}): ${e.tokensBefore.toLocaleString("en-US")} → ${e.tokensAfter.toLocaleString("en-US")} tokens._`, oneLine: "compaction" };
+      return {
+        block: `_Context compacted (${e.strategy}): ${e.tokensBefore.toLocaleString("en-US")} → ${e.tokensAfter.toLocaleString("en-US")} tokens._`,
+        oneLine: "compaction",
+      };
     case "usage":
-      return { block: `_Turn ${e.turn}: ${e.inputTokens.toLocaleString("en-US")} input / ${e.outputTokens.toLocaleString("en-US")} output tokens, $${e.costUsd.toFixed(4)}._`, oneLine: `turn ${e.turn}: usage` };
+      return {
+        block: `_Turn ${e.turn}: ${e.inputTokens.toLocaleString("en-US")} input / ${e.outputTokens.toLocaleString("en-US")} output tokens, $${e.costUsd.toFixed(4)}._`,
+        oneLine: `turn ${e.turn}: usage`,
+      };
     case "steering":
       return { block: `**Message from a maintainer during the run:**\n\n${fenced(e.message)}`, oneLine: "steering message" };
     case "note":

@@ -34,15 +34,38 @@ import type { TaskDeps } from "./task-deps.js";
 export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<JobOutcome> {
   const p = resolveIssuePayloadSchema.parse(job.payload);
   const { owner, repo, issueNumber: number } = p;
-  const frameParams = { installationId: p.installationId, owner, repo, repoId: p.repoId, number, status: p.status, title: `resolving issue #${number}`, allowCloseIssue: number, model: p.model };
+  const frameParams = {
+    installationId: p.installationId,
+    owner,
+    repo,
+    repoId: p.repoId,
+    number,
+    status: p.status,
+    title: `resolving issue #${number}`,
+    allowCloseIssue: number,
+    model: p.model,
+  };
   return runInTaskFrame(deps, job, frameParams, async ({ octokit, reporter, config, startedAt, title, secrets }) => {
     if (p.removeLabel) await removeLabel(octokit, { owner, repo, number, label: p.removeLabel });
     await reporter.update({ title, phase: "working", startedAt, currentStep: "reading the issue" });
 
     const permissionOf = createPermissionCache(octokit, owner, repo);
-    const issue = await getIssueContext(octokit, { owner, repo, number, snapshot: p.issueSnapshot, triggerAt: p.triggerAt, minPermission: config.trigger.minPermission, permissionOf, appSlug: deps.env.APP_SLUG });
+    const issue = await getIssueContext(octokit, {
+      owner,
+      repo,
+      number,
+      snapshot: p.issueSnapshot,
+      triggerAt: p.triggerAt,
+      minPermission: config.trigger.minPermission,
+      permissionOf,
+      appSlug: deps.env.APP_SLUG,
+    });
     const instruction = toModelText(p.instruction);
-    const hidden = hiddenContentSources([["issue body", issue.body], ["instruction", instruction], ...issue.comments.map((c) => [`comment by ${c.author}`, c.body] as const)]);
+    const hidden = hiddenContentSources([
+      ["issue body", issue.body],
+      ["instruction", instruction],
+      ...issue.comments.map((c) => [`comment by ${c.author}`, c.body] as const),
+    ]);
     if (hidden.length > 0) job.log.info({ hidden }, "hidden content removed from text for the model");
     const repoRef = { owner, repo, ref: p.defaultBranch };
     const agentsMd = await findFirstRepoFile(octokit, repoRef, INSTRUCTION_FILES);
@@ -55,105 +78,151 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
     secrets.push(token);
 
     const transcript = startTranscript(deps, secrets);
-    return deps.git.withWorkspace(job, async (dir) => withSavedTranscript(deps, job, transcript, async () => {
-      const existingBranch = existingPr !== null;
-      const cloned = await deps.git.clone({ dir, url: p.cloneUrl, ref: existingBranch ? branch : p.defaultBranch, token, depth: deps.env.AGENT_CLONE_DEPTH, scope: `installation:${p.installationId}` });
-      if (!existingBranch) await deps.git.createBranch({ dir, name: branch });
+    return deps.git.withWorkspace(job, async (dir) =>
+      withSavedTranscript(deps, job, transcript, async () => {
+        const existingBranch = existingPr !== null;
+        const cloned = await deps.git.clone({
+          dir,
+          url: p.cloneUrl,
+          ref: existingBranch ? branch : p.defaultBranch,
+          token,
+          depth: deps.env.AGENT_CLONE_DEPTH,
+          scope: `installation:${p.installationId}`,
+        });
+        if (!existingBranch) await deps.git.createBranch({ dir, name: branch });
 
-      const session = { deps, job, config, dir, reporter, title, startedAt, transcript, instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand) };
-      const taskText = buildIssuePrompt({ issue, requester: p.requester.login, instruction, previousSummary });
-      const first = await runAgentSession({ ...session, task: { kind: "resolve-issue", text: taskText, images: issue.images } });
-      // Reviewed and fixed before anything is pushed (self-review.ts).
-      const { result, report } = await selfReview({
-        ...session,
-        baseSha: cloned.headSha,
-        taskText,
-        result: first,
-        followUp: (text, limits) => runAgentSession({ ...session, task: { kind: "resolve-issue", text }, followUp: { limits } }),
-      });
-      const { stats, stopped } = await settleAgentRun({ deps, job, repo: `${owner}/${repo}`, installationId: p.installationId, model: config.model.name, priced: hasModelPrice(config.model.name, modelSettings(deps, config).prices), result, reporter, title, startedAt, retryHint: "Comment `/agent fix <more context>` to try again." });
-      if (stopped) return stopped;
+        const session = {
+          deps,
+          job,
+          config,
+          dir,
+          reporter,
+          title,
+          startedAt,
+          transcript,
+          instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand),
+        };
+        const taskText = buildIssuePrompt({ issue, requester: p.requester.login, instruction, previousSummary });
+        const first = await runAgentSession({ ...session, task: { kind: "resolve-issue", text: taskText, images: issue.images } });
+        // Reviewed and fixed before anything is pushed (self-review.ts).
+        const { result, report } = await selfReview({
+          ...session,
+          baseSha: cloned.headSha,
+          taskText,
+          result: first,
+          followUp: (text, limits) => runAgentSession({ ...session, task: { kind: "resolve-issue", text }, followUp: { limits } }),
+        });
+        const { stats, stopped } = await settleAgentRun({
+          deps,
+          job,
+          repo: `${owner}/${repo}`,
+          installationId: p.installationId,
+          model: config.model.name,
+          priced: hasModelPrice(config.model.name, modelSettings(deps, config).prices),
+          result,
+          reporter,
+          title,
+          startedAt,
+          retryHint: "Comment `/agent fix <more context>` to try again.",
+        });
+        if (stopped) return stopped;
 
-      const subject = formatTitle(result.prTitle, issue.title);
-      const published = await publishChanges({
-        deps,
-        config,
-        dir,
-        baseSha: cloned.headSha,
-        pushUrl: p.cloneUrl,
-        branch,
-        expectedRemoteSha: existingBranch ? cloned.headSha : null,
-        token,
-        message: `${subject}\n\nResolves #${number}.`,
-        requester: p.requester,
-        api: { octokit, owner, repo, defaultBranch: p.defaultBranch },
-      });
-      if (!published) {
-        await reporter.finish({ title, phase: "no_changes", startedAt, ...stats, message: "The agent finished without changing any files, so no pull request was opened.", summary: result.summary, hint: "Comment `/agent fix <more context>` to try again." });
-        return "no_changes";
-      }
+        const subject = formatTitle(result.prTitle, issue.title);
+        const published = await publishChanges({
+          deps,
+          config,
+          dir,
+          baseSha: cloned.headSha,
+          pushUrl: p.cloneUrl,
+          branch,
+          expectedRemoteSha: existingBranch ? cloned.headSha : null,
+          token,
+          message: `${subject}\n\nResolves #${number}.`,
+          requester: p.requester,
+          api: { octokit, owner, repo, defaultBranch: p.defaultBranch },
+        });
+        if (!published) {
+          await reporter.finish({
+            title,
+            phase: "no_changes",
+            startedAt,
+            ...stats,
+            message: "The agent finished without changing any files, so no pull request was opened.",
+            summary: result.summary,
+            hint: "Comment `/agent fix <more context>` to try again.",
+          });
+          return "no_changes";
+        }
 
-      const method = describeCommitMethod(published, config.pullRequest.commitMethod);
-      transcript.note(method);
-      const transcriptUrl = await publishTranscriptCheck({
-        deps,
-        job,
-        octokit,
-        owner,
-        repo,
-        recorder: transcript,
-        headSha: published.sha,
-        files: published.keptFiles.map((path) => ({ path, deleted: false })),
-        header: transcriptHeader({ title, model: config.model.name, price: reporter.always.model?.price, ...stats, summary: result.summary, lines: [method, selfReviewLine(report)].filter(Boolean) }),
-        secrets,
-      });
-      const body = formatPullRequestBody({
-        issueNumber: number,
-        summary: result.prBody || result.summary,
-        changedFiles: published.changedFiles,
-        configChanges: published.configChanges,
-        executedChanges: published.executedChanges,
-        testsRun: result.testsRun,
-        template: template?.text ?? null,
-        secrets,
-        selfReview: selfReviewSection(report),
-        transcriptUrl,
-        marker: { issue: number, job: job.id, summary: result.summary.slice(0, 3000), sha: published.sha, selfReview: selfReviewMarker(report) },
-      });
-      const pr = await ensurePullRequest(
-        octokit,
-        {
+        const method = describeCommitMethod(published, config.pullRequest.commitMethod);
+        transcript.note(method);
+        const transcriptUrl = await publishTranscriptCheck({
+          deps,
+          job,
+          octokit,
           owner,
           repo,
-          head: branch,
-          base: p.defaultBranch,
-          title: subject,
-          body,
-          draft: config.pullRequest.draft,
-          labels: issue.labels.filter((l) => l.toLowerCase() !== config.trigger.label.toLowerCase()),
-          assignees: coAuthorLogin(p.requester.login),
-          reviewers: coAuthorLogin(p.requester.login),
-        },
-        (what, error) => job.log.warn({ err: error, what }, "pull request extra failed"),
-      );
-      job.report({ prUrl: pr.url });
-      await reporter.finish({
-        title,
-        phase: "succeeded",
-        startedAt,
-        ...stats,
-        resultLabel: pr.created ? "Pull request" : "Updated pull request",
-        resultUrl: pr.url,
-        message: [method, selfReviewLine(report)].filter(Boolean).join("\n\n"),
-        ...(transcriptUrl ? { transcriptUrl } : {}),
-        summary: result.summary,
-        changedFiles: published.changedFiles,
-        configChanges: published.configChanges,
-        executedChanges: published.executedChanges.map((e) => e.path),
-        hint: "Comment `/agent fix <instructions>` on the pull request for follow-up changes.",
-      });
-      return "succeeded";
-    }));
+          recorder: transcript,
+          headSha: published.sha,
+          files: published.keptFiles.map((path) => ({ path, deleted: false })),
+          header: transcriptHeader({
+            title,
+            model: config.model.name,
+            price: reporter.always.model?.price,
+            ...stats,
+            summary: result.summary,
+            lines: [method, selfReviewLine(report)].filter(Boolean),
+          }),
+          secrets,
+        });
+        const body = formatPullRequestBody({
+          issueNumber: number,
+          summary: result.prBody || result.summary,
+          changedFiles: published.changedFiles,
+          configChanges: published.configChanges,
+          executedChanges: published.executedChanges,
+          testsRun: result.testsRun,
+          template: template?.text ?? null,
+          secrets,
+          selfReview: selfReviewSection(report),
+          transcriptUrl,
+          marker: { issue: number, job: job.id, summary: result.summary.slice(0, 3000), sha: published.sha, selfReview: selfReviewMarker(report) },
+        });
+        const pr = await ensurePullRequest(
+          octokit,
+          {
+            owner,
+            repo,
+            head: branch,
+            base: p.defaultBranch,
+            title: subject,
+            body,
+            draft: config.pullRequest.draft,
+            labels: issue.labels.filter((l) => l.toLowerCase() !== config.trigger.label.toLowerCase()),
+            assignees: coAuthorLogin(p.requester.login),
+            reviewers: coAuthorLogin(p.requester.login),
+          },
+          (what, error) => job.log.warn({ err: error, what }, "pull request extra failed"),
+        );
+        job.report({ prUrl: pr.url });
+        await reporter.finish({
+          title,
+          phase: "succeeded",
+          startedAt,
+          ...stats,
+          resultLabel: pr.created ? "Pull request" : "Updated pull request",
+          resultUrl: pr.url,
+          message: [method, selfReviewLine(report)].filter(Boolean).join("\n\n"),
+          ...(transcriptUrl ? { transcriptUrl } : {}),
+          summary: result.summary,
+          changedFiles: published.changedFiles,
+          configChanges: published.configChanges,
+          executedChanges: published.executedChanges.map((e) => e.path),
+          hint: "Comment `/agent fix <instructions>` on the pull request for follow-up changes.",
+        });
+        return "succeeded";
+      }),
+    );
   });
 }
 

@@ -21,7 +21,13 @@ export function startTranscript(deps: Pick<TaskDeps, "env" | "now">, secrets: re
 }
 
 /** One JSON object per line; the file name is the job id (a UUID from the queue, never user text). */
-export async function saveTranscriptLines(dataDir: string, jobId: string, entries: readonly TranscriptEntry[], retentionDays: number, now = Date.now()): Promise<string | null> {
+export async function saveTranscriptLines(
+  dataDir: string,
+  jobId: string,
+  entries: readonly TranscriptEntry[],
+  retentionDays: number,
+  now = Date.now(),
+): Promise<string | null> {
   if (retentionDays <= 0) return null;
   const dir = path.join(dataDir, "transcripts");
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -77,7 +83,17 @@ export async function publishTranscriptCheck(p: PublishTranscriptParams): Promis
 }
 
 /** The top of the check run: what ran, on which model, what it cost, and how it ended. */
-export function transcriptHeader(h: { title: string; model: string; price?: string | undefined; turns: number; tokens: number; costUsd: number; priced: boolean; summary: string; lines?: string[] }): string {
+export function transcriptHeader(h: {
+  title: string;
+  model: string;
+  price?: string | undefined;
+  turns: number;
+  tokens: number;
+  costUsd: number;
+  priced: boolean;
+  summary: string;
+  lines?: string[];
+}): string {
   const cost = h.priced ? `$${h.costUsd.toFixed(2)}` : "cost unknown (no price for this model)";
   return [
     `## issue-agent run: ${h.title}`,

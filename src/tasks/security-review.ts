@@ -93,7 +93,13 @@ async function loadConfig(octokit: GitHubClient, deps: SecurityReviewDeps, p: Se
  * a PR on a public repository) run only the free deterministic checks: otherwise every drive-by PR
  * spends the operator's model budget. `/agent review` from an authorized user runs the model review.
  */
-async function modelReviewRefusal(octokit: GitHubClient, deps: SecurityReviewDeps, p: SecurityReviewPayload, author: string, config: EffectiveConfig): Promise<string | null> {
+async function modelReviewRefusal(
+  octokit: GitHubClient,
+  deps: SecurityReviewDeps,
+  p: SecurityReviewPayload,
+  author: string,
+  config: EffectiveConfig,
+): Promise<string | null> {
   if (p.trigger === "command") return null;
   const login = author.toLowerCase();
   if (deps.env.APP_SLUG && login === `${deps.env.APP_SLUG.toLowerCase()}[bot]`) return null;
@@ -119,7 +125,15 @@ function alreadySelfReviewed(deps: SecurityReviewDeps, pr: { author: string; raw
 type CloneSpec = { url: string; ref: string; token: string; scope: string };
 
 /** `clone` is asked for only when the model review runs (it may mint the read-only git token). */
-async function runReview(deps: SecurityReviewDeps, job: JobContext, config: EffectiveConfig, files: DiffFile[], clone: () => Promise<CloneSpec | null>, title: string, modelRefusal: string | null): Promise<ReviewDiffResult> {
+async function runReview(
+  deps: SecurityReviewDeps,
+  job: JobContext,
+  config: EffectiveConfig,
+  files: DiffFile[],
+  clone: () => Promise<CloneSpec | null>,
+  title: string,
+  modelRefusal: string | null,
+): Promise<ReviewDiffResult> {
   const base = {
     diff: files,
     // `review.secretScan: false` is honoured only when the operator allows it (AGENT_ALLOW_DISABLE_SECRET_SCAN);
@@ -130,7 +144,8 @@ async function runReview(deps: SecurityReviewDeps, job: JobContext, config: Effe
     signal: job.signal,
   };
   const hasModel = Boolean(deps.env.OPENAI_API_KEY || deps.env.OPENAI_BASE_URL);
-  if (!config.review.modelReview || !hasModel) return reviewDiff({ ...base, noReviewerReason: "No model is configured for this installation; only the deterministic checks ran." });
+  if (!config.review.modelReview || !hasModel)
+    return reviewDiff({ ...base, noReviewerReason: "No model is configured for this installation; only the deterministic checks ran." });
   if (modelRefusal) return reviewDiff({ ...base, noReviewerReason: modelRefusal });
   const source = await clone();
   if (!source) return reviewDiff({ ...base, noReviewerReason: "The pull request's head repository is gone, so only the deterministic checks ran." });
@@ -167,7 +182,10 @@ async function runReview(deps: SecurityReviewDeps, job: JobContext, config: Effe
 export const REVIEW_CALL_BUDGET = 40;
 
 /** Where the model review's checkout comes from, and whether git gets a (read-only) token for it. */
-export function reviewCloneSource(pr: Pick<PullRequestInfo, "isFork" | "headRef" | "headCloneUrl" | "headRepoPrivate" | "baseCloneUrl">, prNumber: number): { url: string; ref: string; token: "none" | "read" } | null {
+export function reviewCloneSource(
+  pr: Pick<PullRequestInfo, "isFork" | "headRef" | "headCloneUrl" | "headRepoPrivate" | "baseCloneUrl">,
+  prNumber: number,
+): { url: string; ref: string; token: "none" | "read" } | null {
   // A public fork is cloned like anyone would: no token at all.
   if (pr.isFork && pr.headRepoPrivate === false && pr.headCloneUrl) return { url: pr.headCloneUrl, ref: pr.headRef, token: "none" };
   // A private (or unknown) fork: its head as the base repository publishes it, with the base's read-only token.
@@ -236,7 +254,10 @@ export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContex
   const files = await listPullRequestDiffFiles(octokit, ref, maxFiles);
   const source = reviewCloneSource(pr, p.prNumber);
   const repoName = `${p.owner}/${p.repo}`;
-  const modelRefusal = (await deps.spend.check(repoName, p.installationId)) ?? alreadySelfReviewed(deps, pr, headSha) ?? (await modelReviewRefusal(octokit, deps, p, pr.author, config));
+  const modelRefusal =
+    (await deps.spend.check(repoName, p.installationId)) ??
+    alreadySelfReviewed(deps, pr, headSha) ??
+    (await modelReviewRefusal(octokit, deps, p, pr.author, config));
   // The repository cache is keyed per installation, whatever the token (a public fork: none).
   const clone = async (): Promise<CloneSpec | null> =>
     source && {
@@ -254,7 +275,13 @@ export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContex
   if (result.modelCostUsd !== undefined) {
     await deps.spend.record(repoName, p.installationId, result.modelCostUsd);
     const model = deps.env.AGENT_REVIEW_MODEL ?? config.model.name;
-    deps.metrics?.recordModelUsage({ repo: repoName, model, input: result.modelTokens?.input ?? 0, output: result.modelTokens?.output ?? 0, costUsd: result.modelCostUsd });
+    deps.metrics?.recordModelUsage({
+      repo: repoName,
+      model,
+      input: result.modelTokens?.input ?? 0,
+      output: result.modelTokens?.output ?? 0,
+      costUsd: result.modelCostUsd,
+    });
   }
 
   // 5. What is already on the PR.
@@ -305,11 +332,20 @@ export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContex
   if (config.review.sarif) {
     try {
       const uploader = await deps.github.forInstallation(p.installationId, TOKEN_SCOPES.sarif(repoId), { budget });
-      await uploadReviewSarif(uploader, { owner: p.owner, repo: p.repo, commitSha: headSha, ref: `refs/pull/${p.prNumber}/head`, sarif: formatSarif(result, sarifOptionsForPr(p, pr, deps.env)) });
+      await uploadReviewSarif(uploader, {
+        owner: p.owner,
+        repo: p.repo,
+        commitSha: headSha,
+        ref: `refs/pull/${p.prNumber}/head`,
+        sarif: formatSarif(result, sarifOptionsForPr(p, pr, deps.env)),
+      });
     } catch (error) {
       job.log.warn({ err: error }, "SARIF upload failed");
     }
   }
-  job.log.info({ findings: result.findings.length, unanchored: result.unanchored.length, inline: inline.length, event, githubCalls: budget.used }, "security review posted");
+  job.log.info(
+    { findings: result.findings.length, unanchored: result.unanchored.length, inline: inline.length, event, githubCalls: budget.used },
+    "security review posted",
+  );
   return "succeeded";
 }

@@ -156,7 +156,14 @@ export async function selfReview(p: SelfReviewParams): Promise<{ result: RunAgen
     const toFix = [...review.findings, ...review.unanchored].filter((f) => atLeast(f.severity, config.selfReview.fixAt));
     report.remaining = flatten(review);
     p.transcript?.note(
-      `Security self-review ${report.reviews}: ${report.remaining.length} finding(s)${report.remaining.length ? ` — ${report.remaining.slice(0, 10).map((f) => `[${f.severity}] ${f.path}${f.line ? `:${f.line}` : ""} ${f.title}`).join("; ")}` : ""}.`,
+      `Security self-review ${report.reviews}: ${report.remaining.length} finding(s)${
+        report.remaining.length
+          ? ` — ${report.remaining
+              .slice(0, 10)
+              .map((f) => `[${f.severity}] ${f.path}${f.line ? `:${f.line}` : ""} ${f.title}`)
+              .join("; ")}`
+          : ""
+      }.`,
     );
     if (toFix.length === 0 || report.rounds >= config.selfReview.maxRounds || report.note) return { result, report };
     const limits = remainingLimits(config.limits, result, (p.deps.now ?? Date.now)() - p.startedAt);
@@ -171,6 +178,7 @@ export async function selfReview(p: SelfReviewParams): Promise<{ result: RunAgen
     result = merge(result, next);
     if (next.outcome === "cancelled") return { result: { ...result, outcome: "cancelled" }, report };
     // A follow-up that failed or ran out of budget leaves the first change: review it once more for the list.
-    if (next.outcome === "failed" || next.outcome === "budget_exhausted") report.note = `The fix round ended early (${next.outcome === "failed" ? "the model failed" : "budget spent"}).`;
+    if (next.outcome === "failed" || next.outcome === "budget_exhausted")
+      report.note = `The fix round ended early (${next.outcome === "failed" ? "the model failed" : "budget spent"}).`;
   }
 }

@@ -73,7 +73,12 @@ export function createSpendLedger(caps: SpendCaps, store: SpendStore = memorySpe
       }
       repositories.sort((a, b) => b.usd - a.usd);
       installations.sort((a, b) => b.usd - a.usd);
-      return { day: today, caps: { perRepoPerDay: caps.perRepoPerDay ?? null, perInstallationPerDay: caps.perInstallationPerDay ?? null }, repositories, installations };
+      return {
+        day: today,
+        caps: { perRepoPerDay: caps.perRepoPerDay ?? null, perInstallationPerDay: caps.perInstallationPerDay ?? null },
+        repositories,
+        installations,
+      };
     },
     close: () => store.close?.() ?? Promise.resolve(),
   };
@@ -92,7 +97,9 @@ export function memorySpendStore(): SpendStore {
 export function sqliteSpendStore(dataDir: string): SpendStore {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const db = new DatabaseSync(path.join(dataDir, "spend.sqlite"));
-  db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; CREATE TABLE IF NOT EXISTS spend (key TEXT PRIMARY KEY, usd REAL NOT NULL, day TEXT NOT NULL)");
+  db.exec(
+    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; CREATE TABLE IF NOT EXISTS spend (key TEXT PRIMARY KEY, usd REAL NOT NULL, day TEXT NOT NULL)",
+  );
   const cutoff = new Date(Date.now() - 31 * 86_400_000).toISOString().slice(0, 10);
   db.prepare("DELETE FROM spend WHERE day < ?").run(cutoff);
   const get = db.prepare("SELECT usd FROM spend WHERE key = ?");
@@ -101,7 +108,8 @@ export function sqliteSpendStore(dataDir: string): SpendStore {
   return {
     get: async (key) => (get.get(key) as { usd: number } | undefined)?.usd ?? 0,
     add: async (key, usd) => void add.run(key, usd, key.slice(0, 10)),
-    list: async (prefix) => (list.all(prefix.slice(0, 10)) as { key: string; usd: number }[]).filter((r) => r.key.startsWith(prefix)).map((r) => [r.key, r.usd]),
+    list: async (prefix) =>
+      (list.all(prefix.slice(0, 10)) as { key: string; usd: number }[]).filter((r) => r.key.startsWith(prefix)).map((r) => [r.key, r.usd]),
     close: async () => db.close(),
   };
 }
@@ -116,7 +124,11 @@ export function redisSpendStore(redisUrl: string, prefix = "issue-agent"): Spend
   return {
     get: async (key) => Number((await redis.get(k(key))) ?? 0),
     add: async (key, usd) => {
-      await redis.multi().incrbyfloat(k(key), usd).expire(k(key), 2 * 86_400).exec();
+      await redis
+        .multi()
+        .incrbyfloat(k(key), usd)
+        .expire(k(key), 2 * 86_400)
+        .exec();
     },
     async list(prefix) {
       const keys: string[] = [];

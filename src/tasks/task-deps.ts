@@ -35,7 +35,10 @@ export interface GitOps {
    * A private scratch directory for the job, always removed afterwards. Its repository work runs in
    * a worker process killed when `signal` aborts; its log lines go to `log`.
    */
-  withWorkspace<T>(job: string | { id: string; signal?: AbortSignal | undefined; log?: WorkspaceLogger | undefined }, fn: (dir: string) => Promise<T>): Promise<T>;
+  withWorkspace<T>(
+    job: string | { id: string; signal?: AbortSignal | undefined; log?: WorkspaceLogger | undefined },
+    fn: (dir: string) => Promise<T>,
+  ): Promise<T>;
   /**
    * Clone `ref` (branch name or full ref) of `url` into `dir`; returns the checked-out commit.
    * `scope` keys the repository cache (the installation). `token: ""` clones anonymously (a public fork).

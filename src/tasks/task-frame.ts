@@ -57,17 +57,27 @@ export async function runInTaskFrame(deps: TaskDeps, job: JobContext, p: FramePa
   const now = deps.now ?? Date.now;
   const octokit = await deps.github.forInstallation(p.installationId, TOKEN_SCOPES.agentRun(p.repoId));
   const secrets: string[] = [];
-  const reporter = new StatusReporter(octokit, { target: statusTarget(p), commentId: p.status.commentId }, {
-    marker: { key: job.key, job: job.id, kind: job.kind },
-    minIntervalMs: deps.statusIntervalMs ?? 10_000,
-    now,
-    secrets: () => secrets,
-    ...(p.allowCloseIssue !== undefined ? { allowCloseIssue: p.allowCloseIssue } : {}),
-    onError: (error) => job.log.warn({ err: error }, "status comment update failed"),
-  });
+  const reporter = new StatusReporter(
+    octokit,
+    { target: statusTarget(p), commentId: p.status.commentId },
+    {
+      marker: { key: job.key, job: job.id, kind: job.kind },
+      minIntervalMs: deps.statusIntervalMs ?? 10_000,
+      now,
+      secrets: () => secrets,
+      ...(p.allowCloseIssue !== undefined ? { allowCloseIssue: p.allowCloseIssue } : {}),
+      onError: (error) => job.log.warn({ err: error }, "status comment update failed"),
+    },
+  );
   const startedAt = now();
   const fail = async (message: string, hint?: string, outcome: JobOutcome = "failed"): Promise<JobOutcome> => {
-    await reporter.finish({ title: p.title, phase: outcome === "no_changes" ? "no_changes" : outcome === "cancelled" ? "cancelled" : "failed", startedAt, message, ...(hint ? { hint } : {}) });
+    await reporter.finish({
+      title: p.title,
+      phase: outcome === "no_changes" ? "no_changes" : outcome === "cancelled" ? "cancelled" : "failed",
+      startedAt,
+      message,
+      ...(hint ? { hint } : {}),
+    });
     return outcome;
   };
 
@@ -79,7 +89,10 @@ export async function runInTaskFrame(deps: TaskDeps, job: JobContext, p: FramePa
     if (!(error instanceof ConfigError)) throw error;
     job.report(failureFacts(error));
     await reportConfigError(octokit, { owner: p.owner, repo: p.repo, issueNumber: p.number, error });
-    return fail("The repository's `.github/agent.yml` is invalid; see the comment listing the problems.", "Fix the file on the default branch, then trigger the agent again.");
+    return fail(
+      "The repository's `.github/agent.yml` is invalid; see the comment listing the problems.",
+      "Fix the file on the default branch, then trigger the agent again.",
+    );
   }
   await deps.ensureTriggerLabel?.(octokit, { owner: p.owner, repo: p.repo, name: config.trigger.label });
   if (p.model !== undefined) {

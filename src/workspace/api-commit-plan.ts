@@ -45,7 +45,9 @@ function modeOf(mode: string | undefined, path: string): ApiTreeEntry["mode"] {
 
 export async function buildApiCommitPlan(dir: string, prepared: PreparedChanges): Promise<ApiCommitPlan> {
   if (prepared.refused.length > 0) {
-    throw new WorkspaceError("workspace/commit-refused", `Refusing to commit ${describeRefusals(prepared.refused)}.`, { paths: prepared.refused.map((r) => r.path) });
+    throw new WorkspaceError("workspace/commit-refused", `Refusing to commit ${describeRefusals(prepared.refused)}.`, {
+      paths: prepared.refused.map((r) => r.path),
+    });
   }
   const { commit } = await git.readCommit({ fs, dir, oid: prepared.baseSha });
   const expectedTree = await writeTrees(dir, prepared.snapshot.files.values());
@@ -54,7 +56,8 @@ export async function buildApiCommitPlan(dir: string, prepared: PreparedChanges)
   const writes: ApiTreeEntry[] = [];
   for (const f of prepared.changed) {
     const gone = f.status === "deleted" ? f.path : f.status === "renamed" ? f.oldPath : undefined;
-    if (gone) deletions.push({ path: gone, mode: modeOf(f.oldMode, gone), type: f.oldMode === "160000" ? "commit" : "blob", sha: null, size: 0, upload: false });
+    if (gone)
+      deletions.push({ path: gone, mode: modeOf(f.oldMode, gone), type: f.oldMode === "160000" ? "commit" : "blob", sha: null, size: 0, upload: false });
     if (f.status === "deleted" || !f.newOid) continue;
     const mode = modeOf(f.newMode, f.path);
     const type = mode === "160000" ? "commit" : "blob";

@@ -11,7 +11,11 @@ import { runGit } from "./native-git.js";
 
 export const GITLINK_MODE = 0o160000;
 
-export async function listBaseTree(dir: string, ref: string, options: { nativeGit: boolean; cache?: object; gitdir?: string }): Promise<Map<string, BaseEntry>> {
+export async function listBaseTree(
+  dir: string,
+  ref: string,
+  options: { nativeGit: boolean; cache?: object; gitdir?: string },
+): Promise<Map<string, BaseEntry>> {
   const out = new Map<string, BaseEntry>();
   if (options.nativeGit) {
     const { stdout } = await runGit(["ls-tree", "-r", "-z", "--full-tree", ref], { cwd: dir, maxStdoutBytes: 512 * 1024 * 1024 });

@@ -63,7 +63,10 @@ export async function cloneRepo(options: CloneRepoOptions): Promise<CloneResult>
     log.info({ url: where, ref: fetchedRef, headSha, bytes: result.receivedBytes, ms: Date.now() - started }, "clone finished");
     return result;
   } catch (error) {
-    const translated = signal?.aborted && !(error instanceof WorkspaceError) ? new CancelledError() : translateGitError(error, { operation: "clone", url, ref, secrets: token ? [token] : [] });
+    const translated =
+      signal?.aborted && !(error instanceof WorkspaceError)
+        ? new CancelledError()
+        : translateGitError(error, { operation: "clone", url, ref, secrets: token ? [token] : [] });
     log.warn({ url: where, ref: ref ?? "(default)", code: translated.code, bytes: http.receivedBytes() }, "clone failed");
     throw translated;
   }
@@ -92,9 +95,13 @@ async function checkTreeWithIsomorphicGit(dir: string, sha: string, caps: Expand
       entries += 1;
       bytes += size;
       if (size > caps.maxBlobBytes) {
-        throw new WorkspaceError("workspace/too-large", `A file of the repository (${JSON.stringify(filepath).slice(0, 200)}) is ${size} bytes, over the cap; nothing was checked out.`, {
-          userMessage: `The repository contains a file larger than this app's limit of ${mb(caps.maxBlobBytes)} MB, so it was not checked out. The operator can raise AGENT_MAX_BLOB_MB.`,
-        });
+        throw new WorkspaceError(
+          "workspace/too-large",
+          `A file of the repository (${JSON.stringify(filepath).slice(0, 200)}) is ${size} bytes, over the cap; nothing was checked out.`,
+          {
+            userMessage: `The repository contains a file larger than this app's limit of ${mb(caps.maxBlobBytes)} MB, so it was not checked out. The operator can raise AGENT_MAX_BLOB_MB.`,
+          },
+        );
       }
       if (entries > caps.maxEntries || bytes > caps.maxTotalBytes) {
         throw new WorkspaceError("workspace/too-large", "The repository expands beyond the tree caps; nothing was checked out.", {

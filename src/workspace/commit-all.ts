@@ -39,7 +39,10 @@ export interface CommitAllOptions {
 
 /** Keep identity text on one line and free of the `<>` that delimit the email. */
 function clean(text: string): string {
-  return text.replace(/[\r\n<>]/g, " ").replace(/\s+/g, " ").trim();
+  return text
+    .replace(/[\r\n<>]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 export function formatCommitMessage(message: string, coAuthors: readonly GitIdentity[]): string {
@@ -51,7 +54,16 @@ export function formatCommitMessage(message: string, coAuthors: readonly GitIden
 /** Commit all changes; returns the new commit sha, or null when the work tree equals HEAD. */
 export async function commitAll(options: CommitAllOptions): Promise<string | null> {
   const nativeGit = options.nativeGit ?? (await detectNativeGit()) !== null;
-  const prepared = options.prepared ?? (await prepareChanges({ dir: options.dir, baseRef: "HEAD", caps: options.caps ?? DEFAULT_TREE_CAPS, maxFileBytes: options.maxFileBytes, nativeGit, cache: options.cache }));
+  const prepared =
+    options.prepared ??
+    (await prepareChanges({
+      dir: options.dir,
+      baseRef: "HEAD",
+      caps: options.caps ?? DEFAULT_TREE_CAPS,
+      maxFileBytes: options.maxFileBytes,
+      nativeGit,
+      cache: options.cache,
+    }));
   return commitPrepared(options, prepared, nativeGit);
 }
 
@@ -65,6 +77,18 @@ export async function commitPrepared(options: CommitAllOptions, prepared: Prepar
   }
   if (prepared.changed.length === 0) return null;
   const coAuthors = [...(options.coAuthor ? [options.coAuthor] : []), ...(options.coAuthors ?? [])];
-  const who = { name: clean(options.author.name), email: clean(options.author.email), timestamp: options.timestamp ?? Math.floor(Date.now() / 1000), timezoneOffset: 0 };
-  return commitSnapshot({ dir: options.dir, files: prepared.snapshot.files.values(), message: formatCommitMessage(options.message, coAuthors), author: who, committer: who, nativeGit });
+  const who = {
+    name: clean(options.author.name),
+    email: clean(options.author.email),
+    timestamp: options.timestamp ?? Math.floor(Date.now() / 1000),
+    timezoneOffset: 0,
+  };
+  return commitSnapshot({
+    dir: options.dir,
+    files: prepared.snapshot.files.values(),
+    message: formatCommitMessage(options.message, coAuthors),
+    author: who,
+    committer: who,
+    nativeGit,
+  });
 }

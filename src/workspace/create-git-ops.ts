@@ -155,7 +155,13 @@ export function createGitOps(options: CreateGitOpsOptions): WorkspaceGitOps {
     },
     inspectChanges: async ({ dir, baseSha }) => {
       const summary = await run(dir, (w, signal) => w.call("prepare", { dir, baseSha, scan: true }, signal));
-      return { changedFiles: pathsOf(summary.changed), files: summary.changed, refused: summary.refused, secretHits: summary.secretHits, unscanned: summary.unscanned };
+      return {
+        changedFiles: pathsOf(summary.changed),
+        files: summary.changed,
+        refused: summary.refused,
+        secretHits: summary.secretHits,
+        unscanned: summary.unscanned,
+      };
     },
     commitAll: ({ dir, message, author, coAuthors }) => run(dir, (w, signal) => w.call("commit", { dir, message, author, coAuthors }, signal)),
     push: async ({ dir, url, branch, token, expectedRemoteSha }) => {

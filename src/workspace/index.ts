@@ -1,6 +1,15 @@
 /** The workspace module: scratch checkouts and git for the rest of the app. */
 export { BranchMovedError, WorkspaceError, type WorkspaceErrorCode } from "./errors.js";
-export { createWorkspace, removeTree, removeWorkspace, sweepOrphanWorkspaces, withWorkspace, workspacesRoot, type SweepOptions, type Workspace } from "./workspace-dir.js";
+export {
+  createWorkspace,
+  removeTree,
+  removeWorkspace,
+  sweepOrphanWorkspaces,
+  withWorkspace,
+  workspacesRoot,
+  type SweepOptions,
+  type Workspace,
+} from "./workspace-dir.js";
 export { cloneRepo } from "./clone-repo.js";
 export type { CloneRepoOptions, CloneResult, ExpandedTreeCaps } from "./clone-types.js";
 export { assertValidBranchName, createBranch, isValidBranchName, issueBranchName, type CreateBranchOptions } from "./create-branch.js";

@@ -15,7 +15,20 @@ import { WorkspaceError } from "./errors.js";
 import { assertCredentialFreeUrl } from "./git-auth.js";
 import { describeUrl } from "./git-errors.js";
 import { NativeGitError, runGit } from "./native-git.js";
-import { acquireLock, cacheKey, dropEntry, ensureEntry, entryFor, evict, linkPacks, listPacks, touchEntry, type CacheEntry, type HeldLock, type RepoCacheSettings } from "./repo-cache.js";
+import {
+  acquireLock,
+  cacheKey,
+  dropEntry,
+  ensureEntry,
+  entryFor,
+  evict,
+  linkPacks,
+  listPacks,
+  touchEntry,
+  type CacheEntry,
+  type HeldLock,
+  type RepoCacheSettings,
+} from "./repo-cache.js";
 import { silentLog, type WorkspaceLog } from "./workspace-log.js";
 
 export interface NativeCloneOptions extends CloneRepoOptions {
@@ -48,7 +61,9 @@ function translateFetchError(error: unknown, url: string, ref: string): Error {
     });
   }
   if (/couldn't find remote ref|no such ref|not our ref/i.test(text)) {
-    return new WorkspaceError("workspace/not-found", `Ref ${ref} was not found in ${where}.`, { userMessage: `The branch or ref \`${ref}\` does not exist on the remote any more.` });
+    return new WorkspaceError("workspace/not-found", `Ref ${ref} was not found in ${where}.`, {
+      userMessage: `The branch or ref \`${ref}\` does not exist on the remote any more.`,
+    });
   }
   const retryable = /Could not resolve host|Connection refused|timed out|Connection reset|returned error: 5\d\d|early EOF|RPC failed/i.test(text);
   return new WorkspaceError("workspace/clone", `git fetch of ${where} failed: ${text.trim().split("\n").slice(-2).join(" | ").slice(0, 500)}`, {
@@ -93,11 +108,14 @@ async function fetchInto(gitDir: string, o: NativeCloneOptions, remoteRef: strin
     });
   }, 50);
   try {
-    await runGit(["--git-dir", gitDir, "fetch", "-q", "--no-tags", "--no-write-fetch-head", "--no-recurse-submodules", ...depthArgs, url, `+${remoteRef}:${localRef}`], {
-      token,
-      signal: watch.signal,
-      timeoutMs: 30 * 60_000,
-    });
+    await runGit(
+      ["--git-dir", gitDir, "fetch", "-q", "--no-tags", "--no-write-fetch-head", "--no-recurse-submodules", ...depthArgs, url, `+${remoteRef}:${localRef}`],
+      {
+        token,
+        signal: watch.signal,
+        timeoutMs: 30 * 60_000,
+      },
+    );
   } catch (error) {
     if (over) throw tooLargeDownload(maxBytes);
     if (signal?.aborted) throw new CancelledError();
@@ -114,7 +132,10 @@ async function fetchInto(gitDir: string, o: NativeCloneOptions, remoteRef: strin
 
 function tooLargeDownload(maxBytes: number): WorkspaceError {
   const mb = Math.round(maxBytes / MB);
-  return tooLarge(`The repository exceeds the size cap of ${mb} MB; the fetch was stopped.`, `The repository is larger than this app's limit of ${mb} MB, so it was not cloned. The operator can raise AGENT_MAX_REPO_MB.`);
+  return tooLarge(
+    `The repository exceeds the size cap of ${mb} MB; the fetch was stopped.`,
+    `The repository is larger than this app's limit of ${mb} MB, so it was not cloned. The operator can raise AGENT_MAX_REPO_MB.`,
+  );
 }
 
 /** Check what a checkout would write, from the object store alone, before writing any of it. */
@@ -137,11 +158,17 @@ export async function checkExpandedTree(gitDir: string, sha: string, caps: Expan
       );
     }
     if (entries > caps.maxEntries) {
-      throw tooLarge(`The repository has more than ${caps.maxEntries} files; nothing was checked out.`, `The repository has more files than this app's limit of ${caps.maxEntries}. The operator can raise AGENT_MAX_TREE_FILES.`);
+      throw tooLarge(
+        `The repository has more than ${caps.maxEntries} files; nothing was checked out.`,
+        `The repository has more files than this app's limit of ${caps.maxEntries}. The operator can raise AGENT_MAX_TREE_FILES.`,
+      );
     }
     if (bytes > caps.maxTotalBytes) {
       const mb = Math.round(caps.maxTotalBytes / MB);
-      throw tooLarge(`The repository expands to more than ${mb} MB; nothing was checked out.`, `The repository's files add up to more than this app's limit of ${mb} MB. The operator can raise AGENT_MAX_TREE_MB.`);
+      throw tooLarge(
+        `The repository expands to more than ${mb} MB; nothing was checked out.`,
+        `The repository's files add up to more than this app's limit of ${mb} MB. The operator can raise AGENT_MAX_TREE_MB.`,
+      );
     }
   }
   return { entries, bytes };

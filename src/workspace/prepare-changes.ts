@@ -115,6 +115,7 @@ export async function prepareChanges(options: PrepareOptions): Promise<PreparedC
     const w = snapshot.files.get(p);
     entries.push({ path: p, base: b, work: w ? { oid: w.oid, mode: w.mode, size: w.size } : undefined, stage: undefined });
   }
-  for (const [p, w] of snapshot.files) if (!base.has(p)) entries.push({ path: p, base: undefined, work: { oid: w.oid, mode: w.mode, size: w.size }, stage: undefined });
+  for (const [p, w] of snapshot.files)
+    if (!base.has(p)) entries.push({ path: p, base: undefined, work: { oid: w.oid, mode: w.mode, size: w.size }, stage: undefined });
   return { baseSha, changed: classify(entries), refused: snapshot.refused, secretHits, unscanned, snapshot };
 }

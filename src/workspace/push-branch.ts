@@ -85,7 +85,15 @@ export async function pushBranch(options: PushBranchOptions): Promise<PushResult
   } catch (error) {
     // isomorphic-git reports server messages without awaiting them; let them land first.
     await new Promise((resolve) => setImmediate(resolve));
-    const translated = translatePushError(error, { moved, messages, url, token, branch: options.remoteBranch ?? branch, expected: expectedRemoteSha, previousSha });
+    const translated = translatePushError(error, {
+      moved,
+      messages,
+      url,
+      token,
+      branch: options.remoteBranch ?? branch,
+      expected: expectedRemoteSha,
+      previousSha,
+    });
     log.warn({ url: where, branch, remoteRef, code: translated.code }, "push failed");
     throw translated;
   }
@@ -112,20 +120,29 @@ function translatePushError(error: unknown, ctx: PushContext): AppError {
   }
   const text = `${String((error as Error | undefined)?.message ?? "")}\n${ctx.messages.join("\n")}`;
   if (WORKFLOW_REFUSAL.test(text)) {
-    return new WorkspaceError("workspace/push", `Push to ${describeUrl(ctx.url)} refused: the change touches workflow files and the app lacks the workflows permission.`, {
-      userMessage:
-        "GitHub refused the push because it creates or changes files under `.github/workflows/`, which needs the GitHub App's **workflows** permission. Leave workflow files out of the change, or apply that part by hand.",
-    });
+    return new WorkspaceError(
+      "workspace/push",
+      `Push to ${describeUrl(ctx.url)} refused: the change touches workflow files and the app lacks the workflows permission.`,
+      {
+        userMessage:
+          "GitHub refused the push because it creates or changes files under `.github/workflows/`, which needs the GitHub App's **workflows** permission. Leave workflow files out of the change, or apply that part by hand.",
+      },
+    );
   }
   if (RULESET_REFUSAL.test(text)) {
     return new WorkspaceError("workspace/push", `Push to ${describeUrl(ctx.url)} refused by repository rules (GH013).`, {
-      userMessage: "GitHub refused the push because of the repository's rules or branch protection (GH013). A repository admin can allow the app in the ruleset.",
+      userMessage:
+        "GitHub refused the push because of the repository's rules or branch protection (GH013). A repository admin can allow the app in the ruleset.",
     });
   }
   if (e?.code === Errors.GitPushError.code) {
-    return new WorkspaceError("workspace/push", `Push to ${describeUrl(ctx.url)} was rejected: ${redactSecrets(String((error as Error).message), [ctx.token]).trim()}`, {
-      userMessage: "The git server rejected the push.",
-    });
+    return new WorkspaceError(
+      "workspace/push",
+      `Push to ${describeUrl(ctx.url)} was rejected: ${redactSecrets(String((error as Error).message), [ctx.token]).trim()}`,
+      {
+        userMessage: "The git server rejected the push.",
+      },
+    );
   }
   return translateGitError(error, { operation: "push", url: ctx.url, secrets: [ctx.token] });
 }

@@ -111,7 +111,8 @@ export async function acquireLock(file: string, waitMs: number, signal?: AbortSi
     if (signal?.aborted) throw new CancelledError();
     const lock = await tryLock(file);
     if (lock) return lock;
-    if (Date.now() > deadline) throw new WorkspaceError("workspace/clone", "Timed out waiting for another job to finish with this repository's cache.", { retryable: true });
+    if (Date.now() > deadline)
+      throw new WorkspaceError("workspace/clone", "Timed out waiting for another job to finish with this repository's cache.", { retryable: true });
     await new Promise((r) => setTimeout(r, delay));
   }
 }
@@ -150,7 +151,11 @@ export async function verifyPack(packPath: string): Promise<boolean> {
     if ((await sha1OfFile(packPath, ps.size - 20)) !== packSum) return false;
     const idx = await readFile(idxPath);
     if (idx.subarray(idx.length - 40, idx.length - 20).toString("hex") !== packSum) return false;
-    return createHash("sha1").update(idx.subarray(0, idx.length - 20)).digest("hex") === idx.subarray(idx.length - 20).toString("hex");
+    return (
+      createHash("sha1")
+        .update(idx.subarray(0, idx.length - 20))
+        .digest("hex") === idx.subarray(idx.length - 20).toString("hex")
+    );
   } catch {
     return false;
   }
@@ -249,7 +254,9 @@ async function dirBytes(dir: string): Promise<number> {
 
 /** Evict least-recently-used entries (not locked by anyone) until the cache fits `maxBytes`. */
 export async function evict(settings: RepoCacheSettings, log: WorkspaceLog = silentLog): Promise<string[]> {
-  const names = (await readdir(settings.root, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory() && /^[0-9a-f]{40}$/.test(d.name)).map((d) => d.name);
+  const names = (await readdir(settings.root, { withFileTypes: true }).catch(() => []))
+    .filter((d) => d.isDirectory() && /^[0-9a-f]{40}$/.test(d.name))
+    .map((d) => d.name);
   const entries = await Promise.all(
     names.map(async (key) => {
       const entry = entryFor(settings, key);

@@ -51,7 +51,11 @@ export async function renderUnifiedDiff(dir: string, files: readonly ChangedFile
   for (const [index, file] of files.entries()) {
     const section = await fileDiff(dir, file, maxFileBytes, cache, gitdir);
     if (Buffer.byteLength(out) + Buffer.byteLength(section) > maxBytes) {
-      out += `# diff truncated: ${files.length - index} more file(s) not shown (${files.slice(index).map((f) => f.path).join(", ").slice(0, 2000)})\n`;
+      out += `# diff truncated: ${files.length - index} more file(s) not shown (${files
+        .slice(index)
+        .map((f) => f.path)
+        .join(", ")
+        .slice(0, 2000)})\n`;
       break;
     }
     out += section;

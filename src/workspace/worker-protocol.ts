@@ -39,7 +39,10 @@ export interface PreparedSummary {
 }
 
 export interface WorkerOps {
-  clone: { args: { dir: string; url: string; ref?: string | undefined; token?: string | undefined; depth?: number | undefined; scope?: string | undefined }; result: { headSha: string; warm: boolean } };
+  clone: {
+    args: { dir: string; url: string; ref?: string | undefined; token?: string | undefined; depth?: number | undefined; scope?: string | undefined };
+    result: { headSha: string; warm: boolean };
+  };
   createBranch: { args: { dir: string; name: string }; result: null };
   prepare: { args: { dir: string; baseSha: string; scan: boolean }; result: PreparedSummary };
   commit: { args: { dir: string; message: string; author: Identity; coAuthors: Identity[] }; result: string | null };
@@ -74,16 +77,20 @@ export type FromWorker =
   | { type: "log"; level: "debug" | "info" | "warn"; obj: object; msg: string };
 
 export function serializeError(error: unknown): SerializedError {
-  if (error instanceof BranchMovedError) return { name: "BranchMovedError", code: error.code, message: error.message, branch: error.branch, expected: error.expected, actual: error.actual };
-  if (error instanceof WorkspaceError) return { name: "WorkspaceError", code: error.code, message: error.message, userMessage: error.userMessage, retryable: error.retryable, paths: error.paths };
-  if (error instanceof AppError) return { name: "AppError", code: error.code, message: error.message, userMessage: error.userMessage, retryable: error.retryable };
+  if (error instanceof BranchMovedError)
+    return { name: "BranchMovedError", code: error.code, message: error.message, branch: error.branch, expected: error.expected, actual: error.actual };
+  if (error instanceof WorkspaceError)
+    return { name: "WorkspaceError", code: error.code, message: error.message, userMessage: error.userMessage, retryable: error.retryable, paths: error.paths };
+  if (error instanceof AppError)
+    return { name: "AppError", code: error.code, message: error.message, userMessage: error.userMessage, retryable: error.retryable };
   return { name: "Error", code: "internal", message: String((error as Error)?.message ?? error).slice(0, 2000) };
 }
 
 export function deserializeError(e: SerializedError): Error {
   if (e.name === "BranchMovedError") return new BranchMovedError(e.branch ?? "", e.expected ?? null, e.actual ?? null);
   if (e.code === "job/cancelled") return new CancelledError();
-  if (e.name === "WorkspaceError") return new WorkspaceError(e.code as WorkspaceErrorCode, e.message, { userMessage: e.userMessage, retryable: e.retryable ?? false, paths: e.paths ?? [] });
+  if (e.name === "WorkspaceError")
+    return new WorkspaceError(e.code as WorkspaceErrorCode, e.message, { userMessage: e.userMessage, retryable: e.retryable ?? false, paths: e.paths ?? [] });
   if (e.name === "AppError") return new AppError(e.code as AppError["code"], e.message, { userMessage: e.userMessage, retryable: e.retryable ?? false });
   return new WorkspaceError("workspace/worker", `The workspace worker failed: ${e.message}`, {
     userMessage: "The repository work for this job failed unexpectedly; nothing was pushed.",

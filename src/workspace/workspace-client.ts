@@ -30,7 +30,8 @@ const ENTRY = path.join(path.dirname(here), `workspace-worker${ext}`);
 
 function crashed(detail: string): WorkspaceError {
   return new WorkspaceError("workspace/worker", `The workspace worker stopped: ${detail}.`, {
-    userMessage: "The repository work for this job stopped (it ran out of memory, time or crashed), so the job was ended and nothing was pushed. The app itself is unaffected; try again, or ask the operator to raise the workspace limits.",
+    userMessage:
+      "The repository work for this job stopped (it ran out of memory, time or crashed), so the job was ended and nothing was pushed. The app itself is unaffected; try again, or ask the operator to raise the workspace limits.",
   });
 }
 
@@ -43,7 +44,10 @@ export class WorkspaceWorker {
   readonly ready: Promise<void>;
   log: WorkspaceLog = silentLog;
 
-  constructor(settings: WorkerSettings, private readonly limits: WorkerLimits) {
+  constructor(
+    settings: WorkerSettings,
+    private readonly limits: WorkerLimits,
+  ) {
     // Running from TypeScript sources (tests, `tsx`): the child needs the same loader, found from here, not from its cwd.
     const execArgv = [`--max-old-space-size=${limits.heapMb}`, ...(ext === ".ts" ? ["--import", import.meta.resolve("tsx")] : [])];
     this.child = fork(ENTRY, [], {

@@ -29,7 +29,10 @@ export function workspacesRoot(dataDir: string): string {
 
 /** Job ids come from the queue; keep only characters safe in one path component. */
 function safeJobId(jobId: string): string {
-  const cleaned = jobId.replace(/[^A-Za-z0-9._-]/g, "-").replace(/^\.+/, "").slice(0, 80);
+  const cleaned = jobId
+    .replace(/[^A-Za-z0-9._-]/g, "-")
+    .replace(/^\.+/, "")
+    .slice(0, 80);
   return cleaned || "job";
 }
 

@@ -78,7 +78,9 @@ const handlers: Handlers = {
   commit: async ({ dir, message, author, coAuthors }) => {
     const s = settings!;
     const nativeGit = await useNativeGit();
-    const snapshot = prepared.get(dir) ?? (await prepareChanges({ dir, baseRef: "HEAD", caps: s.workTreeCaps, maxFileBytes: s.maxFileBytes, nativeGit, cache: cacheFor(dir) }));
+    const snapshot =
+      prepared.get(dir) ??
+      (await prepareChanges({ dir, baseRef: "HEAD", caps: s.workTreeCaps, maxFileBytes: s.maxFileBytes, nativeGit, cache: cacheFor(dir) }));
     prepared.delete(dir);
     return commitPrepared({ dir, message, author, coAuthors, maxFileBytes: s.maxFileBytes }, snapshot, nativeGit);
   },
@@ -95,7 +97,16 @@ const handlers: Handlers = {
   readBlobs: async ({ dir, oids }) => readPlanBlobs(dir, oids, cacheFor(dir)),
   diff: async ({ dir, baseSha }) => {
     const s = settings!;
-    const snapshot = prepared.get(dir) ?? (await prepareChanges({ dir, baseRef: baseSha, caps: s.workTreeCaps, maxFileBytes: s.maxFileBytes, nativeGit: await useNativeGit(), cache: cacheFor(dir) }));
+    const snapshot =
+      prepared.get(dir) ??
+      (await prepareChanges({
+        dir,
+        baseRef: baseSha,
+        caps: s.workTreeCaps,
+        maxFileBytes: s.maxFileBytes,
+        nativeGit: await useNativeGit(),
+        cache: cacheFor(dir),
+      }));
     return renderUnifiedDiff(dir, snapshot.changed, { maxBytes: s.maxDiffBytes, cache: cacheFor(dir) });
   },
   remove: async ({ root }) => {

@@ -19,7 +19,6 @@ import { freePort } from "../helpers/free-port.js";
 const TEST_PEM = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
 const SECRET = "boot-test-webhook-secret";
 
-
 let server: RunningServer;
 let base: string;
 let dataDir: string;

@@ -30,7 +30,6 @@ afterAll(() => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
-
 /** Run a compose health check (`CMD` form) the way Docker would, with the given port swapped in. */
 function healthCheck(test: string[], from: string, to: string): number | null {
   expect(test[0]).toBe("CMD");
@@ -55,7 +54,19 @@ describe.runIf(hasRedisServer)("compose.yaml's services, started with their own 
     const keyPath = path.join(workDir, "app.pem");
     writeFileSync(keyPath, generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }));
     // What `env_file: .env` holds: .env.example filled in (its empty HOST= and ./.data are overridden by `environment:`).
-    const dotenv = { ...Object.fromEntries(readFileSync(path.join(ROOT, ".env.example"), "utf8").split("\n").filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)])), APP_ID: "123", PRIVATE_KEY_PATH: keyPath, WEBHOOK_SECRET: "compose-secret", APP_SLUG: "issue-agent-compose", OPENAI_BASE_URL: `http://127.0.0.1:${deadModel}/v1` };
+    const dotenv = {
+      ...Object.fromEntries(
+        readFileSync(path.join(ROOT, ".env.example"), "utf8")
+          .split("\n")
+          .filter((l) => /^[A-Z_]+=/.test(l))
+          .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+      ),
+      APP_ID: "123",
+      PRIVATE_KEY_PATH: keyPath,
+      WEBHOOK_SECRET: "compose-secret",
+      APP_SLUG: "issue-agent-compose",
+      OPENAI_BASE_URL: `http://127.0.0.1:${deadModel}/v1`,
+    };
     const appPort = await freePort();
     const workerPort = await freePort();
     const local = (service: string, port: number, portKey: string) => ({
@@ -68,7 +79,11 @@ describe.runIf(hasRedisServer)("compose.yaml's services, started with their own 
     });
     const start = (service: string, env: Record<string, string>) => {
       const entry = compose.services[service]?.command[1]?.replace(/^lib\/(.*)\.js$/, "src/$1.ts") ?? "";
-      const child = spawn(process.execPath, ["--import", TSX, path.join(ROOT, entry)], { cwd: workDir, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: workDir, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, ["--import", TSX, path.join(ROOT, entry)], {
+        cwd: workDir,
+        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: workDir, ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       children.push(child);
       let output = "";
       child.stdout?.on("data", (d: Buffer) => (output += d.toString()));

@@ -21,7 +21,10 @@ describe("signed webhook deliveries", () => {
   });
 
   it("acknowledges quickly, runs the job once for a delivery sent twice, and ignores a forged signature", async () => {
-    h = await startFlowHarness({ files: { "README.md": "# demo\n" }, script: [{ toolCalls: [{ name: "apply_patch", arguments: { input: FIX } }] }, { text: "Title: Fix it\n\nFixed." }] });
+    h = await startFlowHarness({
+      files: { "README.md": "# demo\n" },
+      script: [{ toolCalls: [{ name: "apply_patch", arguments: { input: FIX } }] }, { text: "Title: Fix it\n\nFixed." }],
+    });
     const { gh } = h;
     let nextId = 8000;
     // One status comment: the redelivery is recognised before anything is posted.
@@ -31,7 +34,9 @@ describe("signed webhook deliveries", () => {
     gh.on("GET", `${REPO_PATH}/issues/1/comments`).reply(200, []);
     gh.on("GET", `${REPO_PATH}/pulls`).any().reply(200, []);
     gh.on("POST", `${REPO_PATH}/pulls`).reply(201, { number: 12, html_url: "https://github.com/Codertocat/Hello-World/pull/12" });
-    gh.on("POST", /\/issues\/12\/(labels|assignees)$/).any().reply(201, {});
+    gh.on("POST", /\/issues\/12\/(labels|assignees)$/)
+      .any()
+      .reply(201, {});
     gh.on("POST", `${REPO_PATH}/pulls/12/requested_reviewers`).any().reply(201, {});
     mockCommonCalls(gh);
 
@@ -42,7 +47,11 @@ describe("signed webhook deliveries", () => {
     await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
 
-    const payload = loadWebhook("issues.labeled", { label: { name: "agent" }, issue: { title: "Fix it", body: "Please." }, repository: { clone_url: h.cloneUrl, default_branch: "main" } });
+    const payload = loadWebhook("issues.labeled", {
+      label: { name: "agent" },
+      issue: { title: "Fix it", body: "Please." },
+      repository: { clone_url: h.cloneUrl, default_branch: "main" },
+    });
     const delivery = await signDelivery("issues", payload, "flow-secret");
     const forged = await signDelivery("issues", payload, "development");
 

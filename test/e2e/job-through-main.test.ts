@@ -66,10 +66,14 @@ async function startFakeGitHub(gitData: GitDataBackend): Promise<FakeGitHub> {
   const route = (method: string, p: string, body: Record<string, unknown> | undefined): Reply | undefined => {
     const repoRest = p.startsWith(`${REPO_PATH}/`) ? p.slice(REPO_PATH.length) : undefined;
     if (method === "POST" && p === `/api/v3/app/installations/${FIXTURE_INSTALLATION_ID}/access_tokens`) {
-      return [201, { token: TOKEN, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: body?.permissions ?? {}, repository_selection: "selected" }];
+      return [
+        201,
+        { token: TOKEN, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: body?.permissions ?? {}, repository_selection: "selected" },
+      ];
     }
     // The app learns its slug from GET /app (no APP_SLUG in the environment).
-    if (method === "GET" && p === "/api/v3/app") return [200, { id: 4242, slug: APP_SLUG, name: "Issue Agent E2E", html_url: `https://github.example/apps/${APP_SLUG}` }];
+    if (method === "GET" && p === "/api/v3/app")
+      return [200, { id: 4242, slug: APP_SLUG, name: "Issue Agent E2E", html_url: `https://github.example/apps/${APP_SLUG}` }];
     // No agent.yml (repository or the owner's .github repository), AGENTS.md or PR template.
     if (method === "GET" && /^\/api\/v3\/repos\/[^/]+\/[^/]+\/contents\//.test(p)) return [404, { message: "Not Found" }];
     if (repoRest === undefined) return undefined;
@@ -90,22 +94,44 @@ async function startFakeGitHub(gitData: GitDataBackend): Promise<FakeGitHub> {
       if (method === "GET") return [200, { id: Number(comment[1]), body: comments.get(Number(comment[1])) }];
     }
     if (method === "DELETE" && repoRest === `/issues/${ISSUE}/labels/agent`) return [200, []];
-    if (method === "POST" && repoRest === "/labels") return [422, { message: "Validation Failed", errors: [{ resource: "Label", code: "already_exists", field: "name" }] }];
+    if (method === "POST" && repoRest === "/labels")
+      return [422, { message: "Validation Failed", errors: [{ resource: "Label", code: "already_exists", field: "name" }] }];
     if (method === "GET" && repoRest === `/issues/${ISSUE}`) {
-      return [200, { number: ISSUE, title: "Add a greeting file", body: "Please add GREETING.md.", state: "open", user: { login: OWNER, id: 21031067, type: "User" }, labels: [{ name: "agent" }] }];
+      return [
+        200,
+        {
+          number: ISSUE,
+          title: "Add a greeting file",
+          body: "Please add GREETING.md.",
+          state: "open",
+          user: { login: OWNER, id: 21031067, type: "User" },
+          labels: [{ name: "agent" }],
+        },
+      ];
     }
     if (method === "GET" && repoRest === `/issues/${ISSUE}/comments`) return [200, []];
     if (method === "GET" && repoRest === "/pulls") return [200, prs];
     if (method === "POST" && repoRest === "/pulls") {
-      const pr = { number: PR_NUMBER, html_url: `https://github.example/${OWNER}/${REPO}/pull/${PR_NUMBER}`, head: { ref: body?.head, repo: { full_name: `${OWNER}/${REPO}` } }, title: body?.title, body: body?.body };
+      const pr = {
+        number: PR_NUMBER,
+        html_url: `https://github.example/${OWNER}/${REPO}/pull/${PR_NUMBER}`,
+        head: { ref: body?.head, repo: { full_name: `${OWNER}/${REPO}` } },
+        title: body?.title,
+        body: body?.body,
+      };
       prs = [pr];
       return [201, pr];
     }
     // The Git Data API over the git server's repository: the commit is made there, as the app.
     if (repoRest.startsWith("/git/")) return gitData.route(method, decodeURIComponent(repoRest), body);
     // The run transcript check run.
-    if (method === "POST" && repoRest === "/check-runs") return [201, { id: 555, name: body?.name, html_url: `https://github.example/${OWNER}/${REPO}/runs/555` }];
-    if (method === "POST" && (repoRest === `/issues/${PR_NUMBER}/labels` || repoRest === `/issues/${PR_NUMBER}/assignees` || repoRest === `/pulls/${PR_NUMBER}/requested_reviewers`)) return [201, {}];
+    if (method === "POST" && repoRest === "/check-runs")
+      return [201, { id: 555, name: body?.name, html_url: `https://github.example/${OWNER}/${REPO}/runs/555` }];
+    if (
+      method === "POST" &&
+      (repoRest === `/issues/${PR_NUMBER}/labels` || repoRest === `/issues/${PR_NUMBER}/assignees` || repoRest === `/pulls/${PR_NUMBER}/requested_reviewers`)
+    )
+      return [201, {}];
     return undefined;
   };
 
@@ -153,7 +179,13 @@ async function freePort(): Promise<number> {
   });
 }
 
-function waitUntil<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, detail: () => string, failed?: () => boolean): Promise<T> {
+function waitUntil<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs: number,
+  detail: () => string,
+  failed?: () => boolean,
+): Promise<T> {
   return waitFor(probe, { what, timeoutMs, intervalMs: 200, detail, ...(failed ? { failed } : {}), until: "defined" }) as Promise<T>;
 }
 
@@ -172,7 +204,10 @@ describe("npm start runs a whole job", () => {
       cleanups.push(() => git.close());
       const cloneUrl = await git.createBareRepo(REPO, { "README.md": "# demo\n" });
       const model: FakeModel = await startFakeModel({
-        script: [{ toolCalls: [{ name: "apply_patch", arguments: { input: PATCH } }] }, { text: "Title: Add a greeting file\n\nAdded GREETING.md with a friendly line." }],
+        script: [
+          { toolCalls: [{ name: "apply_patch", arguments: { input: PATCH } }] },
+          { text: "Title: Add a greeting file\n\nAdded GREETING.md with a friendly line." },
+        ],
       });
       cleanups.push(() => model.close());
       const gitData = createGitDataBackend(git.repoPath(REPO), { bot: `${APP_SLUG}[bot]` }); // GitHub authors API commits as the app

@@ -36,7 +36,6 @@ afterEach(() => {
 });
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
-
 function spawnProcess(entry: string, env: Record<string, string>, cwd = workDir) {
   const child = spawn(process.execPath, ["--import", TSX, path.join(ROOT, entry)], {
     cwd,

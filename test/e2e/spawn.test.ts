@@ -23,11 +23,17 @@ writeFileSync(keyPath, generateKeyPairSync("rsa", { modulusLength: 2048 }).priva
 
 const children: ChildProcess[] = [];
 
-
 function start(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ["--import", TSX, MAIN], {
     cwd: workDir,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: workDir, NO_SMEE_SETUP: "true", AGENT_DATA_DIR: path.join(workDir, "data"), LOG_FORMAT: "json", ...env },
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: workDir,
+      NO_SMEE_SETUP: "true",
+      AGENT_DATA_DIR: path.join(workDir, "data"),
+      LOG_FORMAT: "json",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
@@ -97,7 +103,12 @@ describe("npm start", () => {
     const html = await page.text();
     expect(html).toContain("Setup Your App");
     // The manifest the page posts to GitHub is app.yml's.
-    const manifest = JSON.parse(/value='([^']*)'/.exec(html)?.[1] ?? "{}") as { name?: string; default_permissions?: Record<string, string>; redirect_url?: string; hook_attributes?: { url?: string } };
+    const manifest = JSON.parse(/value='([^']*)'/.exec(html)?.[1] ?? "{}") as {
+      name?: string;
+      default_permissions?: Record<string, string>;
+      redirect_url?: string;
+      hook_attributes?: { url?: string };
+    };
     expect(manifest.default_permissions).toMatchObject({ issues: "write", contents: "write", metadata: "read" });
     expect(manifest.redirect_url).toBe(`http://127.0.0.1:${port}/probot/setup`);
     expect(manifest.hook_attributes?.url).toBe(`http://127.0.0.1:${port}/api/github/webhooks`);

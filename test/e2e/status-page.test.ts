@@ -24,7 +24,6 @@ const TOKEN = "status-page-token-0123456789abcdef";
 const PEM = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
 if (!existsSync(CHROMIUM)) console.warn(`\n*** ${CHROMIUM} is missing (apt-get install chromium): the status page browser test is SKIPPED ***\n`);
 
-
 function payload(number: number) {
   return { installationId: 7, owner: "octo", repo: "app", issueNumber: number };
 }
@@ -40,7 +39,15 @@ describe.runIf(existsSync(CHROMIUM))("status page in a browser", () => {
 
   beforeAll(async () => {
     const port = await freePort();
-    const env = parseEnv({ APP_ID: "1", PRIVATE_KEY: PEM, WEBHOOK_SECRET: "status-secret", PORT: String(port), HOST: "127.0.0.1", AGENT_DATA_DIR: dataDir, AGENT_DASHBOARD_TOKEN: TOKEN });
+    const env = parseEnv({
+      APP_ID: "1",
+      PRIVATE_KEY: PEM,
+      WEBHOOK_SECRET: "status-secret",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      AGENT_DATA_DIR: dataDir,
+      AGENT_DASHBOARD_TOKEN: TOKEN,
+    });
     queue = new EmbeddedQueue({ dataDir, log: silentLog, concurrency: 1, maxAttempts: 1, graceMs: 1000, pollMs: 20 });
     await queue.startWorker(async (job) => {
       job.report({ turns: 3, tokens: 4200, costUsd: 0.12, step: "running `npm test`" });
@@ -54,18 +61,52 @@ describe.runIf(existsSync(CHROMIUM))("status page in a browser", () => {
     const spend = createSpendLedger({ perRepoPerDay: 50, perInstallationPerDay: 200 }, memorySpendStore());
     await spend.record("octo/app", 7, 12.5);
     const appFn: ApplicationFunction = () => undefined;
-    server = await startServer({ env, log: silentLog, version: "9.9.9-test", appFn, queue, queueMode: "embedded", sandboxProbe: async () => ({ ok: true }), spend });
+    server = await startServer({
+      env,
+      log: silentLog,
+      version: "9.9.9-test",
+      appFn,
+      queue,
+      queueMode: "embedded",
+      sandboxProbe: async () => ({ ok: true }),
+      spend,
+    });
     base = `http://127.0.0.1:${server.port}`;
 
     const plainPort = await freePort();
-    const plainEnv = parseEnv({ APP_ID: "1", PRIVATE_KEY: PEM, WEBHOOK_SECRET: "status-secret", PORT: String(plainPort), HOST: "127.0.0.1", AGENT_DATA_DIR: dataDir });
-    plain = await startServer({ env: plainEnv, log: silentLog, version: "9.9.9-test", appFn, queue, queueMode: "embedded", sandboxProbe: async () => ({ ok: true }), spend });
+    const plainEnv = parseEnv({
+      APP_ID: "1",
+      PRIVATE_KEY: PEM,
+      WEBHOOK_SECRET: "status-secret",
+      PORT: String(plainPort),
+      HOST: "127.0.0.1",
+      AGENT_DATA_DIR: dataDir,
+    });
+    plain = await startServer({
+      env: plainEnv,
+      log: silentLog,
+      version: "9.9.9-test",
+      appFn,
+      queue,
+      queueMode: "embedded",
+      sandboxProbe: async () => ({ ok: true }),
+      spend,
+    });
 
     browser = await puppeteer.launch({
       executablePath: CHROMIUM,
       headless: true,
       userDataDir: mkdtempSync(path.join(tmpdir(), "status-chromium-")),
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+      ],
     });
   }, 60_000);
 
@@ -96,7 +137,9 @@ describe.runIf(existsSync(CHROMIUM))("status page in a browser", () => {
     await page.authenticate({ username: "ops", password: TOKEN });
     const response = await page.goto(`${base}/`);
     expect(response?.status()).toBe(200);
-    const running = await page.$$eval("#running + table tbody tr", (rows) => rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent?.trim() ?? "")));
+    const running = await page.$$eval("#running + table tbody tr", (rows) =>
+      rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent?.trim() ?? "")),
+    );
     expect(running).toHaveLength(1);
     expect(running[0]?.slice(0, 2)).toEqual(["resolve-issue", "octo/app#5"]);
     expect(running[0]?.[2]).toMatch(/^\d+s$/);
@@ -129,8 +172,22 @@ describe.runIf(existsSync(CHROMIUM))("status page in a browser", () => {
 
     const json = (await (await fetch(`${base}/api/runs`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as Record<string, unknown>;
     expect(json).toMatchObject({
-      finished: expect.arrayContaining([expect.objectContaining({ kind: "resolve-issue", repo: "octo/app", number: 5, outcome: "succeeded", prUrl: "https://github.com/octo/app/pull/9", turns: 5, costUsd: 0.31 })]),
-      spend: { caps: { perRepoPerDay: 50, perInstallationPerDay: 200 }, repositories: [{ repo: "octo/app", usd: 12.5 }], installations: [{ installationId: 7, usd: 12.5 }] },
+      finished: expect.arrayContaining([
+        expect.objectContaining({
+          kind: "resolve-issue",
+          repo: "octo/app",
+          number: 5,
+          outcome: "succeeded",
+          prUrl: "https://github.com/octo/app/pull/9",
+          turns: 5,
+          costUsd: 0.31,
+        }),
+      ]),
+      spend: {
+        caps: { perRepoPerDay: 50, perInstallationPerDay: 200 },
+        repositories: [{ repo: "octo/app", usd: 12.5 }],
+        installations: [{ installationId: 7, usd: 12.5 }],
+      },
     });
   });
 

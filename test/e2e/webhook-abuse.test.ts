@@ -148,10 +148,13 @@ afterAll(() => {
 async function signedPing(localAddress = "127.0.0.1"): Promise<number> {
   const delivery = await signDelivery("ping", loadWebhook("ping"), SECRET);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, path: "/api/github/webhooks", method: "POST", headers: delivery.headers, localAddress, agent: false }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = http.request(
+      { host: "127.0.0.1", port, path: "/api/github/webhooks", method: "POST", headers: delivery.headers, localAddress, agent: false },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on("error", reject);
     req.end(delivery.body);
   });

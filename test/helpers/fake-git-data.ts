@@ -86,12 +86,14 @@ export function createGitDataBackend(repo: string, options: { bot: string }): Gi
       for (const item of json.tree) {
         if (item.sha === null) {
           // Mode 0 removes the entry (`--force-remove` would need a work tree; this repo is bare).
-          if (!run(repo, ["update-index", "--index-info"], { env, input: `0 ${"0".repeat(40)}\t${item.path}\n` }).ok) return [422, { message: `Invalid tree entry ${item.path}` }];
+          if (!run(repo, ["update-index", "--index-info"], { env, input: `0 ${"0".repeat(40)}\t${item.path}\n` }).ok)
+            return [422, { message: `Invalid tree entry ${item.path}` }];
           continue;
         }
         const sha = item.content !== undefined ? run(repo, ["hash-object", "-w", "--stdin"], { input: item.content }).out : item.sha;
         if (!sha || (item.type !== "commit" && !exists(sha))) return [422, { message: "tree.sha is not a valid blob" }];
-        if (!run(repo, ["update-index", "--add", "--cacheinfo", `${item.mode},${sha},${item.path}`], { env }).ok) return [422, { message: `Invalid tree entry ${item.path}` }];
+        if (!run(repo, ["update-index", "--add", "--cacheinfo", `${item.mode},${sha},${item.path}`], { env }).ok)
+          return [422, { message: `Invalid tree entry ${item.path}` }];
       }
       const tree = run(repo, ["write-tree"], { env }).out;
       return [201, { sha: tree, tree: [] }];
@@ -139,7 +141,16 @@ export function createGitDataBackend(repo: string, options: { bot: string }): Gi
         const sha = run(repo, args, { input: String(body.message ?? ""), env: botEnv }).out;
         commits.push({ sha, message: String(body.message ?? ""), parents, customIdentity: body.author !== undefined || body.committer !== undefined });
         const verified = body.author === undefined && body.committer === undefined;
-        return [201, { sha, tree: { sha: tree }, message: body.message, parents: parents.map((p) => ({ sha: p })), verification: { verified, reason: verified ? "valid" : "unsigned" } }];
+        return [
+          201,
+          {
+            sha,
+            tree: { sha: tree },
+            message: body.message,
+            parents: parents.map((p) => ({ sha: p })),
+            verification: { verified, reason: verified ? "valid" : "unsigned" },
+          },
+        ];
       }
       if (method === "POST" && rest === "/git/refs") {
         const ref = String(body.ref ?? "");

@@ -148,9 +148,11 @@ export async function startFakeModel(options: FakeModelOptions): Promise<FakeMod
         if (turn.error) {
           const headers: Record<string, string> = { "content-type": "application/json" };
           if (turn.error.retryAfter !== undefined) headers["retry-after"] = turn.error.retryAfter;
-          res.writeHead(turn.error.status, headers).end(
-            JSON.stringify({ error: { message: turn.error.message ?? `scripted ${turn.error.status}`, type: "scripted", code: turn.error.code ?? null } }),
-          );
+          res
+            .writeHead(turn.error.status, headers)
+            .end(
+              JSON.stringify({ error: { message: turn.error.message ?? `scripted ${turn.error.status}`, type: "scripted", code: turn.error.code ?? null } }),
+            );
           return;
         }
         const usage: FakeUsage = {
@@ -316,12 +318,23 @@ function sendChat(res: http.ServerResponse, stream: boolean, model: string, turn
     const message = { role: "assistant", content: turn.text ?? null, ...(calls.length ? { tool_calls: toolCalls.map(({ index: _i, ...t }) => t) } : {}) };
     res
       .writeHead(200, { "content-type": "application/json" })
-      .end(JSON.stringify({ id, object: "chat.completion", created, model, choices: [{ index: 0, message, finish_reason: finish, logprobs: null }], usage: usageJson }));
+      .end(
+        JSON.stringify({
+          id,
+          object: "chat.completion",
+          created,
+          model,
+          choices: [{ index: 0, message, finish_reason: finish, logprobs: null }],
+          usage: usageJson,
+        }),
+      );
     return;
   }
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) =>
-    res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }] })}\n\n`);
+    res.write(
+      `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }] })}\n\n`,
+    );
   chunk({ role: "assistant", content: "" });
   const text = turn.text ?? "";
   const half = Math.ceil(text.length / 2);

@@ -107,7 +107,8 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
     const repo = match?.[1] ?? "";
     const rest = match?.[2] ?? "";
     const service =
-      url.searchParams.get("service") ?? (rest.endsWith("/git-upload-pack") ? "git-upload-pack" : rest.endsWith("/git-receive-pack") ? "git-receive-pack" : "other");
+      url.searchParams.get("service") ??
+      (rest.endsWith("/git-upload-pack") ? "git-upload-pack" : rest.endsWith("/git-receive-pack") ? "git-receive-pack" : "other");
     const record: RecordedRequest = {
       method,
       repo,
@@ -209,7 +210,12 @@ function parseRefUpdates(body: Buffer): RefUpdate[] {
   while (offset + 4 <= body.length) {
     const length = Number.parseInt(body.subarray(offset, offset + 4).toString("ascii"), 16);
     if (!Number.isFinite(length) || length < 4) break; // flush packet: the pack follows
-    const line = body.subarray(offset + 4, offset + length).toString("utf8").split("\0")[0]?.trim() ?? "";
+    const line =
+      body
+        .subarray(offset + 4, offset + length)
+        .toString("utf8")
+        .split("\0")[0]
+        ?.trim() ?? "";
     const [oldSha = "", newSha = "", ref = ""] = line.split(" ");
     updates.push({ oldSha, newSha, ref });
     offset += length;

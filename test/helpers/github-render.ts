@@ -13,7 +13,37 @@ type Node = DefaultTreeAdapterTypes.ChildNode;
 type Parent = DefaultTreeAdapterTypes.ParentNode;
 
 /** Elements micromark itself writes for Markdown (anything else came from raw HTML). */
-const MARKDOWN_ELEMENTS = new Set(["p", "a", "img", "code", "pre", "em", "strong", "del", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "hr", "br", "table", "thead", "tbody", "tr", "th", "td", "input", "section", "sup"]);
+const MARKDOWN_ELEMENTS = new Set([
+  "p",
+  "a",
+  "img",
+  "code",
+  "pre",
+  "em",
+  "strong",
+  "del",
+  "ul",
+  "ol",
+  "li",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "blockquote",
+  "hr",
+  "br",
+  "table",
+  "thead",
+  "tbody",
+  "tr",
+  "th",
+  "td",
+  "input",
+  "section",
+  "sup",
+]);
 const INVISIBLE = new Set(["script", "style", "template", "head", "title"]);
 
 export interface Rendered {

@@ -131,7 +131,11 @@ export function mockGitHub(baseUrl = "https://api.github.com"): GitHubMock {
           return [status, JSON.stringify(answer ?? ""), { "content-type": "application/json" }];
         }
         const body = typeof expectation.replyBody === "function" ? expectation.replyBody(call) : expectation.replyBody;
-        return [expectation.status, typeof body === "string" ? body : JSON.stringify(body ?? ""), { "content-type": typeof body === "string" ? "text/plain" : "application/json", ...expectation.replyHeaders }];
+        return [
+          expectation.status,
+          typeof body === "string" ? body : JSON.stringify(body ?? ""),
+          { "content-type": typeof body === "string" ? "text/plain" : "application/json", ...expectation.replyHeaders },
+        ];
       });
   }
 

@@ -43,7 +43,11 @@ interface ValidatorLog {
       message: { text?: string; id?: string; arguments?: string[] };
       locations?: { physicalLocation?: { artifactLocation?: { uri?: string; index?: number } } }[];
     }[];
-    invocations?: { executionSuccessful?: boolean; toolExecutionNotifications?: { message: { text: string } }[]; toolConfigurationNotifications?: { message: { text: string } }[] }[];
+    invocations?: {
+      executionSuccessful?: boolean;
+      toolExecutionNotifications?: { message: { text: string } }[];
+      toolConfigurationNotifications?: { message: { text: string } }[];
+    }[];
   }[];
 }
 

@@ -32,7 +32,10 @@ export function toChatMessages(instructions: string, history: readonly HistoryIt
     flush();
     if (item.type === "function_call_output") out.push({ role: "tool", tool_call_id: item.callId, content: item.output });
     else if (item.images?.length) {
-      out.push({ role: "user", content: [{ type: "text", text: item.text }, ...item.images.map((url) => ({ type: "image_url" as const, image_url: { url } }))] });
+      out.push({
+        role: "user",
+        content: [{ type: "text", text: item.text }, ...item.images.map((url) => ({ type: "image_url" as const, image_url: { url } }))],
+      });
     } else out.push({ role: "user", content: item.text });
   }
   flush();
@@ -45,7 +48,10 @@ export function buildChatParams(settings: ModelSettings, request: ModelRequest):
     model: settings.name,
     ...(settings.reasoningEffort ? { reasoning_effort: settings.reasoningEffort } : {}),
     ...(request.tools.length > 0
-      ? { tool_choice: "auto" as const, tools: request.tools.map((t) => ({ type: "function" as const, function: { name: t.name, description: t.description, parameters: t.parameters } })) }
+      ? {
+          tool_choice: "auto" as const,
+          tools: request.tools.map((t) => ({ type: "function" as const, function: { name: t.name, description: t.description, parameters: t.parameters } })),
+        }
       : {}),
     messages: toChatMessages(request.instructions, request.history),
   };
@@ -81,7 +87,9 @@ export async function completeWithChat(client: OpenAI, settings: ModelSettings, 
       }
     }
   }
-  const toolCalls: ToolCallRequest[] = calls.filter(Boolean).map((c, i) => ({ callId: c.id || `call_${Date.now()}_${i}`, name: c.name, arguments: c.arguments }));
+  const toolCalls: ToolCallRequest[] = calls
+    .filter(Boolean)
+    .map((c, i) => ({ callId: c.id || `call_${Date.now()}_${i}`, name: c.name, arguments: c.arguments }));
   const items: HistoryItem[] = [];
   if (text) items.push({ type: "message", role: "assistant", text });
   for (const c of toolCalls) items.push({ type: "function_call", callId: c.callId, name: c.name, arguments: c.arguments });

@@ -47,7 +47,10 @@ export async function checkModelEndpoint(options: CheckModelEndpointOptions): Pr
     return result;
   };
   if (!options.apiKey && baseURL === DEFAULT_BASE_URL) {
-    return problem({ problem: "OPENAI_API_KEY is not set, so every model request to api.openai.com will be refused", fix: "set OPENAI_API_KEY, or OPENAI_BASE_URL to a server that needs no key (Ollama, vLLM)" });
+    return problem({
+      problem: "OPENAI_API_KEY is not set, so every model request to api.openai.com will be refused",
+      fix: "set OPENAI_API_KEY, or OPENAI_BASE_URL to a server that needs no key (Ollama, vLLM)",
+    });
   }
   const client = new OpenAI({
     baseURL,
@@ -65,25 +68,42 @@ export async function checkModelEndpoint(options: CheckModelEndpointOptions): Pr
     models = page.data.map((m) => m.id);
   } catch (error) {
     if (error instanceof APIConnectionTimeoutError) {
-      return problem({ problem: `the model endpoint ${host} did not answer within ${options.timeoutMs ?? 5000} ms`, fix: "check OPENAI_BASE_URL and that the model server is up and reachable from this host" });
+      return problem({
+        problem: `the model endpoint ${host} did not answer within ${options.timeoutMs ?? 5000} ms`,
+        fix: "check OPENAI_BASE_URL and that the model server is up and reachable from this host",
+      });
     }
     if (error instanceof APIConnectionError) {
       const cause = rootCause(error);
-      return problem({ problem: `the model endpoint ${host} cannot be reached (${redactSecrets(String(cause), secrets)})`, fix: "check OPENAI_BASE_URL and that the model server is up and reachable from this host" });
+      return problem({
+        problem: `the model endpoint ${host} cannot be reached (${redactSecrets(String(cause), secrets)})`,
+        fix: "check OPENAI_BASE_URL and that the model server is up and reachable from this host",
+      });
     }
     if (error instanceof APIError && (error.status === 401 || error.status === 403)) {
-      return problem({ problem: `the model endpoint ${host} refused OPENAI_API_KEY (HTTP ${error.status})`, fix: "set OPENAI_API_KEY to a valid key for this endpoint" });
+      return problem({
+        problem: `the model endpoint ${host} refused OPENAI_API_KEY (HTTP ${error.status})`,
+        fix: "set OPENAI_API_KEY to a valid key for this endpoint",
+      });
     }
     if (error instanceof APIError && error.status !== undefined && error.status >= 500) {
-      return problem({ problem: `the model endpoint ${host} answered HTTP ${error.status} to GET /models`, fix: "check the model server's own logs; runs will fail while it errors" });
+      return problem({
+        problem: `the model endpoint ${host} answered HTTP ${error.status} to GET /models`,
+        fix: "check the model server's own logs; runs will fail while it errors",
+      });
     }
-    result.notes.push(`the endpoint does not list its models (${error instanceof APIError ? `HTTP ${error.status}` : redactSecrets(String(error), secrets)}), so the model names were not checked`);
+    result.notes.push(
+      `the endpoint does not list its models (${error instanceof APIError ? `HTTP ${error.status}` : redactSecrets(String(error), secrets)}), so the model names were not checked`,
+    );
     return result;
   }
   result.models = models;
   for (const name of new Set(options.models)) {
     if (models.length > 0 && !models.includes(name)) {
-      problem({ problem: `the model endpoint ${host} does not offer the model "${name}"`, fix: `set AGENT_MODEL / AGENT_REVIEW_MODEL (or model.name in agent.yml) to one it offers, e.g. ${models.slice(0, 5).join(", ")}` });
+      problem({
+        problem: `the model endpoint ${host} does not offer the model "${name}"`,
+        fix: `set AGENT_MODEL / AGENT_REVIEW_MODEL (or model.name in agent.yml) to one it offers, e.g. ${models.slice(0, 5).join(", ")}`,
+      });
     }
   }
   return result;

@@ -28,7 +28,12 @@ export function nativePatchToV4A(op: PatchOperation): string {
 }
 
 /** A native output item from the server, as a tool call plus the history item to carry back. */
-export function fromNativeCall(out: { type: string; call_id?: string; operation?: unknown; action?: unknown }): { call: ToolCallRequest; item: HistoryItem } | undefined {
+export function fromNativeCall(out: {
+  type: string;
+  call_id?: string;
+  operation?: unknown;
+  action?: unknown;
+}): { call: ToolCallRequest; item: HistoryItem } | undefined {
   const callId = out.call_id ?? "";
   if (out.type === "apply_patch_call") {
     const operation = out.operation as PatchOperation;

@@ -19,7 +19,10 @@ export function toResponsesInput(history: readonly HistoryItem[]): InputItem[] {
         if (item.role === "user" && item.images?.length) {
           return {
             role: "user",
-            content: [{ type: "input_text", text: item.text }, ...item.images.map((url) => ({ type: "input_image" as const, image_url: url, detail: "auto" as const }))],
+            content: [
+              { type: "input_text", text: item.text },
+              ...item.images.map((url) => ({ type: "input_image" as const, image_url: url, detail: "auto" as const })),
+            ],
           };
         }
         return { role: item.role, content: item.text };
@@ -43,9 +46,7 @@ export function buildResponsesParams(settings: ModelSettings, request: ModelRequ
     store: false,
     tool_choice: "auto",
     parallel_tool_calls: true,
-    ...(settings.reasoningEffort
-      ? { reasoning: { effort: settings.reasoningEffort, summary: "auto" }, include: ["reasoning.encrypted_content"] }
-      : {}),
+    ...(settings.reasoningEffort ? { reasoning: { effort: settings.reasoningEffort, summary: "auto" }, include: ["reasoning.encrypted_content"] } : {}),
     tools: request.tools.map((t): OpenAI.Responses.Tool =>
       settings.nativeTools && (NATIVE_TOOL_NAMES as readonly string[]).includes(t.name)
         ? ({ type: t.name as "apply_patch" | "shell" } as OpenAI.Responses.Tool)
@@ -72,7 +73,11 @@ export async function completeWithResponses(client: OpenAI, settings: ModelSetti
       else if (event.type === "response.completed" || event.type === "response.incomplete") response = event.response;
       else if (event.type === "response.failed") {
         const e = event.response.error;
-        throw new StreamFailure(`response failed: ${e?.message ?? "unknown error"}`, e?.code ?? null, e?.code === "server_error" || e?.code === "rate_limit_exceeded");
+        throw new StreamFailure(
+          `response failed: ${e?.message ?? "unknown error"}`,
+          e?.code ?? null,
+          e?.code === "server_error" || e?.code === "rate_limit_exceeded",
+        );
       } else if (event.type === "error") throw new StreamFailure(`stream error: ${event.message}`, event.code, true);
     }
     if (!response) throw new StreamFailure("the stream ended before response.completed", null, true);
@@ -89,7 +94,8 @@ function parseResponse(response: Response, requestBytes: number): ModelTurn {
   for (const out of response.output) {
     if (out.type === "reasoning") {
       // Only carry items the server can re-read without storage: encrypted content present.
-      if (out.encrypted_content) items.push({ type: "reasoning", item: { type: "reasoning", id: out.id, summary: out.summary, encrypted_content: out.encrypted_content } });
+      if (out.encrypted_content)
+        items.push({ type: "reasoning", item: { type: "reasoning", id: out.id, summary: out.summary, encrypted_content: out.encrypted_content } });
     } else if (out.type === "message") {
       const text = out.content.map((c) => (c.type === "output_text" ? c.text : "")).join("");
       if (text) {

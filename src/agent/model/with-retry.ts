@@ -113,7 +113,8 @@ function toModelError(error: unknown, c: Classified, attempts: number, opts: Ret
   return new ModelError("model/request-failed", `The model request to ${opts.host} failed with ${what} after ${tries}: ${detail}`, {
     ...base,
     retryable: c.retryable,
-    userMessage: c.status !== undefined ? `The model request failed with HTTP ${c.status} after ${tries}.` : `The model endpoint could not be reached after ${tries}.`,
+    userMessage:
+      c.status !== undefined ? `The model request failed with HTTP ${c.status} after ${tries}.` : `The model endpoint could not be reached after ${tries}.`,
   });
 }
 

@@ -15,11 +15,34 @@ export class HunkError extends Error {
 }
 
 const PUNCT: Record<string, string> = {
-  "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
-  "\u2018": "'", "\u2019": "'", "\u201A": "'", "\u201B": "'",
-  "\u201C": '"', "\u201D": '"', "\u201E": '"', "\u201F": '"',
-  "\u00A0": " ", "\u2002": " ", "\u2003": " ", "\u2004": " ", "\u2005": " ", "\u2006": " ",
-  "\u2007": " ", "\u2008": " ", "\u2009": " ", "\u200A": " ", "\u202F": " ", "\u205F": " ", "\u3000": " ",
+  "\u2010": "-",
+  "\u2011": "-",
+  "\u2012": "-",
+  "\u2013": "-",
+  "\u2014": "-",
+  "\u2015": "-",
+  "\u2212": "-",
+  "\u2018": "'",
+  "\u2019": "'",
+  "\u201A": "'",
+  "\u201B": "'",
+  "\u201C": '"',
+  "\u201D": '"',
+  "\u201E": '"',
+  "\u201F": '"',
+  "\u00A0": " ",
+  "\u2002": " ",
+  "\u2003": " ",
+  "\u2004": " ",
+  "\u2005": " ",
+  "\u2006": " ",
+  "\u2007": " ",
+  "\u2008": " ",
+  "\u2009": " ",
+  "\u200A": " ",
+  "\u202F": " ",
+  "\u205F": " ",
+  "\u3000": " ",
 };
 const PUNCT_RE = new RegExp(`[${Object.keys(PUNCT).join("")}]`, "g");
 
@@ -146,13 +169,19 @@ export function applyChunks(original: string, chunks: readonly PatchChunk[], pat
 }
 
 function describeMiss(where: string, lines: readonly string[], expected: readonly string[], cursor: number, eof: boolean): string {
-  const shown = expected.slice(0, 12).map((l) => `  ${l}`).join("\n");
+  const shown = expected
+    .slice(0, 12)
+    .map((l) => `  ${l}`)
+    .join("\n");
   const firstReal = expected.find((l) => l.trim() !== "");
   let hint = "None of the hunk's lines were found.";
   if (firstReal !== undefined) {
     const near = lines.findIndex((l) => normalizeLine(l) === normalizeLine(firstReal));
     if (near >= 0) {
-      const actual = lines.slice(near, near + Math.min(expected.length, 12)).map((l) => `  ${l}`).join("\n");
+      const actual = lines
+        .slice(near, near + Math.min(expected.length, 12))
+        .map((l) => `  ${l}`)
+        .join("\n");
       const order = near < cursor ? " (before an earlier hunk or '@@' anchor; hunks must be in file order)" : "";
       hint = `The file has the first line at line ${near + 1}${order}, but the following lines differ. The file there reads:\n${actual}`;
     }

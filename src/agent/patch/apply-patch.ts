@@ -46,7 +46,9 @@ export async function applyPatch(workspaceDir: string, patchText: string): Promi
     throw error;
   }
   if (ops.length === 0) {
-    return fail("Invalid patch: it has no file operations ('*** Add File:', '*** Delete File:' or '*** Update File:' between '*** Begin Patch' and '*** End Patch'). No file was changed.");
+    return fail(
+      "Invalid patch: it has no file operations ('*** Add File:', '*** Delete File:' or '*** Update File:' between '*** Begin Patch' and '*** End Patch'). No file was changed.",
+    );
   }
   const files = new Map<string, FileState>();
   const changes: PatchResult["changes"] = [];
@@ -79,7 +81,10 @@ export async function applyPatch(workspaceDir: string, patchText: string): Promi
         f.next = op.contents;
         changes.push({ path: f.rel, kind: f.original === null ? "A" : "M" });
       } else if (op.type === "delete") {
-        if (f.next === null) throw new PathEscapeError(`Delete File ${op.path}: the file does not exist (or an earlier part of this patch already deletes or moves it); leave this line out.`);
+        if (f.next === null)
+          throw new PathEscapeError(
+            `Delete File ${op.path}: the file does not exist (or an earlier part of this patch already deletes or moves it); leave this line out.`,
+          );
         f.next = null;
         changes.push({ path: f.rel, kind: "D" });
       } else {

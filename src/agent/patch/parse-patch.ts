@@ -30,9 +30,7 @@ export interface PatchChunk {
 }
 
 export type PatchOperation =
-  | { type: "add"; path: string; contents: string }
-  | { type: "delete"; path: string }
-  | { type: "update"; path: string; moveTo?: string; chunks: PatchChunk[] };
+  { type: "add"; path: string; contents: string } | { type: "delete"; path: string } | { type: "update"; path: string; moveTo?: string; chunks: PatchChunk[] };
 
 export interface ParsedPatch {
   operations: PatchOperation[];
@@ -236,9 +234,7 @@ function parseChunks(body: readonly string[], start: number, path: string): { ch
         chunk.newLines.push(rest);
       } else {
         if (count === 0 && !isHeaderLine(line) && !line.startsWith("@@")) {
-          throw new PatchParseError(
-            `Line ${lineNo(i)}: '${line.slice(0, 80)}' in ${path} must start with ' ' (context), '-' (remove) or '+' (add).`,
-          );
+          throw new PatchParseError(`Line ${lineNo(i)}: '${line.slice(0, 80)}' in ${path} must start with ' ' (context), '-' (remove) or '+' (add).`);
         }
         break;
       }

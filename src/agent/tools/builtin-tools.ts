@@ -28,7 +28,14 @@ export interface BuiltinToolDeps {
 export function createBuiltinTools(deps: BuiltinToolDeps): AgentTool[] {
   const touchAll = (paths: string[]) => paths.forEach((p) => deps.onTouch(p));
   const tools = [
-    createShellTool({ sandbox: deps.sandbox, cap: deps.cap, patchEnabled: deps.patchEnabled, onCommand: deps.onCommand, onPatched: touchAll, onWorkdir: deps.onTouch }),
+    createShellTool({
+      sandbox: deps.sandbox,
+      cap: deps.cap,
+      patchEnabled: deps.patchEnabled,
+      onCommand: deps.onCommand,
+      onPatched: touchAll,
+      onWorkdir: deps.onTouch,
+    }),
     createApplyPatchTool(touchAll),
     createReadFileTool(deps.cap),
     createListDirTool(),

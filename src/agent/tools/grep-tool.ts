@@ -63,7 +63,21 @@ export function createGrepTool(cap: OutputCap, options: { useRipgrep?: boolean }
 
 function ripgrep(root: string, rel: string, args: GrepArgs, signal?: AbortSignal): Promise<GrepOutcome> {
   const limit = (args.limit ?? 200) + 1;
-  const argv = ["--no-config", "--no-require-git", "--line-number", "--no-heading", "--color", "never", "--max-columns", "400", "--max-columns-preview", "--glob", "!.git", "--glob", "!node_modules"];
+  const argv = [
+    "--no-config",
+    "--no-require-git",
+    "--line-number",
+    "--no-heading",
+    "--color",
+    "never",
+    "--max-columns",
+    "400",
+    "--max-columns-preview",
+    "--glob",
+    "!.git",
+    "--glob",
+    "!node_modules",
+  ];
   if (args.ignore_case) argv.push("-i");
   if (args.include) argv.push("--glob", args.include);
   argv.push("-e", args.pattern, "--", rel);
@@ -109,9 +123,12 @@ async function jsGrep(root: string, rel: string, args: GrepArgs): Promise<GrepOu
     if (!read.ok) return;
     const buf = read.bytes;
     if (isBinary(buf)) return;
-    buf.toString("utf8").split(/\r?\n/).forEach((line, i) => {
-      if (matches.length < limit && re.test(line)) matches.push(`${relFile}:${i + 1}:${line.slice(0, 400)}`);
-    });
+    buf
+      .toString("utf8")
+      .split(/\r?\n/)
+      .forEach((line, i) => {
+        if (matches.length < limit && re.test(line)) matches.push(`${relFile}:${i + 1}:${line.slice(0, 400)}`);
+      });
   };
   const walk = async (relDir: string, rules: { base: string; ig: Ignore }[]): Promise<void> => {
     const abs = path.join(root, relDir);

@@ -41,7 +41,7 @@ export function createShellTool(deps: ShellToolDeps) {
   return defineTool({
     name: "shell",
     description:
-      "Run a command in the repository (sandboxed: no network, no secrets). Give `command` as an argv array (e.g. [\"npm\", \"test\"]) or as a bash script string. Returns the exit code, wall time and the head and tail of the output.",
+      'Run a command in the repository (sandboxed: no network, no secrets). Give `command` as an argv array (e.g. ["npm", "test"]) or as a bash script string. Returns the exit code, wall time and the head and tail of the output.',
     schema: z.object({
       command: z.union([z.array(z.string()).min(1), z.string().min(1)]),
       workdir: z.string().optional().describe("Working directory relative to the repository root"),
@@ -52,7 +52,8 @@ export function createShellTool(deps: ShellToolDeps) {
       let script: string | undefined;
       let argv: string[] | undefined;
       if (typeof args.command === "string") script = args.command;
-      else if (args.command.length === 3 && /^(ba|z)?sh$/.test(args.command[0]!.replace(/^.*\//, "")) && /^-l?c$/.test(args.command[1]!)) script = args.command[2]!;
+      else if (args.command.length === 3 && /^(ba|z)?sh$/.test(args.command[0]!.replace(/^.*\//, "")) && /^-l?c$/.test(args.command[1]!))
+        script = args.command[2]!;
       else argv = args.command;
 
       const patch = extractPatch(argv, script);
@@ -89,14 +90,18 @@ export function createShellTool(deps: ShellToolDeps) {
           ...(ctx.signal ? { signal: ctx.signal } : {}),
         });
         deps.onCommand(display, res.exitCode);
-        const parts = [`Exit code: ${res.exitCode ?? `none (killed by ${res.signal ?? "signal"})`}`, `Wall time: ${(res.durationMs / 1000).toFixed(1)} seconds`];
+        const parts = [
+          `Exit code: ${res.exitCode ?? `none (killed by ${res.signal ?? "signal"})`}`,
+          `Wall time: ${(res.durationMs / 1000).toFixed(1)} seconds`,
+        ];
         if (res.timedOut) parts.push(`The command timed out and was killed.`);
         if (res.truncated) parts.push(`(The sandbox cut the output to its cap.)`);
         const output = res.stderr.trim() ? `${res.stdout}${res.stdout.endsWith("\n") || !res.stdout ? "" : "\n"}[stderr]\n${res.stderr}` : res.stdout;
         parts.push("Output:", truncateOutput(output, deps.cap));
         return { ok: res.exitCode === 0, output: parts.join("\n") };
       } catch (error) {
-        if (error instanceof SandboxError && error.code === "sandbox/denied") return { ok: false, output: `Command refused by the sandbox policy: ${error.message}` };
+        if (error instanceof SandboxError && error.code === "sandbox/denied")
+          return { ok: false, output: `Command refused by the sandbox policy: ${error.message}` };
         throw error;
       }
     },
@@ -112,7 +117,8 @@ function extractPatch(argv: string[] | undefined, script: string | undefined): s
   return undefined;
 }
 
-const TEST_RE = /\b(npm (run )?test|npm t\b|yarn test|pnpm (run )?test|bun test|npx (vitest|jest|mocha)|vitest|jest|mocha|pytest|python3? -m (pytest|unittest)|tox|go test|cargo test|cargo nextest|mvn (-\S+ )*test|gradlew? test|make (check|test)|ctest|rspec|rake test|phpunit|dotnet test|mix test|node --test|deno test|swift test)\b/;
+const TEST_RE =
+  /\b(npm (run )?test|npm t\b|yarn test|pnpm (run )?test|bun test|npx (vitest|jest|mocha)|vitest|jest|mocha|pytest|python3? -m (pytest|unittest)|tox|go test|cargo test|cargo nextest|mvn (-\S+ )*test|gradlew? test|make (check|test)|ctest|rspec|rake test|phpunit|dotnet test|mix test|node --test|deno test|swift test)\b/;
 
 export function looksLikeTestCommand(command: string): boolean {
   return TEST_RE.test(command);

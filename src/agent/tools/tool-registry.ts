@@ -37,13 +37,19 @@ export async function dispatchToolCall(registry: ToolRegistry, call: { name: str
   const tool = registry.tools.get(call.name);
   if (!tool) return { ok: false, output: `Unknown tool '${call.name}'. Available tools: ${[...registry.tools.keys()].join(", ")}.` };
   if (Buffer.byteLength(call.arguments) > MAX_ARGUMENT_BYTES) {
-    return { ok: false, output: `The arguments for ${call.name} are ${Buffer.byteLength(call.arguments)} bytes, over the ${MAX_ARGUMENT_BYTES}-byte limit. Split the work into smaller calls.` };
+    return {
+      ok: false,
+      output: `The arguments for ${call.name} are ${Buffer.byteLength(call.arguments)} bytes, over the ${MAX_ARGUMENT_BYTES}-byte limit. Split the work into smaller calls.`,
+    };
   }
   let args: unknown;
   try {
     args = call.arguments.trim() === "" ? {} : JSON.parse(call.arguments);
   } catch (error) {
-    return { ok: false, output: `The arguments for ${call.name} are not valid JSON (${(error as Error).message}). Send a JSON object matching the tool's schema.` };
+    return {
+      ok: false,
+      output: `The arguments for ${call.name} are not valid JSON (${(error as Error).message}). Send a JSON object matching the tool's schema.`,
+    };
   }
   if (typeof args !== "object" || args === null || Array.isArray(args)) {
     return { ok: false, output: `The arguments for ${call.name} must be a JSON object.` };

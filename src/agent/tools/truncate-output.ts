@@ -26,7 +26,10 @@ export function truncateOutput(text: string, cap: OutputCap = DEFAULT_OUTPUT_CAP
   }
   const tailLines: string[] = [];
   bytes = 0;
-  for (const line of lines.slice(headLines.length).reverse().slice(0, Math.floor(cap.maxLines / 2))) {
+  for (const line of lines
+    .slice(headLines.length)
+    .reverse()
+    .slice(0, Math.floor(cap.maxLines / 2))) {
     const b = Buffer.byteLength(line) + 1;
     if (bytes + b > half) {
       if (tailLines.length === 0) tailLines.push(cutBytes(line, half, true));

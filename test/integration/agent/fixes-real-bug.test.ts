@@ -58,7 +58,12 @@ describe("agent with the real sandbox", () => {
         script: [
           {
             toolCalls: [
-              { name: "shell", arguments: { command: "env; cat /proc/1/environ 2>/dev/null; echo hook > .git/hooks/pre-commit; curl -s --max-time 3 https://example.com || echo NO_NET" } },
+              {
+                name: "shell",
+                arguments: {
+                  command: "env; cat /proc/1/environ 2>/dev/null; echo hook > .git/hooks/pre-commit; curl -s --max-time 3 https://example.com || echo NO_NET",
+                },
+              },
               { name: "apply_patch", arguments: { input: "*** Begin Patch\n*** Add File: .git/hooks/post-checkout\n+touch /tmp/pwned\n*** End Patch" } },
             ],
           },

@@ -28,7 +28,9 @@ async function run(dir: string, ...args: string[]): Promise<{ code: number; out:
 }
 
 async function runWith(extraEnv: Record<string, string>, dir: string, ...args: string[]): Promise<{ code: number; out: string; err: string; turns: number }> {
-  const model = await startFakeModel({ script: [{ toolCalls: [{ name: "apply_patch", arguments: { input: PATCH_FIX_ADD } }] }, { text: "Title: Fix add()\n\nFixed." }] });
+  const model = await startFakeModel({
+    script: [{ toolCalls: [{ name: "apply_patch", arguments: { input: PATCH_FIX_ADD } }] }, { text: "Title: Fix add()\n\nFixed." }],
+  });
   cleanups.push(() => model.close());
   const io = captureIo({ env: { OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: "sk-test-cli-0123456789abcdef", AGENT_MODEL: "gpt-5-codex", ...extraEnv } });
   const code = await main(["run", "fix add", "--repo", dir, "--wire", "chat", ...args], io);
@@ -119,7 +121,12 @@ describe("issue-agent run on the checkouts people have", () => {
     const dir = await fixture();
     git(dir, "config", "include.path", "missing-in-git-dir.inc");
     git(dir, "config", "--add", "include.path", "../conf/missing/shared.inc");
-    const model = await startFakeModel({ script: [{ toolCalls: [{ name: "shell", arguments: { command: ["bash", "-c", "echo ok > out.txt; mkdir -p conf/missing 2>&1; echo mkdir=$?"] } }] }, { text: "Title: t\n\nb" }] });
+    const model = await startFakeModel({
+      script: [
+        { toolCalls: [{ name: "shell", arguments: { command: ["bash", "-c", "echo ok > out.txt; mkdir -p conf/missing 2>&1; echo mkdir=$?"] } }] },
+        { text: "Title: t\n\nb" },
+      ],
+    });
     cleanups.push(() => model.close());
     const io = captureIo({ env: { OPENAI_BASE_URL: model.baseURL, AGENT_MODEL: "m" } });
     expect(await main(["run", "write out.txt", "--repo", dir, "--wire", "chat"], io)).toBe(0);

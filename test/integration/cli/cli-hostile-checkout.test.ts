@@ -53,9 +53,19 @@ async function repo(prepare: (dir: string) => Promise<void>): Promise<string> {
 }
 
 async function run(dir: string, script: FakeTurn[], args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const model = await startFakeModel({ script: [...script, { toolCalls: [{ name: "apply_patch", arguments: { input: PATCH_FIX_ADD } }] }, { text: "Title: Fix add()\n\nFixed." }] });
+  const model = await startFakeModel({
+    script: [...script, { toolCalls: [{ name: "apply_patch", arguments: { input: PATCH_FIX_ADD } }] }, { text: "Title: Fix add()\n\nFixed." }],
+  });
   cleanups.push(() => model.close());
-  const io = captureIo({ env: { OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: "sk-test-cli-0123456789abcdef", AGENT_MODEL: "gpt-5-codex", HOME: os.homedir(), [CANARY_VAR]: canary } });
+  const io = captureIo({
+    env: {
+      OPENAI_BASE_URL: model.baseURL,
+      OPENAI_API_KEY: "sk-test-cli-0123456789abcdef",
+      AGENT_MODEL: "gpt-5-codex",
+      HOME: os.homedir(),
+      [CANARY_VAR]: canary,
+    },
+  });
   const code = await main(["run", "fix add", "--repo", dir, "--wire", "chat", ...args], io);
   return { code, out: io.out(), err: io.err() };
 }
@@ -84,7 +94,11 @@ describe("issue-agent run on a hostile checkout", () => {
     });
     const hooks = ["pre-commit", "post-commit", "post-checkout", "post-index-change", "reference-transaction", "commit-msg", "prepare-commit-msg"];
     const plant = hooks.map((h) => `printf '%s' "$P" > .husky/_/${h} && chmod +x .husky/_/${h}`).join(" ; ");
-    const { code, out, err } = await run(dir, [shell(`P='${payload()}'; ${plant}; printf '%s' "$P" > .husky/pre-commit; echo planted`)], ["--sandbox", mode, "--branch", "fix/add", "--commit"]);
+    const { code, out, err } = await run(
+      dir,
+      [shell(`P='${payload()}'; ${plant}; printf '%s' "$P" > .husky/pre-commit; echo planted`)],
+      ["--sandbox", mode, "--branch", "fix/add", "--commit"],
+    );
 
     expect(err).toBe("");
     expect(code).toBe(0);
@@ -203,7 +217,10 @@ describe("issue-agent run on a hostile checkout", () => {
     const withAgentYml = () =>
       repo(async (d) => {
         await mkdir(path.join(d, ".github"), { recursive: true });
-        await writeFile(path.join(d, ".github", "agent.yml"), `sandbox:\n  network: ["allowed.invalid"]\n  setupCommands:\n    - ${JSON.stringify(setupScript)}\n`);
+        await writeFile(
+          path.join(d, ".github", "agent.yml"),
+          `sandbox:\n  network: ["allowed.invalid"]\n  setupCommands:\n    - ${JSON.stringify(setupScript)}\n`,
+        );
         git(d, "add", "-A");
         git(d, "commit", "-qm", "agent.yml");
       });

@@ -26,7 +26,7 @@ async function featureBranch(): Promise<string> {
   await mkdir(path.join(dir, "src"), { recursive: true });
   await writeFile(
     path.join(dir, "src/config.js"),
-    ["// Deployment settings.", "export const region = \"eu-west-1\";", `export const awsAccessKeyId = "${FAKE_AWS_KEY}";`, ""].join("\n"),
+    ["// Deployment settings.", 'export const region = "eu-west-1";', `export const awsAccessKeyId = "${FAKE_AWS_KEY}";`, ""].join("\n"),
   );
   git(dir, "add", "-A");
   git(dir, "commit", "-q", "-m", "add config");
@@ -76,11 +76,16 @@ describe("issue-agent review", () => {
     const dir = await featureBranch();
     const io = captureIo({ env: {} });
     expect(await main(["review", "--repo", dir, "--base", "main", "--no-model", "--sarif"], io)).toBe(0);
-    const log = JSON.parse(io.out()) as { version: string; runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
+    const log = JSON.parse(io.out()) as {
+      version: string;
+      runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[];
+    };
     expect(validateSarif(log)).toEqual([]);
     expect(log.version).toBe("2.1.0");
     const locations = log.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation);
-    expect(locations).toContainEqual(expect.objectContaining({ artifactLocation: expect.objectContaining({ uri: "src/config.js" }), region: expect.objectContaining({ startLine: 3 }) }));
+    expect(locations).toContainEqual(
+      expect.objectContaining({ artifactLocation: expect.objectContaining({ uri: "src/config.js" }), region: expect.objectContaining({ startLine: 3 }) }),
+    );
     expect(io.out()).not.toContain(FAKE_AWS_KEY);
   });
 
@@ -91,23 +96,66 @@ describe("issue-agent review", () => {
     const withRemote = captureIo({ env: {} });
     expect(await main(["review", "--repo", dir, "--base", "main", "--no-model", "--sarif"], withRemote)).toBe(0);
     const head = git(dir, "rev-parse", "HEAD").trim();
-    const log = JSON.parse(withRemote.out()) as { runs: [{ automationDetails: unknown; versionControlProvenance: unknown; tool: { driver: { version: string } } }] };
+    const log = JSON.parse(withRemote.out()) as {
+      runs: [{ automationDetails: unknown; versionControlProvenance: unknown; tool: { driver: { version: string } } }];
+    };
     expect(log.runs[0].automationDetails).toEqual({ id: "issue-agent/security-review/branch-feature" });
-    expect(log.runs[0].versionControlProvenance).toEqual([{ repositoryUri: "https://github.com/octo/app", revisionId: head, branch: "feature", mappedTo: { uriBaseId: "%SRCROOT%" } }]);
+    expect(log.runs[0].versionControlProvenance).toEqual([
+      { repositoryUri: "https://github.com/octo/app", revisionId: head, branch: "feature", mappedTo: { uriBaseId: "%SRCROOT%" } },
+    ]);
     expect(withRemote.out()).not.toContain("not-a-token");
 
     // 2. Model findings (one without a CWE, one off the diff with a backwards range), no remote.
     const { dir: plain, cleanup } = await checkoutFixture("cli-review");
     cleanups.push(cleanup);
     git(plain, "checkout", "-q", "-b", "feature/model");
-    await writeFile(path.join(plain, "src/db.js"), ["// Base version: parameterised query.", "export function findUser(db, id) {", '  return db.query("SELECT * FROM users WHERE id = " + id);', "}", ""].join("\n"));
+    await writeFile(
+      path.join(plain, "src/db.js"),
+      [
+        "// Base version: parameterised query.",
+        "export function findUser(db, id) {",
+        '  return db.query("SELECT * FROM users WHERE id = " + id);',
+        "}",
+        "",
+      ].join("\n"),
+    );
     const model = await startFakeModel({
       script: [
         {
           toolCalls: [
-            { name: "report_finding", arguments: { path: "src/db.js", line: 3, severity: "low", cwe: "CWE89", title: "SQL injection in findUser", explanation: "id is concatenated into the SQL text; pass it as a parameter instead." } },
-            { name: "report_finding", arguments: { path: "src/db.js", line: 2, severity: "medium", title: "Unvalidated identifier", explanation: "id reaches the query without any validation at all." } },
-            { name: "report_finding", arguments: { path: "src/db.js", start_line: 9, line: 1, severity: "high", cwe: "cwe-089", title: "Another injection", explanation: "A range the model got backwards, outside the diff." } },
+            {
+              name: "report_finding",
+              arguments: {
+                path: "src/db.js",
+                line: 3,
+                severity: "low",
+                cwe: "CWE89",
+                title: "SQL injection in findUser",
+                explanation: "id is concatenated into the SQL text; pass it as a parameter instead.",
+              },
+            },
+            {
+              name: "report_finding",
+              arguments: {
+                path: "src/db.js",
+                line: 2,
+                severity: "medium",
+                title: "Unvalidated identifier",
+                explanation: "id reaches the query without any validation at all.",
+              },
+            },
+            {
+              name: "report_finding",
+              arguments: {
+                path: "src/db.js",
+                start_line: 9,
+                line: 1,
+                severity: "high",
+                cwe: "cwe-089",
+                title: "Another injection",
+                explanation: "A range the model got backwards, outside the diff.",
+              },
+            },
           ],
         },
         { text: "Title: Review done\n\nThree findings." },
@@ -143,7 +191,13 @@ describe("issue-agent review", () => {
     // Left uncommitted on purpose: the review covers the working tree too.
     await writeFile(
       path.join(dir, "src/db.js"),
-      ["// Base version: parameterised query.", "export function findUser(db, id) {", '  return db.query("SELECT * FROM users WHERE id = " + id);', "}", ""].join("\n"),
+      [
+        "// Base version: parameterised query.",
+        "export function findUser(db, id) {",
+        '  return db.query("SELECT * FROM users WHERE id = " + id);',
+        "}",
+        "",
+      ].join("\n"),
     );
     const model = await startFakeModel({
       script: [
@@ -151,7 +205,14 @@ describe("issue-agent review", () => {
           toolCalls: [
             {
               name: "report_finding",
-              arguments: { path: "src/db.js", line: 3, severity: "high", cwe: "CWE-89", title: "SQL injection in findUser", explanation: "id is concatenated into the SQL text; pass it as a parameter instead." },
+              arguments: {
+                path: "src/db.js",
+                line: 3,
+                severity: "high",
+                cwe: "CWE-89",
+                title: "SQL injection in findUser",
+                explanation: "id is concatenated into the SQL text; pass it as a parameter instead.",
+              },
             },
           ],
         },
@@ -166,7 +227,7 @@ describe("issue-agent review", () => {
     expect(io.out()).toMatch(/HIGH\s+src\/db\.js:3\s+CWE-89\s+SQL injection in findUser/);
     expect(io.out()).toContain("model review: yes");
     // The model saw the uncommitted change, and the user's index was not touched.
-    expect(model.turnRequests()[0]!.raw).toContain("SELECT * FROM users WHERE id = \\\" + id");
+    expect(model.turnRequests()[0]!.raw).toContain('SELECT * FROM users WHERE id = \\" + id');
     expect(git(dir, "status", "--porcelain")).toBe(" M src/db.js\n");
   });
 

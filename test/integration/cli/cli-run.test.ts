@@ -27,7 +27,19 @@ async function setup(script: FakeTurn[]): Promise<{ dir: string; model: FakeMode
 }
 
 const FIX_SCRIPT: FakeTurn[] = [
-  { toolCalls: [{ name: "update_plan", arguments: { plan: [{ step: "Find the bug", status: "in_progress" }, { step: "Fix add()", status: "pending" }] } }] },
+  {
+    toolCalls: [
+      {
+        name: "update_plan",
+        arguments: {
+          plan: [
+            { step: "Find the bug", status: "in_progress" },
+            { step: "Fix add()", status: "pending" },
+          ],
+        },
+      },
+    ],
+  },
   { toolCalls: [{ name: "read_file", arguments: { file_path: "src/add.mjs" } }] },
   { toolCalls: [{ name: "apply_patch", arguments: { input: PATCH_FIX_ADD } }] },
   { toolCalls: [{ name: "shell", arguments: { command: ["node", "test.mjs"] } }] },
@@ -61,7 +73,10 @@ describe("issue-agent run", () => {
     cleanups.push(() => rm(file, { force: true }));
     expect(await main(["run", `add is broken; the key ${env.OPENAI_API_KEY} is not for you`, "--repo", dir, "--transcript", file], io)).toBe(0);
     const text = await readFile(file, "utf8");
-    const entries = text.trim().split("\n").map((l) => JSON.parse(l) as { type: string; name?: string; arguments?: string; output?: string });
+    const entries = text
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string; name?: string; arguments?: string; output?: string });
     expect(entries[0]).toMatchObject({ type: "task", kind: "cli", model: "gpt-5-codex" });
     expect(entries.filter((e) => e.type === "tool_call").map((e) => e.name)).toEqual(["update_plan", "read_file", "apply_patch", "shell"]);
     expect(entries.find((e) => e.name === "apply_patch" && e.type === "tool_call")?.arguments).toContain("return a + b;");
@@ -87,7 +102,11 @@ describe("issue-agent run", () => {
     const io = captureIo({ env });
     const code = await main(["run", "fix add", "--repo", dir, "--json", "--wire", "chat"], io);
     expect(code).toBe(0);
-    const lines = io.out().trimEnd().split("\n").map((l) => JSON.parse(l) as { type: string; [k: string]: unknown });
+    const lines = io
+      .out()
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string; [k: string]: unknown });
     const types = lines.map((l) => l.type);
     expect(types).toContain("turn_start");
     expect(types).toContain("tool_call");
@@ -119,7 +138,10 @@ describe("issue-agent run", () => {
   it("commits on a new branch with --branch --commit, leaving the original branch alone", async () => {
     const { dir, env } = await setup(FIX_SCRIPT);
     const io = captureIo({ env });
-    const code = await main(["run", "--task-file", "-", "--repo", dir, "--branch", "fix/add", "--commit"], { ...io, stdin: captureIo({ env, stdin: "fix add\n" }).stdin });
+    const code = await main(["run", "--task-file", "-", "--repo", dir, "--branch", "fix/add", "--commit"], {
+      ...io,
+      stdin: captureIo({ env, stdin: "fix add\n" }).stdin,
+    });
     expect(io.err()).toBe("");
     expect(code).toBe(0);
     expect(git(dir, "rev-parse", "--abbrev-ref", "HEAD").trim()).toBe("fix/add");
@@ -166,7 +188,10 @@ describe("issue-agent run", () => {
     const key = "sk-test-cli-0123456789abcdef";
     const io = captureIo({ env: { OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`, OPENAI_API_KEY: key } });
     // No retries, so the test does not sit through the backoff a user gets for a flaky network.
-    const deps = { ...(await defaultCliDeps()), runAgent: (input: Parameters<typeof runAgent>[0]) => runAgent({ ...input, model: { ...input.model, maxRetries: 0 } }) };
+    const deps = {
+      ...(await defaultCliDeps()),
+      runAgent: (input: Parameters<typeof runAgent>[0]) => runAgent({ ...input, model: { ...input.model, maxRetries: 0 } }),
+    };
     expect(await main(["run", "fix add", "--repo", dir, "--json"], io, deps)).toBe(1);
     expect(io.err()).toContain(`Cannot reach the model endpoint http://127.0.0.1:${port}/v1`);
     expect(io.err() + io.out()).not.toContain(key);

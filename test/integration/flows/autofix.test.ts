@@ -16,12 +16,23 @@ describe("autofix on failed checks", () => {
   });
 
   async function setup(previousAttempts: number) {
-    h = await startFlowHarness({ files: { "README.md": "# demo\n" }, script: [{ text: "Title: Nothing\n\nThe failure is flaky; nothing to change. CHECK-SEEN" }] });
+    h = await startFlowHarness({
+      files: { "README.md": "# demo\n" },
+      script: [{ text: "Title: Nothing\n\nThe failure is flaky; nothing to change. CHECK-SEEN" }],
+    });
     const headSha = await h.git.commit(REPO, { ref: "refs/heads/agent/issue-5-x", files: { "a.txt": "a\n" } });
     const { gh } = h;
     gh.on("GET", AGENT_YML).any().reply(200, "autofix:\n  enabled: true\n  maxAttempts: 1\n");
-    const pr = () => ({ ...pullRequest(2, headSha, h?.cloneUrl ?? ""), user: { login: `${APP_SLUG}[bot]`, type: "Bot" }, head: { ref: "agent/issue-5-x", sha: headSha, repo: { full_name: "Codertocat/Hello-World", clone_url: h?.cloneUrl } } });
-    const prior = Array.from({ length: previousAttempts }, (_, i) => ({ id: 50 + i, user: { login: `${APP_SLUG}[bot]`, type: "Bot" }, body: `x\n${renderMarker("status", { autofix: true, kind: "fix-pr" })}` }));
+    const pr = () => ({
+      ...pullRequest(2, headSha, h?.cloneUrl ?? ""),
+      user: { login: `${APP_SLUG}[bot]`, type: "Bot" },
+      head: { ref: "agent/issue-5-x", sha: headSha, repo: { full_name: "Codertocat/Hello-World", clone_url: h?.cloneUrl } },
+    });
+    const prior = Array.from({ length: previousAttempts }, (_, i) => ({
+      id: 50 + i,
+      user: { login: `${APP_SLUG}[bot]`, type: "Bot" },
+      body: `x\n${renderMarker("status", { autofix: true, kind: "fix-pr" })}`,
+    }));
     gh.on("GET", `${REPO_PATH}/issues/2/comments`).reply(200, prior);
     mockPullRequestReads(gh, 2, pr);
     mockCommonCalls(gh, { permission: {} });
@@ -37,7 +48,11 @@ describe("autofix on failed checks", () => {
     gh.on("POST", `${REPO_PATH}/issues/2/comments`).reply(201, (c) => ({ id: 7001, body: c.json.body }));
     gh.on("POST", "/graphql").reply(200, { data: { repository: { pullRequest: { reviewThreads: { nodes: [] } } } } });
     // A GitHub Actions check: its job log's tail reaches the agent, without the timestamps.
-    gh.on("GET", `${REPO_PATH}/actions/jobs/${payload.check_run.id}/logs`).reply(200, "2026-11-21T10:00:00.1234567Z npm test\n2026-11-21T10:00:01.0000000Z AssertionError: expected 3 to be 4\n", { "content-type": "text/plain" });
+    gh.on("GET", `${REPO_PATH}/actions/jobs/${payload.check_run.id}/logs`).reply(
+      200,
+      "2026-11-21T10:00:00.1234567Z npm test\n2026-11-21T10:00:01.0000000Z AssertionError: expected 3 to be 4\n",
+      { "content-type": "text/plain" },
+    );
     await h?.receive("check_run", payload);
     const [done] = (await h?.waitForJobs(1)) ?? [];
     expect(done?.job.kind).toBe("fix-pr");

@@ -18,7 +18,11 @@ import { EmbeddedQueue } from "../../../src/jobs/embedded-queue.js";
 import { mockGitHub, type GitHubMock } from "../../helpers/mock-github.js";
 import { FIXTURE_INSTALLATION_ID, loadWebhook } from "../../helpers/webhook-fixtures.js";
 
-const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+const { privateKey } = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs1", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+});
 const REPO_PATH = "/repos/Codertocat/Hello-World";
 const KEY = "codertocat/hello-world#1";
 
@@ -38,15 +42,27 @@ describe("closing an issue with a run queued", () => {
   it("by its author without write access leaves the maintainer's run; by a maintainer cancels it", async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), "close-"));
     gh = mockGitHub();
-    gh.on("POST", `/app/installations/${FIXTURE_INSTALLATION_ID}/access_tokens`).any().reply(201, { token: "ghs_closeTestToken0123456789abcdefghijklmn", expires_at: new Date(Date.now() + 3600_000).toISOString() });
-    gh.on("GET", /\/contents\//).any().reply(404, { message: "Not Found" });
+    gh.on("POST", `/app/installations/${FIXTURE_INSTALLATION_ID}/access_tokens`)
+      .any()
+      .reply(201, { token: "ghs_closeTestToken0123456789abcdefghijklmn", expires_at: new Date(Date.now() + 3600_000).toISOString() });
+    gh.on("GET", /\/contents\//)
+      .any()
+      .reply(404, { message: "Not Found" });
     gh.permission("Codertocat", "Hello-World", "maintainer", "write");
     gh.permission("Codertocat", "Hello-World", "issue-author", "read");
-    gh.on("POST", /\/reactions$/).any().reply(201, { id: 1 });
+    gh.on("POST", /\/reactions$/)
+      .any()
+      .reply(201, { id: 1 });
     gh.on("POST", `${REPO_PATH}/issues/1/comments`).reply(201, { id: 4001 });
     const log = pino({ level: "silent" });
     const env = parseEnv({ APP_SLUG: "issue-agent", AGENT_DATA_DIR: dataDir });
-    const probot = new Probot({ appId: 1, privateKey, secret: "s", log, Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }) });
+    const probot = new Probot({
+      appId: 1,
+      privateKey,
+      secret: "s",
+      log,
+      Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    });
     queue = new EmbeddedQueue({ dataDir, log, concurrency: 1, maxAttempts: 1, graceMs: 1000 });
     const handlers = createHandlerTracker();
     await probot.load(createApp({ env, queue, handlers, github: createProbotClientFactory(probot) }));

@@ -15,7 +15,12 @@ describe("failures end in the status comment", () => {
   });
 
   /** A labelled issue whose run is expected to end without a PR. */
-  async function runIssue(script: FakeScript, statusId: number, prepare?: (harness: FlowHarness) => void, options: Partial<FlowOptions> = {}): Promise<{ outcome: string; status: string }> {
+  async function runIssue(
+    script: FakeScript,
+    statusId: number,
+    prepare?: (harness: FlowHarness) => void,
+    options: Partial<FlowOptions> = {},
+  ): Promise<{ outcome: string; status: string }> {
     h = await startFlowHarness({ files: FILES, script, ...options });
     prepare?.(h);
     const { gh } = h;
@@ -82,7 +87,13 @@ describe("failures end in the status comment", () => {
   });
 
   it("a successful run's log line carries the pull request URL, turns, tokens and cost", async () => {
-    h = await startFlowHarness({ files: FILES, script: [{ toolCalls: [{ name: "apply_patch", arguments: { input: "*** Begin Patch\n*** Add File: NOTES.md\n+notes\n*** End Patch" } }] }, { text: "Title: Notes\n\nAdded notes." }] });
+    h = await startFlowHarness({
+      files: FILES,
+      script: [
+        { toolCalls: [{ name: "apply_patch", arguments: { input: "*** Begin Patch\n*** Add File: NOTES.md\n+notes\n*** End Patch" } }] },
+        { text: "Title: Notes\n\nAdded notes." },
+      ],
+    });
     const { gh } = h;
     gh.on("POST", `${REPO_PATH}/issues/1/comments`).reply(201, (c) => ({ id: 4012, body: c.json.body }));
     gh.on("DELETE", `${REPO_PATH}/issues/1/labels/agent`).reply(200, []);
@@ -90,14 +101,25 @@ describe("failures end in the status comment", () => {
     gh.on("GET", `${REPO_PATH}/issues/1/comments`).reply(200, []);
     gh.on("GET", `${REPO_PATH}/pulls`).any().reply(200, []);
     gh.on("POST", `${REPO_PATH}/pulls`).reply(201, { number: 9, html_url: "https://github.com/Codertocat/Hello-World/pull/9", node_id: "PR_9" });
-    gh.on("POST", /\/issues\/9\/(labels|assignees)$/).any().reply(201, {});
-    gh.on("POST", /\/pulls\/9\/requested_reviewers$/).any().reply(201, {});
+    gh.on("POST", /\/issues\/9\/(labels|assignees)$/)
+      .any()
+      .reply(201, {});
+    gh.on("POST", /\/pulls\/9\/requested_reviewers$/)
+      .any()
+      .reply(201, {});
     mockCommonCalls(gh);
     await h.receive("issues", loadWebhook("issues.labeled", { label: { name: "agent" }, repository: { clone_url: h.cloneUrl, default_branch: "main" } }));
     const [done] = await h.waitForJobs(1);
     expect(done?.outcome).toBe("succeeded");
     const finished = await h.waitForLog("job finished");
-    expect(finished).toMatchObject({ level: 30, outcome: "succeeded", repo: "Codertocat/Hello-World", number: 1, prUrl: "https://github.com/Codertocat/Hello-World/pull/9", turns: 2 });
+    expect(finished).toMatchObject({
+      level: 30,
+      outcome: "succeeded",
+      repo: "Codertocat/Hello-World",
+      number: 1,
+      prUrl: "https://github.com/Codertocat/Hello-World/pull/9",
+      turns: 2,
+    });
     expect(finished?.tokens).toBeGreaterThan(0);
     expect(finished?.costUsd).toBeGreaterThan(0);
     expect(finished).not.toHaveProperty("reason");
@@ -145,7 +167,9 @@ describe("failures end in the status comment", () => {
   it("/agent stop cancels the running job", async () => {
     h = await startFlowHarness({ files: FILES, script: [{ delayMs: 20_000, text: "Title: late\n\nlate" }] });
     const { gh } = h;
-    gh.on("POST", `${REPO_PATH}/issues/1/comments`).times(2).reply(201, (c) => ({ id: 4005, body: c.json.body }));
+    gh.on("POST", `${REPO_PATH}/issues/1/comments`)
+      .times(2)
+      .reply(201, (c) => ({ id: 4005, body: c.json.body }));
     gh.on("DELETE", `${REPO_PATH}/issues/1/labels/agent`).reply(200, []);
     gh.on("GET", `${REPO_PATH}/issues/1`).reply(200, { number: 1, title: "Slow", body: "Slow.", state: "open", user: { login: "Codertocat" }, labels: [] });
     gh.on("GET", `${REPO_PATH}/issues/1/comments`).reply(200, []);
@@ -170,14 +194,22 @@ describe("failures end in the status comment", () => {
 
   it.each([
     ["a ruleset (GH013)", "remote: error: GH013: Repository rule violations found for refs/heads/agent/issue-1-do-it.", /rule/i],
-    ["missing workflows permission", "refusing to allow a GitHub App to create or update workflow `.github/workflows/x.yml` without `workflows` permission", /workflows/],
+    [
+      "missing workflows permission",
+      "refusing to allow a GitHub App to create or update workflow `.github/workflows/x.yml` without `workflows` permission",
+      /workflows/,
+    ],
   ])("a push refused by %s is explained", async (_name, stderr, expected) => {
     const patch = "*** Begin Patch\n*** Add File: NOTES.md\n+notes\n*** End Patch";
-    const r = await runIssue([{ toolCalls: [{ name: "apply_patch", arguments: { input: patch } }] }, { text: "Title: Notes\n\nAdded notes." }], 4010, (harness) => {
-      // The git push path (the API path's refusals: verified-commits.test.ts).
-      harness.gh.on("GET", `${REPO_PATH}/contents/.github%2Fagent.yml`).any().reply(200, "pullRequest:\n  commitMethod: git\n");
-      harness.git.setHook(REPO, "pre-receive", `#!/bin/sh\necho '${stderr.replace(/'/g, "")}' >&2\nexit 1\n`);
-    });
+    const r = await runIssue(
+      [{ toolCalls: [{ name: "apply_patch", arguments: { input: patch } }] }, { text: "Title: Notes\n\nAdded notes." }],
+      4010,
+      (harness) => {
+        // The git push path (the API path's refusals: verified-commits.test.ts).
+        harness.gh.on("GET", `${REPO_PATH}/contents/.github%2Fagent.yml`).any().reply(200, "pullRequest:\n  commitMethod: git\n");
+        harness.git.setHook(REPO, "pre-receive", `#!/bin/sh\necho '${stderr.replace(/'/g, "")}' >&2\nexit 1\n`);
+      },
+    );
     expect(r.outcome).toBe("failed");
     expect(r.status).toMatch(expected);
     expect(r.status).not.toMatch(/internal error/);

@@ -36,7 +36,11 @@ export const TOKEN = "ghs_FlowTestTokenAbCdEfGhIjKlMnOpQrStUvWx";
 export const MODEL_KEY = "sk-test-flowkey-0123456789abcdefghij";
 export const APP_SLUG = "issue-agent";
 
-const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+const { privateKey } = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs1", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+});
 
 export interface Finished {
   job: JobContext;
@@ -197,11 +201,19 @@ export function mockCommonCalls(gh: GitHubMock, options: { permission?: Record<s
   const roles: Record<string, "admin" | "write" | "read" | "triage" | "none"> = options.permission ?? { Codertocat: "write" };
   for (const [login, role] of Object.entries(roles)) gh.permission(OWNER, REPO, login, role);
   // Config, AGENTS.md and templates: absent unless a test registered them first.
-  gh.on("GET", /\/contents\//).any().reply(404, { message: "Not Found" });
-  gh.on("POST", /\/reactions$/).any().reply(201, { id: 1, content: "eyes" });
+  gh.on("GET", /\/contents\//)
+    .any()
+    .reply(404, { message: "Not Found" });
+  gh.on("POST", /\/reactions$/)
+    .any()
+    .reply(201, { id: 1, content: "eyes" });
   // The trigger label is created on a repository's first run (422 already_exists is as good).
   gh.on("POST", `${REPO_PATH}/labels`).any().reply(201, { name: "agent" });
-  gh.on("PATCH", new RegExp(`^${REPO_PATH}/issues/comments/\\d+$`)).any().reply(200, (call) => ({ id: 1, body: call.json.body }));
+  gh.on("PATCH", new RegExp(`^${REPO_PATH}/issues/comments/\\d+$`))
+    .any()
+    .reply(200, (call) => ({ id: 1, body: call.json.body }));
   // The run transcript check run on a pushed commit.
-  gh.on("POST", `${REPO_PATH}/check-runs`).any().reply(201, (call) => ({ id: 555, name: call.json.name, html_url: `https://github.com/${OWNER}/${REPO}/runs/555` }));
+  gh.on("POST", `${REPO_PATH}/check-runs`)
+    .any()
+    .reply(201, (call) => ({ id: 555, name: call.json.name, html_url: `https://github.com/${OWNER}/${REPO}/runs/555` }));
 }

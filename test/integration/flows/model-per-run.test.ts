@@ -14,13 +14,19 @@ describe("model per run", () => {
   async function start(env: Record<string, string>) {
     h = await startFlowHarness({ files: { "README.md": "# demo\n" }, script: [{ text: "Title: Nothing\n\nNothing to change." }], env });
     const { gh } = h;
-    gh.on("GET", `${REPO_PATH}/issues/1`).any().reply(200, { number: 1, title: "T", body: "B", state: "open", user: { login: "Codertocat" }, labels: [] });
+    gh.on("GET", `${REPO_PATH}/issues/1`)
+      .any()
+      .reply(200, { number: 1, title: "T", body: "B", state: "open", user: { login: "Codertocat" }, labels: [] });
     gh.on("GET", `${REPO_PATH}/issues/1/comments`).any().reply(200, []);
     gh.on("GET", `${REPO_PATH}/pulls`).any().reply(200, []);
     return h;
   }
 
-  const comment = (harness: FlowHarness, body: string) => harness.receive("issue_comment", loadWebhook("issue_comment.created", { comment: { body }, repository: { clone_url: harness.cloneUrl, default_branch: "main" } }));
+  const comment = (harness: FlowHarness, body: string) =>
+    harness.receive(
+      "issue_comment",
+      loadWebhook("issue_comment.created", { comment: { body }, repository: { clone_url: harness.cloneUrl, default_branch: "main" } }),
+    );
 
   it("`/agent fix --model NAME` from the allowlist runs on that model, shown with its price in the status comment", async () => {
     const harness = await start(ALLOWED);
@@ -62,15 +68,24 @@ describe("model per run", () => {
 
   it("the label `agent:NAME` picks an allowed model; an unknown one gets the same refusal", async () => {
     const harness = await start(ALLOWED);
-    harness.gh.on("POST", `${REPO_PATH}/issues/1/comments`).times(2).reply(201, (c) => ({ id: 7004, body: c.json.body }));
+    harness.gh
+      .on("POST", `${REPO_PATH}/issues/1/comments`)
+      .times(2)
+      .reply(201, (c) => ({ id: 7004, body: c.json.body }));
     harness.gh.on("DELETE", `${REPO_PATH}/issues/1/labels/agent%3Agpt-5-mini`).reply(200, []);
     mockCommonCalls(harness.gh);
-    await harness.receive("issues", loadWebhook("issues.labeled", { label: { name: "agent:gpt-5-mini" }, repository: { clone_url: harness.cloneUrl, default_branch: "main" } }));
+    await harness.receive(
+      "issues",
+      loadWebhook("issues.labeled", { label: { name: "agent:gpt-5-mini" }, repository: { clone_url: harness.cloneUrl, default_branch: "main" } }),
+    );
     const [done] = await harness.waitForJobs(1);
     expect(done?.outcome).toBe("no_changes");
     expect((harness.model.requests[0]?.body as { model?: string }).model).toBe("gpt-5-mini");
 
-    await harness.receive("issues", loadWebhook("issues.labeled", { label: { name: "agent:gpt-4o" }, repository: { clone_url: harness.cloneUrl, default_branch: "main" } }));
+    await harness.receive(
+      "issues",
+      loadWebhook("issues.labeled", { label: { name: "agent:gpt-4o" }, repository: { clone_url: harness.cloneUrl, default_branch: "main" } }),
+    );
     const replies = harness.gh.callsTo("POST", `${REPO_PATH}/issues/1/comments`).map((c) => c.json.body as string);
     expect(replies.at(-1)).toMatch(/`gpt-4o` is not allowed here/);
     expect(harness.finished).toHaveLength(1);

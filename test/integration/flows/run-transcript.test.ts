@@ -67,7 +67,10 @@ describe("run transcript", () => {
     const dir = path.join(h.env.AGENT_DATA_DIR, "transcripts");
     const [file] = readdirSync(dir);
     const jsonl = readFileSync(path.join(dir, file!), "utf8");
-    const entries = jsonl.trim().split("\n").map((l) => JSON.parse(l) as { type: string; name?: string });
+    const entries = jsonl
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string; name?: string });
     expect(entries.filter((e) => e.type === "tool_call").map((e) => e.name)).toEqual(["read_file", "shell", "apply_patch"]);
     for (const secret of [OLD_PAT, TOKEN, MODEL_KEY]) expect(jsonl).not.toContain(secret);
     gh.assertDone();

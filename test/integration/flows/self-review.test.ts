@@ -19,7 +19,14 @@ describe("self-review before the pull request opens", () => {
     const { gh } = h;
     gh.on("POST", `${REPO_PATH}/issues/1/comments`).reply(201, (c) => ({ id: 8001, body: c.json.body }));
     gh.on("DELETE", `${REPO_PATH}/issues/1/labels/agent`).reply(200, []);
-    gh.on("GET", `${REPO_PATH}/issues/1`).reply(200, { number: 1, title: "Users", body: "Add user lookup.", state: "open", user: { login: "Codertocat" }, labels: [] });
+    gh.on("GET", `${REPO_PATH}/issues/1`).reply(200, {
+      number: 1,
+      title: "Users",
+      body: "Add user lookup.",
+      state: "open",
+      user: { login: "Codertocat" },
+      labels: [],
+    });
     gh.on("GET", `${REPO_PATH}/issues/1/comments`).reply(200, []);
     gh.on("GET", `${REPO_PATH}/pulls`).any().reply(200, []);
     gh.on("POST", `${REPO_PATH}/pulls`).reply(201, (c) => ({ number: 9, head: { ref: c.json.head }, html_url: `https://github.com/${OWNER}/${REPO}/pull/9` }));
@@ -40,7 +47,16 @@ describe("self-review before the pull request opens", () => {
       { toolCalls: [{ name: "apply_patch", arguments: { input: patch(`*** Add File: src/config.js\n+export const key = "${AWS_KEY}";`) } }] },
       { text: "Title: Add config\n\nAdded the config." },
       // The follow-up session: the finding is the task.
-      { toolCalls: [{ name: "apply_patch", arguments: { input: patch(`*** Update File: src/config.js\n-export const key = "${AWS_KEY}";\n+export const key = process.env.AWS_ACCESS_KEY_ID;`) } }] },
+      {
+        toolCalls: [
+          {
+            name: "apply_patch",
+            arguments: {
+              input: patch(`*** Update File: src/config.js\n-export const key = "${AWS_KEY}";\n+export const key = process.env.AWS_ACCESS_KEY_ID;`),
+            },
+          },
+        ],
+      },
       { text: "Title: Add config\n\nThe key now comes from the environment." },
     ]);
     expect(outcome).toBe("succeeded");
@@ -63,7 +79,14 @@ describe("self-review before the pull request opens", () => {
   it("the read-only model review (when enabled) finds a SQL injection; the agent fixes it before the PR opens", async () => {
     const sqli = 'export const findUser = (db, id) => db.query("SELECT * FROM users WHERE id = " + id);';
     const safe = 'export const findUser = (db, id) => db.query("SELECT * FROM users WHERE id = ?", [id]);';
-    const finding = { path: "src/users.js", line: 1, severity: "high", cwe: "CWE-89", title: "SQL injection in findUser", explanation: "The id is concatenated into the SQL text; use a parameterised query." };
+    const finding = {
+      path: "src/users.js",
+      line: 1,
+      severity: "high",
+      cwe: "CWE-89",
+      title: "SQL injection in findUser",
+      explanation: "The id is concatenated into the SQL text; use a parameterised query.",
+    };
     const { outcome, prBody, harness } = await runIssue(
       [
         { toolCalls: [{ name: "apply_patch", arguments: { input: patch(`*** Add File: src/users.js\n+${sqli}`) } }] },
@@ -93,9 +116,30 @@ describe("self-review before the pull request opens", () => {
   it("findings still there after the last allowed round are listed in the PR body", async () => {
     const { outcome, prBody, harness } = await runIssue(
       [
-        { toolCalls: [{ name: "apply_patch", arguments: { input: patch("*** Add File: src/users.js\n+export const q = (id) => `SELECT * FROM users WHERE id = ${id}`;") } }] },
+        {
+          toolCalls: [
+            {
+              name: "apply_patch",
+              arguments: { input: patch("*** Add File: src/users.js\n+export const q = (id) => `SELECT * FROM users WHERE id = ${id}`;") },
+            },
+          ],
+        },
         { text: "Title: Add query\n\nAdded q." },
-        { toolCalls: [{ name: "report_finding", arguments: { path: "src/users.js", line: 1, severity: "high", cwe: "CWE-89", title: "SQL built from input", explanation: "Interpolates id into SQL text; parameterise it." } }] },
+        {
+          toolCalls: [
+            {
+              name: "report_finding",
+              arguments: {
+                path: "src/users.js",
+                line: 1,
+                severity: "high",
+                cwe: "CWE-89",
+                title: "SQL built from input",
+                explanation: "Interpolates id into SQL text; parameterise it.",
+              },
+            },
+          ],
+        },
         { text: "Reported." },
       ],
       "selfReview:\n  modelReview: true\n  maxRounds: 0\n",

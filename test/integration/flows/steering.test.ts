@@ -29,7 +29,10 @@ describe("steering", () => {
     const started = Date.now();
     while (h.model.requests.length === 0 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 20));
 
-    await h.receive("issue_comment", loadWebhook("issue_comment.created", { comment: { body: "/agent prefer tabs over spaces STEER-42" }, repository: { clone_url: h.cloneUrl } }));
+    await h.receive(
+      "issue_comment",
+      loadWebhook("issue_comment.created", { comment: { body: "/agent prefer tabs over spaces STEER-42" }, repository: { clone_url: h.cloneUrl } }),
+    );
     const [done] = await h.waitForJobs(1);
     expect(done?.outcome).toBe("no_changes");
     expect(JSON.stringify(h.model.requests.at(-1)?.body)).toContain("STEER-42");

@@ -91,7 +91,10 @@ describe("who may trigger", () => {
 
   it("/agent help and an unknown /agent word answer with the commands and the effective config", async () => {
     h = await startFlowHarness({ files: FILES, script: [] });
-    h.gh.on("POST", `${REPO_PATH}/issues/1/comments`).times(2).reply(201, (c) => ({ id: 3, body: c.json.body }));
+    h.gh
+      .on("POST", `${REPO_PATH}/issues/1/comments`)
+      .times(2)
+      .reply(201, (c) => ({ id: 3, body: c.json.body }));
     mockCommonCalls(h.gh);
     await h.receive("issue_comment", loadWebhook("issue_comment.created", { comment: { body: "/agent help" } }));
     await h.receive("issue_comment", loadWebhook("issue_comment.created", { comment: { body: "/agent dance @everyone" } }));

@@ -55,7 +55,9 @@ describe("verified commits through GitHub's Git Data API", () => {
   }
 
   function mockPullRequestCreation(harness: FlowHarness): void {
-    harness.gh.on("POST", `${REPO_PATH}/pulls`).reply(201, (c) => ({ number: 8, head: { ref: c.json.head }, html_url: `https://github.com/${OWNER}/${REPO}/pull/8` }));
+    harness.gh
+      .on("POST", `${REPO_PATH}/pulls`)
+      .reply(201, (c) => ({ number: 8, head: { ref: c.json.head }, html_url: `https://github.com/${OWNER}/${REPO}/pull/8` }));
     harness.gh.on("POST", `${REPO_PATH}/issues/8/assignees`).reply(201, {});
     harness.gh.on("POST", `${REPO_PATH}/pulls/8/requested_reviewers`).reply(201, {});
   }
@@ -114,7 +116,8 @@ describe("verified commits through GitHub's Git Data API", () => {
 
   it("a ruleset refusing the ref update is explained in the status comment; the branch is not created", async () => {
     const { outcome, status } = await runIssue({
-      prepare: (harness) => harness.gitData.refuseRefUpdates(422, "Repository rule violations found for refs/heads/agent/issue-1-do-it. Commits must have verified signatures."),
+      prepare: (harness) =>
+        harness.gitData.refuseRefUpdates(422, "Repository rule violations found for refs/heads/agent/issue-1-do-it. Commits must have verified signatures."),
     });
     expect(outcome).toBe("failed");
     expect(status).toMatch(/refused the commit[\s\S]*rule/i);

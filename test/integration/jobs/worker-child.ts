@@ -46,10 +46,14 @@ export async function spawnWorker(env: Record<string, string>): Promise<WorkerCh
     stderr,
     exited,
     waitForEvent: (match, what, timeoutMs = 15_000) =>
-      waitFor(() => {
-        if (proc.exitCode !== null && !events.some(match)) throw new Error(`worker exited (${proc.exitCode}) before ${what}: ${stderr.join("")}`);
-        return events.find(match);
-      }, what, timeoutMs),
+      waitFor(
+        () => {
+          if (proc.exitCode !== null && !events.some(match)) throw new Error(`worker exited (${proc.exitCode}) before ${what}: ${stderr.join("")}`);
+          return events.find(match);
+        },
+        what,
+        timeoutMs,
+      ),
   };
   await child.waitForEvent((e) => e.event === "ready", "the worker to start");
   return child;

@@ -36,15 +36,42 @@ describe("agent reviewer", () => {
   it.each(["responses", "chat"] as const)("reports through report_finding with read-only tools only (%s)", async (wireApi) => {
     dir = await mkdtemp(path.join(tmpdir(), "review-agent-"));
     await mkdir(path.join(dir, "src"));
-    await writeFile(path.join(dir, "src/report.ts"), "export async function report(db: Db, id: string) {\n  return db.query(`SELECT * FROM reports WHERE id = ${id}`);\n}\n");
+    await writeFile(
+      path.join(dir, "src/report.ts"),
+      "export async function report(db: Db, id: string) {\n  return db.query(`SELECT * FROM reports WHERE id = ${id}`);\n}\n",
+    );
     model = await startFakeModel({
       script: [
         { toolCalls: [{ name: "read_file", arguments: { file_path: "src/report.ts" } }] },
         {
           toolCalls: [
-            { name: "report_finding", arguments: { path: "src/report.ts", line: 2, severity: "high", cwe: "CWE-89", title: "SQL injection in report()", explanation: "id is interpolated into the SQL string.", suggested_fix: "  return db.query('SELECT * FROM reports WHERE id = $1', [id]);" } },
-            { name: "report_finding", arguments: { path: "src/db.ts", line: 99, severity: "medium", cwe: "CWE-862", title: "Missing authorization", explanation: "report() has no caller check anywhere." } },
-            { name: "report_finding", arguments: { path: "src/report.ts", line: 2, severity: "urgent", cwe: "89", title: "bad", explanation: "invalid arguments" } },
+            {
+              name: "report_finding",
+              arguments: {
+                path: "src/report.ts",
+                line: 2,
+                severity: "high",
+                cwe: "CWE-89",
+                title: "SQL injection in report()",
+                explanation: "id is interpolated into the SQL string.",
+                suggested_fix: "  return db.query('SELECT * FROM reports WHERE id = $1', [id]);",
+              },
+            },
+            {
+              name: "report_finding",
+              arguments: {
+                path: "src/db.ts",
+                line: 99,
+                severity: "medium",
+                cwe: "CWE-862",
+                title: "Missing authorization",
+                explanation: "report() has no caller check anywhere.",
+              },
+            },
+            {
+              name: "report_finding",
+              arguments: { path: "src/report.ts", line: 2, severity: "urgent", cwe: "89", title: "bad", explanation: "invalid arguments" },
+            },
           ],
         },
         { text: "One SQL injection found." },

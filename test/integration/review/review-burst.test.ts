@@ -24,7 +24,11 @@ import { createSpendLedger, memorySpendStore } from "../../../src/tasks/spend-le
 import { mockGitHub, type GitHubMock } from "../../helpers/mock-github.js";
 import { loadWebhook } from "../../helpers/webhook-fixtures.js";
 
-const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+const { privateKey } = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs1", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+});
 const REPO_PATH = "/repos/Codertocat/Hello-World";
 const INSTALLATION = 42424242;
 const PRS = [2, 3];
@@ -45,30 +49,56 @@ afterEach(async () => {
 
 function mockRepository(mock: GitHubMock, head: Map<number, string>): void {
   const quotaHeaders = { "x-ratelimit-remaining": "4200", "x-ratelimit-limit": "5000", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3000) };
-  mock.on("POST", `/app/installations/${INSTALLATION}/access_tokens`).any().reply(201, () => ({ token: `ghs_${randomUUID().replace(/-/g, "")}abcd`, expires_at: new Date(Date.now() + 3600_000).toISOString() }));
-  mock.on("GET", /\/contents\//).any().reply(404, { message: "Not Found" });
-  mock.on("GET", /\/collaborators\/.+\/permission$/).any().reply(200, { permission: "write", role_name: "write" });
+  mock
+    .on("POST", `/app/installations/${INSTALLATION}/access_tokens`)
+    .any()
+    .reply(201, () => ({ token: `ghs_${randomUUID().replace(/-/g, "")}abcd`, expires_at: new Date(Date.now() + 3600_000).toISOString() }));
+  mock
+    .on("GET", /\/contents\//)
+    .any()
+    .reply(404, { message: "Not Found" });
+  mock
+    .on("GET", /\/collaborators\/.+\/permission$/)
+    .any()
+    .reply(200, { permission: "write", role_name: "write" });
   for (const number of PRS) {
-    mock.on("GET", `${REPO_PATH}/pulls/${number}`).any().reply(
-      200,
-      () => ({
-        number,
-        title: "Change",
-        body: "",
-        state: "open",
-        user: { login: "Codertocat" },
-        head: { ref: `feature-${number}`, sha: head.get(number), repo: { full_name: "Codertocat/Hello-World", clone_url: "https://github.com/Codertocat/Hello-World.git" } },
-        base: { ref: "main", sha: "b".repeat(40), repo: { id: 186853002, full_name: "Codertocat/Hello-World", clone_url: "https://github.com/Codertocat/Hello-World.git" } },
-        changed_files: 1,
-        maintainer_can_modify: false,
-        html_url: `https://github.com/Codertocat/Hello-World/pull/${number}`,
-      }),
-      quotaHeaders,
-    );
-    mock.on("GET", `${REPO_PATH}/pulls/${number}/files`).any().reply(200, [{ filename: "src/a.ts", status: "modified", changes: 1, patch: "@@ -1 +1 @@\n-a\n+b" }]);
+    mock
+      .on("GET", `${REPO_PATH}/pulls/${number}`)
+      .any()
+      .reply(
+        200,
+        () => ({
+          number,
+          title: "Change",
+          body: "",
+          state: "open",
+          user: { login: "Codertocat" },
+          head: {
+            ref: `feature-${number}`,
+            sha: head.get(number),
+            repo: { full_name: "Codertocat/Hello-World", clone_url: "https://github.com/Codertocat/Hello-World.git" },
+          },
+          base: {
+            ref: "main",
+            sha: "b".repeat(40),
+            repo: { id: 186853002, full_name: "Codertocat/Hello-World", clone_url: "https://github.com/Codertocat/Hello-World.git" },
+          },
+          changed_files: 1,
+          maintainer_can_modify: false,
+          html_url: `https://github.com/Codertocat/Hello-World/pull/${number}`,
+        }),
+        quotaHeaders,
+      );
+    mock
+      .on("GET", `${REPO_PATH}/pulls/${number}/files`)
+      .any()
+      .reply(200, [{ filename: "src/a.ts", status: "modified", changes: 1, patch: "@@ -1 +1 @@\n-a\n+b" }]);
     mock.on("GET", `${REPO_PATH}/pulls/${number}/comments`).any().reply(200, []);
     mock.on("GET", `${REPO_PATH}/issues/${number}/comments`).any().reply(200, []);
-    mock.on("POST", `${REPO_PATH}/issues/${number}/comments`).any().reply(201, { id: 1000 + number });
+    mock
+      .on("POST", `${REPO_PATH}/issues/${number}/comments`)
+      .any()
+      .reply(201, { id: 1000 + number });
   }
   mock.on("POST", `${REPO_PATH}/check-runs`).any().reply(201, { id: 1 });
 }
@@ -81,7 +111,13 @@ describe("a burst of synchronize events", () => {
     mockRepository(gh, head);
     const log = pino({ level: "silent" });
     const env = parseEnv({ APP_SLUG: "issue-agent", AGENT_DATA_DIR: dataDir, OSV_API_URL: "https://osv.test" });
-    const probot = new Probot({ appId: 1, privateKey, secret: "s", log, Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }) });
+    const probot = new Probot({
+      appId: 1,
+      privateKey,
+      secret: "s",
+      log,
+      Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    });
     const metrics = createMetrics();
     const quota = createQuotaTracker({ reserve: env.AGENT_GITHUB_QUOTA_RESERVE });
     const github = createProbotClientFactory(probot, { observe: observeGitHubCalls(quota, metrics) });
@@ -108,7 +144,18 @@ describe("a burst of synchronize events", () => {
     const deps: SecurityReviewDeps = {
       env,
       github,
-      git: { withWorkspace: async () => Promise.reject(new Error("no clone without a model")), clone: async () => ({ headSha: "" }), inspectChanges: async () => Promise.reject(new Error("no changes")), apiCommitPlan: async () => Promise.reject(new Error("no commit")), readBlobs: async () => Promise.reject(new Error("no commit")), createBranch: async () => undefined, commitAll: async () => null, push: async () => undefined, changedFiles: async () => [], unifiedDiff: async () => "" },
+      git: {
+        withWorkspace: async () => Promise.reject(new Error("no clone without a model")),
+        clone: async () => ({ headSha: "" }),
+        inspectChanges: async () => Promise.reject(new Error("no changes")),
+        apiCommitPlan: async () => Promise.reject(new Error("no commit")),
+        readBlobs: async () => Promise.reject(new Error("no commit")),
+        createBranch: async () => undefined,
+        commitAll: async () => null,
+        push: async () => undefined,
+        changedFiles: async () => [],
+        unifiedDiff: async () => "",
+      },
       runAgent: async () => Promise.reject(new Error("no model")),
       createSandbox: () => Promise.reject(new Error("no sandbox")) as never,
       spend: createSpendLedger({}, memorySpendStore()),
@@ -129,7 +176,12 @@ describe("a burst of synchronize events", () => {
     expect(runs).toHaveLength(PRS.length);
     expect(runs.map((r) => r.outcome)).toEqual(PRS.map(() => "succeeded"));
     // Whatever order the handlers enqueued in, the newest head is the one reviewed.
-    expect(gh.callsTo("POST", `${REPO_PATH}/check-runs`).map((c) => c.json.head_sha).sort()).toEqual(PRS.map((n) => sha(n, PUSHES)).sort());
+    expect(
+      gh
+        .callsTo("POST", `${REPO_PATH}/check-runs`)
+        .map((c) => c.json.head_sha)
+        .sort(),
+    ).toEqual(PRS.map((n) => sha(n, PUSHES)).sort());
     const reviewCalls = gh.calls.slice(before).filter((c) => !c.pathname.endsWith("/access_tokens"));
     for (const number of PRS) expect(gh.callsTo("GET", `${REPO_PATH}/pulls/${number}/files`)).toHaveLength(1);
     expect(reviewCalls.length / PRS.length).toBeLessThanOrEqual(REVIEW_CALL_BUDGET);
@@ -148,7 +200,13 @@ describe("a burst of synchronize events", () => {
     mockRepository(gh, head);
     const log = pino({ level: "silent" });
     const env = parseEnv({ APP_SLUG: "issue-agent", AGENT_DATA_DIR: dataDir, AGENT_REVIEWS_PER_AUTHOR_PER_HOUR: "1" });
-    const probot = new Probot({ appId: 1, privateKey, secret: "s", log, Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }) });
+    const probot = new Probot({
+      appId: 1,
+      privateKey,
+      secret: "s",
+      log,
+      Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    });
     const quota = createQuotaTracker({ reserve: 1000 });
     const github = createProbotClientFactory(probot, { observe: (c) => quota.record(c) });
     queue = new EmbeddedQueue({ dataDir, log, concurrency: 1, maxAttempts: 1, graceMs: 1000, pollMs: 20 });

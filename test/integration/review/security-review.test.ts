@@ -56,9 +56,40 @@ async function scriptedAgent(input: RunAgentInput): Promise<RunAgentResult> {
   expect(input.toolNames).toEqual(["read_file", "list_dir", "grep", "report_finding"]);
   const tool = input.extraTools?.find((t) => t.name === "report_finding");
   const ctx = { workspaceDir: input.workspaceDir };
-  await tool?.handle({ path: "src/users.ts", line: 4, severity: "high", cwe: "CWE-89", title: "SQL injection in find()", explanation: "`name` is interpolated into the SQL text; a name like `' OR 1=1 --` dumps the table.", suggested_fix: "  const sql = 'SELECT * FROM users WHERE name = ?';" }, ctx);
-  await tool?.handle({ path: "src/users.ts", line: 40, severity: "medium", cwe: "CWE-862", title: "No authorization check", explanation: "find() is exported without any caller check." }, ctx);
-  return { outcome: "completed", summary: "done", prTitle: "", prBody: "", plan: [], usage: { input: 1000, cachedInput: 0, output: 100, reasoning: 0 }, costUsd: 0.01, turns: 2, testsRun: [] };
+  await tool?.handle(
+    {
+      path: "src/users.ts",
+      line: 4,
+      severity: "high",
+      cwe: "CWE-89",
+      title: "SQL injection in find()",
+      explanation: "`name` is interpolated into the SQL text; a name like `' OR 1=1 --` dumps the table.",
+      suggested_fix: "  const sql = 'SELECT * FROM users WHERE name = ?';",
+    },
+    ctx,
+  );
+  await tool?.handle(
+    {
+      path: "src/users.ts",
+      line: 40,
+      severity: "medium",
+      cwe: "CWE-862",
+      title: "No authorization check",
+      explanation: "find() is exported without any caller check.",
+    },
+    ctx,
+  );
+  return {
+    outcome: "completed",
+    summary: "done",
+    prTitle: "",
+    prBody: "",
+    plan: [],
+    usage: { input: 1000, cachedInput: 0, output: 100, reasoning: 0 },
+    costUsd: 0.01,
+    turns: 2,
+    testsRun: [],
+  };
 }
 
 let work: string | undefined;
@@ -90,7 +121,10 @@ function deps(envOverrides: Record<string, string> = {}): SecurityReviewDeps {
     },
     runAgent: scriptedAgent,
     spend: createSpendLedger({ perRepoPerDay: 1 }, memorySpendStore()),
-    createSandbox: (policy) => ({ policy, run: async () => ({ exitCode: 0, signal: null, stdout: "", stderr: "", truncated: false, timedOut: false, durationMs: 0 }) }),
+    createSandbox: (policy) => ({
+      policy,
+      run: async () => ({ exitCode: 0, signal: null, stdout: "", stderr: "", truncated: false, timedOut: false, durationMs: 0 }),
+    }),
   };
 }
 
@@ -100,7 +134,16 @@ function job(): JobContext {
     kind: "security-review",
     key: "octo/app#5",
     deliveryId: "d1",
-    payload: { installationId: 1, owner: "octo", repo: "app", repoId: 1296269, prNumber: 5, headSha: "a".repeat(40), trigger: "opened", requester: { login: "alice", id: 1 } },
+    payload: {
+      installationId: 1,
+      owner: "octo",
+      repo: "app",
+      repoId: 1296269,
+      prNumber: 5,
+      headSha: "a".repeat(40),
+      trigger: "opened",
+      requester: { login: "alice", id: 1 },
+    },
     attempt: 1,
     maxAttempts: 1,
     signal: new AbortController().signal,
@@ -125,8 +168,14 @@ function arrange(s: Scenario = {}): GitHubMock {
   gh.on("GET", "/repos/octo/app/pulls/5").reply(200, pr(sha));
   gh.on("GET", "/repos/octo/app/contents/.github%2Fagent.yml").reply(s.agentYml === undefined ? 404 : 200, s.agentYml ?? { message: "Not Found" });
   gh.on("GET", "/repos/octo/.github/contents/.github%2Fagent.yml").any().reply(404, { message: "Not Found" });
-  gh.on("GET", "/repos/octo/app/collaborators/alice/permission").reply(200, { permission: s.authorPermission ?? "write", role_name: s.authorPermission ?? "write" });
-  gh.on("GET", "/repos/octo/app/pulls/5/files").reply(200, [{ filename: "src/users.ts", status: "modified", changes: 3, patch: PATCH }, { filename: "assets/logo.png", status: "added", changes: 0 }]);
+  gh.on("GET", "/repos/octo/app/collaborators/alice/permission").reply(200, {
+    permission: s.authorPermission ?? "write",
+    role_name: s.authorPermission ?? "write",
+  });
+  gh.on("GET", "/repos/octo/app/pulls/5/files").reply(200, [
+    { filename: "src/users.ts", status: "modified", changes: 3, patch: PATCH },
+    { filename: "assets/logo.png", status: "added", changes: 0 },
+  ]);
   gh.on("GET", "/repos/octo/app/pulls/5/comments").reply(200, s.reviewComments ?? []);
   gh.on("GET", "/repos/octo/app/issues/5/comments").reply(200, s.issueComments ?? []);
   gh.on("GET", "/repos/octo/app/pulls/5").reply(200, pr(s.headAtEnd ?? sha));
@@ -176,7 +225,11 @@ describe("runSecurityReview", () => {
     const first = arrange();
     expectWrites(first);
     await runSecurityReview(deps(), job());
-    const posted = (first.callsTo("POST", "/repos/octo/app/pulls/5/reviews")[0]?.json.comments as { body: string }[]).map((c, i) => ({ id: i + 1, body: c.body, user: BOT }));
+    const posted = (first.callsTo("POST", "/repos/octo/app/pulls/5/reviews")[0]?.json.comments as { body: string }[]).map((c, i) => ({
+      id: i + 1,
+      body: c.body,
+      user: BOT,
+    }));
     const summaryBody = first.callsTo("POST", "/repos/octo/app/issues/5/comments")[0]?.json.body as string;
     first.stop();
 
@@ -288,10 +341,51 @@ describe("runSecurityReview", () => {
       const tool = input.extraTools?.find((t) => t.name === "report_finding");
       const ctx = { workspaceDir: input.workspaceDir };
       // The issue's shapes: a CWE spelled loosely, no CWE at all, and a backwards range off the diff.
-      await tool?.handle({ path: "src/users.ts", line: 5, severity: "low", cwe: "89", title: "Query result returned unfiltered", explanation: "find() returns every column, including password hashes." }, ctx);
-      await tool?.handle({ path: "src/users.ts", line: 3, severity: "medium", title: "No rate limit on lookups", explanation: "find() can be called without any limit to enumerate users." }, ctx);
-      await tool?.handle({ path: "src/users.ts", start_line: 9, line: 3, severity: "low", cwe: "CWE-0209", title: "Error detail leaks", explanation: "A range the model got backwards should not reach SARIF." }, ctx);
-      await tool?.handle({ path: "src/db.ts", start_line: 45, line: 40, severity: "low", cwe: "CWE-20", title: "Unchecked input", explanation: "Off the diff, with a backwards range as well." }, ctx);
+      await tool?.handle(
+        {
+          path: "src/users.ts",
+          line: 5,
+          severity: "low",
+          cwe: "89",
+          title: "Query result returned unfiltered",
+          explanation: "find() returns every column, including password hashes.",
+        },
+        ctx,
+      );
+      await tool?.handle(
+        {
+          path: "src/users.ts",
+          line: 3,
+          severity: "medium",
+          title: "No rate limit on lookups",
+          explanation: "find() can be called without any limit to enumerate users.",
+        },
+        ctx,
+      );
+      await tool?.handle(
+        {
+          path: "src/users.ts",
+          start_line: 9,
+          line: 3,
+          severity: "low",
+          cwe: "CWE-0209",
+          title: "Error detail leaks",
+          explanation: "A range the model got backwards should not reach SARIF.",
+        },
+        ctx,
+      );
+      await tool?.handle(
+        {
+          path: "src/db.ts",
+          start_line: 45,
+          line: 40,
+          severity: "low",
+          cwe: "CWE-20",
+          title: "Unchecked input",
+          explanation: "Off the diff, with a backwards range as well.",
+        },
+        ctx,
+      );
       return result;
     };
     expect(await runSecurityReview(d, job())).toBe("succeeded");
@@ -299,13 +393,26 @@ describe("runSecurityReview", () => {
     expect(upload).toMatchObject({ commit_sha: "a".repeat(40), ref: "refs/pull/5/head" });
     const text = gunzipSync(Buffer.from(upload.sarif, "base64")).toString("utf8");
     const log = JSON.parse(text) as {
-      runs: [{ tool: { driver: { version: string; rules: { id: string; properties: Record<string, unknown> }[] } }; automationDetails: unknown; versionControlProvenance: unknown; results: { ruleId: string; properties: Record<string, unknown>; locations: [{ physicalLocation: { region?: { startLine: number; endLine: number } } }] }[] }];
+      runs: [
+        {
+          tool: { driver: { version: string; rules: { id: string; properties: Record<string, unknown> }[] } };
+          automationDetails: unknown;
+          versionControlProvenance: unknown;
+          results: {
+            ruleId: string;
+            properties: Record<string, unknown>;
+            locations: [{ physicalLocation: { region?: { startLine: number; endLine: number } } }];
+          }[];
+        },
+      ];
     };
     const run = log.runs[0];
     const manifest = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
     expect(run.tool.driver.version).toBe(manifest.version);
     expect(run.automationDetails).toEqual({ id: "issue-agent/security-review/pr-5" });
-    expect(run.versionControlProvenance).toEqual([{ repositoryUri: "https://github.com/octo/app", revisionId: "a".repeat(40), branch: "feature", mappedTo: { uriBaseId: "%SRCROOT%" } }]);
+    expect(run.versionControlProvenance).toEqual([
+      { repositoryUri: "https://github.com/octo/app", revisionId: "a".repeat(40), branch: "feature", mappedTo: { uriBaseId: "%SRCROOT%" } },
+    ]);
     for (const r of run.results) {
       const region = r.locations[0].physicalLocation.region;
       if (region) expect(region.endLine).toBeGreaterThanOrEqual(region.startLine);
@@ -380,8 +487,12 @@ describe("security review tokens and stop rules", () => {
       head: { ref: "feature", sha, repo: { full_name: "mallory/app", clone_url: "https://github.com/mallory/app.git", private: isPrivate } },
       base: { ref: "main", sha: "b".repeat(40), repo: { id: 1296269, full_name: "octo/app", clone_url: "https://github.com/octo/app.git" } },
     });
-    gh.on("GET", "/repos/octo/app/pulls/5").times(2).reply(200, fork("a".repeat(40)));
-    gh.on("GET", /\/contents\//).any().reply(404, { message: "Not Found" });
+    gh.on("GET", "/repos/octo/app/pulls/5")
+      .times(2)
+      .reply(200, fork("a".repeat(40)));
+    gh.on("GET", /\/contents\//)
+      .any()
+      .reply(404, { message: "Not Found" });
     gh.on("GET", "/repos/octo/app/collaborators/alice/permission").reply(200, { permission: "write", role_name: "write" });
     gh.on("GET", "/repos/octo/app/pulls/5/files").reply(200, [{ filename: "src/users.ts", status: "modified", changes: 3, patch: PATCH }]);
     gh.on("GET", "/repos/octo/app/pulls/5/comments").reply(200, []);
@@ -420,7 +531,9 @@ describe("security review tokens and stop rules", () => {
   it("posts a short note instead of a review when the PR changes more files than the cap, without listing them", async () => {
     const gh = mockGitHub();
     gh.on("GET", "/repos/octo/app/pulls/5").reply(200, { ...pr("a".repeat(40)), changed_files: 2999 });
-    gh.on("GET", /\/contents\//).any().reply(404, { message: "Not Found" });
+    gh.on("GET", /\/contents\//)
+      .any()
+      .reply(404, { message: "Not Found" });
     gh.on("GET", "/repos/octo/app/issues/5/comments").reply(200, []);
     gh.on("POST", "/repos/octo/app/issues/5/comments").reply(201, { id: 90 });
     expect(await runSecurityReview(deps(), job())).toBe("no_changes");

@@ -78,7 +78,11 @@ describe("sandbox filesystem attacks", () => {
     const evil = path.join(host.workspace, "evil");
     execFileSync("git", ["init", "-q", "--bare", evil]);
     const marker = path.join(host.workspace, "fsmonitor-ran");
-    for (const [key, value] of [["core.bare", "false"], ["core.worktree", evil], ["core.fsmonitor", `touch ${marker}; false`]] as const) {
+    for (const [key, value] of [
+      ["core.bare", "false"],
+      ["core.worktree", evil],
+      ["core.fsmonitor", `touch ${marker}; false`],
+    ] as const) {
       execFileSync("git", ["config", "-f", path.join(evil, "config"), key, value]);
     }
     const result = await runCommand(host.policy(), { script: "cd evil && git status" });

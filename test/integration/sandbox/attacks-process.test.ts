@@ -16,7 +16,12 @@ afterEach(() => host.cleanup());
 
 describe("sandbox process, environment and network attacks", () => {
   it("the environment holds no secret of the app", async () => {
-    const canaries = { OPENAI_API_KEY: "sk-canary-openai", PRIVATE_KEY: "canary-private-key", GITHUB_TOKEN: "ghs_canarytoken", WEBHOOK_SECRET: "canary-webhook" };
+    const canaries = {
+      OPENAI_API_KEY: "sk-canary-openai",
+      PRIVATE_KEY: "canary-private-key",
+      GITHUB_TOKEN: "ghs_canarytoken",
+      WEBHOOK_SECRET: "canary-webhook",
+    };
     const saved = Object.fromEntries(Object.keys(canaries).map((k) => [k, process.env[k]]));
     Object.assign(process.env, canaries);
     try {
@@ -118,7 +123,9 @@ describe("sandbox process, environment and network attacks", () => {
   });
 
   it("a file larger than the file-size cap cannot be written", async () => {
-    const result = await runCommand(host.policy({ limits: { maxFileBytes: 64 * 1024 } }), { script: "head -c 1000000 /dev/zero > big.bin; stat -c %s big.bin" });
+    const result = await runCommand(host.policy({ limits: { maxFileBytes: 64 * 1024 } }), {
+      script: "head -c 1000000 /dev/zero > big.bin; stat -c %s big.bin",
+    });
     expect(Number(result.stdout.trim().split("\n").at(-1))).toBeLessThanOrEqual(64 * 1024);
   });
 

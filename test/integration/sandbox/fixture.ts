@@ -34,7 +34,11 @@ export function createFakeHost(): FakeHost {
   execFileSync("git", ["init", "-q", workspace]);
   writeFileSync(path.join(workspace, "README.md"), "hello\n");
   return {
-    root, dataDir, keyFile, workspace, otherWorkspace,
+    root,
+    dataDir,
+    keyFile,
+    workspace,
+    otherWorkspace,
     policy: (overrides = {}) => ({ mode: "workspace-write", workspaceDir: workspace, network: "off", ...overrides }),
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   };
@@ -43,7 +47,9 @@ export function createFakeHost(): FakeHost {
 /** Host processes whose command line contains `needle` (this test's own pgrep excluded). */
 export function hostProcesses(needle: string): string[] {
   try {
-    return execFileSync("pgrep", ["-af", needle], { encoding: "utf8" }).split("\n").filter((l) => l && !l.includes("pgrep"));
+    return execFileSync("pgrep", ["-af", needle], { encoding: "utf8" })
+      .split("\n")
+      .filter((l) => l && !l.includes("pgrep"));
   } catch {
     return []; // pgrep exits 1 when nothing matches
   }

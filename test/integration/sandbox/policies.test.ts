@@ -43,7 +43,10 @@ describe("sandbox policies", () => {
 
   it("reports a sandbox that cannot create namespaces as unavailable, with the fix", async () => {
     const fakeBwrap = path.join(host.root, "bwrap");
-    writeFileSync(fakeBwrap, "#!/bin/sh\necho 'bwrap: No permissions to create new namespace, likely because the kernel does not allow non-privileged user namespaces.' >&2\nexit 1\n");
+    writeFileSync(
+      fakeBwrap,
+      "#!/bin/sh\necho 'bwrap: No permissions to create new namespace, likely because the kernel does not allow non-privileged user namespaces.' >&2\nexit 1\n",
+    );
     chmodSync(fakeBwrap, 0o755);
     const availability = await checkSandboxAvailable({ bwrapPath: fakeBwrap });
     expect(availability).toMatchObject({ ok: false, fix: expect.stringMatching(/user namespaces/) });

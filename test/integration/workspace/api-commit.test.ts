@@ -103,7 +103,16 @@ describe("createApiCommit", () => {
     });
     installGitData(gh, REPO_PATH, data);
     const { plan, readBlobs } = await planFor({ "README.md": "# changed\n" });
-    const attempt = createApiCommit(octokit, { owner: "octo", repo: "demo", branch: "feature", defaultBranch: "main", expectedRemoteSha: base(), plan, message: "x\n", readBlobs });
+    const attempt = createApiCommit(octokit, {
+      owner: "octo",
+      repo: "demo",
+      branch: "feature",
+      defaultBranch: "main",
+      expectedRemoteSha: base(),
+      plan,
+      message: "x\n",
+      readBlobs,
+    });
     await expect(attempt).rejects.toBeInstanceOf(RefMovedError);
     await expect(attempt).rejects.toMatchObject({ actual: humanSha });
     expect(git(bare, ["rev-parse", "feature"])).toBe(humanSha);
@@ -115,7 +124,18 @@ describe("createApiCommit", () => {
     const { plan, readBlobs } = await planFor({ "README.md": "# changed\n" });
     const expected = base();
     git(bare, ["update-ref", "refs/heads/feature", git(bare, ["commit-tree", `${expected}^{tree}`, "-p", expected, "-m", "someone else"])]);
-    await expect(createApiCommit(octokit, { owner: "octo", repo: "demo", branch: "feature", defaultBranch: "main", expectedRemoteSha: expected, plan, message: "x\n", readBlobs })).rejects.toBeInstanceOf(RefMovedError);
+    await expect(
+      createApiCommit(octokit, {
+        owner: "octo",
+        repo: "demo",
+        branch: "feature",
+        defaultBranch: "main",
+        expectedRemoteSha: expected,
+        plan,
+        message: "x\n",
+        readBlobs,
+      }),
+    ).rejects.toBeInstanceOf(RefMovedError);
     expect(data.blobs).toHaveLength(0);
     expect(data.commits).toHaveLength(0);
   });
@@ -124,7 +144,18 @@ describe("createApiCommit", () => {
     installGitData(gh, REPO_PATH, data);
     const { plan, readBlobs } = await planFor({ "README.md": "# changed\n" });
     const before = base();
-    await expect(createApiCommit(octokit, { owner: "octo", repo: "demo", branch: "feature", defaultBranch: "main", expectedRemoteSha: null, plan, message: "x\n", readBlobs })).rejects.toMatchObject({ code: "workspace/branch-moved" });
+    await expect(
+      createApiCommit(octokit, {
+        owner: "octo",
+        repo: "demo",
+        branch: "feature",
+        defaultBranch: "main",
+        expectedRemoteSha: null,
+        plan,
+        message: "x\n",
+        readBlobs,
+      }),
+    ).rejects.toMatchObject({ code: "workspace/branch-moved" });
     expect(git(bare, ["rev-parse", "feature"])).toBe(before);
   });
 
@@ -132,7 +163,9 @@ describe("createApiCommit", () => {
     const { plan, readBlobs } = await planFor({ "README.md": "# changed\n" });
     const main = git(bare, ["rev-parse", "main"]);
     for (const branch of ["main", "-x", "a..b", "feature@{1}"]) {
-      await expect(createApiCommit(octokit, { owner: "octo", repo: "demo", branch, defaultBranch: "main", expectedRemoteSha: main, plan, message: "x\n", readBlobs })).rejects.toMatchObject({ code: "github/push-refused" });
+      await expect(
+        createApiCommit(octokit, { owner: "octo", repo: "demo", branch, defaultBranch: "main", expectedRemoteSha: main, plan, message: "x\n", readBlobs }),
+      ).rejects.toMatchObject({ code: "github/push-refused" });
     }
     expect(gh.calls).toHaveLength(0);
     expect(git(bare, ["rev-parse", "main"])).toBe(main);
@@ -142,7 +175,18 @@ describe("createApiCommit", () => {
     gh.on("POST", `${REPO_PATH}/git/blobs`).reply(201, { sha: "f".repeat(40) });
     installGitData(gh, REPO_PATH, data);
     const { plan, readBlobs } = await planFor({ "README.md": "# changed\n" });
-    await expect(createApiCommit(octokit, { owner: "octo", repo: "demo", branch: "feature", defaultBranch: "main", expectedRemoteSha: base(), plan, message: "x\n", readBlobs })).rejects.toThrow(/different bytes|stored blob/);
+    await expect(
+      createApiCommit(octokit, {
+        owner: "octo",
+        repo: "demo",
+        branch: "feature",
+        defaultBranch: "main",
+        expectedRemoteSha: base(),
+        plan,
+        message: "x\n",
+        readBlobs,
+      }),
+    ).rejects.toThrow(/different bytes|stored blob/);
     expect(data.commits).toHaveLength(0);
   });
 });

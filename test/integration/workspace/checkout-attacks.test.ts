@@ -15,7 +15,11 @@ import { TOKEN } from "./workspace-test-kit.js";
 const POISON = "[core]\n\tfsmonitor = touch /tmp/ia-c3-pwned\n";
 
 /** Make `main` of the bare repo `name` a commit whose root tree is `entries` (mktree format). */
-function craftCommit(server: GitServer, name: string, entries: (bare: string, blob: (content: string) => string, tree: (lines: string) => string) => string): void {
+function craftCommit(
+  server: GitServer,
+  name: string,
+  entries: (bare: string, blob: (content: string) => string, tree: (lines: string) => string) => string,
+): void {
   const bare = server.repoPath(name);
   const blob = (content: string): string => git(bare, ["hash-object", "-w", "--stdin"], content);
   const tree = (lines: string): string => git(bare, ["mktree"], lines);

@@ -16,7 +16,11 @@ describe("cloneRepo", () => {
 
   beforeAll(async () => {
     server = await startGitServer({ token: TOKEN });
-    url = await server.createBareRepo("demo", { "README.md": "# demo\n", "bin/run.sh": { content: "#!/bin/sh\necho hi\n", executable: true }, ".gitignore": "dist/\n" });
+    url = await server.createBareRepo("demo", {
+      "README.md": "# demo\n",
+      "bin/run.sh": { content: "#!/bin/sh\necho hi\n", executable: true },
+      ".gitignore": "dist/\n",
+    });
     await server.commit("demo", { files: { "src/a.ts": "export const a = 1;\n" }, message: "second" });
     mainSha = await server.commit("demo", { files: { "src/a.ts": "export const a = 2;\n" }, message: "third" });
     prSha = await server.commit("demo", { files: { "src/pr.ts": "export const pr = true;\n" }, ref: "refs/pull/1/head", message: "pr commit" });

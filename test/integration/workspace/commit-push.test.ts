@@ -67,7 +67,13 @@ describe("createBranch, commitAll and pushBranch", () => {
 
       // Native git sees exactly these changes, with the rename and the mode change.
       const raw = git(ws.repoDir, ["diff-tree", "-r", "-M", "--no-commit-id", "--name-status", baseSha, sha!]);
-      expect(raw.split("\n").sort()).toEqual(["A\tsrc/new.ts", "D\tsrc/remove-me.ts", "M\tscripts/build.sh", "M\tsrc/keep.ts", "R100\tsrc/old-name.ts\tsrc/new-name.ts"]);
+      expect(raw.split("\n").sort()).toEqual([
+        "A\tsrc/new.ts",
+        "D\tsrc/remove-me.ts",
+        "M\tscripts/build.sh",
+        "M\tsrc/keep.ts",
+        "R100\tsrc/old-name.ts\tsrc/new-name.ts",
+      ]);
       expect(git(ws.repoDir, ["diff-tree", "-r", "--no-commit-id", "--raw", baseSha, sha!, "--", "scripts/build.sh"])).toMatch(/^:100644 100755 /);
       expect(git(ws.repoDir, ["status", "--porcelain"])).toBe("");
       expect(git(ws.repoDir, ["log", "-1", "--format=%an <%ae>|%cn <%ce>"])).toBe(`${BOT.name} <${BOT.email}>|${BOT.name} <${BOT.email}>`);
@@ -181,7 +187,11 @@ describe("createBranch, commitAll and pushBranch", () => {
   });
 
   it.each([
-    ["workflow permission", "refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission", /workflows\*\* permission/],
+    [
+      "workflow permission",
+      "refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission",
+      /workflows\*\* permission/,
+    ],
     ["repository rules (GH013)", "GH013: Repository rule violations found for refs/heads/main.", /repository's rules/],
   ])("maps a server refusal for %s to a clear workspace/push error", async (_name, serverMessage, userText) => {
     await withClone(async (ws, repo, url, baseSha) => {

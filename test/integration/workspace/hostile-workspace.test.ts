@@ -137,7 +137,12 @@ describe("workspace worker on hostile trees and repositories", () => {
       });
 
     it("a secret in a file with an invalid UTF-8 byte", async () => {
-      const r = await scanCase("bad-utf8", (dir) => writeFileSync(path.join(dir, "conf.js"), Buffer.concat([Buffer.from("const x = 1;\n\xff\n"), Buffer.from([0xff, 0xfe, 0x0a]), Buffer.from(`const key = "${AWS_KEY}";\n`)])));
+      const r = await scanCase("bad-utf8", (dir) =>
+        writeFileSync(
+          path.join(dir, "conf.js"),
+          Buffer.concat([Buffer.from("const x = 1;\n\xff\n"), Buffer.from([0xff, 0xfe, 0x0a]), Buffer.from(`const key = "${AWS_KEY}";\n`)]),
+        ),
+      );
       expect(r.secretHits.map((h) => h.path)).toContain("conf.js");
     });
 
@@ -262,7 +267,10 @@ describe("repository cache", () => {
     await cloneHead(url, "installation:12"); // the second use hashes the pack once and remembers it
     const entry = entries().find((key) => readFileSync(path.join(cacheRoot(), key, "meta.json"), "utf8").includes("bitrot.git"))!;
     const packDir = path.join(cacheRoot(), entry, "git/objects/pack");
-    const pack = path.join(packDir, readdirSync(packDir).find((n) => n.endsWith(".pack"))!);
+    const pack = path.join(
+      packDir,
+      readdirSync(packDir).find((n) => n.endsWith(".pack"))!,
+    );
     const before = statSync(pack);
     const bytes = readFileSync(pack);
     for (let i = 40; i < bytes.length - 40; i += 97) bytes[i]! ^= 0x5a;
@@ -336,7 +344,13 @@ describe("spare checkouts", () => {
       const log = collectingLog();
       const seen = await ops.withWorkspace({ id: "second", log }, async (dir) => {
         const { headSha } = await ops.clone({ dir, url, ref: "main", token: TOKEN, scope: "installation:20" });
-        return { headSha, files: git(dir, ["ls-files"]).split("\n"), status: git(dir, ["status", "--porcelain", "--untracked-files=all"]), edit: readFileSync(path.join(dir, "dir/edit.txt"), "utf8"), branch: git(dir, ["rev-parse", "--abbrev-ref", "HEAD"]) };
+        return {
+          headSha,
+          files: git(dir, ["ls-files"]).split("\n"),
+          status: git(dir, ["status", "--porcelain", "--untracked-files=all"]),
+          edit: readFileSync(path.join(dir, "dir/edit.txt"), "utf8"),
+          branch: git(dir, ["rev-parse", "--abbrev-ref", "HEAD"]),
+        };
       });
       expect(log.lines.join("\n")).toMatch(/"reusedCheckout":true/);
       expect(seen).toEqual({ headSha: second, files: ["dir/edit.txt", "keep.txt", "new.txt"], status: "", edit: "v2\n", branch: "main" });

@@ -296,7 +296,12 @@ const update = (...lines: string[]) => patch(`*** Update File: ${F}`, ...lines);
 
 const APPLY_CASES: ApplyCase[] = [
   { mirrors: "lib.rs test_update_file_hunk_modifies_content", before: "keep\nold\n", patch: ["@@", " keep", "-old", "+new"], after: "keep\nnew\n" },
-  { mirrors: "lib.rs test_multiple_update_chunks_apply_to_single_file", before: "p\nq\nr\ns\n", patch: ["@@", " p", "-q", "+Q", "@@", " r", "-s", "+S"], after: "p\nQ\nr\nS\n" },
+  {
+    mirrors: "lib.rs test_multiple_update_chunks_apply_to_single_file",
+    before: "p\nq\nr\ns\n",
+    patch: ["@@", " p", "-q", "+Q", "@@", " r", "-s", "+S"],
+    after: "p\nQ\nr\nS\n",
+  },
   {
     mirrors: "lib.rs test_update_file_hunk_interleaved_changes",
     before: "1\n2\n3\n4\n5\n6\n",
@@ -312,11 +317,21 @@ const APPLY_CASES: ApplyCase[] = [
   {
     mirrors: "lib.rs test_update_line_with_unicode_dash (typographic punctuation matches ASCII)",
     before: "let s = \u201Cquoted\u201D \u2013 non\u2011breaking\u00A0space;\n",
-    patch: ["@@", "-let s = \"quoted\" - non-breaking space;", "+let s = 'plain';"],
+    patch: ["@@", '-let s = "quoted" - non-breaking space;', "+let s = 'plain';"],
     after: "let s = 'plain';\n",
   },
-  { mirrors: "lib.rs test_unified_diff_first_line_replacement", before: "top\nmid\nend\n", patch: ["@@", "-top", "+TOP", " mid", ""], after: "TOP\nmid\nend\n" },
-  { mirrors: "lib.rs test_unified_diff_last_line_replacement", before: "top\nmid\nend\n", patch: ["@@", " top", " mid", "-end", "+END", ""], after: "top\nmid\nEND\n" },
+  {
+    mirrors: "lib.rs test_unified_diff_first_line_replacement",
+    before: "top\nmid\nend\n",
+    patch: ["@@", "-top", "+TOP", " mid", ""],
+    after: "TOP\nmid\nend\n",
+  },
+  {
+    mirrors: "lib.rs test_unified_diff_last_line_replacement",
+    before: "top\nmid\nend\n",
+    patch: ["@@", " top", " mid", "-end", "+END", ""],
+    after: "top\nmid\nEND\n",
+  },
   { mirrors: "lib.rs test_derive_new_contents_lf_trailing_newline", before: "a\nb\n", patch: ["@@", " a", "-b", "+B", ""], after: "a\nB\n" },
   {
     mirrors: "lib.rs test_unified_diff_insert_at_eof: a blank line after '*** End of File' (the issue's bug: it put quux at the top)",
@@ -424,7 +439,10 @@ describe("apply_patch vs Codex's apply tests", () => {
 
   it("lib.rs test_add_file_hunk_creates_file_with_contents / test_delete_file_hunk_removes_file / test_update_file_hunk_can_move_file: the A/M/D summary", async () => {
     await lay({ "del.txt": "x", "src.txt": "line\n" });
-    const result = await applyPatch(dir, patch("*** Add File: add.txt", "+ab", "+cd", "*** Delete File: del.txt", "*** Update File: src.txt", "*** Move to: dst.txt", "@@", "-line", "+line2"));
+    const result = await applyPatch(
+      dir,
+      patch("*** Add File: add.txt", "+ab", "+cd", "*** Delete File: del.txt", "*** Update File: src.txt", "*** Move to: dst.txt", "@@", "-line", "+line2"),
+    );
     expect(result.output).toBe("Success. Updated the following files:\nA add.txt\nD del.txt\nD src.txt\nA dst.txt");
     expect(await snapshot()).toEqual({ "add.txt": "ab\ncd\n", "dst.txt": "line2\n" });
   });
@@ -457,12 +475,30 @@ const INNER_OPS = [upd("file2.py", [{ oldLines: ["import foo"], newLines: ["impo
 const PARSE_CASES: ParseCase[] = [
   { mirrors: "test_parse_patch: a first line that is not Begin Patch", text: "bad", error: /The first line of the patch must be '\*\*\* Begin Patch'/ },
   { mirrors: "test_parse_patch: no End Patch", text: "*** Begin Patch\nbad", error: /The last line of the patch must be '\*\*\* End Patch'/ },
-  { mirrors: "test_parse_patch: whitespace around Begin and End", text: "*** Begin Patch \n*** Add File: foo\n+hi\n *** End Patch", ops: [{ type: "add", path: "foo", contents: "hi\n" }] },
-  { mirrors: "test_parse_patch: an Update File without hunks", text: "*** Begin Patch\n*** Update File: test.py\n*** End Patch", error: /Line 2: Update File test\.py has no hunks/ },
+  {
+    mirrors: "test_parse_patch: whitespace around Begin and End",
+    text: "*** Begin Patch \n*** Add File: foo\n+hi\n *** End Patch",
+    ops: [{ type: "add", path: "foo", contents: "hi\n" }],
+  },
+  {
+    mirrors: "test_parse_patch: an Update File without hunks",
+    text: "*** Begin Patch\n*** Update File: test.py\n*** End Patch",
+    error: /Line 2: Update File test\.py has no hunks/,
+  },
   { mirrors: "test_parse_patch: no operations parse to an empty list (applying it fails)", text: "*** Begin Patch\n*** End Patch", ops: [] },
   {
     mirrors: "test_parse_patch: add, delete and update with move",
-    text: patch("*** Add File: path/add.py", "+abc", "+def", "*** Delete File: path/delete.py", "*** Update File: path/update.py", "*** Move to: path/update2.py", "@@ def f():", "-    pass", "+    return 123"),
+    text: patch(
+      "*** Add File: path/add.py",
+      "+abc",
+      "+def",
+      "*** Delete File: path/delete.py",
+      "*** Update File: path/update.py",
+      "*** Move to: path/update2.py",
+      "@@ def f():",
+      "-    pass",
+      "+    return 123",
+    ),
     ops: [
       { type: "add", path: "path/add.py", contents: "abc\ndef\n" },
       { type: "delete", path: "path/delete.py" },
@@ -478,14 +514,42 @@ const PARSE_CASES: ParseCase[] = [
   { mirrors: "test_parse_patch_lenient: <<EOF heredoc", text: `<<EOF\n${INNER}\nEOF\n`, ops: INNER_OPS },
   { mirrors: "test_parse_patch_lenient: <<'EOF' heredoc", text: `<<'EOF'\n${INNER}\nEOF\n`, ops: INNER_OPS },
   { mirrors: 'test_parse_patch_lenient: <<"EOF" heredoc', text: `<<"EOF"\n${INNER}\nEOF\n`, ops: INNER_OPS },
-  { mirrors: "test_parse_patch_lenient: mismatched heredoc quotes are rejected", text: `<<"EOF'\n${INNER}\nEOF\n`, error: /The first line of the patch must be '\*\*\* Begin Patch'/ },
-  { mirrors: "test_parse_patch_lenient: mismatched heredoc quotes, the other way round", text: `<<'EOF"\n${INNER}\nEOF\n`, error: /The first line of the patch must be '\*\*\* Begin Patch'/ },
-  { mirrors: "test_parse_patch_lenient: a heredoc whose patch has no End Patch", text: "<<EOF\n*** Begin Patch\n*** Update File: file2.py\nEOF\n", error: /The last line of the patch must be '\*\*\* End Patch'/ },
-  { mirrors: "test_parse_one_hunk: an invalid hunk header", text: patch("bad"), error: /Line 2: 'bad' is not a valid patch header; expected '\*\*\* Add File: \{path\}', '\*\*\* Delete File: \{path\}', '\*\*\* Update File: \{path\}'/ },
-  { mirrors: "test_update_file_chunk: a second hunk must start with '@@'", text: patch("*** Update File: f", "@@", "-a", "+b", "bad"), error: /Line 6: 'bad' in f: .* a new hunk starts with '@@'/ },
+  {
+    mirrors: "test_parse_patch_lenient: mismatched heredoc quotes are rejected",
+    text: `<<"EOF'\n${INNER}\nEOF\n`,
+    error: /The first line of the patch must be '\*\*\* Begin Patch'/,
+  },
+  {
+    mirrors: "test_parse_patch_lenient: mismatched heredoc quotes, the other way round",
+    text: `<<'EOF"\n${INNER}\nEOF\n`,
+    error: /The first line of the patch must be '\*\*\* Begin Patch'/,
+  },
+  {
+    mirrors: "test_parse_patch_lenient: a heredoc whose patch has no End Patch",
+    text: "<<EOF\n*** Begin Patch\n*** Update File: file2.py\nEOF\n",
+    error: /The last line of the patch must be '\*\*\* End Patch'/,
+  },
+  {
+    mirrors: "test_parse_one_hunk: an invalid hunk header",
+    text: patch("bad"),
+    error: /Line 2: 'bad' is not a valid patch header; expected '\*\*\* Add File: \{path\}', '\*\*\* Delete File: \{path\}', '\*\*\* Update File: \{path\}'/,
+  },
+  {
+    mirrors: "test_update_file_chunk: a second hunk must start with '@@'",
+    text: patch("*** Update File: f", "@@", "-a", "+b", "bad"),
+    error: /Line 6: 'bad' in f: .* a new hunk starts with '@@'/,
+  },
   { mirrors: "test_update_file_chunk: '@@' and nothing else", text: patch("*** Update File: f", "@@"), error: /Line 3: a hunk of f has no lines/ },
-  { mirrors: "test_update_file_chunk: a line that is neither context nor change", text: patch("*** Update File: f", "@@", "bad"), error: /Line 4: 'bad' in f must start with ' ' \(context\), '-' \(remove\) or '\+' \(add\)/ },
-  { mirrors: "test_update_file_chunk: '@@' then End of File, no lines", text: patch("*** Update File: f", "@@", "*** End of File"), error: /Line 3: a hunk of f has no lines/ },
+  {
+    mirrors: "test_update_file_chunk: a line that is neither context nor change",
+    text: patch("*** Update File: f", "@@", "bad"),
+    error: /Line 4: 'bad' in f must start with ' ' \(context\), '-' \(remove\) or '\+' \(add\)/,
+  },
+  {
+    mirrors: "test_update_file_chunk: '@@' then End of File, no lines",
+    text: patch("*** Update File: f", "@@", "*** End of File"),
+    error: /Line 3: a hunk of f has no lines/,
+  },
   {
     mirrors: "test_update_file_chunk: an empty line is empty context; the hunk ends at the next header",
     text: patch("*** Update File: f", "@@ change_context", "", " context", "-remove", "+add", " context2"),
@@ -511,11 +575,31 @@ const PARSE_CASES: ParseCase[] = [
     text: patch("*** Update File: a.txt", "@@", "-old a", "+new a", " *** Update File: b.txt"),
     ops: [upd("a.txt", [{ oldLines: ["old a", "*** Update File: b.txt"], newLines: ["new a", "*** Update File: b.txt"] }])],
   },
-  { mirrors: "parser: CRLF patch text", text: "*** Begin Patch\r\n*** Add File: a\r\n+x\r\n*** End Patch\r\n", ops: [{ type: "add", path: "a", contents: "x\n" }] },
-  { mirrors: "newer Codex: the Environment ID preamble", text: patch("*** Environment ID: remote", "*** Add File: hello.txt", "+hello"), ops: [{ type: "add", path: "hello.txt", contents: "hello\n" }] },
-  { mirrors: "newer Codex: an empty Environment ID", text: patch("*** Environment ID:   ", "*** Add File: a", "+x"), error: /'\*\*\* Environment ID:' needs a value/ },
-  { mirrors: "newer Codex: a second Environment ID", text: patch("*** Environment ID: one", "*** Environment ID: two", "*** Add File: a", "+x"), error: /may be given only once/ },
-  { mirrors: "newer Codex: Environment ID after the first file", text: patch("*** Add File: a", "+x", "*** Environment ID: late"), error: /must come right after '\*\*\* Begin Patch'/ },
+  {
+    mirrors: "parser: CRLF patch text",
+    text: "*** Begin Patch\r\n*** Add File: a\r\n+x\r\n*** End Patch\r\n",
+    ops: [{ type: "add", path: "a", contents: "x\n" }],
+  },
+  {
+    mirrors: "newer Codex: the Environment ID preamble",
+    text: patch("*** Environment ID: remote", "*** Add File: hello.txt", "+hello"),
+    ops: [{ type: "add", path: "hello.txt", contents: "hello\n" }],
+  },
+  {
+    mirrors: "newer Codex: an empty Environment ID",
+    text: patch("*** Environment ID:   ", "*** Add File: a", "+x"),
+    error: /'\*\*\* Environment ID:' needs a value/,
+  },
+  {
+    mirrors: "newer Codex: a second Environment ID",
+    text: patch("*** Environment ID: one", "*** Environment ID: two", "*** Add File: a", "+x"),
+    error: /may be given only once/,
+  },
+  {
+    mirrors: "newer Codex: Environment ID after the first file",
+    text: patch("*** Add File: a", "+x", "*** Environment ID: late"),
+    error: /must come right after '\*\*\* Begin Patch'/,
+  },
 ];
 
 describe("parsePatch vs Codex's parser tests", () => {
@@ -630,7 +714,15 @@ describe("StreamingPatchParser vs Codex's streaming parser tests", () => {
     }
     p.pushDelta("\n");
     expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect(last.map((op) => (op.type === "update" && op.moveTo ? "move-update" : op.type))).toEqual(["add", "update", "delete", "move-update", "add", "update", "delete"]);
+    expect(last.map((op) => (op.type === "update" && op.moveTo ? "move-update" : op.type))).toEqual([
+      "add",
+      "update",
+      "delete",
+      "move-update",
+      "add",
+      "update",
+      "delete",
+    ]);
     expect(p.operations).toEqual(parsePatch(LARGE_PATCH));
   });
 
@@ -650,9 +742,21 @@ describe("StreamingPatchParser vs Codex's streaming parser tests", () => {
   it.each([
     { mirrors: "a first line that is not Begin Patch", feed: ["bad\n"], error: /The first line of the patch must be '\*\*\* Begin Patch'/ },
     { mirrors: "an invalid hunk header, line 2", feed: ["*** Begin Patch\n", "bad\n"], error: /Line 2: 'bad' is not a valid patch header/ },
-    { mirrors: "a line of an added file without '+', line 3", feed: ["*** Begin Patch\n*** Add File: file.txt\nbad\n"], error: /Line 3: unexpected line in an added file: 'bad'\. Every line should start with '\+'/ },
-    { mirrors: "a line after Delete File that is no header, line 3", feed: ["*** Begin Patch\n*** Delete File: file.txt\nbad\n"], error: /Line 3: 'bad' is not a valid patch header/ },
-    { mirrors: "a line of an update that is neither context nor change", feed: ["*** Begin Patch\n*** Update File: f\n@@\n-old\nbad\n"], error: /Line 5: unexpected line in an update hunk: 'bad'/ },
+    {
+      mirrors: "a line of an added file without '+', line 3",
+      feed: ["*** Begin Patch\n*** Add File: file.txt\nbad\n"],
+      error: /Line 3: unexpected line in an added file: 'bad'\. Every line should start with '\+'/,
+    },
+    {
+      mirrors: "a line after Delete File that is no header, line 3",
+      feed: ["*** Begin Patch\n*** Delete File: file.txt\nbad\n"],
+      error: /Line 3: 'bad' is not a valid patch header/,
+    },
+    {
+      mirrors: "a line of an update that is neither context nor change",
+      feed: ["*** Begin Patch\n*** Update File: f\n@@\n-old\nbad\n"],
+      error: /Line 5: unexpected line in an update hunk: 'bad'/,
+    },
   ])("test_streaming_patch_parser_returns_errors: $mirrors", ({ feed, error }) => {
     const p = new StreamingPatchParser();
     const push = () => {

@@ -52,8 +52,7 @@ const cases: Case[] = [
   {
     name: "applies several hunks in order, with @@ anchors",
     before: { "m.py": "def a():\n    return 1\n\ndef b():\n    return 1\n\ndef c():\n    return 1\n" },
-    patch:
-      "*** Begin Patch\n*** Update File: m.py\n@@ def a():\n-    return 1\n+    return 10\n@@ def c():\n-    return 1\n+    return 30\n*** End Patch",
+    patch: "*** Begin Patch\n*** Update File: m.py\n@@ def a():\n-    return 1\n+    return 10\n@@ def c():\n-    return 1\n+    return 30\n*** End Patch",
     after: { "m.py": "def a():\n    return 10\n\ndef b():\n    return 1\n\ndef c():\n    return 30\n" },
   },
   {
@@ -77,8 +76,7 @@ const cases: Case[] = [
   {
     name: "rejects a hunk whose context is missing and changes nothing (atomic across files)",
     before: { "ok.txt": "1\n2\n", "bad.txt": "alpha\nbeta\n" },
-    patch:
-      "*** Begin Patch\n*** Update File: ok.txt\n-1\n+one\n*** Update File: bad.txt\n@@\n alpha\n-gamma\n+delta\n*** End Patch",
+    patch: "*** Begin Patch\n*** Update File: ok.txt\n-1\n+one\n*** Update File: bad.txt\n@@\n alpha\n-gamma\n+delta\n*** End Patch",
     after: { "ok.txt": "1\n2\n", "bad.txt": "alpha\nbeta\n" },
     error: /Hunk 1 of 1 in bad\.txt: could not find the expected lines[\s\S]*gamma[\s\S]*The file has the first line at line 1/,
   },

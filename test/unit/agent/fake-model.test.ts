@@ -11,10 +11,7 @@ afterEach(async () => {
 describe("fake model server", () => {
   it("answers the Responses API streamed and not, with tool calls and usage", async () => {
     model = await startFakeModel({
-      script: [
-        { text: "hello", toolCalls: [{ name: "shell", arguments: { command: ["ls"] } }], reasoning: "think" },
-        { text: "plain" },
-      ],
+      script: [{ text: "hello", toolCalls: [{ name: "shell", arguments: { command: ["ls"] } }], reasoning: "think" }, { text: "plain" }],
     });
     const client = new OpenAI({ baseURL: model.baseURL, apiKey: "sk-test", maxRetries: 0 });
     const stream = await client.responses.create({ model: "m", input: "hi", stream: true });
@@ -35,15 +32,16 @@ describe("fake model server", () => {
 
   it("answers Chat Completions streamed and not, and scripted errors", async () => {
     model = await startFakeModel({
-      script: [
-        { error: { status: 429, retryAfter: "0" } },
-        { toolCalls: [{ name: "read_file", arguments: { file_path: "a" } }] },
-        { text: "done" },
-      ],
+      script: [{ error: { status: 429, retryAfter: "0" } }, { toolCalls: [{ name: "read_file", arguments: { file_path: "a" } }] }, { text: "done" }],
     });
     const client = new OpenAI({ baseURL: model.baseURL, apiKey: "sk-test", maxRetries: 0 });
     await expect(client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "x" }] })).rejects.toMatchObject({ status: 429 });
-    const stream = await client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "x" }], stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: "m",
+      messages: [{ role: "user", content: "x" }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let args = "";
     let usage = 0;
     for await (const chunk of stream) {

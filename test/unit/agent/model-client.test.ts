@@ -27,7 +27,14 @@ const variants: { wireApi: "responses" | "chat"; stream: boolean }[] = [
 describe("model client", () => {
   it.each(variants)("$wireApi (stream=$stream) returns text, tool calls and usage", async ({ wireApi, stream }) => {
     model = await startFakeModel({
-      script: [{ text: "Looking.", reasoning: "r", toolCalls: [{ name: "shell", arguments: { command: ["ls"] }, callId: "c1" }], usage: { input: 120, cachedInput: 100, output: 7, reasoning: 3 } }],
+      script: [
+        {
+          text: "Looking.",
+          reasoning: "r",
+          toolCalls: [{ name: "shell", arguments: { command: ["ls"] }, callId: "c1" }],
+          usage: { input: 120, cachedInput: 100, output: 7, reasoning: 3 },
+        },
+      ],
     });
     const settings: ModelSettings = { name: "gpt-5", wireApi, stream, baseURL: model.baseURL, apiKey: KEY, reasoningEffort: "low" };
     const deltas: string[] = [];
@@ -108,9 +115,19 @@ describe("model client", () => {
       .reply(503, { error: { message: "overloaded" } }, { "retry-after-ms": "1" })
       .post("/v1/responses", (b: { store?: boolean }) => b.store === false)
       .reply(200, {
-        id: "resp_1", object: "response", status: "completed", model: "gpt-5", created_at: 1,
+        id: "resp_1",
+        object: "response",
+        status: "completed",
+        model: "gpt-5",
+        created_at: 1,
         output: [{ type: "message", id: "m1", role: "assistant", status: "completed", content: [{ type: "output_text", text: "hi", annotations: [] }] }],
-        usage: { input_tokens: 1000, input_tokens_details: { cached_tokens: 0 }, output_tokens: 100, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 1100 },
+        usage: {
+          input_tokens: 1000,
+          input_tokens_details: { cached_tokens: 0 },
+          output_tokens: 100,
+          output_tokens_details: { reasoning_tokens: 0 },
+          total_tokens: 1100,
+        },
       });
     const client = createModelClient({ name: "gpt-5", wireApi: "responses", stream: false, apiKey: KEY, retryBaseDelayMs: 1 });
     const turn = await client.complete({ instructions: "i", history, tools });
@@ -141,7 +158,10 @@ describe("model client over nock", () => {
       `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "gpt-4.1", choices: [], usage: { prompt_tokens: 50, completion_tokens: 5, total_tokens: 55 } })}\n\n` +
       "data: [DONE]\n\n";
     const scope = nock("https://api.openai.com")
-      .post("/v1/chat/completions", (b: { stream?: boolean; stream_options?: unknown }) => b.stream === true && JSON.stringify(b.stream_options) === '{"include_usage":true}')
+      .post(
+        "/v1/chat/completions",
+        (b: { stream?: boolean; stream_options?: unknown }) => b.stream === true && JSON.stringify(b.stream_options) === '{"include_usage":true}',
+      )
       .reply(200, sse, { "content-type": "text/event-stream" });
     const turn = await createModelClient({ name: "gpt-4.1", wireApi: "chat", apiKey: KEY }).complete({ instructions: "i", history, tools });
     expect(turn.toolCalls).toEqual([{ callId: "call_a", name: "read_file", arguments: '{"file_path":"a.js"}' }]);

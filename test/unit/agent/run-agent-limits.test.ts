@@ -49,7 +49,19 @@ describe("budgets", () => {
 
   it("reports what was done and what is left when a budget stops the run", async () => {
     const { dir, model } = await setup([
-      { toolCalls: [{ name: "update_plan", arguments: { plan: [{ step: "Find the bug", status: "completed" }, { step: "Fix sum", status: "in_progress" }] } }] },
+      {
+        toolCalls: [
+          {
+            name: "update_plan",
+            arguments: {
+              plan: [
+                { step: "Find the bug", status: "completed" },
+                { step: "Fix sum", status: "in_progress" },
+              ],
+            },
+          },
+        ],
+      },
       { toolCalls: [{ name: "shell", arguments: { command: "node --test" } }] },
       { toolCalls: [{ name: "list_dir", arguments: {} }] },
     ]);
@@ -83,7 +95,10 @@ describe("context compaction", () => {
   async function longRun(strategy: "semantic" | "aggressive" | "minimal") {
     const big = Array.from({ length: 2000 }, (_, i) => `line ${i}: ${"lorem ipsum dolor sit amet ".repeat(3)}`).join("\n");
     const { dir, model } = await setup(
-      (_req, i) => (i < 60 ? { toolCalls: [{ name: "read_file", arguments: { file_path: "big.txt", offset: i * 30 + 1, limit: 30 } }] } : { text: "Title: Read it all\n\nDone." }),
+      (_req, i) =>
+        i < 60
+          ? { toolCalls: [{ name: "read_file", arguments: { file_path: "big.txt", offset: i * 30 + 1, limit: 30 } }] }
+          : { text: "Title: Read it all\n\nDone." },
       () => "Summary: reading big.txt in chunks of 30 lines; continue from the next offset.",
     );
     await writeFile(path.join(dir, "big.txt"), big);
@@ -199,14 +214,27 @@ describe("control", () => {
   it("restricts tools for a read-only run and accepts extra tools", async () => {
     const findings: unknown[] = [];
     const { dir, model } = await setup([
-      { toolCalls: [{ name: "shell", arguments: { command: ["apply_patch", "*** Begin Patch\n*** Delete File: src/sum.js\n*** End Patch"] } }, { name: "report_finding", arguments: { title: "x" } }] },
+      {
+        toolCalls: [
+          { name: "shell", arguments: { command: ["apply_patch", "*** Begin Patch\n*** Delete File: src/sum.js\n*** End Patch"] } },
+          { name: "report_finding", arguments: { title: "x" } },
+        ],
+      },
       { text: "Title: Review\n\nOne finding." },
     ]);
     const result = await runAgent({
       ...agentInput(dir, model.baseURL),
       task: { kind: "security-review", text: "Review this diff" },
       toolNames: ["read_file", "list_dir", "grep"],
-      extraTools: [{ name: "report_finding", description: "Report a finding", parameters: { type: "object" }, mutating: false, handle: async (a) => (findings.push(a), { ok: true, output: "recorded" }) }],
+      extraTools: [
+        {
+          name: "report_finding",
+          description: "Report a finding",
+          parameters: { type: "object" },
+          mutating: false,
+          handle: async (a) => (findings.push(a), { ok: true, output: "recorded" }),
+        },
+      ],
     });
     expect(model.requests[0]!.body.tools.map((t: { name: string }) => t.name)).toEqual(["read_file", "list_dir", "grep", "report_finding"]);
     expect(findings).toEqual([{ title: "x" }]);

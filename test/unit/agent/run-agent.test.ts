@@ -50,10 +50,23 @@ describe("runAgent", () => {
     expect(result.turns).toBe(4);
     expect(result.usage.input).toBeGreaterThan(0);
     expect(events.map((e) => e.type)).toEqual([
-      "turn_start", "usage", "model_text", "tool_call", "tool_result",
-      "turn_start", "usage", "tool_call", "tool_result",
-      "turn_start", "usage", "tool_call", "tool_result",
-      "turn_start", "usage", "model_text", "outcome",
+      "turn_start",
+      "usage",
+      "model_text",
+      "tool_call",
+      "tool_result",
+      "turn_start",
+      "usage",
+      "tool_call",
+      "tool_result",
+      "turn_start",
+      "usage",
+      "tool_call",
+      "tool_result",
+      "turn_start",
+      "usage",
+      "model_text",
+      "outcome",
     ]);
     const reqs = model.turnRequests();
     expect(reqs).toHaveLength(4);
@@ -157,7 +170,15 @@ describe("runAgent", () => {
 describe("runAgent with native Responses tools", () => {
   it("offers apply_patch and shell as native tool types and round-trips their calls", async () => {
     const { dir, model } = await setup([
-      { toolCalls: [{ name: "apply_patch", native: "apply_patch", arguments: { type: "update_file", path: "src/sum.js", diff: "@@ export function sum(a, b) {\n-  return a - b;\n+  return a + b;\n" } }] },
+      {
+        toolCalls: [
+          {
+            name: "apply_patch",
+            native: "apply_patch",
+            arguments: { type: "update_file", path: "src/sum.js", diff: "@@ export function sum(a, b) {\n-  return a - b;\n+  return a + b;\n" },
+          },
+        ],
+      },
       { toolCalls: [{ name: "apply_patch", native: "apply_patch", arguments: { type: "create_file", path: "NOTES.md", diff: "+fixed\n" } }] },
       { toolCalls: [{ name: "shell", native: "shell", arguments: { commands: ["node --test"], timeout_ms: 60_000, max_output_length: null } }] },
       { text: "Title: Fix sum\n\nDone." },
@@ -195,6 +216,8 @@ describe("runAgent task input", () => {
     await runAgent({ ...base, model: { ...base.model, contextWindow: 16_000 } });
     const first = model.turnRequests()[0]!;
     expect(first.inputTokens).toBeLessThan(16_000);
-    expect(first.body.input[0].content).toMatch(/^<task kind="resolve-issue">\nstart x+\n\[\.\.\. \d+ characters of the task cut to fit the context window \.\.\.\]\nx+ end\n<\/task>$/);
+    expect(first.body.input[0].content).toMatch(
+      /^<task kind="resolve-issue">\nstart x+\n\[\.\.\. \d+ characters of the task cut to fit the context window \.\.\.\]\nx+ end\n<\/task>$/,
+    );
   });
 });

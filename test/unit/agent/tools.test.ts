@@ -37,7 +37,10 @@ describe("read_file", () => {
     await writeFile(path.join(dir, "a.txt"), "one\ntwo\nthree\nfour\n");
     await writeFile(path.join(dir, "b.bin"), Buffer.from([0x89, 0x50, 0x00, 0x01]));
     const { call } = tools();
-    expect(await call("read_file", { file_path: "a.txt", offset: 2, limit: 2 })).toEqual({ ok: true, output: "L2: two\nL3: three\n[4 lines in total; continue with offset 4]" });
+    expect(await call("read_file", { file_path: "a.txt", offset: 2, limit: 2 })).toEqual({
+      ok: true,
+      output: "L2: two\nL3: three\n[4 lines in total; continue with offset 4]",
+    });
     expect((await call("read_file", { file_path: "b.bin" })).output).toMatch(/binary file \(4 bytes\), not shown/);
     expect(await call("read_file", { file_path: "missing.txt" })).toEqual({ ok: false, output: "missing.txt: no such file." });
   });
@@ -108,7 +111,10 @@ describe("shell", () => {
 
   it("turns a policy refusal into a tool error and a dead sandbox into a fatal error", async () => {
     const denied: Sandbox = { policy: processSandbox(dir).policy, run: () => Promise.reject(new SandboxError("sandbox/denied", "network is off")) };
-    expect(await tools({ sandbox: denied }).call("shell", { command: ["curl", "x"] })).toEqual({ ok: false, output: "Command refused by the sandbox policy: network is off" });
+    expect(await tools({ sandbox: denied }).call("shell", { command: ["curl", "x"] })).toEqual({
+      ok: false,
+      output: "Command refused by the sandbox policy: network is off",
+    });
     const dead: Sandbox = { policy: processSandbox(dir).policy, run: () => Promise.reject(new SandboxError("sandbox/unavailable", "bwrap missing")) };
     await expect(tools({ sandbox: dead }).call("shell", { command: ["ls"] })).rejects.toMatchObject({ code: "sandbox/unavailable" });
   });

@@ -33,12 +33,24 @@ function io(env: Record<string, string> = { OPENAI_API_KEY: "sk-test-unit-012345
 }
 
 const result = (over: Partial<RunAgentResult> = {}): RunAgentResult => ({
-  outcome: "completed", summary: "Fixed it.", prTitle: "Fix it", prBody: "Body", plan: [],
-  usage: { input: 100, cachedInput: 0, output: 10, reasoning: 0 }, costUsd: 0.001, turns: 2, testsRun: [], ...over,
+  outcome: "completed",
+  summary: "Fixed it.",
+  prTitle: "Fix it",
+  prBody: "Body",
+  plan: [],
+  usage: { input: 100, cachedInput: 0, output: 10, reasoning: 0 },
+  costUsd: 0.001,
+  turns: 2,
+  testsRun: [],
+  ...over,
 });
 
 function deps(over: { result?: RunAgentResult; changed?: string[][]; sandboxOk?: boolean; throws?: unknown; setupExit?: number } = {}) {
-  const calls: { agent: RunAgentInput[]; commits: string[][]; setup: { network: SandboxPolicy["network"]; script: string | undefined }[] } = { agent: [], commits: [], setup: [] };
+  const calls: { agent: RunAgentInput[]; commits: string[][]; setup: { network: SandboxPolicy["network"]; script: string | undefined }[] } = {
+    agent: [],
+    commits: [],
+    setup: [],
+  };
   const changed = [...(over.changed ?? [[], ["src/a.js"]])];
   const git: LocalGit = {
     assertSupported: async () => undefined,
@@ -60,10 +72,19 @@ function deps(over: { result?: RunAgentResult; changed?: string[][]; sandboxOk?:
       // Only setup commands run here: the agent is faked, so it runs none.
       run: async (o) => {
         calls.setup.push({ network: policy.network, script: o.script });
-        return { exitCode: over.setupExit ?? 0, signal: null, stdout: "", stderr: over.setupExit ? "npm ERR! boom" : "", truncated: false, timedOut: false, durationMs: 1 };
+        return {
+          exitCode: over.setupExit ?? 0,
+          signal: null,
+          stdout: "",
+          stderr: over.setupExit ? "npm ERR! boom" : "",
+          truncated: false,
+          timedOut: false,
+          durationMs: 1,
+        };
       },
     }),
-    checkSandbox: async () => (over.sandboxOk === false ? { ok: false, reason: "bubblewrap could not be run at /usr/bin/bwrap: ENOENT", fix: "Install bubblewrap." } : { ok: true }),
+    checkSandbox: async () =>
+      over.sandboxOk === false ? { ok: false, reason: "bubblewrap could not be run at /usr/bin/bwrap: ENOENT", fix: "Install bubblewrap." } : { ok: true },
     runAgent: async (input) => {
       calls.agent.push(input);
       if (over.throws) throw over.throws;
@@ -85,7 +106,11 @@ describe("runRunCommand", () => {
     const t = io();
     const { deps: d, calls } = deps({ changed: [["src/a.js"]] });
     expect(await runRunCommand(opts("fix it", "--repo", dir), t.io, d)).toBe(0);
-    expect(calls.agent[0]).toMatchObject({ task: { kind: "cli", text: "fix it" }, workspaceDir: dir, sandbox: { policy: { mode: "workspace-write", workspaceDir: dir } } });
+    expect(calls.agent[0]).toMatchObject({
+      task: { kind: "cli", text: "fix it" },
+      workspaceDir: dir,
+      sandbox: { policy: { mode: "workspace-write", workspaceDir: dir } },
+    });
     expect(t.out()).toContain("Changed files (1):\n  src/a.js");
     expect(t.out()).toContain("git diff");
   });
@@ -215,7 +240,9 @@ describe("runRunCommand", () => {
     const t = io();
     const { deps: d, calls } = deps({ changed: [["src/a.js", ".github/workflows/ci.yml", ".husky/pre-commit"]] });
     expect(await runRunCommand(opts("fix it", "--repo", dir), t.io, d)).toBe(0);
-    expect(calls.agent[0]!.sandbox.policy.protectedPaths).toEqual(expect.arrayContaining([".husky", ".githooks", ".gitconfig", ".gitattributes"].map((p) => path.join(dir, p))));
+    expect(calls.agent[0]!.sandbox.policy.protectedPaths).toEqual(
+      expect.arrayContaining([".husky", ".githooks", ".gitconfig", ".gitattributes"].map((p) => path.join(dir, p))),
+    );
     expect(t.out()).toContain("Changed outside what the task needs (2): git hooks or config, CI, agent or editor configuration.");
     expect(t.out()).toMatch(/pushing:\n {2}\.github\/workflows\/ci\.yml\n {2}\.husky\/pre-commit\n/);
   });

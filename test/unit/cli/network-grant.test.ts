@@ -11,7 +11,13 @@ describe("resolveNetworkGrant", () => {
   });
 
   it("--network grants exactly its hosts to setup commands only, whatever agent.yml asks", async () => {
-    const grant = await resolveNetworkGrant({ requested: ["registry.npmjs.org", "evil.example"], flag: ["registry.npmjs.org"], setupCommands: setup, io: {}, interactive: true });
+    const grant = await resolveNetworkGrant({
+      requested: ["registry.npmjs.org", "evil.example"],
+      flag: ["registry.npmjs.org"],
+      setupCommands: setup,
+      io: {},
+      interactive: true,
+    });
     expect(grant).toMatchObject({ setup: ["registry.npmjs.org"], agent: "off" });
     expect(grant.notes.join("\n")).toContain("evil.example; not granted");
     expect(await resolveNetworkGrant({ requested: ["a.example"], flag: [], setupCommands: setup, io: {}, interactive: true })).toMatchObject({ setup: "off" });
@@ -19,17 +25,35 @@ describe("resolveNetworkGrant", () => {
 
   it("asks the person on a terminal, listing the commands and hosts; yes grants, no does not", async () => {
     const questions: string[] = [];
-    const yes = await resolveNetworkGrant({ requested: ["registry.npmjs.org"], flag: undefined, setupCommands: setup, io: { confirm: async (q) => (questions.push(q), true) }, interactive: true });
+    const yes = await resolveNetworkGrant({
+      requested: ["registry.npmjs.org"],
+      flag: undefined,
+      setupCommands: setup,
+      io: { confirm: async (q) => (questions.push(q), true) },
+      interactive: true,
+    });
     expect(yes).toMatchObject({ setup: ["registry.npmjs.org"], agent: "off" });
     expect(questions[0]).toContain("$ npm ci");
     expect(questions[0]).toContain("registry.npmjs.org");
-    const no = await resolveNetworkGrant({ requested: ["registry.npmjs.org"], flag: undefined, setupCommands: setup, io: { confirm: async () => false }, interactive: true });
+    const no = await resolveNetworkGrant({
+      requested: ["registry.npmjs.org"],
+      flag: undefined,
+      setupCommands: setup,
+      io: { confirm: async () => false },
+      interactive: true,
+    });
     expect(no.setup).toBe("off");
   });
 
   it("shows the commands without terminal escapes", async () => {
     let question = "";
-    await resolveNetworkGrant({ requested: ["a.example"], flag: undefined, setupCommands: ["echo \u001b]0;pwned\u0007 hi\nmore"], io: { confirm: async (q) => ((question = q), false) }, interactive: true });
+    await resolveNetworkGrant({
+      requested: ["a.example"],
+      flag: undefined,
+      setupCommands: ["echo \u001b]0;pwned\u0007 hi\nmore"],
+      io: { confirm: async (q) => ((question = q), false) },
+      interactive: true,
+    });
     expect(question).toContain("$ echo ?]0;pwned? hi ...");
     expect(question).not.toContain("\u001b");
   });
@@ -37,7 +61,9 @@ describe("resolveNetworkGrant", () => {
   it("does not prompt for --json runs or when there is no setup command to use the network", async () => {
     let asked = 0;
     const confirm = async () => (asked++, true);
-    expect((await resolveNetworkGrant({ requested: ["a.example"], flag: undefined, setupCommands: setup, io: { confirm }, interactive: false })).setup).toBe("off");
+    expect((await resolveNetworkGrant({ requested: ["a.example"], flag: undefined, setupCommands: setup, io: { confirm }, interactive: false })).setup).toBe(
+      "off",
+    );
     expect((await resolveNetworkGrant({ requested: ["a.example"], flag: undefined, setupCommands: [], io: { confirm }, interactive: true })).setup).toBe("off");
     expect(asked).toBe(0);
   });

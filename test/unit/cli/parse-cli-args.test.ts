@@ -14,23 +14,57 @@ function usageMessage(argv: string[]): string {
 describe("parseCliArgs", () => {
   it("parses a run with every flag", () => {
     const cmd = parseCliArgs([
-      "run", "fix the bug", "--repo", "x", "--model", "m", "--wire", "chat", "--sandbox", "read-only",
-      "--max-turns", "7", "--max-usd", "0.5", "--compaction", "aggressive", "--json", "--branch", "fix/x", "--commit",
-      "--network", "registry.npmjs.org, *.pypi.org:443", "--skip-setup",
+      "run",
+      "fix the bug",
+      "--repo",
+      "x",
+      "--model",
+      "m",
+      "--wire",
+      "chat",
+      "--sandbox",
+      "read-only",
+      "--max-turns",
+      "7",
+      "--max-usd",
+      "0.5",
+      "--compaction",
+      "aggressive",
+      "--json",
+      "--branch",
+      "fix/x",
+      "--commit",
+      "--network",
+      "registry.npmjs.org, *.pypi.org:443",
+      "--skip-setup",
     ]);
     expect(cmd).toEqual({
       kind: "run",
       options: {
-        task: "fix the bug", taskFile: undefined, repo: "x", model: "m", wire: "chat", sandbox: "read-only",
-        maxTurns: 7, maxUsd: 0.5, compaction: "aggressive", json: true, branch: "fix/x", commit: true,
-        network: ["registry.npmjs.org", "*.pypi.org:443"], skipSetup: true,
+        task: "fix the bug",
+        taskFile: undefined,
+        repo: "x",
+        model: "m",
+        wire: "chat",
+        sandbox: "read-only",
+        maxTurns: 7,
+        maxUsd: 0.5,
+        compaction: "aggressive",
+        json: true,
+        branch: "fix/x",
+        commit: true,
+        network: ["registry.npmjs.org", "*.pypi.org:443"],
+        skipSetup: true,
       },
     });
   });
 
   it("defaults the repo to the current directory and reads --task-file", () => {
     const cmd = parseCliArgs(["run", "-f", "-"]);
-    expect(cmd).toMatchObject({ kind: "run", options: { task: undefined, taskFile: "-", repo: ".", json: false, commit: false, network: undefined, skipSetup: false, transcript: undefined } });
+    expect(cmd).toMatchObject({
+      kind: "run",
+      options: { task: undefined, taskFile: "-", repo: ".", json: false, commit: false, network: undefined, skipSetup: false, transcript: undefined },
+    });
     expect(parseCliArgs(["run", "a", "--network", "off"])).toMatchObject({ options: { network: [] } });
   });
 

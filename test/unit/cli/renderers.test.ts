@@ -9,10 +9,22 @@ function buffer(tty = false): CliOutput & { text: string } {
 
 const events: AgentEvent[] = [
   { type: "turn_start", turn: 1 },
-  { type: "plan_update", plan: [{ step: "Read the code", status: "completed" }, { step: "Fix add()", status: "in_progress" }, { step: "Run tests", status: "pending" }] },
+  {
+    type: "plan_update",
+    plan: [
+      { step: "Read the code", status: "completed" },
+      { step: "Fix add()", status: "in_progress" },
+      { step: "Run tests", status: "pending" },
+    ],
+  },
   { type: "tool_call", name: "shell", callId: "c1", arguments: JSON.stringify({ command: ["bash", "-lc", "npm test"] }) },
   { type: "tool_result", name: "shell", callId: "c1", ok: false, output: "1 failing\nexpected 3", durationMs: 1530 },
-  { type: "tool_call", name: "apply_patch", callId: "c2", arguments: JSON.stringify({ input: "*** Begin Patch\n*** Update File: src/add.js\n@@\n-a\n+b\n*** End Patch" }) },
+  {
+    type: "tool_call",
+    name: "apply_patch",
+    callId: "c2",
+    arguments: JSON.stringify({ input: "*** Begin Patch\n*** Update File: src/add.js\n@@\n-a\n+b\n*** End Patch" }),
+  },
   { type: "tool_result", name: "apply_patch", callId: "c2", ok: true, output: "Done", durationMs: 4 },
   { type: "usage", usage: { input: 12_345, cachedInput: 2_000, output: 678, reasoning: 0 }, costUsd: 0.0421, turn: 1 },
   { type: "outcome", outcome: "completed", summary: "Fixed add()" },
@@ -42,7 +54,10 @@ describe("json renderer", () => {
     const r = createJsonRenderer(out);
     for (const e of events) r.event(e);
     r.note("hello");
-    const lines = out.text.trimEnd().split("\n").map((l) => JSON.parse(l) as { type: string });
+    const lines = out.text
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string });
     expect(lines.map((l) => l.type)).toEqual([...events.map((e) => e.type), "note"]);
     expect(lines[0]).toEqual(events[0]);
   });
@@ -111,7 +126,10 @@ describe("tty renderer", () => {
   it("shows the plan as a checklist, never the update_plan JSON, and an unpriced model's cost as unknown", () => {
     const out = buffer(true);
     const r = createTtyRenderer(out, { tickMs: 0, priced: false });
-    const plan = [{ step: "Read", status: "completed" as const }, { step: "Fix", status: "in_progress" as const }];
+    const plan = [
+      { step: "Read", status: "completed" as const },
+      { step: "Fix", status: "in_progress" as const },
+    ];
     r.event({ type: "tool_call", name: "update_plan", callId: "p", arguments: JSON.stringify({ plan }) });
     r.event({ type: "plan_update", plan });
     r.event({ type: "tool_result", name: "update_plan", callId: "p", ok: true, output: "Plan updated", durationMs: 1 });

@@ -21,17 +21,26 @@ describe("repo git config", () => {
     git("config", "core.hooksPath", ".husky/_");
     git("config", "include.path", "../.gitconfig");
     git("config", "includeIf.onbranch:main.path", "../config/missing.inc");
-    await writeFile(path.join(dir, ".gitconfig"), "[core]\n\tfsmonitor = ./watch.sh\n[filter \"x\"]\n\tclean = ./clean.sh\n[alias]\n\tst = status\n\tboom = !./boom.sh\n");
+    await writeFile(
+      path.join(dir, ".gitconfig"),
+      '[core]\n\tfsmonitor = ./watch.sh\n[filter "x"]\n\tclean = ./clean.sh\n[alias]\n\tst = status\n\tboom = !./boom.sh\n',
+    );
     const entries = await readRepoConfig(dir);
     expect(entries).toContainEqual({ scope: "local", file: path.join(dir, ".gitconfig"), key: "core.fsmonitor", value: "./watch.sh" });
     // Only the repository's files: never the hardening the runner adds on the command line.
     expect(entries.every((e) => e.scope === "local")).toBe(true);
 
     const paths = gitExecutedPaths(dir, entries, "/home/u");
-    expect(paths).toEqual(expect.arrayContaining([
-      path.join(dir, ".husky/_"), path.join(dir, ".gitconfig"), path.join(dir, "config/missing.inc"),
-      path.join(dir, ".githooks"), path.join(dir, ".gitattributes"), path.join(dir, ".husky"),
-    ]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        path.join(dir, ".husky/_"),
+        path.join(dir, ".gitconfig"),
+        path.join(dir, "config/missing.inc"),
+        path.join(dir, ".githooks"),
+        path.join(dir, ".gitattributes"),
+        path.join(dir, ".husky"),
+      ]),
+    );
     expect(codeRunningWorkTreeSettings(dir, entries)).toEqual([
       { key: "core.fsmonitor", file: ".gitconfig" },
       { key: "filter.x.clean", file: ".gitconfig" },

@@ -15,13 +15,22 @@ describe("resolveRunSettings", () => {
   const env = parseCliEnv({ OPENAI_API_KEY: "sk-test-key-123456789012345", AGENT_MODEL: "env-model" });
 
   it("lets flags win over agent.yml, and agent.yml over the environment", () => {
-    const config = repoConfigSchema.parse({ model: { name: "yml-model", wireApi: "chat" }, limits: { maxTurns: 9, maxUsd: 2 }, compaction: { strategy: "minimal" } });
+    const config = repoConfigSchema.parse({
+      model: { name: "yml-model", wireApi: "chat" },
+      limits: { maxTurns: 9, maxUsd: 2 },
+      compaction: { strategy: "minimal" },
+    });
     const fromYml = resolveRunSettings(run(), config, env, "/w");
     expect(fromYml.model).toMatchObject({ name: "yml-model", wireApi: "chat", apiKey: "sk-test-key-123456789012345" });
     expect(fromYml.limits).toMatchObject({ maxTurns: 9, maxUsd: 2 });
     expect(fromYml.compaction.strategy).toBe("minimal");
 
-    const fromFlags = resolveRunSettings(run("--model", "flag-model", "--wire", "responses", "--max-turns", "3", "--max-usd", "0.25", "--price", "1,4", "--compaction", "aggressive"), config, env, "/w");
+    const fromFlags = resolveRunSettings(
+      run("--model", "flag-model", "--wire", "responses", "--max-turns", "3", "--max-usd", "0.25", "--price", "1,4", "--compaction", "aggressive"),
+      config,
+      env,
+      "/w",
+    );
     expect(fromFlags.model).toMatchObject({ name: "flag-model", wireApi: "responses" });
     expect(fromFlags.limits).toMatchObject({ maxTurns: 3, maxUsd: 0.25 });
     expect(fromFlags.compaction.strategy).toBe("aggressive");
@@ -31,7 +40,9 @@ describe("resolveRunSettings", () => {
 
   it("refuses --max-usd for a model without a price, unless --price gives one; an unpriced model's cost is unknown", () => {
     const config = repoConfigSchema.parse({});
-    expect(() => resolveRunSettings(run("--model", "my-local-model", "--max-usd", "1"), config, env, "/w")).toThrow(/--max-usd needs a price for the model "my-local-model"[\s\S]*--price INPUT,OUTPUT/);
+    expect(() => resolveRunSettings(run("--model", "my-local-model", "--max-usd", "1"), config, env, "/w")).toThrow(
+      /--max-usd needs a price for the model "my-local-model"[\s\S]*--price INPUT,OUTPUT/,
+    );
     const priced = resolveRunSettings(run("--model", "my-local-model", "--max-usd", "1", "--price", "0.5,2,0.1"), config, env, "/w");
     expect(priced.priced).toBe(true);
     expect(priced.model.prices?.["my-local-model"]).toEqual({ input: 0.5, output: 2, cachedInput: 0.1 });

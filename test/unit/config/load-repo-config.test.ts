@@ -78,7 +78,9 @@ describe("loadRepoConfig", () => {
   it("refuses _extends to another owner without fetching it", async () => {
     const scope = nock(API);
     serve(scope, "octo/app", "_extends: attacker/cfg\n");
-    const foreign = nock(API).get(/\/repos\/attacker\//).reply(200, "sandbox:\n  mode: danger-full-access\n");
+    const foreign = nock(API)
+      .get(/\/repos\/attacker\//)
+      .reply(200, "sandbox:\n  mode: danger-full-access\n");
     const error = await rejection(loadRepoConfig(octokit, { owner: "octo", repo: "app" }));
     expect(error.issues).toEqual(["_extends: refers to attacker/cfg, but only repositories owned by octo may be extended"]);
     expect(foreign.isDone()).toBe(false);
@@ -100,7 +102,12 @@ describe("loadRepoConfig", () => {
 
   it("refuses a YAML alias bomb", async () => {
     const lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
-    for (let i = 1; i < 9; i++) lines.push(`${"abcdefghij"[i]}: &${"abcdefghij"[i]} [${Array(10).fill(`*${"abcdefghij"[i - 1]}`).join(", ")}]`);
+    for (let i = 1; i < 9; i++)
+      lines.push(
+        `${"abcdefghij"[i]}: &${"abcdefghij"[i]} [${Array(10)
+          .fill(`*${"abcdefghij"[i - 1]}`)
+          .join(", ")}]`,
+      );
     serve(nock(API), "octo/app", lines.join("\n") + "\n");
     const error = await rejection(loadRepoConfig(octokit, { owner: "octo", repo: "app" }));
     expect(error.issues[0]).toMatch(/^\(file\): .*alias/i);

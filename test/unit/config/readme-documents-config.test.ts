@@ -37,5 +37,4 @@ describe("app.yml", () => {
     expect(documents.length).toBeGreaterThan(0);
     expect(documents.filter((doc) => !existsSync(new URL(`../../../${doc}`, import.meta.url)))).toEqual([]);
   });
-
 });

@@ -15,13 +15,16 @@ describe("agent.schema.json", () => {
 
   it("accepts the README's example and rejects a typo an editor should flag", () => {
     const validate = new Ajv2020({ strict: false }).compile(JSON.parse(committed) as object);
-    const example = parse("trigger:\n  label: ai-fix\nsandbox:\n  setupCommands: [\"npm ci\"]\n  network: [registry.npmjs.org]\nlimits:\n  maxUsd: 2\n");
+    const example = parse('trigger:\n  label: ai-fix\nsandbox:\n  setupCommands: ["npm ci"]\n  network: [registry.npmjs.org]\nlimits:\n  maxUsd: 2\n');
     expect(validate(example)).toBe(true);
     expect(validate(parse("limits:\n  maxUSD: 2\n"))).toBe(false);
   });
 
   it("has an $id, a description on every key, and accepts the documented `_extends`", () => {
-    const schema = JSON.parse(committed) as { $id?: string; properties: Record<string, { description?: string; type?: string; properties?: Record<string, { description?: string }> }> };
+    const schema = JSON.parse(committed) as {
+      $id?: string;
+      properties: Record<string, { description?: string; type?: string; properties?: Record<string, { description?: string }> }>;
+    };
     expect(schema.$id).toMatch(/^[a-z]+:/);
     const missing: string[] = [];
     for (const [key, node] of Object.entries(schema.properties)) {

@@ -33,7 +33,11 @@ export const compose = YAML.parse(composeText, { merge: true }) as { services: R
 function withoutIdLabels(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(withoutIdLabels);
   if (node === null || typeof node !== "object") return node;
-  return Object.fromEntries(Object.entries(node).filter(([key, value]) => !(key === "id" && typeof value === "string")).map(([key, value]) => [key, withoutIdLabels(value)]));
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key, value]) => !(key === "id" && typeof value === "string"))
+      .map(([key, value]) => [key, withoutIdLabels(value)]),
+  );
 }
 
 describe("compose.yaml", () => {
@@ -71,7 +75,9 @@ describe("compose.yaml", () => {
 
   it("health checks ask /readyz on the port each process listens on", () => {
     expect(compose.services.app?.healthcheck?.test.join(" ")).toContain(`127.0.0.1:${compose.services.app?.environment?.PORT}/readyz`);
-    expect(compose.services.worker?.healthcheck?.test.join(" ")).toContain(`127.0.0.1:${compose.services.worker?.environment?.AGENT_WORKER_METRICS_PORT}/readyz`);
+    expect(compose.services.worker?.healthcheck?.test.join(" ")).toContain(
+      `127.0.0.1:${compose.services.worker?.environment?.AGENT_WORKER_METRICS_PORT}/readyz`,
+    );
     expect(compose.services.redis?.healthcheck?.test).toEqual(["CMD", "redis-cli", "ping"]);
   });
 

@@ -11,7 +11,10 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const DOC = "docs/threat-model.md";
-const SELF = path.relative(ROOT, fileURLToPath(import.meta.url)).split(path.sep).join("/");
+const SELF = path
+  .relative(ROOT, fileURLToPath(import.meta.url))
+  .split(path.sep)
+  .join("/");
 
 /** `A5`, `E10`, or a bare family letter `K`. */
 const ID = String.raw`[A-Z]\d*(?!\w)`;

@@ -28,8 +28,15 @@ describe("authorizeSender", () => {
 
   it("ignores unlisted bots and the app itself without any API call", async () => {
     gh = mockGitHub();
-    expect(await authorizeSender(octokit(), { ...base, sender: { login: "evil[bot]", id: 2, type: "Bot" } })).toMatchObject({ allowed: false, reason: "bot", silent: true });
-    expect(await authorizeSender(octokit(), { ...base, sender: { login: "issue-agent[bot]", id: 3, type: "Bot" } })).toMatchObject({ allowed: false, reason: "self" });
+    expect(await authorizeSender(octokit(), { ...base, sender: { login: "evil[bot]", id: 2, type: "Bot" } })).toMatchObject({
+      allowed: false,
+      reason: "bot",
+      silent: true,
+    });
+    expect(await authorizeSender(octokit(), { ...base, sender: { login: "issue-agent[bot]", id: 3, type: "Bot" } })).toMatchObject({
+      allowed: false,
+      reason: "self",
+    });
     expect(gh.calls).toHaveLength(0);
   });
 
@@ -37,7 +44,10 @@ describe("authorizeSender", () => {
     gh = mockGitHub();
     gh.permission("o", "r", "renovate[bot]", "read");
     expect(await authorizeSender(octokit(), { ...base, sender: { login: "renovate[bot]", id: 4, type: "Bot" } })).toMatchObject({ allowed: true });
-    expect(await authorizeSender(octokit(), { ...base, sender: { login: "renovate[bot]", id: 5, type: "User" } })).toMatchObject({ allowed: false, reason: "permission" });
+    expect(await authorizeSender(octokit(), { ...base, sender: { login: "renovate[bot]", id: 5, type: "User" } })).toMatchObject({
+      allowed: false,
+      reason: "permission",
+    });
     gh.assertDone();
   });
 });

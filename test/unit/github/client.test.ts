@@ -6,8 +6,17 @@ import { CallBudgetExceededError, CONFIG_SCOPE, createProbotClientFactory, endpo
 import { TOKEN_SCOPES } from "../../../src/github/token-scopes.js";
 import { mockGitHub, type GitHubMock } from "../../helpers/mock-github.js";
 
-const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
-const probot = new Probot({ appId: 1, privateKey, log: pino({ level: "silent" }), Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }) });
+const { privateKey } = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs1", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+});
+const probot = new Probot({
+  appId: 1,
+  privateKey,
+  log: pino({ level: "silent" }),
+  Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+});
 
 let gh: GitHubMock | undefined;
 afterEach(() => {
@@ -21,7 +30,9 @@ function arrange(): GitHubMock {
   gh.on("POST", "/app/installations/7/access_tokens")
     .any()
     .reply(201, () => ({ token: `ghs_scopedTokenNumber${++n}AbCdEfGhIjKlMnOpQrSt`, expires_at: new Date(Date.now() + 3600_000).toISOString() }));
-  gh.on("GET", "/repos/o/r").any().reply(200, { id: 99 }, { "x-ratelimit-remaining": "4321", "x-ratelimit-limit": "5000", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 600) });
+  gh.on("GET", "/repos/o/r")
+    .any()
+    .reply(200, { id: 99 }, { "x-ratelimit-remaining": "4321", "x-ratelimit-limit": "5000", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 600) });
   return gh;
 }
 
@@ -34,7 +45,9 @@ describe("createProbotClientFactory", () => {
     await client.rest.repos.get({ owner: "o", repo: "r" });
     await (await factory.forInstallation(7, TOKEN_SCOPES.review(99))).rest.repos.get({ owner: "o", repo: "r" });
     const mints = mock.callsTo("POST", "/app/installations/7/access_tokens");
-    expect(mints.map((c) => c.json)).toEqual([{ repository_ids: [99], permissions: { pull_requests: "write", issues: "write", checks: "write", contents: "read", metadata: "read" } }]);
+    expect(mints.map((c) => c.json)).toEqual([
+      { repository_ids: [99], permissions: { pull_requests: "write", issues: "write", checks: "write", contents: "read", metadata: "read" } },
+    ]);
     const [call] = mock.callsTo("GET", "/repos/o/r");
     expect(call?.headers.authorization).toBe("token ghs_scopedTokenNumber1AbCdEfGhIjKlMnOpQrSt");
   });

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { filterComments, findImageUrls } from "../../../src/github/get-issue-context.js";
 
 const at = (iso: string) => iso;
-const comment = (login: string, body: string, created: string, updated = created, type = "User") => ({ user: { login, type }, body, created_at: at(created), updated_at: at(updated) });
+const comment = (login: string, body: string, created: string, updated = created, type = "User") => ({
+  user: { login, type },
+  body,
+  created_at: at(created),
+  updated_at: at(updated),
+});
 
 describe("filterComments", () => {
   const filter = {

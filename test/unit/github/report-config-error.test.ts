@@ -16,17 +16,23 @@ interface FakeComment {
 /** A tiny stateful issue thread behind the strict GitHub mock. */
 function fakeThread(gh: GitHubMock, initial: FakeComment[] = []): FakeComment[] {
   const thread = [...initial];
-  gh.on("GET", COMMENTS).any().reply(200, () => thread);
-  gh.on("POST", COMMENTS).any().reply(201, (call) => {
-    const comment: FakeComment = { id: 100 + thread.length, body: call.json.body, user: { login: "issue-agent[bot]", type: "Bot" } };
-    thread.push(comment);
-    return comment;
-  });
-  gh.on("PATCH", /^\/repos\/octo\/app\/issues\/comments\/\d+$/).any().reply(200, (call) => {
-    const comment = thread.find((c) => call.pathname.endsWith(`/${c.id}`));
-    if (comment) comment.body = call.json.body;
-    return comment ?? {};
-  });
+  gh.on("GET", COMMENTS)
+    .any()
+    .reply(200, () => thread);
+  gh.on("POST", COMMENTS)
+    .any()
+    .reply(201, (call) => {
+      const comment: FakeComment = { id: 100 + thread.length, body: call.json.body, user: { login: "issue-agent[bot]", type: "Bot" } };
+      thread.push(comment);
+      return comment;
+    });
+  gh.on("PATCH", /^\/repos\/octo\/app\/issues\/comments\/\d+$/)
+    .any()
+    .reply(200, (call) => {
+      const comment = thread.find((c) => call.pathname.endsWith(`/${c.id}`));
+      if (comment) comment.body = call.json.body;
+      return comment ?? {};
+    });
   return thread;
 }
 
@@ -88,7 +94,10 @@ describe("reportConfigError", () => {
 
 describe("renderConfigErrorBody", () => {
   it("cannot be used to ping people, break the fence or leak a token", () => {
-    const hostile = new RepoConfigError(["octo/app:.github/agent.yml"], ["@everyone: unknown key", "```\nescaped", "x: ghs_16C7e42F292c6912E7710c838347Ae178B4a"]);
+    const hostile = new RepoConfigError(
+      ["octo/app:.github/agent.yml"],
+      ["@everyone: unknown key", "```\nescaped", "x: ghs_16C7e42F292c6912E7710c838347Ae178B4a"],
+    );
     const body = renderConfigErrorBody(hostile);
     expect(body).not.toMatch(/(^|[^\w`])@everyone/);
     expect(body).toContain("````text");

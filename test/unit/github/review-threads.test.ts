@@ -14,8 +14,16 @@ const params = {
   permissionOf: async () => "write" as const,
   appSlug: "issue-agent",
 };
-const comment = (body: string, extra: Record<string, unknown> = {}) => ({ body, createdAt: "2024-01-01T10:00:00Z", lastEditedAt: null, author: { login: "maintainer", __typename: "User" }, ...extra });
-const threadsPage = (nodes: unknown, pageInfo: unknown = { hasNextPage: false, endCursor: null }) => ({ data: { repository: { pullRequest: { reviewThreads: { pageInfo, nodes } } } } });
+const comment = (body: string, extra: Record<string, unknown> = {}) => ({
+  body,
+  createdAt: "2024-01-01T10:00:00Z",
+  lastEditedAt: null,
+  author: { login: "maintainer", __typename: "User" },
+  ...extra,
+});
+const threadsPage = (nodes: unknown, pageInfo: unknown = { hasNextPage: false, endCursor: null }) => ({
+  data: { repository: { pullRequest: { reviewThreads: { pageInfo, nodes } } } },
+});
 
 let gh: GitHubMock | undefined;
 afterEach(() => {
@@ -28,7 +36,21 @@ describe("getUnresolvedThreads", () => {
     gh = mockGitHub();
     gh.on("POST", "/graphql")
       .withBody((b) => b.variables.after === null && "number" in b.variables)
-      .reply(200, threadsPage([{ id: "T1", isResolved: false, path: "a.ts", line: 1, comments: { pageInfo: { hasNextPage: true, endCursor: "k1" }, nodes: [comment("first page")] } }], { hasNextPage: true, endCursor: "p1" }));
+      .reply(
+        200,
+        threadsPage(
+          [
+            {
+              id: "T1",
+              isResolved: false,
+              path: "a.ts",
+              line: 1,
+              comments: { pageInfo: { hasNextPage: true, endCursor: "k1" }, nodes: [comment("first page")] },
+            },
+          ],
+          { hasNextPage: true, endCursor: "p1" },
+        ),
+      );
     gh.on("POST", "/graphql")
       .withBody((b) => b.variables.after === "p1")
       .reply(200, threadsPage([{ id: "T2", isResolved: false, path: "b.ts", line: 2, comments: { nodes: [comment("THREAD-ON-PAGE-TWO")] } }]));
@@ -50,7 +72,18 @@ describe("getUnresolvedThreads", () => {
     ["a null thread", threadsPage([null])],
     ["a null comment list", threadsPage([{ id: "T", isResolved: false, path: "a.ts", line: 1, comments: null }])],
     ["null comment nodes", threadsPage([{ id: "T", isResolved: false, path: "a.ts", line: 1, comments: { nodes: null } }])],
-    ["a null comment and a comment without author or date", threadsPage([{ id: "T", isResolved: false, path: "a.ts", line: 1, comments: { nodes: [null, comment("ghost", { author: null }), comment("undated", { createdAt: null })] } }])],
+    [
+      "a null comment and a comment without author or date",
+      threadsPage([
+        {
+          id: "T",
+          isResolved: false,
+          path: "a.ts",
+          line: 1,
+          comments: { nodes: [null, comment("ghost", { author: null }), comment("undated", { createdAt: null })] },
+        },
+      ]),
+    ],
   ])("tolerates %s", async (_what, answer) => {
     gh = mockGitHub();
     gh.on("POST", "/graphql").reply(200, answer);

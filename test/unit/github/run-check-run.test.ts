@@ -29,7 +29,9 @@ describe("createRunCheck", () => {
     expect(run).toEqual({ id: 31, url: "https://github.com/o/r/runs/31" });
     const create = gh.callsTo("POST", "/repos/o/r/check-runs")[0]?.json;
     expect(create).toMatchObject({ name: RUN_CHECK_NAME, head_sha: "a".repeat(40), status: "completed", conclusion: "neutral" });
-    const batches = [create, ...gh.callsTo("PATCH", "/repos/o/r/check-runs/31").map((c) => c.json)].map((b) => b.output.annotations as { path: string; annotation_level: string; title: string; message: string }[]);
+    const batches = [create, ...gh.callsTo("PATCH", "/repos/o/r/check-runs/31").map((c) => c.json)].map(
+      (b) => b.output.annotations as { path: string; annotation_level: string; title: string; message: string }[],
+    );
     expect(batches.map((b) => b.length)).toEqual([50, 50, 20]);
     expect(batches.flat().map((a) => a.title)).toEqual(parts.map((_, i) => `Run transcript, part ${i + 1} of 120`));
     expect(batches.flat().every((a) => a.path === "src/a.js" && a.annotation_level === "notice")).toBe(true);

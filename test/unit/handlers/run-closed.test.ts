@@ -24,14 +24,21 @@ function queueSpy(pending = 1) {
 }
 
 function closed(kind: "issue" | "pull_request", number: number, sender: { login: string; id: number; type?: string }) {
-  const payload = { action: "closed", repository, sender: { type: "User", ...sender }, ...(kind === "issue" ? { issue: { number } } : { pull_request: { number } }) };
+  const payload = {
+    action: "closed",
+    repository,
+    sender: { type: "User", ...sender },
+    ...(kind === "issue" ? { issue: { number } } : { pull_request: { number } }),
+  };
   return { id: `d-${number}`, octokit, log: pino({ level: "silent" }), payload } as unknown as Context<"issues.closed">;
 }
 
 let gh: GitHubMock | undefined;
 function github(permissions: Record<string, "admin" | "write" | "read" | "none">): GitHubMock {
   gh = mockGitHub();
-  gh.on("GET", /\/contents\//).any().reply(404, { message: "Not Found" });
+  gh.on("GET", /\/contents\//)
+    .any()
+    .reply(404, { message: "Not Found" });
   for (const [login, role] of Object.entries(permissions)) gh.permission("Octo", "Hello-World", login, role);
   return gh;
 }

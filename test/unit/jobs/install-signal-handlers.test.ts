@@ -35,7 +35,12 @@ describe("installSignalHandlers", () => {
   it("exits 1 when the shutdown fails", async () => {
     const exits: number[] = [];
     uninstall.push(
-      installSignalHandlers({ log: silentLog, signals: ["SIGUSR2"], shutdown: async () => Promise.reject(new Error("redis gone")), exit: (c) => void exits.push(c) }),
+      installSignalHandlers({
+        log: silentLog,
+        signals: ["SIGUSR2"],
+        shutdown: async () => Promise.reject(new Error("redis gone")),
+        exit: (c) => void exits.push(c),
+      }),
     );
     process.kill(process.pid, "SIGUSR2");
     await waitFor(() => exits.length === 1, "the exit");
@@ -47,7 +52,13 @@ describe("installSignalHandlers deadline", () => {
   it("exits 1 when the graceful shutdown hangs past the deadline", async () => {
     const exits: number[] = [];
     uninstall.push(
-      installSignalHandlers({ log: silentLog, signals: ["SIGUSR2"], deadlineMs: 100, shutdown: () => new Promise<void>(() => undefined), exit: (c) => void exits.push(c) }),
+      installSignalHandlers({
+        log: silentLog,
+        signals: ["SIGUSR2"],
+        deadlineMs: 100,
+        shutdown: () => new Promise<void>(() => undefined),
+        exit: (c) => void exits.push(c),
+      }),
     );
     const started = Date.now();
     process.kill(process.pid, "SIGUSR2");

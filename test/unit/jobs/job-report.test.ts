@@ -36,9 +36,29 @@ describe("job report", () => {
 
   it("`job finished`: info for a success, error with the reason for a failure, cost unknown for an unpriced model", () => {
     const { log, lines } = collectingLogger();
-    logJobFinished(log, "succeeded", 12.345, { repo: "o/r", number: 1, prUrl: "https://github.com/o/r/pull/2", turns: 4, tokens: 1000, costUsd: 0.25, step: "x", startedAt: 1 });
+    logJobFinished(log, "succeeded", 12.345, {
+      repo: "o/r",
+      number: 1,
+      prUrl: "https://github.com/o/r/pull/2",
+      turns: 4,
+      tokens: 1000,
+      costUsd: 0.25,
+      step: "x",
+      startedAt: 1,
+    });
     logJobFinished(log, "failed", 3, { repo: "o/r", number: 1, turns: 1, tokens: 0, costUsd: null, errorCode: "model/auth", errorMessage: "refused" });
-    expect(lines[0]).toMatchObject({ level: 30, msg: "job finished", outcome: "succeeded", seconds: 12.35, repo: "o/r", number: 1, prUrl: "https://github.com/o/r/pull/2", turns: 4, tokens: 1000, costUsd: 0.25 });
+    expect(lines[0]).toMatchObject({
+      level: 30,
+      msg: "job finished",
+      outcome: "succeeded",
+      seconds: 12.35,
+      repo: "o/r",
+      number: 1,
+      prUrl: "https://github.com/o/r/pull/2",
+      turns: 4,
+      tokens: 1000,
+      costUsd: 0.25,
+    });
     expect(lines[0]).not.toHaveProperty("step");
     expect(lines[0]).not.toHaveProperty("reason");
     expect(lines[1]).toMatchObject({ level: 50, outcome: "failed", costUsd: "unknown", reason: { code: "model/auth", message: "refused" } });

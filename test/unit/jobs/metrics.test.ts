@@ -47,7 +47,10 @@ describe("GET /metrics", () => {
 
     await queue.startWorker(async () => "succeeded");
     await waitFor(async () => (await queue.depth()) === 0 && !(await queue.isRunning("o/r#1")), "both jobs");
-    await waitFor(async () => (await (await fetch(`${base}/metrics`)).text()).includes('issue_agent_jobs_finished_total{kind="fix-pr",outcome="succeeded"} 2'), "finished counter");
+    await waitFor(
+      async () => (await (await fetch(`${base}/metrics`)).text()).includes('issue_agent_jobs_finished_total{kind="fix-pr",outcome="succeeded"} 2'),
+      "finished counter",
+    );
     const after = await (await fetch(`${base}/metrics`)).text();
     expect(after).toContain("issue_agent_queue_depth 0");
     expect(after).toContain('issue_agent_jobs_started_total{kind="fix-pr"} 2');

@@ -40,15 +40,25 @@ describe("anchoring", () => {
   const files = parseUnifiedDiff(DIFF);
 
   it("keeps RIGHT-side lines of the diff, ranges inside one hunk, and their suggestion", () => {
-    const { anchored, unanchored } = anchorFindings([candidate({ startLine: 11, line: 12, suggestedFix: "  return db.query('SELECT * FROM users WHERE name = ?', [name]);" })], files);
+    const { anchored, unanchored } = anchorFindings(
+      [candidate({ startLine: 11, line: 12, suggestedFix: "  return db.query('SELECT * FROM users WHERE name = ?', [name]);" })],
+      files,
+    );
     expect(unanchored).toEqual([]);
     expect(anchored[0]).toMatchObject({ path: "src/db.ts", startLine: 11, line: 12, side: "RIGHT" });
     expect(anchored[0]?.suggestedFix).toContain("?");
   });
 
   it("an unanchored finding keeps a start line only when it makes a range (the model's 9..3 does not)", () => {
-    const { unanchored } = anchorFindings([candidate({ startLine: 9, line: 3 }), candidate({ startLine: 20, line: 25 }), candidate({ startLine: 0, line: 30 })], files);
-    expect(unanchored.map((u) => [u.startLine, u.line])).toEqual([[undefined, 3], [20, 25], [undefined, 30]]);
+    const { unanchored } = anchorFindings(
+      [candidate({ startLine: 9, line: 3 }), candidate({ startLine: 20, line: 25 }), candidate({ startLine: 0, line: 30 })],
+      files,
+    );
+    expect(unanchored.map((u) => [u.startLine, u.line])).toEqual([
+      [undefined, 3],
+      [20, 25],
+      [undefined, 30],
+    ]);
   });
 
   it("rejects lines outside the diff, unchanged files and ranges across hunks", () => {
@@ -56,7 +66,11 @@ describe("anchoring", () => {
       [candidate({ line: 25 }), candidate({ path: "src/other.ts" }), candidate({ line: 9 }), candidate({ startLine: 12, line: 42, suggestedFix: "x" })],
       files,
     );
-    expect(unanchored.map((u) => u.reason)).toEqual(["line 25 of src/db.ts is not part of the diff", "src/other.ts is not changed by this pull request", "line 9 of src/db.ts is not part of the diff"]);
+    expect(unanchored.map((u) => u.reason)).toEqual([
+      "line 25 of src/db.ts is not part of the diff",
+      "src/other.ts is not changed by this pull request",
+      "line 9 of src/db.ts is not part of the diff",
+    ]);
     expect(unanchored.every((u) => u.startLine === undefined)).toBe(true);
     // The range is dropped, and with it the suggestion meant for the range.
     expect(anchored).toHaveLength(1);
@@ -71,7 +85,10 @@ describe("anchoring", () => {
     const bad = await tool.handle({ path: "a.ts", line: 0, severity: "urgent", cwe: "89", title: "x", explanation: "short" }, { workspaceDir: "/tmp" });
     expect(bad.ok).toBe(false);
     expect(bad.output).toMatch(/line|severity|cwe/);
-    const good = await tool.handle(JSON.stringify({ path: "src/db.ts", line: 11, severity: "high", cwe: "CWE-89", title: "SQL injection", explanation: "user input reaches the query" }), { workspaceDir: "/tmp" });
+    const good = await tool.handle(
+      JSON.stringify({ path: "src/db.ts", line: 11, severity: "high", cwe: "CWE-89", title: "SQL injection", explanation: "user input reaches the query" }),
+      { workspaceDir: "/tmp" },
+    );
     expect(good.ok).toBe(true);
     expect(sink).toHaveLength(1);
   });
@@ -159,7 +176,15 @@ describe("dependency check", () => {
         summary: "Prototype Pollution in lodash",
         aliases: ["CVE-2020-8203"],
         database_specific: { severity: "HIGH", cwe_ids: ["CWE-1321"] },
-        affected: [{ package: { name: "lodash", ecosystem: "npm" }, ranges: [{ type: "SEMVER", events: [{ introduced: "0" }, { fixed: "4.17.19" }] }, { type: "SEMVER", events: [{ introduced: "4.17.20" }, { fixed: "4.17.21" }] }] }],
+        affected: [
+          {
+            package: { name: "lodash", ecosystem: "npm" },
+            ranges: [
+              { type: "SEMVER", events: [{ introduced: "0" }, { fixed: "4.17.19" }] },
+              { type: "SEMVER", events: [{ introduced: "4.17.20" }, { fixed: "4.17.21" }] },
+            ],
+          },
+        ],
       });
     const result = await checkDependencies(packages, { baseUrl: "https://osv.test" });
     expect(osv.isDone()).toBe(true);

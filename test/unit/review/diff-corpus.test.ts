@@ -11,7 +11,15 @@ import { reviewDiff } from "../../../src/review/review-diff.js";
 interface Case {
   id: string;
   kind: "vulnerable" | "safe";
-  model: { path: string; line: number; start_line?: number; cwe: string; severity: "critical" | "high" | "medium" | "low"; title: string; suggested_fix?: string }[];
+  model: {
+    path: string;
+    line: number;
+    start_line?: number;
+    cwe: string;
+    severity: "critical" | "high" | "medium" | "low";
+    title: string;
+    suggested_fix?: string;
+  }[];
   inline: [string, number, string][];
   secrets: number[];
 }

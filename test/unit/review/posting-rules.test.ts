@@ -46,7 +46,9 @@ describe("posting rules", () => {
     const body = formatReviewSummary({ result: result([finding()]), state: first, headSha: "a".repeat(40), pr: 1, inline: new Set(), textFiles: 1 });
     const second = summarizeState(result([finding()]), parseSummaryMarker(body));
     expect(second.resolved.map((e) => e.fp)).toEqual(["fp-secret"]);
-    const marker = parseSummaryMarker(formatReviewSummary({ result: result([finding()]), state: first, headSha: "a".repeat(40), pr: 1, inline: new Set(), textFiles: 1 }));
+    const marker = parseSummaryMarker(
+      formatReviewSummary({ result: result([finding()]), state: first, headSha: "a".repeat(40), pr: 1, inline: new Set(), textFiles: 1 }),
+    );
     const third = summarizeState(result([]), marker);
     const text = formatReviewSummary({ result: result([]), state: third, headSha: "c".repeat(40), pr: 1, inline: new Set(), textFiles: 1 });
     expect(third.resolved.map((e) => e.fp).sort()).toEqual(["fp-cmd", "fp-secret"]);
@@ -56,7 +58,9 @@ describe("posting rules", () => {
 
   it("does not call a model finding resolved when the model did not run", () => {
     const before = summarizeState(result([finding()]), null);
-    const marker = parseSummaryMarker(formatReviewSummary({ result: result([finding()]), state: before, headSha: "a".repeat(40), pr: 1, inline: new Set(), textFiles: 1 }));
+    const marker = parseSummaryMarker(
+      formatReviewSummary({ result: result([finding()]), state: before, headSha: "a".repeat(40), pr: 1, inline: new Set(), textFiles: 1 }),
+    );
     const after = summarizeState(result([], false), marker);
     expect(after.resolved).toEqual([]);
     expect(after.open.map((e) => e.fp)).toEqual(["fp-cmd"]);
@@ -73,7 +77,10 @@ describe("posting rules", () => {
   });
 
   it("keeps a suggestion fence unbreakable and strips mentions and external images from model text", () => {
-    const body = formatFindingComment(finding({ explanation: "ping @octo/security ![x](https://evil.test/?d=1)", suggestedFix: "const s = ```x```;", startLine: 2 }), "a".repeat(40));
+    const body = formatFindingComment(
+      finding({ explanation: "ping @octo/security ![x](https://evil.test/?d=1)", suggestedFix: "const s = ```x```;", startLine: 2 }),
+      "a".repeat(40),
+    );
     expect(body).toContain("````suggestion\nconst s = ```x```;\n````");
     expect(body).not.toContain("https://evil.test");
     expect(body).not.toContain(" @octo/security");

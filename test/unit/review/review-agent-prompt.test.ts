@@ -12,10 +12,26 @@ describe("the review agent's instructions", () => {
     let seen: RunAgentInput | undefined;
     const runAgent = async (input: RunAgentInput): Promise<RunAgentResult> => {
       seen = input;
-      return { outcome: "completed", summary: "ok", prTitle: "", prBody: "", plan: [], usage: { input: 0, cachedInput: 0, output: 0, reasoning: 0 }, costUsd: 0, turns: 1, testsRun: [] } as RunAgentResult;
+      return {
+        outcome: "completed",
+        summary: "ok",
+        prTitle: "",
+        prBody: "",
+        plan: [],
+        usage: { input: 0, cachedInput: 0, output: 0, reasoning: 0 },
+        costUsd: 0,
+        turns: 1,
+        testsRun: [],
+      } as RunAgentResult;
     };
     const sandbox = { policy: { mode: "read-only", network: "off" } } as unknown as Sandbox;
-    const review = createAgentReviewer({ runAgent, workspaceDir: "/nonexistent", sandbox, model: { name: "gpt-5", wireApi: "responses" }, limits: { maxTurns: 5, maxMinutes: 5, maxTokens: 100_000, maxUsd: 1 } } as Parameters<typeof createAgentReviewer>[0]);
+    const review = createAgentReviewer({
+      runAgent,
+      workspaceDir: "/nonexistent",
+      sandbox,
+      model: { name: "gpt-5", wireApi: "responses" },
+      limits: { maxTurns: 5, maxMinutes: 5, maxTokens: 100_000, maxUsd: 1 },
+    } as Parameters<typeof createAgentReviewer>[0]);
     await review({ task: "Review this diff", instructions: "", signal: undefined } as Parameters<typeof review>[0]);
     const instructions = await buildInstructions({ ...seen!, skipRepoInstructions: true });
     expect(instructions).toMatch(/read-only/);

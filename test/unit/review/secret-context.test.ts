@@ -3,7 +3,16 @@
  * that sit right next to them and must still be reported. Values are written for these tests.
  */
 import { describe, expect, it } from "vitest";
-import { hasPlaceholderShape, isEncrypted, isPlaceholder, isPlaceholderBody, isReference, isTemplate, isVendorExample, looksRandom } from "../../../src/review/secret-context.js";
+import {
+  hasPlaceholderShape,
+  isEncrypted,
+  isPlaceholder,
+  isPlaceholderBody,
+  isReference,
+  isTemplate,
+  isVendorExample,
+  looksRandom,
+} from "../../../src/review/secret-context.js";
 import { hits, make } from "./secret-samples.js";
 
 const token = make.b62(32, 200);
@@ -28,21 +37,37 @@ const falseAlarms: Record<string, Quiet[]> = {
     ["Terraform variable", "main.tf", "  password = var.db_password"],
     ["Terraform resource attribute", "main.tf", "  password = random_password.db.result"],
     ["CloudFormation !Ref", "stack.yaml", "      MasterUserPassword: !Ref DbPassword"],
-    ["Kubernetes secretKeyRef", "deploy.yaml", "        - name: DB_PASSWORD\n          valueFrom:\n            secretKeyRef:\n              name: db\n              key: password"],
+    [
+      "Kubernetes secretKeyRef",
+      "deploy.yaml",
+      "        - name: DB_PASSWORD\n          valueFrom:\n            secretKeyRef:\n              name: db\n              key: password",
+    ],
     ["1Password reference", ".env.tpl", "STRIPE_KEY=op://Engineering/Stripe/credential"],
     ["AWS Secrets Manager ARN", "task.json", '{ "name": "API_TOKEN", "valueFrom": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-token-AbCdEf" }'],
   ],
   "encrypted values": [
-    ["a SOPS-encrypted YAML value", "secrets.enc.yaml", "db_password: ENC[AES256_GCM,data:p6Xk3w==,iv:q8Vn2kR5tW1yB4mC7xE0aD3fG6hJ9lP2sU5=,tag:Zm9vYmFy,type:str]"],
+    [
+      "a SOPS-encrypted YAML value",
+      "secrets.enc.yaml",
+      "db_password: ENC[AES256_GCM,data:p6Xk3w==,iv:q8Vn2kR5tW1yB4mC7xE0aD3fG6hJ9lP2sU5=,tag:Zm9vYmFy,type:str]",
+    ],
     ["a SOPS-encrypted JSON value", "secrets.enc.json", '  "api_token": "ENC[AES256_GCM,data:Tm90IGEgdG9rZW4=,iv:AAAABBBBCCCC,tag:DDDD,type:str]",'],
-    ["an Ansible Vault block", "group_vars/prod/vault.yml", `vault_db_password: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  ${make.hex(80, 202)}\n  ${make.hex(80, 203)}`],
+    [
+      "an Ansible Vault block",
+      "group_vars/prod/vault.yml",
+      `vault_db_password: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  ${make.hex(80, 202)}\n  ${make.hex(80, 203)}`,
+    ],
     ["a Jasypt value", "application.yml", "  password: ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)"],
     ["a Spring Cloud Config cipher", "application.yml", "  password: '{cipher}AQA7Vw2gWgm9Go5ql5FMAUbcBuCUtEBPPDy0+d9Eh5ZymHQ='"],
     ["a value a comment calls encrypted", "aws.env", `# encrypted with KMS before commit\nAWS_SECRET_ACCESS_KEY = ${make.b62(52, 204)}==`],
   ],
   "vendors' documentation examples": [
     ["AWS's example key pair", "README.md", "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"],
-    ["jwt.io's sample token", "docs/auth.md", "Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"],
+    [
+      "jwt.io's sample token",
+      "docs/auth.md",
+      "Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+    ],
     ["RFC 6749's sample access token", "docs/oauth.md", '  "access_token":"2YotnFZFEjr1zCsicMWpAA",'],
   ],
   "translation strings": [
@@ -99,7 +124,11 @@ describe("context layer: real secrets next to the look-alikes", () => {
     ["a real password with a > inside", "settings.py", 'DB_PASSWORD = "Tr0ub4dor&3>x9q"'],
     ["a URL password on a real host", "worker.env", `REDIS_URL=redis://:${password}@cache.prod.internal:6379/0`],
     ["a token in a value that also holds a template elsewhere in the file", "deploy.yaml", `user: "{{ .Values.user }}"\napi_token: "${token}"`],
-    ["a random mixed-case letters-only password", "src/db.ts", 'await mongoose.connect("mongodb+srv://admin:AFqizpXwRkTnLoeBuv@cluster0.example-db.net/prod");'],
+    [
+      "a random mixed-case letters-only password",
+      "src/db.ts",
+      'await mongoose.connect("mongodb+srv://admin:AFqizpXwRkTnLoeBuv@cluster0.example-db.net/prod");',
+    ],
   ])("finds %s", async (_name, path, content) => {
     expect((await hits(path, content)).length).toBeGreaterThan(0);
   });
@@ -111,7 +140,8 @@ describe("context layer: real secrets next to the look-alikes", () => {
   });
 
   it("recognises references, templates and ciphertext as such", () => {
-    for (const v of ["${X}", "$(cat /run/secrets/x)", "$API_TOKEN", "%APPDATA%", "{{ secrets.X }}", "op://a/b/c", "vault:secret/data/app#token"]) expect(isReference(v) || isTemplate(v), v).toBe(true);
+    for (const v of ["${X}", "$(cat /run/secrets/x)", "$API_TOKEN", "%APPDATA%", "{{ secrets.X }}", "op://a/b/c", "vault:secret/data/app#token"])
+      expect(isReference(v) || isTemplate(v), v).toBe(true);
     for (const v of ["{PASS}", "{0}", "%s", "<token>", "__API_KEY__"]) expect(isTemplate(v), v).toBe(true);
     // `${…}` holds an expression, not any text: a password that merely contains `${` is still a password.
     expect(isTemplate("m{{h}o)p${e]nob(ody[finds>-_$#thisone}")).toBe(false);
@@ -120,7 +150,8 @@ describe("context layer: real secrets next to the look-alikes", () => {
   });
 
   it("judges placeholder shape by repetition, sequences and filler, not by length", () => {
-    for (const v of ["AAAAAAAAAAAAAAAA", "0123456789abcdef", "aBcDeFgHiJkLmNoP", "abcabcabcabcabc", "9876543210ZYXWVU", "xxxxxxxx"]) expect(hasPlaceholderShape(v), v).toBe(true);
+    for (const v of ["AAAAAAAAAAAAAAAA", "0123456789abcdef", "aBcDeFgHiJkLmNoP", "abcabcabcabcabc", "9876543210ZYXWVU", "xxxxxxxx"])
+      expect(hasPlaceholderShape(v), v).toBe(true);
     for (let seed = 210; seed < 260; seed++) expect(hasPlaceholderShape(make.b62(32, seed)), `seed ${seed}`).toBe(false);
     for (let seed = 260; seed < 310; seed++) expect(hasPlaceholderShape(make.hex(40, seed)), `seed ${seed}`).toBe(false);
   });

@@ -36,7 +36,10 @@ describe("secret scan on the corpus", () => {
   });
 
   it.each(corpus.negatives.map((c) => [c.id, c] as const))("stays quiet on look-alike %s", async (_id, c) => {
-    const diff = `diff --git a/${c.path} b/${c.path}\nnew file mode 100644\n--- /dev/null\n+++ b/${c.path}\n@@ -0,0 +1,${c.content.split("\n").length} @@\n${c.content.split("\n").map((l) => `+${l}`).join("\n")}\n`;
+    const diff = `diff --git a/${c.path} b/${c.path}\nnew file mode 100644\n--- /dev/null\n+++ b/${c.path}\n@@ -0,0 +1,${c.content.split("\n").length} @@\n${c.content
+      .split("\n")
+      .map((l) => `+${l}`)
+      .join("\n")}\n`;
     expect(await scanDiffForSecrets(diff)).toEqual([]);
   });
 

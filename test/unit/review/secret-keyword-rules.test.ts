@@ -43,14 +43,21 @@ describe("keyword-anchored vendor keys (no prefix in the value)", () => {
     ["an ETag", "cache.json", `"etag": "${hex32}"`],
     ["a request ID", "log.json", `{ "request_id": "${id}", "status": 200 }`],
     ["a Snyk token of filler", ".env", "SNYK_TOKEN=12345678-ABCD-ABCD-ABCD-1234567890AB"],
-    ["an Entra ID tenant and client ID (identifiers, public by design)", ".github/workflows/deploy.yml", `          client-id: ${uuid(111)}\n          tenant-id: ${uuid(112)}\n          AZURE_CLIENT_ID: ${uuid(113)}`],
+    [
+      "an Entra ID tenant and client ID (identifiers, public by design)",
+      ".github/workflows/deploy.yml",
+      `          client-id: ${uuid(111)}\n          tenant-id: ${uuid(112)}\n          AZURE_CLIENT_ID: ${uuid(113)}`,
+    ],
     ["an OAuth client ID", "config/oauth.yml", "asana_client_id: 1204567812345678"],
   ])("stays quiet on %s", async (_name, path, content) => {
     expect(await hits(path, content)).toEqual([]);
   });
 
   it("reports publishable keys (meant for client code) at low severity, with advice to restrict them", async () => {
-    const found = await scan("src/map.js", `mapboxgl.accessToken = 'pk.${make.lowerAlnum(60, 114)}.${make.lowerAlnum(22, 115)}';\nconst stripe = Stripe("pk_live_${make.b62(40, 116)}");`);
+    const found = await scan(
+      "src/map.js",
+      `mapboxgl.accessToken = 'pk.${make.lowerAlnum(60, 114)}.${make.lowerAlnum(22, 115)}';\nconst stripe = Stripe("pk_live_${make.b62(40, 116)}");`,
+    );
     expect(found.map((f) => [f.line, f.ruleId, f.severity])).toEqual([
       [1, "mapbox-public-token", "low"],
       [2, "stripe-publishable-key", "low"],
@@ -89,12 +96,23 @@ describe("generic rule: what a key name announces", () => {
     expect(classifyKey(key)).toBe(kind);
   });
 
-  it.each(["password_hash", "token_type", "secret_name", "api_key_id", "publicKey", "csrf_token", "next_page_token", "cache_key", "max_tokens", "passwordless", "bypass", "keyVaultName", "key_size"])(
-    "%s names no credential",
-    (key) => {
-      expect(classifyKey(key)).toBeNull();
-    },
-  );
+  it.each([
+    "password_hash",
+    "token_type",
+    "secret_name",
+    "api_key_id",
+    "publicKey",
+    "csrf_token",
+    "next_page_token",
+    "cache_key",
+    "max_tokens",
+    "passwordless",
+    "bypass",
+    "keyVaultName",
+    "key_size",
+  ])("%s names no credential", (key) => {
+    expect(classifyKey(key)).toBeNull();
+  });
 });
 
 describe("assignment syntaxes", () => {
@@ -118,7 +136,11 @@ describe("assignment syntaxes", () => {
     ["mysql -p", "backup.sh", `mysqldump -u backup -p${password} shop > shop.sql`],
     ["curl -u user:password", "smoke.sh", `curl -fsS -u deploy:${password} https://registry.internal/v2/`],
     ["curl --user with a quoted password", "smoke.sh", `curl --user deploy:'${password}' -X PATCH https://api.internal/v1/flags`],
-    ["curl -u on a continuation line", "smoke.sh", `curl -fsS -X POST https://api.internal/v1/jobs \\\n  -H 'Content-Type: application/json' \\\n  -u deploy:${password}`],
+    [
+      "curl -u on a continuation line",
+      "smoke.sh",
+      `curl -fsS -X POST https://api.internal/v1/jobs \\\n  -H 'Content-Type: application/json' \\\n  -u deploy:${password}`,
+    ],
     ["sshpass -p", "sync.sh", `sshpass -p '${password}' rsync -a build/ web:/srv`],
     ["compose environment list", "docker-compose.yml", `    environment:\n      - POSTGRES_PASSWORD=${password}`],
     ["compose command array with a flag", "docker-compose.yml", `    command: ["server", "--api-key", "${token}"]`],
@@ -144,7 +166,11 @@ describe("assignment syntaxes", () => {
     ["a DSL call with a quoted argument (Chef)", "recipes/db.rb", `  password "${password}"`],
     ["a property list key/string pair", "Info.plist", `<key>API_SECRET</key>\n<string>${token}</string>`],
     ["a notebook cell (a string inside JSON)", "analysis.ipynb", `    "api_key = \\"${token}\\"\\n",`],
-    ["Docker registry auth (base64 user:password)", ".docker/config.json", `{"auths":{"registry.internal":{"auth":"${Buffer.from(`ci-bot:${password}`).toString("base64")}"}}}`],
+    [
+      "Docker registry auth (base64 user:password)",
+      ".docker/config.json",
+      `{"auths":{"registry.internal":{"auth":"${Buffer.from(`ci-bot:${password}`).toString("base64")}"}}}`,
+    ],
     ["an ADO.NET connection string", "appsettings.json", `"Default": "Server=sql01;Database=shop;User ID=shop_app;Password=${password};"`],
     ["SQL IDENTIFIED BY", "init.sql", `CREATE USER 'app'@'%' IDENTIFIED BY '${password}';`],
     ["SQL PASSWORD", "init.sql", `ALTER ROLE app WITH LOGIN PASSWORD '${password}';`],

@@ -55,7 +55,16 @@ describe("multi-line and encoded secrets", () => {
   });
 
   it("finds a PuTTY private key only when its private lines follow", async () => {
-    const ppk = ["PuTTY-User-Key-File-3: ssh-ed25519", "Encryption: none", "Comment: deploy", "Public-Lines: 2", ...make.pemBody(346, 2), "Private-Lines: 1", make.pemBody(348, 1)[0], "Private-MAC: " + make.hex(64, 349)].join("\n");
+    const ppk = [
+      "PuTTY-User-Key-File-3: ssh-ed25519",
+      "Encryption: none",
+      "Comment: deploy",
+      "Public-Lines: 2",
+      ...make.pemBody(346, 2),
+      "Private-Lines: 1",
+      make.pemBody(348, 1)[0],
+      "Private-MAC: " + make.hex(64, 349),
+    ].join("\n");
     expect((await hits("keys/deploy.ppk", ppk)).map(([, r]) => r)).toEqual(["putty-private-key"]);
     expect(await hits("docs/putty.md", "The file then has a `Private-Lines: 1` header.")).toEqual([]);
   });
@@ -68,7 +77,17 @@ describe("multi-line and encoded secrets", () => {
   it("decodes the data of a Kubernetes Secret and judges each value by its key", async () => {
     const real = Buffer.from(make.password(350)).toString("base64");
     const weak = Buffer.from("changeme").toString("base64");
-    const yaml = ["apiVersion: v1", "kind: Secret", "metadata:", "  name: db", "type: Opaque", "data:", `  password: ${real}`, `  backup_password: ${weak}`, "  username: YXBw"].join("\n");
+    const yaml = [
+      "apiVersion: v1",
+      "kind: Secret",
+      "metadata:",
+      "  name: db",
+      "type: Opaque",
+      "data:",
+      `  password: ${real}`,
+      `  backup_password: ${weak}`,
+      "  username: YXBw",
+    ].join("\n");
     expect(await hits("k8s/db-secret.yaml", yaml)).toEqual([[7, "kubernetes-secret-data"]]);
   });
 
@@ -76,7 +95,9 @@ describe("multi-line and encoded secrets", () => {
     const value = make.b62(32, 360);
     expect((await hits("variables.tf", `variable "api_token" {\n  sensitive = true\n  default   = "${value}"\n}`)).map(([l]) => l)).toEqual([3]);
     expect((await hits("pod.yaml", `  - name: CLIENT_SECRET\n    value: ${value}`)).map(([l]) => l)).toEqual([2]);
-    expect((await hits("hdfs-site.xml", `<property>\n  <name>dfs.webhdfs.oauth2.credential</name>\n  <value>${value}</value>\n</property>`)).map(([l]) => l)).toEqual([3]);
+    expect(
+      (await hits("hdfs-site.xml", `<property>\n  <name>dfs.webhdfs.oauth2.credential</name>\n  <value>${value}</value>\n</property>`)).map(([l]) => l),
+    ).toEqual([3]);
   });
 
   it("does not pair lines across hunks", async () => {
@@ -156,7 +177,10 @@ describe("pre-push check and security review agree", () => {
     const prePushHits = (await Promise.all(files.map(([path, body]) => scanner(path, addedLineList("", `${body}\n`))))).flat();
     const prePush = prePushHits.map((h) => `${h.path}:${h.line}:${h.title}`).sort();
     const review = await reviewDiff({ diff, config: { secretScan: true, modelReview: false, ignorePaths: [], minSeverity: "low" }, osv: false });
-    const reviewed = review.findings.filter((f) => f.source === "secrets").map((f) => `${f.path}:${f.line}:${f.title}`).sort();
+    const reviewed = review.findings
+      .filter((f) => f.source === "secrets")
+      .map((f) => `${f.path}:${f.line}:${f.title}`)
+      .sort();
 
     expect(prePush).toEqual(reviewed);
     expect(prePush).toEqual(

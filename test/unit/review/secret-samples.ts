@@ -65,7 +65,10 @@ export const make = {
   groq: (s = 12) => `gsk_${rand(ALPHA.b62, 52, s)}`,
   slackBot: (s = 13) => `xoxb-${rand(ALPHA.digits, 12, s)}-${rand(ALPHA.digits, 13, s + 1)}-${rand(ALPHA.b62, 24, s + 2)}`,
   slackWebhookPath: (s = 14) => `hooks.slack.com/services/T${rand(ALPHA.upperAlnum, 8, s)}/B${rand(ALPHA.upperAlnum, 10, s + 1)}/${rand(ALPHA.b62, 24, s + 2)}`,
-  discordBot: (s = 15) => `${Buffer.from(`1${rand(ALPHA.digits, 17, s)}`).toString("base64").replace(/=+$/, "")}.${rand(ALPHA.url, 6, s + 1)}.${rand(ALPHA.url, 38, s + 2)}`,
+  discordBot: (s = 15) =>
+    `${Buffer.from(`1${rand(ALPHA.digits, 17, s)}`)
+      .toString("base64")
+      .replace(/=+$/, "")}.${rand(ALPHA.url, 6, s + 1)}.${rand(ALPHA.url, 38, s + 2)}`,
   stripeLive: (s = 16) => `sk_live_${rand(ALPHA.b62, 99, s)}`,
   sendgrid: (s = 17) => `SG.${rand(ALPHA.url, 22, s)}.${rand(ALPHA.url, 43, s + 1)}`,
   twilioKey: (s = 18) => `SK${rand(ALPHA.hex, 32, s)}`,
@@ -76,7 +79,8 @@ export const make = {
   doppler: (s = 23) => `dp.pt.${rand(ALPHA.b62, 43, s)}`,
   vault: (s = 24) => `hvs.${rand(ALPHA.url, 95, s)}`,
   shopify: (s = 25) => `shpat_${rand(ALPHA.hex, 32, s)}`,
-  onePasswordSecretKey: (s = 26) => `A3-${rand(ALPHA.upperAlnum, 6, s)}-${rand(ALPHA.upperAlnum, 11, s + 1)}-${rand(ALPHA.upperAlnum, 5, s + 2)}-${rand(ALPHA.upperAlnum, 5, s + 3)}-${rand(ALPHA.upperAlnum, 5, s + 4)}`,
+  onePasswordSecretKey: (s = 26) =>
+    `A3-${rand(ALPHA.upperAlnum, 6, s)}-${rand(ALPHA.upperAlnum, 11, s + 1)}-${rand(ALPHA.upperAlnum, 5, s + 2)}-${rand(ALPHA.upperAlnum, 5, s + 3)}-${rand(ALPHA.upperAlnum, 5, s + 4)}`,
   ethereumKey: (s = 27) => `0x${rand(ALPHA.hex, 64, s)}`,
   dockerHub: (s = 28) => `dckr_pat_${rand(ALPHA.url, 27, s)}`,
   tailscale: (s = 29) => `tskey-auth-${rand(ALPHA.b62, 13, s)}-${rand(ALPHA.b62, 33, s + 1)}`,

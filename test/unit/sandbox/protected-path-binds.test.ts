@@ -16,7 +16,11 @@ describe("protectedPathBinds", () => {
   it("re-binds existing paths over themselves and covers missing ones at their first missing component", async () => {
     await mkdir(path.join(ws, ".husky"));
     await writeFile(path.join(ws, ".gitconfig"), "");
-    const args = protectedPathBinds(ws, [path.join(ws, ".husky"), path.join(ws, ".husky/_"), path.join(ws, ".gitconfig"), path.join(ws, "a/b/hooks")], "/EMPTY");
+    const args = protectedPathBinds(
+      ws,
+      [path.join(ws, ".husky"), path.join(ws, ".husky/_"), path.join(ws, ".gitconfig"), path.join(ws, "a/b/hooks")],
+      "/EMPTY",
+    );
     expect(args.filter((a) => a === "--ro-bind")).toHaveLength(3);
     const pairs = [];
     for (let i = 0; i < args.length; i += 3) pairs.push([args[i + 1], args[i + 2]]);

@@ -40,8 +40,16 @@ describe("network allowlist matching", () => {
     expect(isHostAllowed(list, host, port)).toBe(allowed);
   });
 
-  it.each([["8.8.8.8", true], ["127.0.0.1", false], ["10.1.2.3", false], ["169.254.169.254", false], ["192.168.1.1", false], ["172.20.0.1", false], ["::1", false], ["fd00::1", false], ["::ffff:127.0.0.1", false], ["2606:4700::1111", true]] as const)(
-    "%s public: %s",
-    (address, expected) => expect(isPublicAddress(address)).toBe(expected),
-  );
+  it.each([
+    ["8.8.8.8", true],
+    ["127.0.0.1", false],
+    ["10.1.2.3", false],
+    ["169.254.169.254", false],
+    ["192.168.1.1", false],
+    ["172.20.0.1", false],
+    ["::1", false],
+    ["fd00::1", false],
+    ["::ffff:127.0.0.1", false],
+    ["2606:4700::1111", true],
+  ] as const)("%s public: %s", (address, expected) => expect(isPublicAddress(address)).toBe(expected));
 });

@@ -25,7 +25,10 @@ describe("setup mode", () => {
     const asked: string[] = [];
     const fakeFetch = (async (url: string | URL | Request) => {
       asked.push(String(url));
-      return new Response(JSON.stringify({ id: 99, slug: "acme-agent", name: "acme agent", html_url: "https://github.com/apps/acme-agent", pem: PEM, webhook_secret: "whsec" }), { status: 201 });
+      return new Response(
+        JSON.stringify({ id: 99, slug: "acme-agent", name: "acme agent", html_url: "https://github.com/apps/acme-agent", pem: PEM, webhook_secret: "whsec" }),
+        { status: 201 },
+      );
     }) as typeof fetch;
     const env = parseEnv({ PORT: "3999", HOST: "127.0.0.1" });
     running = await startSetup({ ...env, PORT: 0 as unknown as number }, pino({ level: "silent" }), { cwd, fetch: fakeFetch, nodeEnv: "development" });

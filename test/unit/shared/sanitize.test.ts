@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { capLength, describeHidden, hadHiddenContent, sanitizeUntrusted, stripInvisible, toModelLine, toModelPlainText, toModelText } from "../../../src/shared/sanitize.js";
+import {
+  capLength,
+  describeHidden,
+  hadHiddenContent,
+  sanitizeUntrusted,
+  stripInvisible,
+  toModelLine,
+  toModelPlainText,
+  toModelText,
+} from "../../../src/shared/sanitize.js";
 
 const tags = (s: string) => [...s].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join("");
 
@@ -26,7 +35,9 @@ describe("toModelText", () => {
   });
 
   it("collects GitHub-hosted image URLs for a model with vision, not others", () => {
-    const t = toModelText('![a](https://github.com/user-attachments/assets/abc) ![b](https://evil.example/x.png) <img src="https://private-user-images.githubusercontent.com/1/2.png">');
+    const t = toModelText(
+      '![a](https://github.com/user-attachments/assets/abc) ![b](https://evil.example/x.png) <img src="https://private-user-images.githubusercontent.com/1/2.png">',
+    );
     expect(t.images).toEqual(["https://github.com/user-attachments/assets/abc", "https://private-user-images.githubusercontent.com/1/2.png"]);
   });
 

@@ -9,7 +9,17 @@ import type { SandboxPolicy } from "../../../src/sandbox/types.js";
 import { runAgentSession } from "../../../src/tasks/agent-session.js";
 import type { TaskDeps } from "../../../src/tasks/task-deps.js";
 
-const RESULT: RunAgentResult = { outcome: "completed", summary: "", prTitle: "", prBody: "", plan: [], usage: { input: 0, cachedInput: 0, output: 0, reasoning: 0 }, costUsd: 0, turns: 1, testsRun: [] };
+const RESULT: RunAgentResult = {
+  outcome: "completed",
+  summary: "",
+  prTitle: "",
+  prBody: "",
+  plan: [],
+  usage: { input: 0, cachedInput: 0, output: 0, reasoning: 0 },
+  costUsd: 0,
+  turns: 1,
+  testsRun: [],
+};
 
 function arrange(envVars: Record<string, string>, agentYml: unknown) {
   const env = parseEnv(envVars);
@@ -38,7 +48,18 @@ function arrange(envVars: Record<string, string>, agentYml: unknown) {
   } as unknown as TaskDeps; // only the members runAgentSession uses
   const job = { signal: new AbortController().signal, takeMessages: () => [], log: pino({ level: "silent" }) } as unknown as JobContext;
   const reporter = { update: async () => undefined } as unknown as StatusReporter;
-  const session = () => runAgentSession({ deps, job, config, dir: "/tmp/ws", task: { kind: "resolve-issue", text: "x" }, instructions: "", reporter, title: "t", startedAt: Date.now() });
+  const session = () =>
+    runAgentSession({
+      deps,
+      job,
+      config,
+      dir: "/tmp/ws",
+      task: { kind: "resolve-issue", text: "x" },
+      instructions: "",
+      reporter,
+      title: "t",
+      startedAt: Date.now(),
+    });
   return { session, runs, policies, agentSandbox: () => agentSandbox, agentModel: () => agentModel };
 }
 
@@ -57,9 +78,18 @@ describe("runAgentSession sandbox policy", () => {
   });
 
   it("passes the model settings from agent.yml and the operator's endpoint to the agent", async () => {
-    const a = arrange({ OPENAI_BASE_URL: "http://127.0.0.1:9/v1", AGENT_MODEL: "gpt-5-codex" }, { model: { nativeTools: true, wireApi: "responses", reasoningEffort: "high" } });
+    const a = arrange(
+      { OPENAI_BASE_URL: "http://127.0.0.1:9/v1", AGENT_MODEL: "gpt-5-codex" },
+      { model: { nativeTools: true, wireApi: "responses", reasoningEffort: "high" } },
+    );
     await a.session();
-    expect(a.agentModel()).toMatchObject({ name: "gpt-5-codex", wireApi: "responses", reasoningEffort: "high", nativeTools: true, baseURL: "http://127.0.0.1:9/v1" });
+    expect(a.agentModel()).toMatchObject({
+      name: "gpt-5-codex",
+      wireApi: "responses",
+      reasoningEffort: "high",
+      nativeTools: true,
+      baseURL: "http://127.0.0.1:9/v1",
+    });
   });
 
   it("opts in to danger-full-access only when the operator allows the mode", async () => {

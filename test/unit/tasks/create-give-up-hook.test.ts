@@ -14,10 +14,22 @@ describe("createGiveUpHook", () => {
     const octokit = new Octokit({ auth: "x", request: { retries: 0 } }) as unknown as GitHubClient;
     const hook = createGiveUpHook({ forInstallation: async () => octokit, installationToken: async () => "t" });
     const payload = {
-      installationId: 1, owner: "o", repo: "r", repoId: 2, cloneUrl: "https://github.com/o/r.git", requester: { login: "a", id: 1 },
-      triggerAt: "2024-01-01T00:00:00Z", instruction: "", status: { type: "issue", number: 3, commentId: 77 }, issueNumber: 3, defaultBranch: "main",
+      installationId: 1,
+      owner: "o",
+      repo: "r",
+      repoId: 2,
+      cloneUrl: "https://github.com/o/r.git",
+      requester: { login: "a", id: 1 },
+      triggerAt: "2024-01-01T00:00:00Z",
+      instruction: "",
+      status: { type: "issue", number: 3, commentId: 77 },
+      issueNumber: 3,
+      defaultBranch: "main",
     };
-    await hook({ id: "j", kind: "resolve-issue", key: "o/r#3", deliveryId: "d", payload, attempt: 2, maxAttempts: 2 }, "The worker stopped during the run (ghs_abcdefghijklmnopqrstuvwxyz0123456789).");
+    await hook(
+      { id: "j", kind: "resolve-issue", key: "o/r#3", deliveryId: "d", payload, attempt: 2, maxAttempts: 2 },
+      "The worker stopped during the run (ghs_abcdefghijklmnopqrstuvwxyz0123456789).",
+    );
     const body = gh.calls[0]?.json.body as string;
     expect(body).toMatch(/Failed[\s\S]*worker stopped/);
     expect(body).not.toContain("ghs_abcdefghijklmnopqrstuvwxyz0123456789");

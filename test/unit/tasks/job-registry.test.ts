@@ -21,10 +21,24 @@ const samples: { [K in JobKind]: { payload: JobPayloadInput<K>; key: string; sta
   "fix-pr": {
     payload: { ...common, prNumber: 5, reviewCommentId: 33, status: { type: "review-thread", pullNumber: 5, inReplyTo: 33, commentId: 901 } },
     key: "octo/app#5",
-    status: { target: { type: "review-thread", owner: "Octo", repo: "App", pullNumber: 5, inReplyTo: 33 }, commentId: 901, installationId: 42, repoId: 7, title: "fixing the pull request" },
+    status: {
+      target: { type: "review-thread", owner: "Octo", repo: "App", pullNumber: 5, inReplyTo: 33 },
+      commentId: 901,
+      installationId: 42,
+      repoId: 7,
+      title: "fixing the pull request",
+    },
   },
   "security-review": {
-    payload: { installationId: 42, owner: "Octo", repo: "App", prNumber: 5, headSha: "a".repeat(40), trigger: "synchronize", requester: { login: "bob", id: 2 } },
+    payload: {
+      installationId: 42,
+      owner: "Octo",
+      repo: "App",
+      prNumber: 5,
+      headSha: "a".repeat(40),
+      trigger: "synchronize",
+      requester: { login: "bob", id: 2 },
+    },
     key: "octo/app#5",
     status: null,
   },

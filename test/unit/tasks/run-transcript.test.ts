@@ -48,7 +48,11 @@ describe("transcript recorder", () => {
     rec.onEvent({ type: "outcome", outcome: "completed", summary: "done" });
     rec.onEvent({ type: "usage", turn: 1, usage: { input: 40, cachedInput: 0, output: 4, reasoning: 0 }, costUsd: 0.004 });
     const usage = rec.entries.filter((e) => e.type === "usage");
-    expect(usage.map((u) => [u.inputTokens, u.outputTokens])).toEqual([[100, 10], [150, 20], [40, 4]]);
+    expect(usage.map((u) => [u.inputTokens, u.outputTokens])).toEqual([
+      [100, 10],
+      [150, 20],
+      [40, 4],
+    ]);
   });
 });
 
@@ -108,7 +112,10 @@ describe("JSON Lines file", () => {
       utimesSync(old, past, past);
       writeFileSync(path.join(dir, "transcripts", "keep.txt"), "not ours");
       const file = await saveTranscriptLines(dir, "job-1", entries(3), 7);
-      const lines = readFileSync(file!, "utf8").trim().split("\n").map((l) => JSON.parse(l) as TranscriptEntry);
+      const lines = readFileSync(file!, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as TranscriptEntry);
       expect(lines.filter((e) => e.type === "tool_call")).toHaveLength(3);
       expect(readdirSync(path.join(dir, "transcripts")).sort()).toEqual(["job-1.jsonl", "keep.txt"]);
       expect(await saveTranscriptLines(dir, "job-2", entries(1), 0)).toBeNull();

@@ -34,8 +34,21 @@ describe("self-review follow-ups share the run's budget", () => {
 
 describe("the follow-up task", () => {
   it("lists the findings, keeps the original request, and caps the list", () => {
-    const f = (i: number): Finding => ({ path: `src/f${i}.js`, line: i, side: "RIGHT", severity: "high", cwe: "CWE-89", title: `SQL injection ${i}`, explanation: "Concatenated   SQL.\nUse parameters.", source: "model", fingerprint: `${i}` });
-    const text = followUpText("Add a user search.", Array.from({ length: 35 }, (_, i) => f(i + 1)));
+    const f = (i: number): Finding => ({
+      path: `src/f${i}.js`,
+      line: i,
+      side: "RIGHT",
+      severity: "high",
+      cwe: "CWE-89",
+      title: `SQL injection ${i}`,
+      explanation: "Concatenated   SQL.\nUse parameters.",
+      source: "model",
+      fingerprint: `${i}`,
+    });
+    const text = followUpText(
+      "Add a user search.",
+      Array.from({ length: 35 }, (_, i) => f(i + 1)),
+    );
     expect(text).toContain("- [high] src/f1.js:1 — SQL injection 1 (CWE-89)\n  Concatenated SQL. Use parameters.");
     expect(text).toContain("- …and 5 more");
     expect(text).not.toContain("SQL injection 31");

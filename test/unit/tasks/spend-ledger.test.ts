@@ -51,7 +51,10 @@ describe("spend ledger", () => {
   describe("shared through Redis", async () => {
     const url = process.env.REDIS_TEST_URL ?? "redis://127.0.0.1:6379";
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    const reachable = await probe.connect().then(() => true, () => false);
+    const reachable = await probe.connect().then(
+      () => true,
+      () => false,
+    );
     if (!reachable) console.warn(`spend-ledger: no Redis at ${url}; the shared-store test is skipped`);
     const prefix = `issue-agent-test-${process.pid}-${Date.now()}`;
     const stores: SpendStore[] = [];

@@ -7,9 +7,12 @@ import { isProtectedPath } from "../../../src/tasks/protected-paths.js";
 import { AppError } from "../../../src/shared/errors.js";
 
 describe("protected paths", () => {
-  it.each([".github/workflows/ci.yml", "AGENTS.md", "pkg/AGENTS.md", ".github/agent.yml", ".github/agent.yaml", "CLAUDE.md", ".mcp.json", ".husky/pre-commit"])("%s is CI/agent configuration", (p) => {
-    expect(isProtectedPath(p)).toBe(true);
-  });
+  it.each([".github/workflows/ci.yml", "AGENTS.md", "pkg/AGENTS.md", ".github/agent.yml", ".github/agent.yaml", "CLAUDE.md", ".mcp.json", ".husky/pre-commit"])(
+    "%s is CI/agent configuration",
+    (p) => {
+      expect(isProtectedPath(p)).toBe(true);
+    },
+  );
   it.each(["src/index.ts", "README.md", "docs/workflows.md", ".github/ISSUE_TEMPLATE/bug.md"])("%s is not", (p) => {
     expect(isProtectedPath(p)).toBe(false);
   });
@@ -33,7 +36,9 @@ describe("trigger limiter", () => {
 
 describe("explainFailure", () => {
   it("explains a workflow-permission push refusal and a ruleset (GH013) refusal", () => {
-    const workflow = new AppError("workspace/push", "push failed", { cause: new Error("refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission") });
+    const workflow = new AppError("workspace/push", "push failed", {
+      cause: new Error("refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission"),
+    });
     expect(explainFailure(workflow).message).toMatch(/workflows\*\* permission/);
     expect(explainFailure(new Error("remote: error: GH013: Repository rule violations found")).message).toMatch(/repository rule/);
   });
@@ -46,7 +51,15 @@ describe("explainFailure", () => {
 });
 
 describe("pull request body", () => {
-  const base = { issueNumber: 4, summary: "Fixed it. Also fixes #9, thanks @bob", changedFiles: ["a.ts"], configChanges: [], testsRun: [{ command: "npm test", exitCode: 0 }], secrets: [], marker: { issue: 4 } };
+  const base = {
+    issueNumber: 4,
+    summary: "Fixed it. Also fixes #9, thanks @bob",
+    changedFiles: ["a.ts"],
+    configChanges: [],
+    testsRun: [{ command: "npm test", exitCode: 0 }],
+    secrets: [],
+    marker: { issue: 4 },
+  };
   it("has summary, changes, tests, Closes #n and the marker; foreign closing keywords and mentions are neutralized", () => {
     const body = formatPullRequestBody({ ...base, template: null });
     expect(body).toMatch(/## Summary[\s\S]*## Changes[\s\S]*`a.ts`[\s\S]*## Tests[\s\S]*npm test[\s\S]*Closes #4/);
@@ -62,7 +75,19 @@ describe("pull request body", () => {
     expect(body).not.toContain("<!-- describe -->");
   });
   it("opens with a warning block listing every changed file that CI or tooling executes", () => {
-    const changed = ["src/a.ts", "package.json", "packages/web/vitest.config.ts", "Makefile", "tests/conftest.py", ".npmrc", "crates/x/build.rs", "setup.py", ".devcontainer/devcontainer.json", ".vscode/tasks.json", "README.md"];
+    const changed = [
+      "src/a.ts",
+      "package.json",
+      "packages/web/vitest.config.ts",
+      "Makefile",
+      "tests/conftest.py",
+      ".npmrc",
+      "crates/x/build.rs",
+      "setup.py",
+      ".devcontainer/devcontainer.json",
+      ".vscode/tasks.json",
+      "README.md",
+    ];
     const body = formatPullRequestBody({ ...base, changedFiles: changed, executedChanges: executedChangesIn(changed), template: null });
     const block = body.split("\n\n")[0] ?? "";
     expect(body.startsWith("> [!WARNING]")).toBe(true);
@@ -106,7 +131,9 @@ describe("follow-up commits on the app's own pull request", () => {
     expect(first).toMatch(/^> \[!WARNING\][\s\S]*`package\.json`[\s\S]*\n\n## Summary\n\nDid it\.$/);
     const second = mergeExecutedWarning(first, executedChangesIn(["package.json", "Makefile"]), [".github/workflows/ci.yml"]);
     expect(second.match(/`package\.json`/g)).toHaveLength(1);
-    expect(second).toMatch(/^> \[!WARNING\][^\n]*\n[^\n]*\n> - `package\.json`[^\n]*\n> - `\.github\/workflows\/ci\.yml`[^\n]*\n> - `Makefile`[^\n]*\n\n## Summary/);
+    expect(second).toMatch(
+      /^> \[!WARNING\][^\n]*\n[^\n]*\n> - `package\.json`[^\n]*\n> - `\.github\/workflows\/ci\.yml`[^\n]*\n> - `Makefile`[^\n]*\n\n## Summary/,
+    );
     expect(mergeExecutedWarning("body", executedChangesIn(["src/a.ts"]), [])).toBe("body");
   });
 });
