@@ -316,18 +316,16 @@ function sendChat(res: http.ServerResponse, stream: boolean, model: string, turn
   const finish = calls.length > 0 ? "tool_calls" : "stop";
   if (!stream) {
     const message = { role: "assistant", content: turn.text ?? null, ...(calls.length ? { tool_calls: toolCalls.map(({ index: _i, ...t }) => t) } : {}) };
-    res
-      .writeHead(200, { "content-type": "application/json" })
-      .end(
-        JSON.stringify({
-          id,
-          object: "chat.completion",
-          created,
-          model,
-          choices: [{ index: 0, message, finish_reason: finish, logprobs: null }],
-          usage: usageJson,
-        }),
-      );
+    res.writeHead(200, { "content-type": "application/json" }).end(
+      JSON.stringify({
+        id,
+        object: "chat.completion",
+        created,
+        model,
+        choices: [{ index: 0, message, finish_reason: finish, logprobs: null }],
+        usage: usageJson,
+      }),
+    );
     return;
   }
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
