@@ -13,28 +13,13 @@
  *     closes the remaining race, as the new commit's parent is that sha).
  * Same rules as the git push: never the default branch, never with force, an invalid name refused.
  */
+import type { ApiCommitPlan, ApiTreeEntry } from "../shared/api-commit-plan.js";
+import { isValidBranchName } from "../shared/branch-names.js";
 import { AppError } from "../shared/errors.js";
 import type { GitHubClient } from "./client.js";
 import { statusOf, toGitHubError } from "./github-errors.js";
 
-/** One changed path (the workspace's plan has this shape: src/workspace/api-commit-plan.ts). */
-export interface ApiTreeEntry {
-  path: string;
-  mode: "100644" | "100755" | "120000" | "160000";
-  type: "blob" | "commit";
-  /** null deletes the path from the base tree. */
-  sha: string | null;
-  size: number;
-  /** False when GitHub already has the blob. */
-  upload: boolean;
-}
-
-export interface ApiCommitPlan {
-  baseSha: string;
-  baseTree: string;
-  expectedTree: string;
-  entries: ApiTreeEntry[];
-}
+export type { ApiCommitPlan, ApiTreeEntry };
 
 /** The branch is not where the job found it: the same code as a rejected git push, so it is explained the same way. */
 export class RefMovedError extends AppError {
@@ -50,10 +35,6 @@ export class RefMovedError extends AppError {
     });
   }
 }
-
-// The same rule as the workspace's branch check (no `..`, leading `-`, `@{`, `.lock`, control characters).
-const VALID_BRANCH = /^(?!-)(?!.*\.\.)(?!.*@\{)(?!.*\/\/)(?!.*\.lock(\/|$))(?!.*\/$)(?!.*\.$)(?!.*\/\.)(?!\.)[A-Za-z0-9._/+-]{1,200}$/;
-const isValidBranchName = (name: string): boolean => VALID_BRANCH.test(name) && name !== "HEAD";
 
 export interface ApiCommitParams {
   owner: string;

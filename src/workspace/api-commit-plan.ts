@@ -9,31 +9,13 @@
  */
 import fs from "node:fs";
 import git from "isomorphic-git";
+import type { ApiCommitPlan, ApiTreeEntry } from "../shared/api-commit-plan.js";
 import { writeTrees } from "./commit-snapshot.js";
 import { describeRefusals } from "./refusals.js";
 import { WorkspaceError } from "./errors.js";
 import type { PreparedChanges } from "./prepare-changes.js";
 
-export interface ApiTreeEntry {
-  path: string;
-  /** `100644`, `100755`, `120000` (symlink) or `160000` (submodule). */
-  mode: "100644" | "100755" | "120000" | "160000";
-  type: "blob" | "commit";
-  /** Blob (or submodule commit) id; null deletes the path from the base tree. */
-  sha: string | null;
-  /** Bytes of the blob, 0 for deletions and submodules. */
-  size: number;
-  /** False when GitHub already has the blob (a rename or a mode-only change of a base file). */
-  upload: boolean;
-}
-
-export interface ApiCommitPlan {
-  baseSha: string;
-  baseTree: string;
-  expectedTree: string;
-  /** Deletions first, so a path that turns from a file into a directory is freed before it is reused. */
-  entries: ApiTreeEntry[];
-}
+export type { ApiCommitPlan, ApiTreeEntry };
 
 const MODES = new Set(["100644", "100755", "120000", "160000"]);
 

@@ -5,13 +5,10 @@
  */
 import fs from "node:fs";
 import git from "isomorphic-git";
+import { isValidBranchName } from "../shared/branch-names.js";
 import { WorkspaceError } from "./errors.js";
 
-const VALID_BRANCH = /^(?!-)(?!.*\.\.)(?!.*@\{)(?!.*\/\/)(?!.*\.lock(\/|$))(?!.*\/$)(?!.*\.$)(?!.*\/\.)(?!\.)[A-Za-z0-9._/+-]{1,200}$/;
-
-export function isValidBranchName(name: string): boolean {
-  return VALID_BRANCH.test(name) && name !== "HEAD";
-}
+export { isValidBranchName };
 
 export function assertValidBranchName(name: string): void {
   if (!isValidBranchName(name)) throw new WorkspaceError("workspace/push", `Refusing the invalid branch name ${JSON.stringify(name.slice(0, 80))}.`);
