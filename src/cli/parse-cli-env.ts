@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { envSchema } from "../config/env.js";
-import { parseModelPrices } from "../config/model-prices.js";
+import { parseModelPrices, type ModelPrices } from "../config/model-prices.js";
 import { ConfigError } from "../shared/errors.js";
 
 const cliEnvSchema = envSchema.pick({
@@ -18,9 +18,8 @@ const cliEnvSchema = envSchema.pick({
   OSV_API_URL: true,
 });
 
-export type CliEnv = z.output<typeof cliEnvSchema> & {
-  prices: Record<string, { input: number; cachedInput?: number; output: number }> | undefined;
-};
+/** `modelPrices` as in the app's Env, so both feed config/model-profile.ts alike. */
+export type CliEnv = z.output<typeof cliEnvSchema> & { modelPrices: ModelPrices | undefined };
 
 /** Parse the model settings from the environment. Throws one ConfigError listing every problem. */
 export function parseCliEnv(source: Record<string, string | undefined>): CliEnv {
@@ -29,14 +28,14 @@ export function parseCliEnv(source: Record<string, string | undefined>): CliEnv 
     const issues = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
     throw new ConfigError("config/invalid-env", `Invalid environment: ${issues.join("; ")}`, issues);
   }
-  let prices: CliEnv["prices"];
+  let modelPrices: CliEnv["modelPrices"];
   if (result.data.AGENT_MODEL_PRICES) {
     // The same schema and messages as the app (config/model-prices.ts).
     const parsed = parseModelPrices(result.data.AGENT_MODEL_PRICES);
     if (!parsed.ok) throw new ConfigError("config/invalid-env", `Invalid environment: ${parsed.issues.join("; ")}`, parsed.issues);
-    prices = parsed.prices;
+    modelPrices = parsed.prices;
   }
-  return { ...result.data, prices };
+  return { ...result.data, modelPrices };
 }
 
 /**

@@ -8,16 +8,15 @@
  * opens the network (only --network or a yes at the prompt can, see network-grant.ts). The
  * sandbox policy here is the agent's: always offline.
  */
-import { hasModelPrice } from "../agent/index.js";
-import type { AgentLimits, CompactionSettings, ModelSettings } from "../agent/types.js";
+import type { AgentLimits, CompactionSettings } from "../agent/types.js";
+import { resolveModelProfile, type ModelProfile } from "../config/model-profile.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import type { SandboxPolicy } from "../sandbox/types.js";
 import type { CliEnv } from "./parse-cli-env.js";
-import { apiKeyFor } from "./parse-cli-env.js";
 import { UsageError, type RunOptions } from "./parse-cli-args.js";
 
 export interface RunSettings {
-  model: ModelSettings;
+  model: ModelProfile;
   limits: AgentLimits;
   compaction: CompactionSettings;
   sandbox: SandboxPolicy;
@@ -39,9 +38,13 @@ export function resolveRunSettings(options: RunOptions, config: RepoConfig, env:
     notes.push('agent.yml asks for sandbox.mode "danger-full-access"; using "workspace-write" (pass --sandbox danger-full-access to allow it)');
     mode = "workspace-write";
   }
-  const name = options.model ?? config.model.name ?? env.AGENT_MODEL;
-  const prices = options.price ? { ...env.prices, [name]: options.price } : env.prices;
-  const priced = hasModelPrice(name, prices);
+  const model = resolveModelProfile({
+    env,
+    model: config.model,
+    purpose: "run",
+    override: { name: options.model, wireApi: options.wire, price: options.price },
+  });
+  const { name, priced } = model;
   if (options.maxUsd !== undefined && !priced) {
     throw new UsageError(
       `--max-usd needs a price for the model "${name}", and it has none: the run's cost could not be counted, so the limit would never stop it. Pass --price INPUT,OUTPUT (US dollars per million tokens, e.g. --price 1.25,10), or set AGENT_MODEL_PRICES.`,
@@ -49,17 +52,6 @@ export function resolveRunSettings(options: RunOptions, config: RepoConfig, env:
     );
   }
   if (!priced) notes.push(`the model "${name}" has no price: cost is shown as unknown and no dollar limit applies (pass --price INPUT,OUTPUT to set one)`);
-  const model: ModelSettings = {
-    name,
-    wireApi: options.wire ?? config.model.wireApi ?? env.AGENT_WIRE_API,
-    reasoningEffort: config.model.reasoningEffort,
-    vision: config.model.vision,
-    nativeTools: config.model.nativeTools,
-    ...(config.model.contextWindow !== undefined ? { contextWindow: config.model.contextWindow } : {}),
-    ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}),
-    ...(apiKeyFor(env) !== undefined ? { apiKey: apiKeyFor(env) } : {}),
-    ...(prices ? { prices } : {}),
-  };
   const limits: AgentLimits = {
     maxTurns: options.maxTurns ?? config.limits.maxTurns,
     maxMinutes: config.limits.maxMinutes,

@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import type { AgentLimits, CompactionSettings, ModelSettings } from "../agent/types.js";
+import { resolveModelProfile } from "../config/model-profile.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import { atLeast, type ReviewResult } from "../review/types.js";
 import { ConfigError } from "../shared/errors.js";
@@ -65,21 +66,13 @@ export async function runReviewCommand(options: ReviewOptions, io: CliIo, deps: 
     base = found;
     let model: ModelSettings | undefined;
     let noModelReason = "--no-model was given; only the deterministic checks ran.";
-    const apiKey = apiKeyFor(env);
     if (options.noModel || !config.review.modelReview) {
       model = undefined;
-    } else if (apiKey === undefined) {
+    } else if (apiKeyFor(env) === undefined) {
       noModelReason = "OPENAI_API_KEY is not set; only the deterministic checks ran.";
       warn("OPENAI_API_KEY is not set: running the deterministic checks only (secrets, hidden text, dependencies). Pass --no-model to silence this.");
     } else {
-      model = {
-        name: options.model ?? env.AGENT_REVIEW_MODEL ?? config.model.name ?? env.AGENT_MODEL,
-        wireApi: options.wire ?? config.model.wireApi ?? env.AGENT_WIRE_API,
-        reasoningEffort: config.model.reasoningEffort,
-        apiKey,
-        ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}),
-        ...(env.prices ? { prices: env.prices } : {}),
-      };
+      model = resolveModelProfile({ env, model: config.model, purpose: "review", override: { name: options.model, wireApi: options.wire } });
     }
     // The secret scan stays on: agent.yml comes with the code under review and must not blind it.
     const reviewConfig = { ...config.review, secretScan: true };

@@ -23,6 +23,7 @@ export const modelPriceSchema = z.strictObject(
 
 export const modelPricesSchema = z.record(z.string().min(1), modelPriceSchema, { error: "must be a JSON object mapping model names to prices" });
 
+export type ModelPrice = z.output<typeof modelPriceSchema>;
 export type ModelPrices = z.output<typeof modelPricesSchema>;
 
 const EXAMPLE = '{"my-model": {"input": 1.25, "cachedInput": 0.125, "output": 10}}';

@@ -3,9 +3,9 @@
  * sandbox from the effective config, run the repo's setup commands in it, run the agent with the
  * job's signal and steering inbox, and mirror its plan and progress into the status comment.
  */
-import { hasModelPrice } from "../agent/index.js";
 import type { TranscriptRecorder } from "../agent/transcript.js";
-import type { AgentEvent, AgentLimits, ModelSettings, PlanStep, RunAgentResult } from "../agent/types.js";
+import type { AgentEvent, AgentLimits, PlanStep, RunAgentResult } from "../agent/types.js";
+import { resolveModelProfile, type ModelProfile, type ModelPurpose } from "../config/model-profile.js";
 import type { EffectiveConfig } from "../config/repo-config.js";
 import type { StatusReporter } from "../github/status-comment.js";
 import type { JobContext } from "../jobs/types.js";
@@ -31,19 +31,9 @@ export interface SessionParams {
   transcript?: TranscriptRecorder | undefined;
 }
 
-export function modelSettings(deps: Pick<TaskDeps, "env">, config: EffectiveConfig): ModelSettings {
-  const prices: ModelSettings["prices"] = deps.env.modelPrices;
-  return {
-    name: config.model.name,
-    wireApi: config.model.wireApi,
-    reasoningEffort: config.model.reasoningEffort,
-    vision: config.model.vision,
-    nativeTools: config.model.nativeTools,
-    ...(config.model.contextWindow ? { contextWindow: config.model.contextWindow } : {}),
-    ...(deps.env.OPENAI_BASE_URL ? { baseURL: deps.env.OPENAI_BASE_URL } : {}),
-    ...(deps.env.OPENAI_API_KEY ? { apiKey: deps.env.OPENAI_API_KEY } : {}),
-    ...(prices ? { prices } : {}),
-  };
+/** The run's (or, for the self-review, the review's) model profile: see config/model-profile.ts. */
+export function modelSettings(deps: Pick<TaskDeps, "env">, config: EffectiveConfig, purpose: ModelPurpose = "run"): ModelProfile {
+  return resolveModelProfile({ env: deps.env, model: config.model, purpose });
 }
 
 /** The status line for a tool call: the tool's name, and its command or path as code (escaped by the renderer). */
@@ -61,7 +51,7 @@ function describeTool(name: string, args: string): { currentStep: string; curren
 export async function runAgentSession(p: SessionParams): Promise<RunAgentResult> {
   const { deps, job, config, dir, reporter } = p;
   const model = modelSettings(deps, config);
-  const priced = hasModelPrice(model.name, model.prices);
+  const { priced } = model;
   if (!priced) {
     job.log.warn({ model: model.name }, "the model has no price: the USD budget and spend caps cannot bind (set AGENT_MODEL_PRICES)");
   }

@@ -22,7 +22,6 @@ import { findFirstRepoFile, INSTRUCTION_FILES } from "../github/repo-files.js";
 import type { JobContext, JobOutcome } from "../jobs/types.js";
 import { outboundCode } from "../shared/format-outbound.js";
 import { toModelLine, toModelPlainText, toModelText } from "../shared/sanitize.js";
-import { hasModelPrice } from "../agent/index.js";
 import { modelSettings, runAgentSession, settleAgentRun } from "./agent-session.js";
 import { RunStoppedError } from "./explain-failure.js";
 import { formatTitle, mergeExecutedWarning } from "./format-pull-request.js";
@@ -173,7 +172,7 @@ export async function runFixPr(deps: TaskDeps, job: JobContext): Promise<JobOutc
             repo: `${owner}/${repo}`,
             installationId: p.installationId,
             model: config.model.name,
-            priced: hasModelPrice(config.model.name, modelSettings(deps, config).prices),
+            priced: modelSettings(deps, config).priced,
             result,
             reporter,
             title,

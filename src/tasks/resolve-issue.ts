@@ -18,7 +18,6 @@ import { removeLabel } from "../github/issue-actions.js";
 import { TOKEN_SCOPES } from "../github/token-scopes.js";
 import { findMarker } from "../github/markers.js";
 import { findFirstRepoFile, INSTRUCTION_FILES, PR_TEMPLATE_FILES } from "../github/repo-files.js";
-import { hasModelPrice } from "../agent/index.js";
 import { modelSettings, runAgentSession, settleAgentRun } from "./agent-session.js";
 import { formatPullRequestBody, formatTitle, slugify } from "./format-pull-request.js";
 import { resolveIssuePayloadSchema } from "./job-payloads.js";
@@ -118,7 +117,7 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<
           repo: `${owner}/${repo}`,
           installationId: p.installationId,
           model: config.model.name,
-          priced: hasModelPrice(config.model.name, modelSettings(deps, config).prices),
+          priced: modelSettings(deps, config).priced,
           result,
           reporter,
           title,

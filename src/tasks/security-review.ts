@@ -7,6 +7,7 @@
  */
 import { stripMarkers } from "../shared/markers.js";
 import { loadRepoConfig } from "../config/load-repo-config.js";
+import { resolveModelProfile } from "../config/model-profile.js";
 import { applyOperatorCaps, type EffectiveConfig } from "../config/repo-config.js";
 import { formatSarif, sarifAutomationId, type SarifOptions } from "../review/format-sarif.js";
 import { createSecurityCheckRun, type CheckAnnotation } from "../github/check-run-security.js";
@@ -156,16 +157,8 @@ async function runReview(
       runAgent: deps.runAgent,
       workspaceDir: dir,
       sandbox,
-      model: {
-        name: deps.env.AGENT_REVIEW_MODEL ?? config.model.name,
-        wireApi: config.model.wireApi,
-        reasoningEffort: config.model.reasoningEffort,
-        ...(deps.env.OPENAI_BASE_URL ? { baseURL: deps.env.OPENAI_BASE_URL } : {}),
-        ...(deps.env.OPENAI_API_KEY ? { apiKey: deps.env.OPENAI_API_KEY } : {}),
-        // The same prices and context window as the app's runs: the review's spend counts against the caps.
-        ...(deps.env.modelPrices ? { prices: deps.env.modelPrices } : {}),
-        ...(config.model.contextWindow && !deps.env.AGENT_REVIEW_MODEL ? { contextWindow: config.model.contextWindow } : {}),
-      },
+      // Priced like the app's runs: the review's spend counts against the caps.
+      model: resolveModelProfile({ env: deps.env, model: config.model, purpose: "review" }),
       limits: config.limits,
       compaction: config.compaction,
     });
@@ -274,7 +267,7 @@ export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContex
   });
   if (result.modelCostUsd !== undefined) {
     await deps.spend.record(repoName, p.installationId, result.modelCostUsd);
-    const model = deps.env.AGENT_REVIEW_MODEL ?? config.model.name;
+    const model = resolveModelProfile({ env: deps.env, model: config.model, purpose: "review" }).name;
     deps.metrics?.recordModelUsage({
       repo: repoName,
       model,

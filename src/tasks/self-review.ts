@@ -126,7 +126,7 @@ async function reviewOnce(p: SelfReviewParams, spent: RunAgentResult): Promise<R
     runAgent: deps.runAgent,
     workspaceDir: dir,
     sandbox: deps.createSandbox({ mode: "read-only", workspaceDir: dir, network: "off" }),
-    model: { ...modelSettings(deps, config), name: deps.env.AGENT_REVIEW_MODEL ?? config.model.name },
+    model: modelSettings(deps, config, "review"),
     limits,
     compaction: config.compaction,
   });

@@ -6,7 +6,8 @@
 import { loadRepoConfig } from "../config/load-repo-config.js";
 import { applyOperatorCaps, type EffectiveConfig } from "../config/repo-config.js";
 import { chooseRunModel } from "../config/run-model.js";
-import { modelPriceOf, type ModelPrice } from "../agent/index.js";
+import { resolveModelProfile } from "../config/model-profile.js";
+import type { ModelPrice } from "../config/model-prices.js";
 import { CONFIG_SCOPE, type GitHubClient } from "../github/client.js";
 import { TOKEN_SCOPES } from "../github/token-scopes.js";
 import { reportConfigError } from "../github/report-config-error.js";
@@ -101,8 +102,8 @@ export async function runInTaskFrame(deps: TaskDeps, job: JobContext, p: FramePa
     if (!choice.ok) return fail(choice.reason);
     config.model.name = choice.model;
   }
-  const prices: Record<string, ModelPrice> = deps.env.modelPrices ?? {};
-  reporter.always = { model: { name: config.model.name, price: describePrice(modelPriceOf(config.model.name, prices)) } };
+  const model = resolveModelProfile({ env: deps.env, model: config.model, purpose: "run" });
+  reporter.always = { model: { name: model.name, price: describePrice(model.price) } };
   const capped = await deps.spend.check(`${p.owner}/${p.repo}`, p.installationId);
   if (capped) {
     job.report({ errorCode: "budget/daily-cap", errorMessage: capped });

@@ -86,6 +86,6 @@ describe("parseCliEnv and the API key rule", () => {
     expect(parseCliEnv({ APP_ID: "123", AGENT_WIRE_API: "chat" }).AGENT_WIRE_API).toBe("chat");
     expect(() => parseCliEnv({ OPENAI_BASE_URL: "ftp://x" })).toThrow(ConfigError);
     expect(() => parseCliEnv({ AGENT_MODEL_PRICES: "{nope" })).toThrow(/AGENT_MODEL_PRICES/);
-    expect(parseCliEnv({ AGENT_MODEL_PRICES: '{"m":{"input":1,"output":2}}' }).prices).toEqual({ m: { input: 1, output: 2 } });
+    expect(parseCliEnv({ AGENT_MODEL_PRICES: '{"m":{"input":1,"output":2}}' }).modelPrices).toEqual({ m: { input: 1, output: 2 } });
   });
 });
