@@ -463,6 +463,24 @@ describe("runSecurityReview", () => {
     // The rest of the review still ran: the SQL injection is reported.
     expect(JSON.stringify(allowed.callsTo("POST", "/repos/octo/app/pulls/5/reviews"))).toMatch(/CWE-89/);
   });
+
+  it("reviews with AGENT_REVIEW_MODEL at its own price and context window, not the coding model's", async () => {
+    const models: RunAgentInput["model"][] = [];
+    const yml = "model:\n  name: gpt-4o\n  contextWindow: 64000\n";
+    for (const env of [{}, { AGENT_REVIEW_MODEL: "house-reviewer", AGENT_MODEL_PRICES: '{"house-reviewer":{"input":3,"output":9}}' }]) {
+      const d = deps(env);
+      d.runAgent = async (input) => {
+        models.push(input.model);
+        return scriptedAgent(input);
+      };
+      const gh = arrange({ agentYml: yml });
+      expectWrites(gh);
+      await runSecurityReview(d, job());
+      gh.stop();
+    }
+    expect(models[0]).toMatchObject({ name: "gpt-4o", contextWindow: 64_000 });
+    expect(models[1]).toMatchObject({ name: "house-reviewer", contextWindow: 128_000, prices: { "house-reviewer": { input: 3, output: 9 } } });
+  });
 });
 
 describe("security review tokens and stop rules", () => {
