@@ -3,16 +3,7 @@ export { runAgent, type RunAgentOptions } from "./run-agent.js";
 export { createModelClient, DEFAULT_BASE_URL } from "./model/create-model-client.js";
 export type { HistoryItem, ModelClient, ModelRequest, ModelTurn, ToolCallRequest, ToolSpec } from "./model/types.js";
 export { ModelError, type ModelErrorCode } from "./model/model-error.js";
-export {
-  MODEL_PRICES,
-  MODEL_CONTEXT_WINDOWS,
-  DEFAULT_CONTEXT_WINDOW,
-  computeCostUsd,
-  contextWindowOf,
-  hasModelPrice,
-  modelPriceOf,
-  type ModelPrice,
-} from "./model/prices.js";
+export { computeCostUsd, contextWindowOf, type ModelPrice } from "./model/prices.js";
 export { parsePatch, PatchParseError, type PatchChunk, type PatchOperation } from "./patch/parse-patch.js";
 export { applyPatch, type PatchResult } from "./patch/apply-patch.js";
 export { applyChunks, HunkError } from "./patch/apply-chunks.js";

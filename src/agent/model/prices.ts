@@ -1,23 +1,11 @@
 /**
- * Cost and context-window arithmetic for the agent's loop. The tables themselves live in
+ * Cost arithmetic for the agent's loop. The price and context-window tables live in
  * config/known-models.ts, where the model profile (config/model-profile.ts) reads them too.
  */
 import { modelPriceOf, type ModelPrice } from "../../config/known-models.js";
 import type { Usage } from "../types.js";
 
-export {
-  contextWindowOf,
-  DEFAULT_CONTEXT_WINDOW,
-  lookupModel,
-  MODEL_CONTEXT_WINDOWS,
-  MODEL_PRICES,
-  modelPriceOf,
-  type ModelPrice,
-} from "../../config/known-models.js";
-
-export function hasModelPrice(model: string, extra: Readonly<Record<string, ModelPrice>> = {}): boolean {
-  return modelPriceOf(model, extra) !== undefined;
-}
+export { contextWindowOf, type ModelPrice } from "../../config/known-models.js";
 
 /** Reasoning tokens are part of output tokens on OpenAI's APIs, so they are not added again. */
 export function computeCostUsd(model: string, usage: Usage, extra: Readonly<Record<string, ModelPrice>> = {}): number {

@@ -467,7 +467,8 @@ describe("runSecurityReview", () => {
   it("reviews with AGENT_REVIEW_MODEL at its own price and context window, not the coding model's", async () => {
     const models: RunAgentInput["model"][] = [];
     const yml = "model:\n  name: gpt-4o\n  contextWindow: 64000\n";
-    for (const env of [{}, { AGENT_REVIEW_MODEL: "house-reviewer", AGENT_MODEL_PRICES: '{"house-reviewer":{"input":3,"output":9}}' }]) {
+    const envs: Record<string, string>[] = [{}, { AGENT_REVIEW_MODEL: "house-reviewer", AGENT_MODEL_PRICES: '{"house-reviewer":{"input":3,"output":9}}' }];
+    for (const env of envs) {
       const d = deps(env);
       d.runAgent = async (input) => {
         models.push(input.model);
