@@ -2,7 +2,7 @@
  * The `issue-agent/security` check run on the reviewed commit: the findings as annotations (GitHub
  * takes at most 50 per request, so the rest go in follow-up updates) and a conclusion by severity.
  */
-import type { GitHubClient } from "./client.js";
+import type { GitHubClient } from "./octokit.js";
 import { toGitHubError } from "./github-errors.js";
 
 export const SECURITY_CHECK_NAME = "issue-agent/security";

@@ -4,7 +4,7 @@
  * annotations on one changed file, 50 per request as GitHub requires. The text is posted through
  * formatOutbound (secrets redacted again, mentions and closing keywords neutralised).
  */
-import type { GitHubClient } from "./client.js";
+import type { GitHubClient } from "./octokit.js";
 import { formatOutbound } from "../shared/format-outbound.js";
 import { toGitHubError } from "./github-errors.js";
 
