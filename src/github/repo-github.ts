@@ -62,8 +62,10 @@ import { ensureSecuritySummary, postSecurityReview, type PostedReview, type Post
 import { findSecuritySummary, listPostedFindings, listPullRequestDiffFiles, type SummaryComment } from "./review-pull-request-data.js";
 import { uploadReviewSarif } from "./review-sarif-upload.js";
 import { createRunCheck, type RunCheckParams } from "./run-check-run.js";
-import { createStatusComment, deleteStatusComment, updateStatusComment, type StatusCommentRef, type StatusTarget } from "./status-comment.js";
+import { createStatusComment, deleteStatusComment, renderStatusBody, updateStatusComment, type StatusCommentRef, type StatusTarget } from "./status-comment.js";
 import type { DiffFile } from "../review/parse-diff.js";
+
+export type { Authorization, Sender };
 
 export interface RepoScope {
   owner: string;
@@ -150,6 +152,8 @@ export interface RepoGitHub {
   createStatusComment(target: RepoStatusTarget, view: StatusView, marker: MarkerData): Promise<StatusCommentRef>;
   /** Replace the whole body (text and marker) of a status comment of this repository. */
   updateStatusComment(ref: RepoStatusRef, body: string): Promise<void>;
+  /** Render `view` (untrusted text made safe) with the status marker and put it on the status comment. */
+  setStatus(ref: RepoStatusRef, view: StatusView, marker: MarkerData): Promise<void>;
   deleteStatusComment(ref: RepoStatusRef): Promise<void>;
   /**
    * The app's status comment on `target` whose marker has the same `kind`, `key` and `delivery` as
@@ -267,6 +271,8 @@ export function createRepoGitHub(octokit: GitHubClient, scope: RepoScope, option
     createStatusComment: (target, view, marker) => createStatusComment(octokit, fullTarget(target), view, marker),
     // A ref's own owner/repo (a StatusCommentRef carries them) are ignored: the port writes to its repository only.
     updateStatusComment: (ref, body) => updateStatusComment(octokit, { target: fullTarget(ref.target), commentId: ref.commentId }, body),
+    setStatus: (ref, view, marker) =>
+      updateStatusComment(octokit, { target: fullTarget(ref.target), commentId: ref.commentId }, renderStatusBody(view, marker)),
     deleteStatusComment: (ref) => deleteStatusComment(octokit, { target: fullTarget(ref.target), commentId: ref.commentId }),
     async ensureStatusComment(target, marker, body) {
       const full = `${body}\n\n${renderMarker("status", marker)}`;
