@@ -21,7 +21,8 @@ import { loadRepoConfig, type LoadedRepoConfig } from "../config/load-repo-confi
 import type { PermissionLevel } from "../config/env.js";
 import type { ConfigError } from "../shared/errors.js";
 import { authorizeSender, type Authorization, type Sender } from "./authorize-sender.js";
-import { createSecurityCheckRun, type SecurityCheckParams } from "./check-run-security.js";
+import { createSecurityCheckRun, SECURITY_CHECK_NAME, type SecurityCheckParams } from "./check-run-security.js";
+import { findOwnCheckRun } from "./find-check-run.js";
 import type { GitHubClient } from "./octokit.js";
 import { createApiCommit, type ApiCommitParams, type ApiCommitResult } from "./create-api-commit.js";
 import { ensureLabel } from "./ensure-label.js";
@@ -61,11 +62,16 @@ import { reportConfigError, type ReportConfigErrorResult } from "./report-config
 import { ensureSecuritySummary, postSecurityReview, type PostedReview, type PostReviewParams } from "./review-post.js";
 import { findSecuritySummary, listPostedFindings, listPullRequestDiffFiles, type SummaryComment } from "./review-pull-request-data.js";
 import { uploadReviewSarif } from "./review-sarif-upload.js";
-import { createRunCheck, type RunCheckParams } from "./run-check-run.js";
+import { createRunCheck, RUN_CHECK_NAME, type RunCheckParams } from "./run-check-run.js";
 import { createStatusComment, deleteStatusComment, renderStatusBody, updateStatusComment, type StatusCommentRef, type StatusTarget } from "./status-comment.js";
 import type { DiffFile } from "../review/parse-diff.js";
 
+// What callers of the port need to name, so they import github/ only through this module.
 export type { Authorization, Sender };
+export type { IssueContext, PullRequestInfo, ReviewThread, RepoPermission, StatusCommentRef, StatusView, SummaryComment, EnsuredPullRequest, DiffFile };
+export type { InlineComment } from "./review-post.js";
+export type { CheckAnnotation } from "./check-run-security.js";
+export { meetsPermission } from "./get-permission.js";
 
 export interface RepoScope {
   owner: string;
@@ -177,7 +183,11 @@ export interface RepoGitHub {
   // ── reviews, checks, commits ──
   postSecurityReview(params: Omit<PostReviewParams, "owner" | "repo">): Promise<PostedReview>;
   createSecurityCheckRun(params: Omit<SecurityCheckParams, "owner" | "repo">): Promise<number>;
+  /** The app's `issue-agent/security` check run on the commit edited, else created. */
+  ensureSecurityCheckRun(params: Omit<SecurityCheckParams, "owner" | "repo" | "existingId">): Promise<number>;
   createRunCheck(params: Omit<RunCheckParams, "owner" | "repo">): Promise<{ id: number; url: string }>;
+  /** The app's `issue-agent: run` check run on the commit edited, else created. */
+  ensureRunCheck(params: Omit<RunCheckParams, "owner" | "repo" | "existingId">): Promise<{ id: number; url: string }>;
   uploadSarif(params: { commitSha: string; ref: string; sarif: string }): Promise<string | undefined>;
   createApiCommit(params: Omit<ApiCommitParams, "owner" | "repo">): Promise<ApiCommitResult>;
 }
@@ -302,7 +312,15 @@ export function createRepoGitHub(octokit: GitHubClient, scope: RepoScope, option
 
     postSecurityReview: (params) => postSecurityReview(octokit, { ...params, owner, repo }),
     createSecurityCheckRun: (params) => createSecurityCheckRun(octokit, { ...params, owner, repo }),
+    async ensureSecurityCheckRun(params) {
+      const existing = await findOwnCheckRun(octokit, { owner, repo, headSha: params.headSha, name: SECURITY_CHECK_NAME, appSlug });
+      return createSecurityCheckRun(octokit, { ...params, owner, repo, ...(existing !== null ? { existingId: existing } : {}) });
+    },
     createRunCheck: (params) => createRunCheck(octokit, { ...params, owner, repo }),
+    async ensureRunCheck(params) {
+      const existing = await findOwnCheckRun(octokit, { owner, repo, headSha: params.headSha, name: RUN_CHECK_NAME, appSlug });
+      return createRunCheck(octokit, { ...params, owner, repo, ...(existing !== null ? { existingId: existing } : {}) });
+    },
     uploadSarif: (params) => uploadReviewSarif(octokit, { ...params, owner, repo }),
     createApiCommit: (params) => createApiCommit(octokit, { ...params, owner, repo }),
   };

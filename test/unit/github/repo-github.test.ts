@@ -300,3 +300,32 @@ describe("createRepoGitHub", () => {
     });
   });
 });
+
+describe("ensureSecurityCheckRun", () => {
+  let gh: GitHubMock;
+  afterEach(() => gh.stop());
+
+  it("creates the check run on the commit once; a second call edits it, and another app's run of that name is left alone", async () => {
+    gh = mockGitHub();
+    const runs: { id: number; name: string; app: { slug: string }; conclusion?: string }[] = [
+      { id: 1, name: "issue-agent/security", app: { slug: "impostor" }, conclusion: "success" },
+    ];
+    gh.on("GET", "/repos/o/r/commits/abc/check-runs")
+      .any()
+      .respond(() => [200, { total_count: runs.length, check_runs: runs }]);
+    gh.on("POST", "/repos/o/r/check-runs").respond((call) => {
+      const run = { id: 2, name: call.json.name as string, app: { slug: "issue-agent" }, conclusion: call.json.conclusion as string };
+      runs.push(run);
+      return [201, run];
+    });
+    gh.on("PATCH", "/repos/o/r/check-runs/2").respond((call) => [200, { ...runs[1], conclusion: call.json.conclusion }]);
+    const gitHub = createRepoGitHub(octokit(), { owner: "o", repo: "r" }, { botLogin: BOT });
+    const params = { headSha: "abc", title: "t", summary: "s", annotations: [] };
+    expect(await gitHub.ensureSecurityCheckRun({ ...params, conclusion: "failure" })).toBe(2);
+    expect(await gitHub.ensureSecurityCheckRun({ ...params, conclusion: "success" })).toBe(2);
+    expect(gh.callsTo("GET", "/repos/o/r/commits/abc/check-runs")[0]?.query.get("check_name")).toBe("issue-agent/security");
+    expect(gh.callsTo("PATCH", "/repos/o/r/check-runs/2")[0]?.json).toMatchObject({ conclusion: "success", status: "completed" });
+    expect(gh.callsTo("PATCH", "/repos/o/r/check-runs/1")).toEqual([]);
+    gh.assertDone();
+  });
+});
