@@ -75,6 +75,18 @@ export default tseslint.config(
         message: "handlers/ are thin: enqueue a job instead.",
       },
       { group: ["**/tasks/**", "!**/tasks/job-payloads.js"], message: "handlers/ reach tasks/ only through the job request API (tasks/job-payloads.ts)." },
+      {
+        group: [
+          "**/github/**",
+          "!**/github/repo-github.js",
+          "!**/github/client.js",
+          "!**/github/token-scopes.js",
+          "!**/github/quota.js",
+          "!**/github/markers.js",
+        ],
+        message:
+          "handlers/ call GitHub through the repository port (github/repo-github.ts), made by github/client.ts with a scope from github/token-scopes.ts; github/markers.ts and quota.ts are the pure helpers they may use.",
+      },
     ],
   ),
   restrict(

@@ -6,7 +6,7 @@
  * - everyone else needs at least the configured permission, from the collaborator API.
  */
 import type { PermissionLevel } from "../config/env.js";
-import type { GitHubClient } from "./client.js";
+import type { GitHubClient } from "./octokit.js";
 import { getPermission, meetsPermission, type RepoPermission } from "./get-permission.js";
 
 export interface Sender {

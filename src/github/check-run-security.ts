@@ -2,7 +2,7 @@
  * The `issue-agent/security` check run on the reviewed commit: the findings as annotations (GitHub
  * takes at most 50 per request, so the rest go in follow-up updates) and a conclusion by severity.
  */
-import type { GitHubClient } from "./client.js";
+import type { GitHubClient } from "./octokit.js";
 import { toGitHubError } from "./github-errors.js";
 
 export const SECURITY_CHECK_NAME = "issue-agent/security";
@@ -25,6 +25,8 @@ export interface SecurityCheckParams {
   summary: string;
   annotations: CheckAnnotation[];
   detailsUrl?: string;
+  /** The app's check run of this name on this commit (a retried review): edited instead of a second one. */
+  existingId?: number | undefined;
 }
 
 const PER_REQUEST = 50;
@@ -35,17 +37,17 @@ export async function createSecurityCheckRun(octokit: GitHubClient, params: Secu
   for (let i = 0; i < params.annotations.length; i += PER_REQUEST) batches.push(params.annotations.slice(i, i + PER_REQUEST));
   const output = (annotations: CheckAnnotation[]) => ({ title: params.title, summary: params.summary.slice(0, 65_000), annotations });
   try {
-    const { data } = await octokit.rest.checks.create({
-      owner,
-      repo,
-      name: SECURITY_CHECK_NAME,
-      head_sha: params.headSha,
-      status: "completed",
+    const first = {
+      status: "completed" as const,
       conclusion: params.conclusion,
       completed_at: new Date().toISOString(),
       output: output(batches[0] ?? []),
       ...(params.detailsUrl ? { details_url: params.detailsUrl } : {}),
-    });
+    };
+    const { data } =
+      params.existingId !== undefined
+        ? await octokit.rest.checks.update({ owner, repo, check_run_id: params.existingId, ...first })
+        : await octokit.rest.checks.create({ owner, repo, name: SECURITY_CHECK_NAME, head_sha: params.headSha, ...first });
     for (const batch of batches.slice(1)) await octokit.rest.checks.update({ owner, repo, check_run_id: data.id, output: output(batch) });
     return data.id;
   } catch (error) {

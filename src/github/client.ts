@@ -15,10 +15,12 @@
  *
  * Tests inject a factory over a nocked Octokit; production builds it from the Probot instance.
  */
-import type { Probot, ProbotOctokit } from "probot";
+import type { Probot } from "probot";
 import { AppError } from "../shared/errors.js";
+import type { GitHubClient } from "./octokit.js";
+import { createRepoGitHub, type RepoGitHub, type RepoGitHubOptions, type RepoScope } from "./repo-github.js";
 
-export type GitHubClient = ProbotOctokit;
+export type { GitHubClient };
 
 export type TokenPermissions = Partial<
   Record<"contents" | "issues" | "pull_requests" | "checks" | "actions" | "security_events" | "metadata", "read" | "write">
@@ -66,6 +68,29 @@ export interface GitHubClientFactory {
   forInstallation(installationId: number, scope: TokenScope, options?: ClientOptions): Promise<GitHubClient>;
   /** An installation token for git over HTTPS; goes only to isomorphic-git's onAuth. */
   installationToken(installationId: number, scope: GitTokenScope): Promise<string>;
+  /**
+   * The GitHub port for one repository (github/repo-github.ts) over a client limited to `scope`.
+   * The app's login comes from `options.botLogin`, else from the factory's `botLogin`.
+   */
+  forRepo(installationId: number, scope: TokenScope, repo: RepoScope, options?: ClientOptions & RepoGitHubOptions): Promise<RepoGitHub>;
+}
+
+/**
+ * `forRepo` for a factory that only mints clients (tests' fakes, wrappers): the port over
+ * `forInstallation`'s client.
+ */
+export function withRepoPorts(
+  factory: Pick<GitHubClientFactory, "forInstallation" | "installationToken">,
+  botLogin?: () => string | undefined,
+): GitHubClientFactory {
+  return {
+    forInstallation: (installationId, scope, options) => factory.forInstallation(installationId, scope, options),
+    installationToken: (installationId, scope) => factory.installationToken(installationId, scope),
+    async forRepo(installationId, scope, repo, options = {}) {
+      const octokit = await factory.forInstallation(installationId, scope, options.budget ? { budget: options.budget } : {});
+      return createRepoGitHub(octokit, repo, { botLogin: options.botLogin ?? botLogin?.() });
+    },
+  };
 }
 
 export class CallBudgetExceededError extends AppError {
@@ -79,6 +104,8 @@ export class CallBudgetExceededError extends AppError {
 export interface ProbotClientFactoryOptions {
   observe?: (call: ObservedCall) => void;
   now?: () => number;
+  /** The app's login as resolved at start-up (read per port, so a later resolution applies): the default of `forRepo`. */
+  botLogin?: () => string | undefined;
 }
 
 const REFRESH_MARGIN_MS = 5 * 60_000;
@@ -146,26 +173,29 @@ export function createProbotClientFactory(probot: Pick<Probot, "auth">, options:
     return (await fresh).token;
   };
 
-  return {
-    async forInstallation(installationId, scope, clientOptions = {}) {
-      const app = await probot.auth();
-      const Octokit = app.constructor as new (options: Record<string, unknown>) => GitHubClient;
-      const octokit = new Octokit({
-        authStrategy: () => {
-          const auth = async () => ({ type: "token", tokenType: "installation", token: await token(installationId, scope) });
-          const hook = async (request: RequestFn, route: unknown, parameters?: Record<string, unknown>) => {
-            const endpoint = request.endpoint.merge(route as string, parameters);
-            endpoint.headers.authorization = `token ${await token(installationId, scope)}`;
-            return request(endpoint as unknown as Parameters<RequestFn>[0]);
-          };
-          return Object.assign(auth, { hook });
-        },
-      });
-      watch(octokit, installationId, options.observe, clientOptions.budget);
-      return octokit;
+  return withRepoPorts(
+    {
+      async forInstallation(installationId, scope, clientOptions = {}) {
+        const app = await probot.auth();
+        const Octokit = app.constructor as new (options: Record<string, unknown>) => GitHubClient;
+        const octokit = new Octokit({
+          authStrategy: () => {
+            const auth = async () => ({ type: "token", tokenType: "installation", token: await token(installationId, scope) });
+            const hook = async (request: RequestFn, route: unknown, parameters?: Record<string, unknown>) => {
+              const endpoint = request.endpoint.merge(route as string, parameters);
+              endpoint.headers.authorization = `token ${await token(installationId, scope)}`;
+              return request(endpoint as unknown as Parameters<RequestFn>[0]);
+            };
+            return Object.assign(auth, { hook });
+          },
+        });
+        watch(octokit, installationId, options.observe, clientOptions.budget);
+        return octokit;
+      },
+      installationToken: (installationId, scope) => token(installationId, scope),
     },
-    installationToken: (installationId, scope) => token(installationId, scope),
-  };
+    options.botLogin,
+  );
 }
 
 type RequestFn = GitHubClient["request"];

@@ -16,7 +16,7 @@
 import type { ApiCommitPlan, ApiTreeEntry } from "../shared/api-commit-plan.js";
 import { isValidBranchName } from "../shared/branch-names.js";
 import { AppError } from "../shared/errors.js";
-import type { GitHubClient } from "./client.js";
+import type { GitHubClient } from "./octokit.js";
 import { statusOf, toGitHubError } from "./github-errors.js";
 
 export type { ApiCommitPlan, ApiTreeEntry };

@@ -3,7 +3,7 @@
  * is installed on a repository and again the first time it works there (a label deleted since, or
  * an agent.yml that names another one). Creating is idempotent: "already exists" is success.
  */
-import type { GitHubClient } from "./client.js";
+import type { GitHubClient } from "./octokit.js";
 
 export const TRIGGER_LABEL_COLOR = "5319e7";
 export const TRIGGER_LABEL_DESCRIPTION = "Label an issue to have issue-agent open a pull request for it";

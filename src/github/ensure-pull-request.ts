@@ -3,7 +3,7 @@
  * and body when they changed, else create it. Labels, assignee and reviewer are best effort: a
  * repository without those labels or a requester who cannot review must not fail the run.
  */
-import type { GitHubClient } from "./client.js";
+import type { GitHubClient } from "./octokit.js";
 import { toGitHubError } from "./github-errors.js";
 
 export interface EnsurePullRequestParams {

@@ -4,7 +4,7 @@
  * `actions: read`; without it (403) or for a job whose logs expired (404/410) the run goes on
  * with the check's own output, so this returns null instead of failing.
  */
-import type { GitHubClient } from "./client.js";
+import type { GitHubClient } from "./octokit.js";
 
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
 

@@ -7,7 +7,7 @@
  */
 import type { PermissionLevel } from "../config/env.js";
 import { toModelLine, toModelText, type ModelText } from "../shared/sanitize.js";
-import type { GitHubClient } from "./client.js";
+import type { GitHubClient } from "./octokit.js";
 import { meetsPermission, type RepoPermission } from "./get-permission.js";
 import { toGitHubError } from "./github-errors.js";
 import { isSelf } from "./authorize-sender.js";

@@ -3,7 +3,7 @@
  * `author_association`, which misreports read-only collaborators and private org members (A1).
  */
 import { PERMISSION_LEVELS, type PermissionLevel } from "../config/env.js";
-import type { GitHubClient } from "./client.js";
+import type { GitHubClient } from "./octokit.js";
 import { isNotFound, toGitHubError } from "./github-errors.js";
 
 export type RepoPermission = PermissionLevel | "none";

@@ -6,7 +6,7 @@
  */
 import { toModelLine, toModelText, type ModelText } from "../shared/sanitize.js";
 import { isSelf } from "./authorize-sender.js";
-import type { GitHubClient } from "./client.js";
+import type { GitHubClient } from "./octokit.js";
 import { filterComments, type CommentFilter, type ContextComment } from "./get-issue-context.js";
 import { toGitHubError } from "./github-errors.js";
 

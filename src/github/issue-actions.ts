@@ -2,7 +2,7 @@
  * Small writes on issues and comments: reactions, labels, plain comments. Each is best effort where
  * the run can go on without it (a missing reaction must not stop a fix).
  */
-import type { GitHubClient } from "./client.js";
+import type { GitHubClient } from "./octokit.js";
 import { toGitHubError } from "./github-errors.js";
 
 export type ReactionTarget =

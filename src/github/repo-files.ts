@@ -2,7 +2,7 @@
  * Files read through the API at a given ref, never from a checkout the agent (or a PR author)
  * controls. Used for the base branch's AGENTS.md and the PR template (THREATS A6, B2).
  */
-import type { GitHubClient } from "./client.js";
+import type { GitHubClient } from "./octokit.js";
 import { isNotFound, toGitHubError } from "./github-errors.js";
 
 const MAX_FILE_BYTES = 64 * 1024;

@@ -6,7 +6,7 @@
  */
 import { REPO_CONFIG_PATH, RepoConfigError } from "../config/parse-repo-config.js";
 import type { ConfigError } from "../shared/errors.js";
-import type { GitHubClient } from "./client.js";
+import type { GitHubClient } from "./octokit.js";
 import { fenceFor, neutralizeClosingKeywords, neutralizeMentions, outboundCode } from "../shared/format-outbound.js";
 import { redactSecrets } from "../shared/redact.js";
 import { toGitHubError } from "./github-errors.js";
@@ -19,6 +19,8 @@ export interface ReportConfigErrorParams {
   /** Issue or pull request number (PR conversations are issues to the comments API). */
   issueNumber: number;
   error: ConfigError;
+  /** The app's own login: when known, only its comment is edited (else any Bot's, as before). */
+  botLogin?: string | undefined;
 }
 
 export interface ReportConfigErrorResult {
@@ -55,7 +57,7 @@ export async function reportConfigError(octokit: GitHubClient, params: ReportCon
   const { owner, repo, issueNumber } = params;
   const body = renderConfigErrorBody(params.error);
   try {
-    const existing = await findConfigErrorComment(octokit, owner, repo, issueNumber);
+    const existing = await findConfigErrorComment(octokit, owner, repo, issueNumber, params.botLogin);
     if (existing && existing.body === body) return { commentId: existing.id, action: "unchanged" };
     if (existing) {
       await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
@@ -68,11 +70,22 @@ export async function reportConfigError(octokit: GitHubClient, params: ReportCon
   }
 }
 
-/** Only a bot's comment counts: a user pasting the marker must not make us edit their comment. */
-async function findConfigErrorComment(octokit: GitHubClient, owner: string, repo: string, issueNumber: number): Promise<{ id: number; body: string } | null> {
+/**
+ * Only the app's comment counts (any bot's while the app's login is unknown): a user pasting the
+ * marker must not make us edit their comment.
+ */
+async function findConfigErrorComment(
+  octokit: GitHubClient,
+  owner: string,
+  repo: string,
+  issueNumber: number,
+  botLogin: string | undefined,
+): Promise<{ id: number; body: string } | null> {
+  const own = (user: { login: string; type?: string } | null | undefined): boolean =>
+    botLogin ? user?.login.toLowerCase() === botLogin.toLowerCase() : user?.type === "Bot";
   const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
   for await (const page of pages) {
-    const found = page.data.find((c) => c.user?.type === "Bot" && c.body?.includes(CONFIG_ERROR_MARKER));
+    const found = page.data.find((c) => own(c.user) && c.body?.includes(CONFIG_ERROR_MARKER));
     if (found) return { id: found.id, body: found.body ?? "" };
   }
   return null;

@@ -3,7 +3,7 @@
  * upserted by its marker. The review is pinned to the reviewed commit (`commit_id`), so comments
  * land on the lines that were actually read even if the branch moved a moment ago.
  */
-import type { GitHubClient } from "./client.js";
+import type { GitHubClient } from "./octokit.js";
 import { statusOf, toGitHubError } from "./github-errors.js";
 import type { PrRef } from "./review-pull-request-data.js";
 

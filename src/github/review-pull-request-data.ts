@@ -6,7 +6,7 @@
  */
 import { diffFilesFromPullFiles, type DiffFile } from "../review/parse-diff.js";
 import { parseFindingMarker, parseSummaryMarker, type SummaryMarker } from "../review/review-markers.js";
-import type { GitHubClient } from "./client.js";
+import type { GitHubClient } from "./octokit.js";
 import { toGitHubError } from "./github-errors.js";
 
 export interface PrRef {

@@ -3,7 +3,7 @@
  * `security_events: write` permission; GitHub wants the SARIF gzipped and base64-encoded.
  */
 import { gzipSync } from "node:zlib";
-import type { GitHubClient } from "./client.js";
+import type { GitHubClient } from "./octokit.js";
 import { toGitHubError } from "./github-errors.js";
 
 export async function uploadReviewSarif(

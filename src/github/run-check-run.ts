@@ -4,7 +4,7 @@
  * annotations on one changed file, 50 per request as GitHub requires. The text is posted through
  * formatOutbound (secrets redacted again, mentions and closing keywords neutralised).
  */
-import type { GitHubClient } from "./client.js";
+import type { GitHubClient } from "./octokit.js";
 import { formatOutbound } from "../shared/format-outbound.js";
 import { toGitHubError } from "./github-errors.js";
 
@@ -23,6 +23,8 @@ export interface RunCheckParams {
   /** A file of the commit to hang the overflow annotations on (GitHub requires a path). */
   annotationPath: string | undefined;
   secrets: readonly string[];
+  /** The app's transcript check run on this commit (a retried run): edited instead of a second one. */
+  existingId?: number | undefined;
 }
 
 const PER_REQUEST = 50;
@@ -41,16 +43,16 @@ export async function createRunCheck(octokit: Pick<GitHubClient, "rest">, p: Run
     : [];
   const output = (batch: typeof annotations) => ({ title: p.title.slice(0, 250), summary: out(p.summary), text: out(p.text), annotations: batch });
   try {
-    const { data } = await octokit.rest.checks.create({
-      owner: p.owner,
-      repo: p.repo,
-      name: RUN_CHECK_NAME,
-      head_sha: p.headSha,
-      status: "completed",
+    const first = {
+      status: "completed" as const,
       conclusion: p.conclusion,
       completed_at: new Date().toISOString(),
       output: output(annotations.slice(0, PER_REQUEST)),
-    });
+    };
+    const { data } =
+      p.existingId !== undefined
+        ? await octokit.rest.checks.update({ owner: p.owner, repo: p.repo, check_run_id: p.existingId, ...first })
+        : await octokit.rest.checks.create({ owner: p.owner, repo: p.repo, name: RUN_CHECK_NAME, head_sha: p.headSha, ...first });
     for (let i = PER_REQUEST; i < annotations.length; i += PER_REQUEST) {
       await octokit.rest.checks.update({ owner: p.owner, repo: p.repo, check_run_id: data.id, output: output(annotations.slice(i, i + PER_REQUEST)) });
     }

@@ -7,7 +7,7 @@
  * A status can live in the issue/PR conversation or, for a review-thread trigger, as a reply in
  * that thread (then the result is "the reply in the thread").
  */
-import type { GitHubClient } from "./client.js";
+import type { GitHubClient } from "./octokit.js";
 import { renderStatus, type StatusView } from "./format-status.js";
 import { toGitHubError } from "./github-errors.js";
 import { renderMarker, type MarkerData } from "./markers.js";

@@ -7,8 +7,7 @@
 import type { Logger } from "pino";
 import { parseSlashCommand, type SlashCommand } from "../commands/parse-slash-command.js";
 import type { EffectiveConfig } from "../config/repo-config.js";
-import { isSelf, type Sender } from "../github/authorize-sender.js";
-import type { GitHubClient } from "../github/client.js";
+import type { RepoGitHub, Sender } from "../github/repo-github.js";
 import { gateTrigger, loadTriggerConfig, type HandlerDeps, type RepoRef } from "./trigger-flow.js";
 
 export interface AcceptedCommand {
@@ -17,16 +16,16 @@ export interface AcceptedCommand {
 }
 
 export async function acceptCommandComment(
-  octokit: GitHubClient,
+  gh: RepoGitHub,
   deps: HandlerDeps,
   p: { ref: RepoRef; installationId: number; sender: Sender; author: Pick<Sender, "login"> | null; body: string; log: Logger },
 ): Promise<AcceptedCommand | null> {
-  if (isSelf(p.sender, deps.env.APP_SLUG) || isSelf(p.author ?? { login: "" }, deps.env.APP_SLUG)) return null;
+  if (gh.isSelf(p.sender) || gh.isSelf(p.author)) return null;
   // Cheap pre-check before any API call: every prefix starts with "/".
   if (!p.body.trimStart().startsWith("/")) return null;
-  const loaded = await loadTriggerConfig(octokit, deps, p.ref, p.installationId);
+  const loaded = await loadTriggerConfig(gh, deps, p.installationId);
   const command = parseSlashCommand(p.body, loaded.ok ? loaded.config.trigger.commandPrefix : "/agent");
   if (!command) return null;
-  const config = await gateTrigger(octokit, deps, p.ref, p.sender, loaded, p.log);
+  const config = await gateTrigger(gh, deps, p.ref.number, p.sender, loaded, p.log);
   return config ? { command, config } : null;
 }

@@ -4,12 +4,10 @@
  * `autofix.maxAttempts` times per PR (counted from the status comments' markers, so the count
  * survives restarts and lives on GitHub).
  */
-import { getPullRequestHead, listIssueComments } from "../github/issue-actions.js";
 import type { Context } from "probot";
 import { findMarker } from "../github/markers.js";
-import { isSelf } from "../github/authorize-sender.js";
 import { jobKey } from "../tasks/job-payloads.js";
-import { loadTriggerConfig, startRun, type HandlerDeps } from "./trigger-flow.js";
+import { loadTriggerConfig, repoGitHub, startRun, type HandlerDeps } from "./trigger-flow.js";
 
 const FAILED = new Set(["failure", "timed_out"]);
 
@@ -19,17 +17,20 @@ export function handleCheckRunCompleted(deps: HandlerDeps) {
     const { check_run: check, repository } = payload;
     const installationId = payload.installation?.id;
     const prRef = check.pull_requests[0];
-    if (installationId === undefined || !prRef || !FAILED.has(check.conclusion ?? "") || !deps.env.APP_SLUG) return;
-    if (check.app?.slug === deps.env.APP_SLUG) return; // our own checks (security review) never loop into fixes
+    if (installationId === undefined || !prRef || !FAILED.has(check.conclusion ?? "")) return;
     const ref = { owner: repository.owner.login, repo: repository.name, number: prRef.number };
+    const gh = repoGitHub(octokit, deps, ref);
+    // Autofix follows only the app's own PRs: off until the app knows who it is.
+    if (!gh.botLogin) return;
+    if (gh.isOwnApp(check.app)) return; // our own checks (security review) never loop into fixes
     const log = context.log.child({ delivery: context.id, repo: `${ref.owner}/${ref.repo}`, pr: ref.number, check: check.name });
-    const loaded = await loadTriggerConfig(octokit, deps, ref, installationId);
+    const loaded = await loadTriggerConfig(gh, deps, installationId);
     if (!loaded.ok || !loaded.config.autofix.enabled) return;
-    const pr = await getPullRequestHead(octokit, ref);
-    if (pr.state !== "open" || !isSelf(pr.author ?? { login: "" }, deps.env.APP_SLUG) || !pr.headRef.startsWith(loaded.config.branch.prefix)) return;
+    const pr = await gh.getPullRequestHead(ref.number);
+    if (pr.state !== "open" || !gh.isSelf(pr.author) || !pr.headRef.startsWith(loaded.config.branch.prefix)) return;
     if (pr.headSha !== check.head_sha) return; // an older commit's check: the branch moved on
-    const comments = await listIssueComments(octokit, ref);
-    const attempts = comments.filter((c) => isSelf(c.user ?? { login: "" }, deps.env.APP_SLUG) && findMarker(c.body, "status")?.autofix === true).length;
+    const comments = await gh.listIssueComments(ref.number);
+    const attempts = comments.filter((c) => gh.isSelf(c.user) && findMarker(c.body, "status")?.autofix === true).length;
     if (attempts >= loaded.config.autofix.maxAttempts) {
       log.info({ attempts }, "autofix attempts exhausted");
       return;
@@ -43,15 +44,15 @@ export function handleCheckRunCompleted(deps: HandlerDeps) {
     if (!deps.limiter.tryTrigger(`${ref.owner}/${ref.repo}`, "autofix").ok) return;
     const summary = [check.output?.title, check.output?.summary, check.output?.text].filter(Boolean).join("\n\n").slice(0, 20_000);
     await startRun(
-      octokit,
+      gh,
       deps,
       {
         kind: "fix-pr",
         key: jobKey(ref.owner, ref.repo, ref.number),
         deliveryId: context.id,
         title: `fixing the failing check "${check.name}" (attempt ${attempts + 1} of ${loaded.config.autofix.maxAttempts})`,
-        reaction: { type: "issue", ...ref },
-        statusTarget: { type: "issue", ...ref },
+        reaction: { type: "issue", number: ref.number },
+        statusTarget: { type: "issue", number: ref.number },
         marker: { autofix: true },
         payload: (status) => ({
           installationId,

@@ -2,15 +2,13 @@
  * What a parsed slash command does, shared by issue comments and review comments: stop, help,
  * steering, and starting resolve-issue or fix-pr runs. Called only after the sender passed the gate.
  */
-import { getPullRequestHead, replyInReviewThread } from "../github/issue-actions.js";
 import type { Logger } from "pino";
 import { formatCommandHelp, type SlashCommand } from "../commands/parse-slash-command.js";
 import type { EffectiveConfig } from "../config/repo-config.js";
 import { chooseRunModel } from "../config/run-model.js";
-import type { GitHubClient } from "../github/client.js";
 import { fenceFor, outboundCode } from "../shared/format-outbound.js";
-import { addEyesReaction, postComment, type ReactionTarget } from "../github/issue-actions.js";
 import { renderMarker } from "../github/markers.js";
+import type { RepoGitHub, RepoReactionTarget } from "../github/repo-github.js";
 import { issueSnapshotOf, jobKey, requestJob } from "../tasks/job-payloads.js";
 import { startRun, type HandlerDeps } from "./trigger-flow.js";
 
@@ -27,7 +25,7 @@ export interface CommandTarget {
   /** GitHub's `created_at` of the command comment: what the edit filter compares with (THREATS A5). */
   triggerAt: string;
   deliveryId: string;
-  reaction: ReactionTarget;
+  reaction: RepoReactionTarget;
   /** Issue title and body at trigger time (issue comments carry them). */
   issue?: { title: string; body?: string | null };
   /** The PR head when the payload carries it (review comments); else looked up for `review`. */
@@ -37,12 +35,12 @@ export interface CommandTarget {
 }
 
 /** Post the app's own reply; `body` is app text whose untrusted pieces are already escaped. */
-async function reply(octokit: GitHubClient, t: CommandTarget, body: string): Promise<void> {
+async function reply(gh: RepoGitHub, t: CommandTarget, body: string): Promise<void> {
   if (t.reviewComment) {
-    await replyInReviewThread(octokit, { owner: t.owner, repo: t.repo, number: t.number, inReplyTo: t.reviewComment.inReplyTo, body });
+    await gh.replyInReviewThread(t.number, t.reviewComment.inReplyTo, body);
     return;
   }
-  await postComment(octokit, { owner: t.owner, repo: t.repo, number: t.number, body: `${body}\n\n${renderMarker("notice", { kind: "reply" })}` });
+  await gh.postComment(t.number, `${body}\n\n${renderMarker("notice", { kind: "reply" })}`);
 }
 
 function formatHelp(config: EffectiveConfig, unknown?: string): string {
@@ -76,7 +74,7 @@ function formatHelp(config: EffectiveConfig, unknown?: string): string {
 }
 
 export async function runSlashCommand(
-  octokit: GitHubClient,
+  gh: RepoGitHub,
   deps: HandlerDeps,
   config: EffectiveConfig,
   t: CommandTarget,
@@ -87,27 +85,27 @@ export async function runSlashCommand(
   switch (command.kind) {
     case "stop": {
       const cancelled = await deps.queue.cancel(key);
-      await reply(octokit, t, cancelled > 0 ? `Stopping ${cancelled} run(s) here.` : "Nothing is running here.");
+      await reply(gh, t, cancelled > 0 ? `Stopping ${cancelled} run(s) here.` : "Nothing is running here.");
       return;
     }
     case "help":
-      await reply(octokit, t, formatHelp(config));
+      await reply(gh, t, formatHelp(config));
       return;
     case "message": {
       if (await deps.queue.steer(key, command.text)) {
-        await addEyesReaction(octokit, t.reaction).catch((error: unknown) => log.warn({ err: error }, "could not add the reaction"));
+        await gh.addEyesReaction(t.reaction).catch((error: unknown) => log.warn({ err: error }, "could not add the reaction"));
         log.info({ key }, "steering message handed to the running job");
         return;
       }
-      await reply(octokit, t, formatHelp(config, command.text));
+      await reply(gh, t, formatHelp(config, command.text));
       return;
     }
     case "review": {
       if (!t.isPullRequest) {
-        await reply(octokit, t, "`review` works on pull requests only.");
+        await reply(gh, t, "`review` works on pull requests only.");
         return;
       }
-      const headSha = t.headSha ?? (await getPullRequestHead(octokit, t)).headSha;
+      const headSha = t.headSha ?? (await gh.getPullRequestHead(t.number)).headSha;
       await deps.queue.enqueue(
         requestJob(
           "security-review",
@@ -124,7 +122,7 @@ export async function runSlashCommand(
           t.deliveryId,
         ),
       );
-      await addEyesReaction(octokit, t.reaction).catch((error: unknown) => log.warn({ err: error }, "could not add the reaction"));
+      await gh.addEyesReaction(t.reaction).catch((error: unknown) => log.warn({ err: error }, "could not add the reaction"));
       return;
     }
     case "fix": {
@@ -132,19 +130,19 @@ export async function runSlashCommand(
       if (command.model !== undefined) {
         const choice = chooseRunModel(command.model, deps.env);
         if (!choice.ok) {
-          await reply(octokit, t, choice.reason);
+          await reply(gh, t, choice.reason);
           return;
         }
         model = choice.model;
       }
-      await startFix(octokit, deps, t, command.text, key, log, model);
+      await startFix(gh, deps, t, command.text, key, log, model);
       return;
     }
   }
 }
 
 async function startFix(
-  octokit: GitHubClient,
+  gh: RepoGitHub,
   deps: HandlerDeps,
   t: CommandTarget,
   instruction: string,
@@ -165,7 +163,7 @@ async function startFix(
   };
   if (!t.isPullRequest) {
     await startRun(
-      octokit,
+      gh,
       deps,
       {
         kind: "resolve-issue",
@@ -173,7 +171,7 @@ async function startFix(
         deliveryId: t.deliveryId,
         title: `resolving issue #${t.number}`,
         reaction: t.reaction,
-        statusTarget: { type: "issue", owner: t.owner, repo: t.repo, number: t.number },
+        statusTarget: { type: "issue", number: t.number },
         payload: (status) => ({
           ...common,
           status,
@@ -188,7 +186,7 @@ async function startFix(
   }
   const thread = t.reviewComment;
   await startRun(
-    octokit,
+    gh,
     deps,
     {
       kind: "fix-pr",
@@ -196,9 +194,7 @@ async function startFix(
       deliveryId: t.deliveryId,
       title: thread ? `fixing this review thread` : `fixing pull request #${t.number}`,
       reaction: t.reaction,
-      statusTarget: thread
-        ? { type: "review-thread", owner: t.owner, repo: t.repo, pullNumber: t.number, inReplyTo: thread.inReplyTo }
-        : { type: "issue", owner: t.owner, repo: t.repo, number: t.number },
+      statusTarget: thread ? { type: "review-thread", pullNumber: t.number, inReplyTo: thread.inReplyTo } : { type: "issue", number: t.number },
       payload: (status) => ({
         ...common,
         status,

@@ -4,9 +4,8 @@
  * hand before the first run. At most 100 repositories per delivery; the rest get theirs on first use.
  */
 import type { Context } from "probot";
-import { ensureLabel } from "../github/ensure-label.js";
 import { TOKEN_SCOPES } from "../github/token-scopes.js";
-import { loadTriggerConfig, type HandlerDeps } from "./trigger-flow.js";
+import { loadTriggerConfig, repoGitHub, type HandlerDeps } from "./trigger-flow.js";
 
 const MAX_REPOSITORIES = 100;
 
@@ -23,10 +22,12 @@ export function handleInstallationAdded(deps: Pick<HandlerDeps, "env" | "github"
     for (const { id: repoId, name: repo } of repositories.slice(0, MAX_REPOSITORIES)) {
       try {
         // One repository's labels at a time: a token for that repository, issues:write.
-        const octokit = deps.github ? await deps.github.forInstallation(payload.installation.id, TOKEN_SCOPES.labels(repoId)) : context.octokit;
-        const loaded = await loadTriggerConfig(octokit, deps, { owner, repo, number: 0 }, payload.installation.id);
+        const gh = deps.github
+          ? await deps.github.forRepo(payload.installation.id, TOKEN_SCOPES.labels(repoId), { owner, repo })
+          : repoGitHub(context.octokit, deps, { owner, repo });
+        const loaded = await loadTriggerConfig(gh, deps, payload.installation.id);
         const label = loaded.ok ? loaded.config.trigger.label : "agent";
-        if ((await ensureLabel(octokit, { owner, repo, name: label })) === "created") created++;
+        if ((await gh.ensureLabel(label)) === "created") created++;
       } catch (error) {
         log.warn({ err: error, repo: `${owner}/${repo}` }, "could not create the trigger label; it is created again on first use");
       }

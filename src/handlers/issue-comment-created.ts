@@ -5,7 +5,7 @@
  */
 import type { Context } from "probot";
 import { acceptCommandComment } from "./accept-command-comment.js";
-import type { HandlerDeps } from "./trigger-flow.js";
+import { repoGitHub, type HandlerDeps } from "./trigger-flow.js";
 import { runSlashCommand } from "./dispatch-agent-command.js";
 
 export function handleIssueCommentCreated(deps: HandlerDeps) {
@@ -16,11 +16,12 @@ export function handleIssueCommentCreated(deps: HandlerDeps) {
     if (installationId === undefined) return;
     const ref = { owner: repository.owner.login, repo: repository.name, number: issue.number };
     const log = context.log.child({ delivery: context.id, repo: `${ref.owner}/${ref.repo}`, issue: ref.number });
-    const accepted = await acceptCommandComment(octokit, deps, { ref, installationId, sender, author: comment.user, body: comment.body, log });
+    const gh = repoGitHub(octokit, deps, ref);
+    const accepted = await acceptCommandComment(gh, deps, { ref, installationId, sender, author: comment.user, body: comment.body, log });
     if (!accepted) return;
     const { command, config } = accepted;
     await runSlashCommand(
-      octokit,
+      gh,
       deps,
       config,
       {
@@ -34,7 +35,7 @@ export function handleIssueCommentCreated(deps: HandlerDeps) {
         requester: { login: sender.login, id: sender.id },
         triggerAt: comment.created_at,
         deliveryId: context.id,
-        reaction: { type: "issue-comment", owner: ref.owner, repo: ref.repo, commentId: comment.id },
+        reaction: { type: "issue-comment", commentId: comment.id },
       },
       command,
       log,

@@ -14,7 +14,7 @@
 import { requestJob } from "../tasks/job-payloads.js";
 import type { Context } from "probot";
 import { REVIEW_EVENTS } from "../config/repo-config.js";
-import { loadTriggerConfig, type HandlerDeps } from "./trigger-flow.js";
+import { loadTriggerConfig, repoGitHub, type HandlerDeps } from "./trigger-flow.js";
 
 export const PULL_REQUEST_REVIEW_EVENTS = REVIEW_EVENTS.map((a) => `pull_request.${a}` as const);
 
@@ -37,7 +37,8 @@ export function handlePullRequestEvent(deps: Pick<HandlerDeps, "env" | "queue" |
       log.info("automatic security review not queued: the installation's API quota is low");
       return;
     }
-    const loaded = await loadTriggerConfig(octokit, deps, ref, installationId);
+    const gh = repoGitHub(octokit, deps, ref);
+    const loaded = await loadTriggerConfig(gh, deps, installationId);
     if (!loaded.ok) {
       log.info({ issues: loaded.error.issues }, "security review skipped: invalid repository config");
       return;
@@ -49,7 +50,7 @@ export function handlePullRequestEvent(deps: Pick<HandlerDeps, "env" | "queue" |
       return;
     }
     const author = pr.user?.login ?? "ghost";
-    const own = deps.env.APP_SLUG !== undefined && author.toLowerCase() === `${deps.env.APP_SLUG.toLowerCase()}[bot]`;
+    const own = gh.isSelf(pr.user);
     if (own && !review.reviewOwnPullRequests) return;
     const skip = (reason: string) => {
       deps.metrics?.automaticSkipped.inc({ kind: "security-review", reason });

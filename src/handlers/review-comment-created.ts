@@ -6,7 +6,7 @@
  */
 import type { Context } from "probot";
 import { acceptCommandComment } from "./accept-command-comment.js";
-import type { HandlerDeps } from "./trigger-flow.js";
+import { repoGitHub, type HandlerDeps } from "./trigger-flow.js";
 import { runSlashCommand } from "./dispatch-agent-command.js";
 
 export function handlePullRequestReviewCommentCreated(deps: HandlerDeps) {
@@ -17,11 +17,12 @@ export function handlePullRequestReviewCommentCreated(deps: HandlerDeps) {
     if (installationId === undefined) return;
     const ref = { owner: repository.owner.login, repo: repository.name, number: pr.number };
     const log = context.log.child({ delivery: context.id, repo: `${ref.owner}/${ref.repo}`, pr: ref.number });
-    const accepted = await acceptCommandComment(octokit, deps, { ref, installationId, sender, author: comment.user, body: comment.body, log });
+    const gh = repoGitHub(octokit, deps, ref);
+    const accepted = await acceptCommandComment(gh, deps, { ref, installationId, sender, author: comment.user, body: comment.body, log });
     if (!accepted) return;
     const { command, config } = accepted;
     await runSlashCommand(
-      octokit,
+      gh,
       deps,
       config,
       {
@@ -36,7 +37,7 @@ export function handlePullRequestReviewCommentCreated(deps: HandlerDeps) {
         requester: { login: sender.login, id: sender.id },
         triggerAt: comment.created_at,
         deliveryId: context.id,
-        reaction: { type: "review-comment", owner: ref.owner, repo: ref.repo, commentId: comment.id },
+        reaction: { type: "review-comment", commentId: comment.id },
         reviewComment: { id: comment.id, inReplyTo: comment.in_reply_to_id ?? comment.id },
       },
       command,

@@ -10,9 +10,8 @@
  */
 import type { Context } from "probot";
 import { applyOperatorCaps, DEFAULT_REPO_CONFIG } from "../config/repo-config.js";
-import { authorizeSender } from "../github/authorize-sender.js";
 import { jobKey } from "../tasks/job-payloads.js";
-import { loadTriggerConfig, type HandlerDeps } from "./trigger-flow.js";
+import { loadTriggerConfig, repoGitHub, type HandlerDeps } from "./trigger-flow.js";
 
 export function handleRunClosed(deps: Pick<HandlerDeps, "env" | "queue" | "github" | "configCache">) {
   return async (context: Context<"issues.closed" | "pull_request.closed">): Promise<void> => {
@@ -23,17 +22,10 @@ export function handleRunClosed(deps: Pick<HandlerDeps, "env" | "queue" | "githu
     // Most closes have nothing to cancel: no API call for those.
     if ((await deps.queue.pending(key)) === 0) return;
     const log = context.log.child({ delivery: context.id, key, sender: sender.login });
-    const ref = { owner: repository.owner.login, repo: repository.name, number };
-    const loaded = await loadTriggerConfig(octokit, deps, ref, payload.installation?.id);
+    const gh = repoGitHub(octokit, deps, { owner: repository.owner.login, repo: repository.name });
+    const loaded = await loadTriggerConfig(gh, deps, payload.installation?.id);
     const config = loaded.ok ? loaded.config : applyOperatorCaps(DEFAULT_REPO_CONFIG, deps.env);
-    const auth = await authorizeSender(octokit, {
-      owner: ref.owner,
-      repo: ref.repo,
-      sender,
-      minPermission: config.trigger.minPermission,
-      allowedBots: config.trigger.allowedBots,
-      appSlug: deps.env.APP_SLUG,
-    });
+    const auth = await gh.authorizeSender(sender, { minPermission: config.trigger.minPermission, allowedBots: config.trigger.allowedBots });
     const cancelled = auth.allowed ? await deps.queue.cancel(key) : await deps.queue.cancel(key, { requesterId: sender.id });
     log.info({ cancelled, allRuns: auth.allowed }, cancelled > 0 ? "runs cancelled: closed" : "closed by someone who may not stop these runs");
   };

@@ -6,16 +6,20 @@
  */
 import type { Logger } from "pino";
 import type { Env } from "../config/env.js";
-import { loadRepoConfig } from "../config/load-repo-config.js";
 import { applyOperatorCaps, DEFAULT_REPO_CONFIG, type EffectiveConfig } from "../config/repo-config.js";
-import { authorizeSender, type Sender } from "../github/authorize-sender.js";
 import { CONFIG_SCOPE, type GitHubClient, type GitHubClientFactory } from "../github/client.js";
 import type { QuotaView } from "../github/quota.js";
 import type { JobMetrics } from "../jobs/metrics.js";
-import { addEyesReaction, postComment, type ReactionTarget } from "../github/issue-actions.js";
 import { renderMarker } from "../github/markers.js";
-import { createStatusComment, deleteStatusComment, renderStatusBody, updateStatusComment, type StatusTarget } from "../github/status-comment.js";
-import { reportConfigError } from "../github/report-config-error.js";
+import {
+  botLoginOf,
+  createRepoGitHub,
+  type RepoGitHub,
+  type RepoReactionTarget,
+  type RepoScope,
+  type RepoStatusTarget,
+  type Sender,
+} from "../github/repo-github.js";
 import type { JobQueue, JsonValue } from "../jobs/types.js";
 import { ConfigError } from "../shared/errors.js";
 import { requestJob, type JobPayloadInput, type StatusRef } from "../tasks/job-payloads.js";
@@ -64,6 +68,15 @@ export function createConfigCache(options: { ttlMs: number; now?: () => number; 
   };
 }
 
+/**
+ * The GitHub port for the event's repository, over the handler's client (app.ts limits it to that
+ * repository). The app's login is the one resolved at start-up (written to `env.APP_SLUG`, which
+ * also takes the operator's override): this is the one place the handlers read it.
+ */
+export function repoGitHub(octokit: GitHubClient, deps: Pick<HandlerDeps, "env">, repo: RepoScope): RepoGitHub {
+  return createRepoGitHub(octokit, { owner: repo.owner, repo: repo.repo }, { botLogin: botLoginOf(deps.env.APP_SLUG) });
+}
+
 export interface RepoRef {
   owner: string;
   repo: string;
@@ -79,29 +92,23 @@ export type LoadedConfig = { ok: true; config: EffectiveConfig } | { ok: false; 
  * the event's one-repository client cannot read.
  */
 export async function loadTriggerConfig(
-  octokit: GitHubClient,
+  gh: RepoGitHub,
   deps: Pick<HandlerDeps, "env" | "github" | "configCache">,
-  ref: RepoRef,
   installationId?: number,
 ): Promise<LoadedConfig> {
-  if (!deps.configCache || installationId === undefined) return readTriggerConfig(octokit, deps, ref, installationId);
-  const key = `${installationId}:${ref.owner}/${ref.repo}`.toLowerCase();
+  if (!deps.configCache || installationId === undefined) return readTriggerConfig(gh, deps, installationId);
+  const key = `${installationId}:${gh.owner}/${gh.repo}`.toLowerCase();
   const cached = deps.configCache.get(key);
   if (cached) return cached;
-  const loading = readTriggerConfig(octokit, deps, ref, installationId);
+  const loading = readTriggerConfig(gh, deps, installationId);
   deps.configCache.set(key, loading);
   return loading;
 }
 
-async function readTriggerConfig(
-  octokit: GitHubClient,
-  deps: Pick<HandlerDeps, "env" | "github">,
-  ref: RepoRef,
-  installationId?: number,
-): Promise<LoadedConfig> {
+async function readTriggerConfig(gh: RepoGitHub, deps: Pick<HandlerDeps, "env" | "github">, installationId?: number): Promise<LoadedConfig> {
   try {
-    const reader = deps.github && installationId !== undefined ? await deps.github.forInstallation(installationId, CONFIG_SCOPE) : octokit;
-    const { config } = await loadRepoConfig(reader, { owner: ref.owner, repo: ref.repo });
+    const reader = deps.github && installationId !== undefined ? await deps.github.forRepo(installationId, CONFIG_SCOPE, gh, { botLogin: gh.botLogin }) : gh;
+    const { config } = await reader.loadConfig();
     return { ok: true, config: applyOperatorCaps(config, deps.env) };
   } catch (error) {
     if (error instanceof ConfigError) return { ok: false, error };
@@ -115,44 +122,38 @@ async function readTriggerConfig(
  * Returns the config when work may go on, or null when the handler must stop.
  */
 export async function gateTrigger(
-  octokit: GitHubClient,
+  gh: RepoGitHub,
   deps: HandlerDeps,
-  ref: RepoRef,
+  number: number,
   sender: Sender,
   loaded: LoadedConfig,
   log: Logger,
 ): Promise<EffectiveConfig | null> {
   const config = loaded.ok ? loaded.config : applyOperatorCaps(DEFAULT_REPO_CONFIG, deps.env);
-  const auth = await authorizeSender(octokit, {
-    owner: ref.owner,
-    repo: ref.repo,
-    sender,
-    minPermission: config.trigger.minPermission,
-    allowedBots: config.trigger.allowedBots,
-    appSlug: deps.env.APP_SLUG,
-  });
+  const auth = await gh.authorizeSender(sender, { minPermission: config.trigger.minPermission, allowedBots: config.trigger.allowedBots });
+  const repoName = `${gh.owner}/${gh.repo}`;
   if (!auth.allowed) {
     log.info({ sender: sender.login, reason: auth.reason }, "trigger refused");
-    if (!auth.silent && deps.limiter.shouldRefuse(`${ref.owner}/${ref.repo}`, sender.login)) {
+    if (!auth.silent && deps.limiter.shouldRefuse(repoName, sender.login)) {
       const text = `Thanks for the request. Only people with **${config.trigger.minPermission}** access (or higher) to this repository can start issue-agent, so nothing was started. A maintainer can trigger it for you.`;
-      await postComment(octokit, { ...ref, body: `${text}\n\n${renderMarker("refusal", { user: sender.login })}` });
+      await gh.postComment(number, `${text}\n\n${renderMarker("refusal", { user: sender.login })}`);
     }
     return null;
   }
   if (!loaded.ok) {
-    await reportConfigError(octokit, { owner: ref.owner, repo: ref.repo, issueNumber: ref.number, error: loaded.error });
+    await gh.reportConfigError(number, loaded.error);
     log.warn({ issues: loaded.error.issues }, "invalid repository config reported");
     return null;
   }
-  const limit = deps.limiter.tryTrigger(`${ref.owner}/${ref.repo}`, sender.login);
+  const limit = deps.limiter.tryTrigger(repoName, sender.login);
   if (!limit.ok) {
     log.info({ sender: sender.login, scope: limit.scope }, "trigger rate-limited");
-    if (deps.limiter.shouldRefuse(`${ref.owner}/${ref.repo}`, `${sender.login}:rate`)) {
+    if (deps.limiter.shouldRefuse(repoName, `${sender.login}:rate`)) {
       const who = limit.scope === "user" ? "you have" : "this repository has";
-      await postComment(octokit, {
-        ...ref,
-        body: `issue-agent is pausing: ${who} started too many runs in the last hour. Try again in about ${limit.retryAfterMinutes} minutes.\n\n${renderMarker("refusal", { user: sender.login, rate: true })}`,
-      });
+      await gh.postComment(
+        number,
+        `issue-agent is pausing: ${who} started too many runs in the last hour. Try again in about ${limit.retryAfterMinutes} minutes.\n\n${renderMarker("refusal", { user: sender.login, rate: true })}`,
+      );
     }
     return null;
   }
@@ -164,8 +165,8 @@ export interface StartRunParams<K extends "resolve-issue" | "fix-pr"> {
   key: string;
   deliveryId: string;
   title: string;
-  reaction: ReactionTarget;
-  statusTarget: StatusTarget;
+  reaction: RepoReactionTarget;
+  statusTarget: RepoStatusTarget;
   /** Build the job payload once the status comment exists (validated by the kind's schema). */
   payload: (status: StatusRef) => JobPayloadInput<K>;
   /** Extra fields for the status marker (e.g. `autofix: true`, counted against autofix.maxAttempts). */
@@ -173,12 +174,7 @@ export interface StartRunParams<K extends "resolve-issue" | "fix-pr"> {
 }
 
 /** 👀 at once, one "queued" status comment, then enqueue. A redelivered webhook leaves no trace. */
-export async function startRun<K extends "resolve-issue" | "fix-pr">(
-  octokit: GitHubClient,
-  deps: HandlerDeps,
-  params: StartRunParams<K>,
-  log: Logger,
-): Promise<void> {
+export async function startRun<K extends "resolve-issue" | "fix-pr">(gh: RepoGitHub, deps: HandlerDeps, params: StartRunParams<K>, log: Logger): Promise<void> {
   // A redelivered webhook must not flash a second status comment; the enqueue below stays the
   // authority for two copies arriving at the same moment.
   if (await deps.queue.hasDelivery(params.deliveryId)) {
@@ -186,27 +182,27 @@ export async function startRun<K extends "resolve-issue" | "fix-pr">(
     return;
   }
   try {
-    await addEyesReaction(octokit, params.reaction);
+    await gh.addEyesReaction(params.reaction);
   } catch (error) {
     log.warn({ err: error }, "could not add the reaction");
   }
   const marker = { ...params.marker, key: params.key, delivery: params.deliveryId, kind: params.kind };
-  const ref = await createStatusComment(octokit, params.statusTarget, { title: params.title, phase: "queued" }, marker);
+  const ref = await gh.createStatusComment(params.statusTarget, { title: params.title, phase: "queued" }, marker);
   const status: StatusRef =
     ref.target.type === "issue"
       ? { type: "issue", number: ref.target.number, commentId: ref.commentId }
       : { type: "review-thread", pullNumber: ref.target.pullNumber, inReplyTo: ref.target.inReplyTo, commentId: ref.commentId };
   const result = await deps.queue.enqueue(requestJob(params.kind, params.payload(status), params.deliveryId));
   if (result.status === "duplicate") {
-    await deleteStatusComment(octokit, ref);
+    await gh.deleteStatusComment(ref);
     log.info({ deliveryId: params.deliveryId }, "duplicate delivery ignored");
     return;
   }
   if (result.position > 0) {
     // Tell the user they wait behind earlier runs on the same issue/PR.
-    await updateStatusComment(octokit, ref, renderStatusBody({ title: params.title, phase: "queued", position: result.position }, marker)).catch(
-      (error: unknown) => log.warn({ err: error }, "could not show the queue position"),
-    );
+    await gh
+      .setStatus(ref, { title: params.title, phase: "queued", position: result.position }, marker)
+      .catch((error: unknown) => log.warn({ err: error }, "could not show the queue position"));
   }
   log.info({ jobId: result.jobId, key: params.key, position: result.position }, "job enqueued");
 }

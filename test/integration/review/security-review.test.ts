@@ -12,7 +12,7 @@ import { renderMarker } from "../../../src/github/markers.js";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunAgentInput, RunAgentResult } from "../../../src/agent/types.js";
 import { parseEnv } from "../../../src/config/env.js";
-import { CONFIG_SCOPE } from "../../../src/github/client.js";
+import { CONFIG_SCOPE, withRepoPorts } from "../../../src/github/client.js";
 import { TOKEN_SCOPES } from "../../../src/github/token-scopes.js";
 import type { JobContext } from "../../../src/jobs/types.js";
 import { parseFindingMarker } from "../../../src/review/review-markers.js";
@@ -101,7 +101,7 @@ afterEach(() => {
 function deps(envOverrides: Record<string, string> = {}): SecurityReviewDeps {
   return {
     env: parseEnv({ APP_SLUG: "issue-agent", OPENAI_API_KEY: "sk-test-not-real", OSV_API_URL: "https://osv.test", ...envOverrides }),
-    github: { forInstallation: async () => octokit, installationToken: async () => "ghs_installation_token_for_tests" },
+    github: withRepoPorts({ forInstallation: async () => octokit, installationToken: async () => "ghs_installation_token_for_tests" }),
     git: {
       withWorkspace: async (_id, fn) => {
         work = mkdtempSync(path.join(tmpdir(), "review-"));
@@ -490,10 +490,10 @@ describe("security review tokens and stop rules", () => {
     const gitScopes: unknown[] = [];
     const clones: { url: string; ref: string; token: string }[] = [];
     const d = deps();
-    d.github = {
+    d.github = withRepoPorts({
       forInstallation: async (_id, scope) => (scopes.push(scope), octokit),
       installationToken: async (_id, scope) => (gitScopes.push(scope), "ghs_readOnlyReviewTokenForTests0123456789"),
-    };
+    });
     const clone = d.git.clone;
     d.git = { ...d.git, clone: async (o) => (clones.push({ url: o.url, ref: o.ref, token: o.token }), clone(o)) };
     return { d, scopes, gitScopes, clones };

@@ -1,6 +1,6 @@
 import { Octokit } from "@octokit/rest";
 import { afterEach, describe, expect, it } from "vitest";
-import type { GitHubClient } from "../../../src/github/client.js";
+import { withRepoPorts, type GitHubClient } from "../../../src/github/client.js";
 import { createGiveUpHook } from "../../../src/tasks/job-registry.js";
 import { mockGitHub, type GitHubMock } from "../../helpers/mock-github.js";
 
@@ -12,7 +12,7 @@ describe("createGiveUpHook", () => {
     gh = mockGitHub();
     gh.on("PATCH", "/repos/o/r/issues/comments/77").reply(200, {});
     const octokit = new Octokit({ auth: "x", request: { retries: 0 } }) as unknown as GitHubClient;
-    const hook = createGiveUpHook({ forInstallation: async () => octokit, installationToken: async () => "t" });
+    const hook = createGiveUpHook(withRepoPorts({ forInstallation: async () => octokit, installationToken: async () => "t" }));
     const payload = {
       installationId: 1,
       owner: "o",
