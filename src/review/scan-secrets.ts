@@ -290,7 +290,8 @@ function assignmentHits(path: string, lines: readonly AddedLine[], texts: readon
       });
       continue;
     }
-    if (keySaysFake(a.key) || lineSaysEncrypted(target.text, texts[index - 1] ?? "")) continue;
+    // A URL's key is its scheme, user and host: judgeUrlCredential weighs an example host itself (as a placeholder).
+    if ((a.syntax !== "url" && keySaysFake(a.key)) || lineSaysEncrypted(target.text, texts[index - 1] ?? "")) continue;
     if (judged.some((j) => j.line === target.line && j.start < a.index + a.value.length && a.index < j.end)) continue;
     const verdict = judgeGeneric(a, path, target.text);
     if (verdict)
