@@ -103,9 +103,9 @@ function isFillerInFormat(value: string, rule: Pick<SecretRule, "prefix" | "publ
 
 /**
  * The context layer for a self-identifying token. null: not a value at all (a vendor's published
- * example, a template, a reference, ciphertext, a slot to fill in), never reported. "placeholder":
- * the vendor's format with a made-up random part (filler characters, an example word, a key named
- * fake), reported at low severity when the rule's prefix declares a credential, else dropped.
+ * example, a template, a reference, ciphertext, a slot to fill in, a key named fake), never reported. "placeholder":
+ * the vendor's format with a made-up random part (filler characters, an example word), reported at
+ * low severity when the rule's prefix declares a credential, else dropped.
  */
 function providerTier(
   value: string,
@@ -116,7 +116,9 @@ function providerTier(
   if (isVendorExample(value, rule.id)) return null;
   const body = rule.prefix ? value.replace(rule.prefix, "") : value;
   if (isTemplate(body) || isReference(body) || isEncrypted(body) || isExplicitPlaceholder(body)) return null;
-  const filler = lowEntropy || (!rule.structured && isPlaceholderBody(body)) || lineSaysFake(lineText);
+  // A key named fake, dummy or example (`FAKE_GITHUB_TOKEN = …`): test data by its author's word.
+  if (lineSaysFake(lineText)) return null;
+  const filler = lowEntropy || (!rule.structured && isPlaceholderBody(body));
   if (!filler) return "real";
   return declaresCredential(rule) && (!rule.exact || rule.exact.test(value)) ? "placeholder" : null;
 }
