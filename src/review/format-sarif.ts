@@ -125,6 +125,19 @@ function ruleSpec(f: Finding | UnanchoredFinding, homepage: string): RuleSpec {
   if (f.source === "secrets") {
     const id = f.ruleId ?? "secrets";
     const generic = id.startsWith("generic-");
+    // A rule of its own, so that its low default level never stands for the real findings of the same format.
+    if (f.placeholder)
+      return {
+        id: `${id}/placeholder`,
+        name: `Placeholder${pascal(id.replace(/^secretlint\//, ""))}`,
+        short: f.title,
+        full: `The change adds a value in the format of the '${id}' pattern that looks made up (filler characters, an example word or a documentation host).`,
+        help: "If it is a real credential, revoke or rotate it and load it from a secret store. If it is an example, an obvious slot such as <YOUR_TOKEN> keeps scanners quiet.",
+        helpUri: cweUrl(798),
+        tags: ["security", "secret", ...cweTags(f.cwe)],
+        precision: "low",
+        severity: f.severity,
+      };
     return {
       id,
       name: `Committed${pascal(id.replace(/^secretlint\//, ""))}${generic ? "" : "Credential"}`,

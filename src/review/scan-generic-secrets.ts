@@ -10,7 +10,9 @@ import type { Assignment } from "./secret-assignments.js";
 import {
   isDigestFormat,
   isDocumentationHost,
+  hasPlaceholderShape,
   isEncrypted,
+  isExplicitPlaceholder,
   isExpressionReference,
   isHashShaped,
   isNaturalText,
@@ -30,6 +32,8 @@ export type GenericKind = "password" | "key";
 export interface GenericVerdict {
   ruleId: "generic-password" | "generic-secret" | "url-password" | "auth-header";
   title: string;
+  /** A credential's syntax (URL user-info) holding a made-up value: reported at low severity. */
+  placeholder?: boolean;
 }
 
 /** The last word of a key that makes it about a secret rather than the secret itself. */
@@ -606,18 +610,36 @@ function decodeBasic(b64: string): { user: string; password: string } | null {
   return { user: text.slice(0, colon), password: text.slice(colon + 1) };
 }
 
+/** Words that describe a password as made up; unlike a slot word (`REPLACE_WITH_…`) the value is still a value. */
+const MADE_UP_WORDS = /example|sample|dummy|fake|test|mock|demo|xxx/i;
+
+/**
+ * A password in a URL's user-info. `user:password@host` declares a credential the way a vendor prefix
+ * does, so a made-up one (filler characters, an example word, a documentation host such as
+ * example.com) is reported as a placeholder; references, templates, ciphertext and slots to fill in
+ * are not values at all; a product default or the user name repeated is dropped, as for any password.
+ */
+export function judgeUrlCredential(host: string, user: string, password: string, lineText: string): "real" | "placeholder" | null {
+  if (!password) return null;
+  if (isReference(user) || isTemplate(user) || isReference(password) || isTemplate(password) || isEncrypted(password)) return null;
+  if (isExplicitPlaceholder(user) || isExplicitPlaceholder(password)) return null;
+  if (isDocumentationHost(host)) return "placeholder";
+  if (user === password) return null;
+  if (hasPlaceholderShape(password) || MADE_UP_WORDS.test(password)) return "placeholder";
+  return passwordLookAlike(password, "", lineText, 4, true) ? null : "real";
+}
+
 /** The generic verdict on one assignment: a finding's rule and title, or null. */
 export function judgeGeneric(a: Assignment, path: string, lineText: string): GenericVerdict | null {
   if (isLockfile(path)) return null;
   // A quoted string inside the quotes (`'"__my_variable__"'`) is judged by its content.
   const value = a.value.trim().replace(/^(["'`])(.*)\1$/, "$2");
   if (a.key.startsWith("url:")) {
-    const [, , host = "", ...rest] = a.key.split(":");
-    const user = rest.join(":");
-    if (isDocumentationHost(host)) return null;
-    if (user && user === value) return null;
-    if (isReference(user) || isTemplate(user)) return null;
-    return passwordLookAlike(value, "", lineText, 4, true) ? null : { ruleId: "url-password", title: "Password in a URL" };
+    const userAndHost = a.key.slice(a.key.indexOf(":", 4) + 1);
+    const at = userAndHost.lastIndexOf("@");
+    const tier = judgeUrlCredential(userAndHost.slice(at + 1), userAndHost.slice(0, at), value, lineText);
+    if (!tier) return null;
+    return { ruleId: "url-password", title: "Password in a URL", ...(tier === "placeholder" ? { placeholder: true } : {}) };
   }
   if (a.key.startsWith("header:")) {
     const scheme = /^(Basic|Bearer|Token|Api-Token|Digest|Key|SSWS)\s+/i.exec(value);

@@ -21,9 +21,19 @@ import { creator as recommendedPreset } from "@secretlint/secretlint-rule-preset
 import { maskSecret } from "../shared/redact.js";
 import { fingerprintOf } from "./fingerprint.js";
 import { addedLines, parseUnifiedDiff, type AddedLine, type DiffFile } from "./parse-diff.js";
-import { isPrintable, judgeGeneric, keyWords, passwordLookAlike } from "./scan-generic-secrets.js";
+import { isPrintable, judgeGeneric, judgeUrlCredential, keyWords } from "./scan-generic-secrets.js";
 import { findAssignments, type Assignment } from "./secret-assignments.js";
-import { isEncrypted, isPlaceholderBody, isReference, isTemplate, isVendorExample, lineSaysEncrypted, lineSaysFake, shannonEntropy } from "./secret-context.js";
+import {
+  isEncrypted,
+  isExplicitPlaceholder,
+  isPlaceholderBody,
+  isReference,
+  isTemplate,
+  isVendorExample,
+  lineSaysEncrypted,
+  lineSaysFake,
+  shannonEntropy,
+} from "./secret-context.js";
 import { keyedRulesFor, type KeyedRule } from "./secret-keyed-rules.js";
 import { PEM_RULE_ID, PPK_RULE_ID, SECRET_RULES, type SecretRule } from "./secret-rules.js";
 import type { Finding, Severity } from "./types.js";
@@ -45,6 +55,8 @@ interface RawHit {
   /** Lower wins when two hits overlap: vendor formats, keyed vendor rules, secretlint, generic. */
   priority: number;
   publishable?: boolean;
+  /** In a credential's format but filler-shaped (see `providerTier`): reported at low severity as a likely placeholder. */
+  placeholder?: boolean;
 }
 
 const SECRETLINT_TITLES: Record<string, [string, Severity]> = {
@@ -72,13 +84,43 @@ function keySaysFake(key: string): boolean {
   return keyWords(key).some((w) => ["fake", "dummy", "example", "examples", "sample", "placeholder", "mock", "mocked", "bogus"].includes(w));
 }
 
-/** The context layer for a self-identifying token: vendor docs, placeholder bodies, templates, fake names. */
-function providerLookAlike(value: string, rule: Pick<SecretRule, "id" | "prefix" | "structured">, lineText: string): boolean {
-  if (isVendorExample(value, rule.id)) return true;
+type Tier = "real" | "placeholder";
+
+/**
+ * A vendor prefix declares a credential, so the prefix's owner decides what a filler-shaped value
+ * under it is: a placeholder worth a low-severity note. Not for publishable keys (not secrets at all)
+ * nor for prefixes common outside the vendor (`0x`, `key-`), nor for rules without a prefix.
+ */
+function declaresCredential(rule: Pick<SecretRule, "prefix" | "publishable" | "genericPrefix">): boolean {
+  return rule.prefix !== undefined && !rule.publishable && !rule.genericPrefix;
+}
+
+/** Filler under a vendor prefix, in the vendor's exact format: what the placeholder tier reports. */
+function isFillerInFormat(value: string, rule: Pick<SecretRule, "prefix" | "publishable" | "genericPrefix" | "exact">): boolean {
+  if (!declaresCredential(rule) || (rule.exact && !rule.exact.test(value))) return false;
+  return isPlaceholderBody(rule.prefix ? value.replace(rule.prefix, "") : value);
+}
+
+/**
+ * The context layer for a self-identifying token. null: not a value at all (a vendor's published
+ * example, a template, a reference, ciphertext, a slot to fill in, a key named fake), never reported. "placeholder":
+ * the vendor's format with a made-up random part (filler characters, an example word), reported at
+ * low severity when the rule's prefix declares a credential, else dropped.
+ */
+function providerTier(
+  value: string,
+  rule: Pick<SecretRule, "id" | "prefix" | "structured" | "publishable" | "genericPrefix" | "exact">,
+  lineText: string,
+  lowEntropy = false,
+): Tier | null {
+  if (isVendorExample(value, rule.id)) return null;
   const body = rule.prefix ? value.replace(rule.prefix, "") : value;
-  if (isTemplate(body) || isReference(body)) return true;
-  if (!rule.structured && isPlaceholderBody(body)) return true;
-  return lineSaysFake(lineText);
+  if (isTemplate(body) || isReference(body) || isEncrypted(body) || isExplicitPlaceholder(body)) return null;
+  // A key named fake, dummy or example (`FAKE_GITHUB_TOKEN = …`): test data by its author's word.
+  if (lineSaysFake(lineText)) return null;
+  const filler = lowEntropy || (!rule.structured && isPlaceholderBody(body));
+  if (!filler) return "real";
+  return declaresCredential(rule) && (!rule.exact || rule.exact.test(value)) ? "placeholder" : null;
 }
 
 /** A PEM header only counts when key material follows it (on the line, or on the next added lines). */
@@ -145,18 +187,20 @@ function prefixRuleHits(path: string, lines: readonly AddedLine[], index: number
     for (const m of l.text.matchAll(rule.pattern)) {
       const value = m[1] ?? m[0];
       const start = (m.index ?? 0) + m[0].indexOf(value);
+      let tier: Tier | null = "real";
       if (rule.id === PEM_RULE_ID) {
         if (!pemHasBody(lines, index, start + value.length)) continue;
       } else if (rule.id === PPK_RULE_ID) {
         if (!pemHasBody(lines, index, l.text.length) || !lines.slice(Math.max(0, index - 40), index).some((p) => p.text.startsWith("PuTTY-User-Key-File-")))
           continue;
       } else {
-        if (rule.entropy && shannonEntropy(value) < rule.entropy) continue;
-        if (rule.validate && !rule.validate(value, l.text, path)) continue;
-        if (providerLookAlike(value, rule, l.text)) {
-          judged.push({ line: l.line, start, end: start + value.length });
-          continue;
-        }
+        const lowEntropy = rule.entropy !== undefined && shannonEntropy(value) < rule.entropy;
+        if (lowEntropy && !declaresCredential(rule)) continue;
+        // A rule's own check (mixed case, a digit somewhere) fails on filler too: that is still the placeholder tier.
+        if (rule.validate && !rule.validate(value, l.text, path) && !isFillerInFormat(value, rule)) continue;
+        tier = providerTier(value, rule, l.text, lowEntropy);
+        if (tier !== "real") judged.push({ line: l.line, start, end: start + value.length });
+        if (tier === null) continue;
       }
       hits.push({
         line: l.line,
@@ -164,9 +208,10 @@ function prefixRuleHits(path: string, lines: readonly AddedLine[], index: number
         value,
         ruleId: rule.id,
         title: rule.title,
-        severity: rule.severity,
+        severity: tier === "placeholder" ? "low" : rule.severity,
         priority: 0,
         ...(rule.publishable ? { publishable: true } : {}),
+        ...(tier === "placeholder" ? { placeholder: true } : {}),
       });
     }
   }
@@ -247,10 +292,21 @@ function assignmentHits(path: string, lines: readonly AddedLine[], texts: readon
       });
       continue;
     }
-    if (keySaysFake(a.key) || lineSaysEncrypted(target.text, texts[index - 1] ?? "")) continue;
+    // A URL's key is its scheme, user and host: judgeUrlCredential weighs an example host itself (as a placeholder).
+    if ((a.syntax !== "url" && keySaysFake(a.key)) || lineSaysEncrypted(target.text, texts[index - 1] ?? "")) continue;
     if (judged.some((j) => j.line === target.line && j.start < a.index + a.value.length && a.index < j.end)) continue;
     const verdict = judgeGeneric(a, path, target.text);
-    if (verdict) hits.push({ line: target.line, start: a.index, value: a.value, ruleId: verdict.ruleId, title: verdict.title, severity: "high", priority: 3 });
+    if (verdict)
+      hits.push({
+        line: target.line,
+        start: a.index,
+        value: a.value,
+        ruleId: verdict.ruleId,
+        title: verdict.title,
+        severity: verdict.placeholder ? "low" : "high",
+        priority: 3,
+        ...(verdict.placeholder ? { placeholder: true } : {}),
+      });
   }
   return hits;
 }
@@ -391,22 +447,37 @@ async function secretlintHits(path: string, lines: readonly AddedLine[]): Promis
     }
     const added = lines[lineIndex];
     if (!added || SUPERSEDED.test(msg.ruleId)) continue;
+    let placeholder = false;
     if (URL_RULES.test(msg.ruleId)) {
-      const m = /:\/\/([^:/@\s]*):([^@\s]*)@/.exec(value);
-      const password = m?.[2] ?? value;
-      if (m?.[1] === password || isReference(m?.[1] ?? "") || isTemplate(m?.[1] ?? "") || passwordLookAlike(password, "", added.text, 4, true)) continue;
+      // The same judgement as the URL user-info the assignment reader finds (secretlint's match may stop before the host).
+      const m = /:\/\/([^:/@\s]*):([^@\s]*)@((?:\[[0-9A-Fa-f:.]+\]|[\w.-]+)(?::\d+)?)?/.exec(added.text.slice(start));
+      const tier = m ? judgeUrlCredential(m[3] ?? "", m[1] ?? "", m[2] ?? "", added.text) : null;
+      if (!tier) continue;
+      placeholder = tier === "placeholder";
     } else if (/privatekey$/.test(msg.ruleId)) {
       if (!pemHasBody(lines, lineIndex, start + value.indexOf("-----", 5))) continue;
-    } else if (providerLookAlike(value, { id: msg.ruleId }, added.text)) continue;
-    const [title, severity] = secretlintTitle(msg.ruleId);
-    hits.push({ line: added.line, start, value, ruleId: msg.ruleId.replace(/^@secretlint\/secretlint-rule-/, "secretlint/"), title, severity, priority: 2 });
+      // Our own vendor rules give the placeholder tier to filler under a vendor prefix; secretlint's hits stand only when real.
+    } else if (providerTier(value, { id: msg.ruleId }, added.text) !== "real") continue;
+    const [title, ruleSeverity] = secretlintTitle(msg.ruleId);
+    hits.push({
+      line: added.line,
+      start,
+      value,
+      ruleId: msg.ruleId.replace(/^@secretlint\/secretlint-rule-/, "secretlint/"),
+      title,
+      severity: placeholder ? "low" : ruleSeverity,
+      priority: 2,
+      ...(placeholder ? { placeholder: true } : {}),
+    });
   }
   return hits;
 }
 
-/** Keep one hit per secret: overlapping hits on a line collapse to the most specific rule. */
+/** Keep one hit per secret: overlapping hits on a line collapse to the most specific rule, a real-tier verdict before a placeholder one. */
 function dedupe(hits: RawHit[]): RawHit[] {
-  const sorted = [...hits].sort((a, b) => a.line - b.line || a.priority - b.priority || a.start - b.start);
+  const sorted = [...hits].sort(
+    (a, b) => a.line - b.line || Number(a.placeholder ?? false) - Number(b.placeholder ?? false) || a.priority - b.priority || a.start - b.start,
+  );
   const kept: RawHit[] = [];
   for (const h of sorted) {
     const overlaps = kept.some((k) => k.line === h.line && h.start < k.start + Math.max(k.value.length, 1) && k.start < h.start + Math.max(h.value.length, 1));
@@ -418,23 +489,29 @@ function dedupe(hits: RawHit[]): RawHit[] {
 function toFinding(path: string, hit: RawHit, lineText: string): Finding {
   const masked = maskSecret(hit.value);
   const maskedLine = lineText.split(hit.value).join(masked).trim().replace(/\s+/g, " ");
-  const explanation = hit.publishable
-    ? `This line adds a ${hit.title} (\`${masked}\`). The vendor means keys like this for client-side code, so it is not a secret, ` +
-      `but anyone can use it on your account: check that it is restricted (allowed origins, scopes, test mode) and is the key you ` +
-      `meant to ship.`
-    : `This line adds what looks like a ${hit.title.replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())} (\`${masked}\`). Anyone who can read the repository, its forks or ` +
-      `its history can use it. Revoke or rotate it now (deleting it from the branch does not un-leak it), then load it from a ` +
-      `secret store or an environment variable instead.`;
+  const explanation = hit.placeholder
+    ? `This line adds a value in the format of a ${hit.title} (\`${masked}\`), but it looks like a placeholder or a documentation ` +
+      `example (filler characters, an example word or a documentation host), so it is reported at low severity. If it is a real ` +
+      `credential, revoke or rotate it and load it from a secret store; if it is an example, an obvious slot such as ` +
+      `\`<YOUR_TOKEN>\` keeps scanners quiet.`
+    : hit.publishable
+      ? `This line adds a ${hit.title} (\`${masked}\`). The vendor means keys like this for client-side code, so it is not a secret, ` +
+        `but anyone can use it on your account: check that it is restricted (allowed origins, scopes, test mode) and is the key you ` +
+        `meant to ship.`
+      : `This line adds what looks like a ${hit.title.replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())} (\`${masked}\`). Anyone who can read the repository, its forks or ` +
+        `its history can use it. Revoke or rotate it now (deleting it from the branch does not un-leak it), then load it from a ` +
+        `secret store or an environment variable instead.`;
   return {
     path,
     line: hit.line,
     side: "RIGHT",
     severity: hit.severity,
     cwe: "CWE-798",
-    title: `${hit.title} committed`,
+    title: hit.placeholder ? `${hit.title} committed (looks like a placeholder)` : `${hit.title} committed`,
     explanation,
     source: "secrets",
     ruleId: hit.ruleId,
+    ...(hit.placeholder ? { placeholder: true } : {}),
     // The masked line, never the secret: a short password could be brute-forced from a plain hash.
     fingerprint: fingerprintOf(["secrets", path, hit.ruleId, maskedLine]),
   };

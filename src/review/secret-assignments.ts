@@ -440,9 +440,11 @@ export function findAssignments(ctx: LineContext): Assignment[] {
       const password = m.groups?.password ?? "";
       const user = m.groups?.user ?? "";
       const at = (m.index ?? 0) + m[0].length - 1;
-      const host = /^[^\s/'"`<>?#]+/.exec(line.slice(at + 1))?.[0] ?? "";
+      // The host name only: prose may follow it without a space (`https://u:p@example.comは…`).
+      const host = /^(?:\[[0-9A-Fa-f:.]+\]|[\w.-]+)(?::\d+)?/.exec(line.slice(at + 1))?.[0] ?? "";
       push({
-        key: `url:${m.groups?.scheme?.toLowerCase() ?? ""}:${host}:${user}`,
+        // `url:<scheme>:<user>@<host>`; the user name holds no `@` unless it is a template, so the last `@` splits.
+        key: `url:${m.groups?.scheme?.toLowerCase() ?? ""}:${user}@${host}`,
         value: password,
         index: at - password.length,
         quoted: false,

@@ -289,6 +289,59 @@ export function isPlaceholderBody(body: string): boolean {
   return hasPlaceholderShape(body);
 }
 
+/**
+ * Words that ask for a value to be filled in (`REPLACE_WITH_…`, `your_…_here`, `changeme`): a slot,
+ * not a value, so no rule reports it. Words that only describe a value as made up (`example`, `test`,
+ * `dummy`) are not here: a vendor-format value carrying them is still reported, as a placeholder.
+ */
+const SLOT_WORDS = [
+  "changeme",
+  "change_me",
+  "change-me",
+  "changethis",
+  "change_this",
+  "your_",
+  "your-",
+  "yourpass",
+  "yourkey",
+  "yourtoken",
+  "yoursecret",
+  "replace_me",
+  "replaceme",
+  "replace-me",
+  "replace_with",
+  "replace-with",
+  "replacewith",
+  "to_be_replaced",
+  "to-be-replaced",
+  "put_your",
+  "put-your",
+  "enter_your",
+  "enter-your",
+  "goes_here",
+  "goes-here",
+  "_here",
+  "-here",
+  "here_",
+  "insert_",
+  "insert-",
+  "redacted",
+  "todo",
+  "fixme",
+];
+
+/**
+ * Tier 1 of the placeholder check: the value is a slot to fill in, not a value. A value bracketed as
+ * a whole (`<TOKEN>`, `[KEY]`), a slot word, a masked (`****`) or truncated (`sk-...`) value.
+ */
+export function isExplicitPlaceholder(value: string): boolean {
+  const v = value.trim();
+  if (/^<[^<>]+>$|^\[[^[\]]+\]$|^\(\([^()]+\)\)$/.test(v)) return true;
+  if (/^[*•#.?]{3,}$/.test(v) || /(?:\.\.\.|…)$/.test(v)) return true;
+  const lower = v.toLowerCase();
+  return SLOT_WORDS.some((w) => lower.includes(w));
+}
+
 // ---------------------------------------------------------------- vendor documentation examples
 
 /**

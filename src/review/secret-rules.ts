@@ -31,6 +31,16 @@ export interface SecretRule {
   structured?: boolean;
   /** A key the vendor documents for client-side code: reported at low severity, with advice to restrict it. */
   publishable?: boolean;
+  /**
+   * The prefix is common outside this vendor (`0x`, `key-`, `SK`), so it does not by itself declare a
+   * credential: a filler-shaped value under it is dropped rather than reported as a placeholder.
+   */
+  genericPrefix?: boolean;
+  /**
+   * The vendor's documented format when `pattern` is looser (it also takes the lengths other scanners'
+   * rules accept): a filler-shaped value is reported as a placeholder only in this exact format.
+   */
+  exact?: RegExp;
 }
 
 /** After a token: a delimiter (also `@` and `:` of URL user-info), an escape sequence or the end of the line. */
@@ -324,7 +334,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     id: "databricks-token",
     title: "Databricks personal access token",
     severity: "high",
-    pattern: re(String.raw`{B}(dapi[a-f0-9]{32}(?:-\d)?)${END}`),
+    // Hex digits in either case: a token is still one after passing through a tool that upper-cases it.
+    pattern: re(String.raw`{B}(dapi[a-fA-F0-9]{32}(?:-\d)?)${END}`),
     keywords: ["dapi"],
     entropy: 3,
     prefix: /^dapi/,
@@ -346,6 +357,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     keywords: ["api-"],
     entropy: 3,
     prefix: /^API-/,
+    genericPrefix: true,
     validate: (v) => /[0-9]/.test(v.slice(4)),
   },
   {
@@ -947,6 +959,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     keywords: ["key-"],
     entropy: 3,
     prefix: /^key-/,
+    genericPrefix: true,
   },
   {
     id: "twilio-api-key",
@@ -956,6 +969,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     keywords: ["sk"],
     entropy: 3,
     prefix: /^SK/,
+    genericPrefix: true,
   },
   {
     id: "notion-token",
@@ -993,6 +1007,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     keywords: ["_live_", "_prod_"],
     entropy: 2,
     prefix: /^[sr]k_[a-z]+_/,
+    // Stripe's keys carry 24 random characters (99 in newer ones).
+    exact: /^[sr]k_(?:live|prod)_[a-zA-Z0-9]{24,99}$/,
   },
   {
     id: "stripe-test-key",
@@ -1002,6 +1018,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     keywords: ["_test_"],
     entropy: 2,
     prefix: /^[sr]k_test_/,
+    exact: /^[sr]k_test_[a-zA-Z0-9]{24,99}$/,
   },
   {
     id: "square-token",
@@ -1147,6 +1164,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     keywords: ["0x"],
     entropy: 3.2,
     prefix: /^0x/,
+    genericPrefix: true,
     // A 0x-prefixed 256-bit value is also every transaction hash, storage slot and event topic: see ethereumKeyInContext.
     validate: (v, line, path) => ethereumKeyInContext(v, line, path),
   },

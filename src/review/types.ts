@@ -26,6 +26,12 @@ export interface Finding {
   fingerprint: string;
   /** Rule that produced it (`aws-access-key-id`, `osv`, `model`...). */
   ruleId?: string;
+  /**
+   * Secret scan only: the value has a credential's format (a vendor prefix, URL user-info) but looks
+   * made up (filler characters, an example word, a documentation host). Low severity; the pre-push
+   * check does not refuse a push for these alone.
+   */
+  placeholder?: boolean;
 }
 
 /** A finding the review could not anchor to a RIGHT-side line: it goes to the summary only. */

@@ -7,7 +7,8 @@
  * 2. none changed -> null (the caller explains, no empty PR);
  * 3. CI/agent configuration changes are refused unless the repo allows them;
  * 4. the deterministic secret scan ran on exactly the blobs to be committed; a hit, or a file it
- *    could not scan to the end, is never pushed;
+ *    could not scan to the end, is never pushed (a placeholder-tier hit alone, a credential's format
+ *    holding a made-up value, does not stop it: the review reports those at low severity);
  * 5. commit that snapshot with a Co-authored-by trailer for the requester, either
  *    - `api` (default): through GitHub's Git Data API as the app, so GitHub signs it (Verified);
  *    - `git`: as the app's bot with isomorphic-git, then push;
@@ -101,7 +102,7 @@ export async function publishChanges(p: PublishParams): Promise<Published | null
     );
   }
 
-  const hits = inspected.secretHits;
+  const hits = inspected.secretHits.filter((h) => !h.placeholder);
   if (inspected.unscanned.length > 0) {
     throw new RunStoppedError(
       [

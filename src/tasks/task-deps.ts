@@ -72,6 +72,8 @@ export interface SecretHit {
   path: string;
   line: number;
   title: string;
+  /** A credential's format with a made-up value (the scan's placeholder tier): reported, but never stops a push on its own. */
+  placeholder?: boolean;
 }
 
 export interface TaskDeps {

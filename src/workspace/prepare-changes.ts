@@ -21,6 +21,8 @@ export interface SecretHit {
   path: string;
   line: number;
   title: string;
+  /** A credential's format with a made-up value (the scan's placeholder tier): reported, but never stops a push on its own. */
+  placeholder?: boolean;
 }
 
 export type LineScanner = (path: string, lines: readonly { line: number; text: string }[]) => Promise<readonly SecretHit[]>;

@@ -257,6 +257,26 @@ describe("formatSarif", () => {
     expect(build({ findings: [...lowFirst.findings].reverse(), unanchored: [] }).runs[0].tool.driver.rules).toEqual(log.runs[0].tool.driver.rules);
   });
 
+  it("a placeholder-tier secret has a rule of its own, so a real finding of the same format keeps its level", () => {
+    const secret = (over: Partial<Finding>) => f({ source: "secrets", ruleId: "stripe-live-key", cwe: "CWE-798", ...over });
+    const log = build({
+      findings: [
+        secret({ severity: "low", placeholder: true, title: "Stripe live secret key committed (looks like a placeholder)" }),
+        secret({ severity: "critical", title: "Stripe live secret key committed" }),
+      ],
+      unanchored: [],
+    });
+    const rules = log.runs[0].tool.driver.rules as unknown as { id: string; defaultConfiguration: { level: string }; properties: { precision: string } }[];
+    expect(rules.map((r) => [r.id, r.defaultConfiguration.level, r.properties.precision])).toEqual([
+      ["stripe-live-key/placeholder", "note", "low"],
+      ["stripe-live-key", "error", "high"],
+    ]);
+    expect(log.runs[0].results.map((r) => [r.ruleId, r.level])).toEqual([
+      ["stripe-live-key/placeholder", "note"],
+      ["stripe-live-key", "error"],
+    ]);
+  });
+
   it("a finding without a CWE is reported as such", () => {
     const log = build({ findings: [f({ cwe: "no CWE", title: "Odd thing" })], unanchored: [] });
     expect(log.runs[0].results[0]).toMatchObject({

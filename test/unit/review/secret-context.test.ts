@@ -13,7 +13,7 @@ import {
   isVendorExample,
   looksRandom,
 } from "../../../src/review/secret-context.js";
-import { hits, make } from "./secret-samples.js";
+import { hits, make, placeholderHits, realHits } from "./secret-samples.js";
 
 const token = make.b62(32, 200);
 const password = make.password(201);
@@ -91,15 +91,11 @@ const falseAlarms: Record<string, Quiet[]> = {
     ["asterisks", "screenshot.md", "password: ********"],
     ["changeme", "docker-compose.yml", "      - POSTGRES_PASSWORD=changeme"],
     ["user and password the same", "docker-compose.yml", "DATABASE_URL=postgres://postgres:postgres@db:5432/app"],
-    ["a password on a documentation host", "README.md", "ftp://deploy:Hunter22!@ftp.example.com/upload"],
   ],
   "sequential and filler values": [
-    ["a Stripe key of one letter", "billing.env", "STRIPE_KEY=sk_live_AAAAAAAAAAAAAAAAAAAAAAAAAAAA"],
-    ["alternating-case alphabet", "bot.env", "SLACK_TOKEN=xoxb-123456789012-1234567890123-aBcDeFgHiJkLmNoPqRsTuVwX"],
     ["counting digits", "app.env", "API_KEY=1234567890abcdef1234567890abcdef"],
     ["the alphabet", "app.env", "CLIENT_SECRET=abcdefghijklmnopqrstuvwxyz012345"],
     ["a repeated chunk", "app.env", "API_SECRET=ab12ab12ab12ab12ab12ab12ab12"],
-    ["x filler under a key", "app.env", "GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
     ["a UUID of filler", ".env", "HEROKU_API_KEY=00000000-0000-0000-0000-000000000000"],
   ],
   "the loose Slack pattern": [
@@ -107,6 +103,21 @@ const falseAlarms: Record<string, Quiet[]> = {
     ["a hostname", "dns.txt", "xoxb-staging-api-gateway-01.internal"],
   ],
 };
+
+/** A credential's own syntax (vendor prefix, URL user-info) around a made-up value: reported, but as a placeholder at low severity. */
+const placeholderTier: [name: string, path: string, content: string, ruleId: string][] = [
+  ["a Stripe key of one letter", "billing.env", "STRIPE_KEY=sk_live_AAAAAAAAAAAAAAAAAAAAAAAAAAAA", "stripe-live-key"],
+  ["alternating-case alphabet in a Slack token", "bot.env", "SLACK_TOKEN=xoxb-123456789012-1234567890123-aBcDeFgHiJkLmNoPqRsTuVwX", "slack-bot-token"],
+  ["x filler under a GitHub prefix", "app.env", "GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "github-token"],
+  ["a password on a documentation host", "README.md", "ftp://deploy:Hunter22!@ftp.example.com/upload", "url-password"],
+];
+
+describe("context layer: placeholder tier", () => {
+  it.each(placeholderTier)("reports %s as a low-severity placeholder", async (_name, path, content, ruleId) => {
+    expect(await placeholderHits(path, content)).toEqual([[1, ruleId, "low"]]);
+    expect(await realHits(path, content)).toEqual([]);
+  });
+});
 
 describe("context layer: false alarms", () => {
   for (const [kind, cases] of Object.entries(falseAlarms)) {

@@ -163,6 +163,8 @@ describe("pre-push check and security review agree", () => {
       [".env", `DATADOG_API_KEY=${make.hex(32, 502)}\nHEROKU_API_KEY=${uuid(503)}\nDB_PASSWORD=changeme`],
       ["infra/main.tf", `variable "db_password" {\n  default = "${make.password(504)}"\n}`],
       ["docs/setup.md", "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE"],
+      // Placeholder tier: both report it, marked as such (the pre-push check then lets it through).
+      ["docs/billing.md", "STRIPE_SECRET_KEY=sk_live_ZYXWVUTSRQPONMLKJIHGFEDC\nmirror: https://user:pass@example.com/app.git"],
     ];
     const diff = files
       .map(([path, body]) => {
@@ -175,11 +177,11 @@ describe("pre-push check and security review agree", () => {
     // The pre-push check scans each new file's added lines as the workspace worker does.
     const scanner = await prePushScanner();
     const prePushHits = (await Promise.all(files.map(([path, body]) => scanner(path, addedLineList("", `${body}\n`))))).flat();
-    const prePush = prePushHits.map((h) => `${h.path}:${h.line}:${h.title}`).sort();
+    const prePush = prePushHits.map((h) => `${h.path}:${h.line}:${h.title}${h.placeholder ? ":placeholder" : ""}`).sort();
     const review = await reviewDiff({ diff, config: { secretScan: true, modelReview: false, ignorePaths: [], minSeverity: "low" }, osv: false });
     const reviewed = review.findings
       .filter((f) => f.source === "secrets")
-      .map((f) => `${f.path}:${f.line}:${f.title}`)
+      .map((f) => `${f.path}:${f.line}:${f.title}${f.placeholder ? ":placeholder" : ""}`)
       .sort();
 
     expect(prePush).toEqual(reviewed);
@@ -190,6 +192,8 @@ describe("pre-push check and security review agree", () => {
         ".env:1:Datadog API or application key committed",
         ".env:2:Heroku API key committed",
         "infra/main.tf:2:Hard-coded password committed",
+        "docs/billing.md:1:Stripe live secret key committed (looks like a placeholder):placeholder",
+        "docs/billing.md:2:Password in a URL committed (looks like a placeholder):placeholder",
       ].sort(),
     );
   });

@@ -104,3 +104,13 @@ export async function scan(path: string, content: string): Promise<Finding[]> {
 export async function hits(path: string, content: string): Promise<[number, string][]> {
   return (await scan(path, content)).map((f) => [f.line, f.ruleId ?? ""]);
 }
+
+/** `[line, ruleId]` of each real-tier finding (what the pre-push check refuses a push for). */
+export async function realHits(path: string, content: string): Promise<[number, string][]> {
+  return (await scan(path, content)).filter((f) => !f.placeholder).map((f) => [f.line, f.ruleId ?? ""]);
+}
+
+/** `[line, ruleId, severity]` of each placeholder-tier finding: a credential's format with a made-up value. */
+export async function placeholderHits(path: string, content: string): Promise<[number, string, string][]> {
+  return (await scan(path, content)).filter((f) => f.placeholder).map((f) => [f.line, f.ruleId ?? "", f.severity]);
+}
