@@ -19,6 +19,8 @@
  *
  * Expectations match in registration order; `times(n)` (default 1) consumes, `any()` never runs
  * out and is not required. Call `gh.stop()` (or rely on setup.ts's nock.cleanAll) after a test.
+ * setup.ts clears nock after EVERY test, so an in-process fake shared by several `it`s (arranged in
+ * `beforeAll`) answers only until the first of them ends: run the whole flow in `beforeAll`.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";

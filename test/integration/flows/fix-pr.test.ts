@@ -49,6 +49,21 @@ function reviewThread(t: ThreadComment) {
   };
 }
 
+/** One pull request review comment as `GET /pulls/:n/comments` lists it. */
+function reviewComment(c: { id: number; path: string; body: string; inReplyTo?: number; by?: { login: string; type: string }; at?: string }) {
+  const at = c.at ?? "2020-01-01T00:00:00Z";
+  return {
+    id: c.id,
+    ...(c.inReplyTo !== undefined ? { in_reply_to_id: c.inReplyTo } : {}),
+    path: c.path,
+    line: 1,
+    body: c.body,
+    user: c.by ?? { login: "Codertocat", type: "User" },
+    created_at: at,
+    updated_at: at,
+  };
+}
+
 function reviewThreads(nodes: ReturnType<typeof reviewThread>[]) {
   return { data: { repository: { pullRequest: { reviewThreads: { nodes } } } } };
 }
@@ -176,65 +191,54 @@ describe("fix-pr flow", () => {
     gh.assertDone();
   });
 
-  it("/agent fix in a review thread -> the status and result are a reply in that thread", async () => {
-    const { harness, headSha } = await withFeatureBranch([
-      { toolCalls: [{ name: "apply_patch", arguments: { input: PATCH } }] },
-      { text: "Title: Use a constant\n\nDone." },
-    ]);
-    h = harness;
-    const { gh } = h;
-    const triggerId = 284312630;
-    mockPullRequestReads(gh, 2, () => pullRequest(2, headSha, h?.cloneUrl ?? ""));
-    gh.on("GET", `${REPO_PATH}/pulls/2/comments`).reply(200, [
-      {
-        id: 100,
-        path: "src/greet.js",
-        line: 1,
-        body: "Magic string; extract it.",
-        user: { login: "Codertocat", type: "User" },
-        created_at: "2020-01-01T00:00:00Z",
-        updated_at: "2020-01-01T00:00:00Z",
-      },
-      {
-        id: triggerId,
-        in_reply_to_id: 100,
-        path: "src/greet.js",
-        line: 1,
-        body: "/agent fix",
-        user: { login: "Codertocat", type: "User" },
-        created_at: "2020-01-01T00:00:01Z",
-        updated_at: "2020-01-01T00:00:01Z",
-      },
-      {
-        id: 101,
-        path: "README.md",
-        line: 1,
-        body: "OTHER-THREAD-TEXT",
-        user: { login: "Codertocat", type: "User" },
-        created_at: "2020-01-01T00:00:00Z",
-        updated_at: "2020-01-01T00:00:00Z",
-      },
-    ]);
-    gh.on("POST", `${REPO_PATH}/pulls/2/comments/100/replies`).reply(201, (c) => ({ id: 5555, body: c.json.body }));
-    gh.on("PATCH", `${REPO_PATH}/pulls/comments/5555`).any().reply(200, {});
-    mockCommonCalls(gh);
+  describe("/agent fix in a review thread", () => {
+    let run: FlowHarness;
+    beforeAll(async () => {
+      const started = await withFeatureBranch([
+        { toolCalls: [{ name: "apply_patch", arguments: { input: PATCH } }] },
+        { text: "Title: Use a constant\n\nDone." },
+      ]);
+      run = started.harness;
+      const { gh } = run;
+      const triggerId = 284312630;
+      mockPullRequestReads(gh, 2, () => pullRequest(2, started.headSha, run.cloneUrl));
+      gh.on("GET", `${REPO_PATH}/pulls/2/comments`).reply(200, [
+        reviewComment({ id: 100, path: "src/greet.js", body: "Magic string; extract it." }),
+        reviewComment({ id: triggerId, inReplyTo: 100, path: "src/greet.js", body: "/agent fix", at: "2020-01-01T00:00:01Z" }),
+        reviewComment({ id: 101, path: "README.md", body: "OTHER-THREAD-TEXT" }),
+      ]);
+      gh.on("POST", `${REPO_PATH}/pulls/2/comments/100/replies`).reply(201, (c) => ({ id: 5555, body: c.json.body }));
+      gh.on("PATCH", `${REPO_PATH}/pulls/comments/5555`).any().reply(200, {});
+      mockCommonCalls(gh);
 
-    const payload = loadWebhook("pull_request_review_comment.created", {
-      comment: { id: triggerId, in_reply_to_id: 100, body: "/agent fix", created_at: "2020-01-01T00:00:01Z" },
-      repository: { clone_url: h.cloneUrl, default_branch: "main" },
+      const payload = loadWebhook("pull_request_review_comment.created", {
+        comment: { id: triggerId, in_reply_to_id: 100, body: "/agent fix", created_at: "2020-01-01T00:00:01Z" },
+        repository: { clone_url: run.cloneUrl, default_branch: "main" },
+      });
+      await run.receive("pull_request_review_comment", payload);
+      await run.waitForJobs(1);
     });
-    await h.receive("pull_request_review_comment", payload);
-    const [done] = await h.waitForJobs(1);
-    expect(done?.outcome).toBe("succeeded");
+    afterAll(async () => {
+      await run?.close();
+    });
 
-    expect(gh.callsTo("POST", /\/issues\/\d+\/comments$/)).toHaveLength(0);
-    const last = gh.callsTo("PATCH", `${REPO_PATH}/pulls/comments/5555`).at(-1)?.json.body as string;
-    expect(last).toMatch(/Done[\s\S]*commits\/[0-9a-f]{40}/);
-    const sent = JSON.stringify(h.model.requests.map((r) => r.body));
-    expect(sent).toContain("Magic string; extract it.");
-    expect(sent).not.toContain("OTHER-THREAD-TEXT");
-    gh.assertDone();
-    noLeaks(h);
+    it("keeps the status and the result in a reply in that thread, ending at Done with the commit", () => {
+      expect(run.finished[0]?.outcome).toBe("succeeded");
+      expect(run.gh.callsTo("POST", /\/issues\/\d+\/comments$/)).toHaveLength(0);
+      const last = run.gh.callsTo("PATCH", `${REPO_PATH}/pulls/comments/5555`).at(-1)?.json.body as string;
+      expect(last).toMatch(/Done[\s\S]*commits\/[0-9a-f]{40}/);
+    });
+
+    it("gives the agent that thread, not the PR's other threads", () => {
+      const sent = JSON.stringify(run.model.requests.map((r) => r.body));
+      expect(sent).toContain("Magic string; extract it.");
+      expect(sent).not.toContain("OTHER-THREAD-TEXT");
+    });
+
+    it("makes only the expected GitHub calls and leaks no token or key", () => {
+      run.gh.assertDone();
+      noLeaks(run);
+    });
   });
 
   it("/agent fix in the thread of a security finding -> the finding (written by the app) is the task", async () => {
@@ -261,25 +265,8 @@ describe("fix-pr flow", () => {
     const triggerId = 284312631;
     mockPullRequestReads(gh, 2, () => pullRequest(2, headSha, h?.cloneUrl ?? ""));
     gh.on("GET", `${REPO_PATH}/pulls/2/comments`).reply(200, [
-      {
-        id: 200,
-        path: "src/greet.js",
-        line: 1,
-        body: finding,
-        user: { login: `${APP_SLUG}[bot]`, type: "Bot" },
-        created_at: "2020-01-01T00:00:00Z",
-        updated_at: "2020-01-01T00:00:00Z",
-      },
-      {
-        id: triggerId,
-        in_reply_to_id: 200,
-        path: "src/greet.js",
-        line: 1,
-        body: "/agent fix",
-        user: { login: "Codertocat", type: "User" },
-        created_at: "2020-01-01T00:00:01Z",
-        updated_at: "2020-01-01T00:00:01Z",
-      },
+      reviewComment({ id: 200, path: "src/greet.js", body: finding, by: { login: `${APP_SLUG}[bot]`, type: "Bot" } }),
+      reviewComment({ id: triggerId, inReplyTo: 200, path: "src/greet.js", body: "/agent fix", at: "2020-01-01T00:00:01Z" }),
     ]);
     gh.on("POST", `${REPO_PATH}/pulls/2/comments/200/replies`).reply(201, (c) => ({ id: 5556, body: c.json.body }));
     gh.on("PATCH", `${REPO_PATH}/pulls/comments/5556`).any().reply(200, {});

@@ -93,9 +93,12 @@ describe("resolve-issue flow", () => {
     h = undefined;
   });
 
-  describe("a labelled issue", () => {
+  // Both runs happen before the first `it`: setup.ts clears nock (the in-process fake GitHub) after each test.
+  describe("a labelled issue, labelled again after a title change", () => {
     const branch = "agent/issue-1-typo-in-greeting";
     let run: FlowHarness;
+    /** The first run's state, before the second changed it. */
+    const first = { commitMessage: "", statusEdits: [] as string[] };
     const sentToModel = () => JSON.stringify(run.model.requests.map((r) => r.body));
     const createdPr = () => run.gh.callsTo("POST", `${REPO_PATH}/pulls`)[0]?.json;
     beforeAll(async () => {
@@ -114,20 +117,24 @@ describe("resolve-issue flow", () => {
       mockCommonCalls(run.gh);
       await run.receive("issues", labeled(run));
       await run.waitForJobs(1);
-    }, 60_000);
+      first.commitMessage = run.git.git(REPO, ["log", "-1", "--format=%an <%ae>%n%B", branch]);
+      first.statusEdits = run.gh.callsTo("PATCH", /\/issues\/comments\/9001$/).map((c) => c.json.body as string);
+      await run.receive("issues", labeled(run, "Greeting typo (renamed)"));
+      await run.waitForJobs(2);
+      // Two whole runs (clone, sandboxed agent, self-review, API commit, PR): over the 60 s default on a loaded machine.
+    }, 120_000);
     afterAll(async () => {
       await run?.close();
     });
 
-    it("succeeds with the fix on agent/issue-1-..., committed by the bot with the requester as co-author", () => {
+    it("first run: the fix on agent/issue-1-..., committed by the bot with the requester as co-author", () => {
       expect(run.finished[0]?.outcome).toBe("succeeded");
       expect(run.git.git(REPO, ["show", `${branch}:src/greet.js`])).toContain("'hello'");
-      const message = run.git.git(REPO, ["log", "-1", "--format=%an <%ae>%n%B", branch]);
-      expect(message).toContain(`${APP_SLUG}[bot]`);
-      expect(message).toMatch(/Co-authored-by: Codertocat <\d+\+Codertocat@users\.noreply\.github\.com>/);
+      expect(first.commitMessage).toContain(`${APP_SLUG}[bot]`);
+      expect(first.commitMessage).toMatch(/Co-authored-by: Codertocat <\d+\+Codertocat@users\.noreply\.github\.com>/);
     });
 
-    it("opens a draft PR from that branch to main that closes the issue and lists the changed file", () => {
+    it("first run: a draft PR from that branch to main that closes the issue and lists the changed file", () => {
       expect(createdPr()).toMatchObject({ head: branch, base: "main", title: "Fix the greeting typo", draft: true });
       expect(createdPr().body).toContain("Closes #1");
       expect(createdPr().body).toContain("src/greet.js");
@@ -160,33 +167,25 @@ describe("resolve-issue flow", () => {
       expect(sentToModel()).not.toContain("EDITED-AFTER-TRIGGER");
     });
 
-    it("ends the status comment at Done with the PR link and the run's stats", () => {
-      const edits = run.gh.callsTo("PATCH", /\/issues\/comments\/9001$/).map((c) => c.json.body as string);
-      expect(edits.at(-1)).toMatch(/Done[\s\S]*pull\/77[\s\S]*turns/);
+    it("first run: ends the status comment at Done with the PR link and the run's stats", () => {
+      expect(first.statusEdits.at(-1)).toMatch(/Done[\s\S]*pull\/77[\s\S]*turns/);
     });
 
-    describe("labelled again after a title change", () => {
-      beforeAll(async () => {
-        await run.receive("issues", labeled(run, "Greeting typo (renamed)"));
-        await run.waitForJobs(2);
-      }, 60_000);
+    it("second run: updates the same PR (still closing the issue) instead of opening a second one", () => {
+      expect(run.finished[1]?.outcome).toBe("succeeded");
+      expect(run.gh.callsTo("POST", `${REPO_PATH}/pulls`)).toHaveLength(1);
+      expect(run.gh.callsTo("PATCH", `${REPO_PATH}/pulls/77`)[0]?.json.body).toContain("Closes #1");
+    });
 
-      it("updates the same PR (still closing the issue) instead of opening a second one", () => {
-        expect(run.finished[1]?.outcome).toBe("succeeded");
-        expect(run.gh.callsTo("POST", `${REPO_PATH}/pulls`)).toHaveLength(1);
-        expect(run.gh.callsTo("PATCH", `${REPO_PATH}/pulls/77`)[0]?.json.body).toContain("Closes #1");
-      });
+    it("second run: adds its commit on the same branch", () => {
+      expect(run.git.git(REPO, ["show", `${branch}:CHANGELOG.md`])).toContain("fixed greeting");
+      expect(run.git.git(REPO, ["rev-list", "--count", branch])).toBe("3");
+    });
 
-      it("adds the new commit on the same branch", () => {
-        expect(run.git.git(REPO, ["show", `${branch}:CHANGELOG.md`])).toContain("fixed greeting");
-        expect(run.git.git(REPO, ["rev-list", "--count", branch])).toBe("3");
-      });
-
-      it("makes only the expected GitHub calls over both runs and leaks no secret to GitHub or git", () => {
-        run.gh.assertDone();
-        scanForLeaks(run.gh.outboundText());
-        scanForLeaks(run.git.git(REPO, ["log", "-p", "--all"]));
-      });
+    it("makes only the expected GitHub calls over both runs and leaks no secret to GitHub or git", () => {
+      run.gh.assertDone();
+      scanForLeaks(run.gh.outboundText());
+      scanForLeaks(run.git.git(REPO, ["log", "-p", "--all"]));
     });
   });
 
