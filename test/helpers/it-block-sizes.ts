@@ -20,8 +20,9 @@ function isItCallee(expression: ts.Expression): boolean {
   return false;
 }
 
-export function itBlocks(file: string): ItBlock[] {
-  const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+/** The `it` blocks of `file` (its text read from disk unless given). */
+export function itBlocks(file: string, text = readFileSync(file, "utf8")): ItBlock[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const blocks: ItBlock[] = [];
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) && isItCallee(node.expression) && node.arguments.length >= 2) {
