@@ -1,3 +1,4 @@
+import { waitFor } from "../../helpers/wait-for.js";
 import { formatFindingComment } from "../../../src/review/format-review-comment.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadWebhook } from "../../helpers/webhook-fixtures.js";
@@ -306,9 +307,9 @@ describe("fix-pr flow", () => {
       repository: { clone_url: h.cloneUrl, default_branch: "main" },
     });
     // A human pushes to the PR branch as soon as the agent starts working.
-    const git = h.git;
+    const { git, model } = h;
     const pushWhenStarted = (async () => {
-      while (h && h.model.requests.length === 0) await new Promise((r) => setTimeout(r, 20));
+      await waitFor(() => model.requests.length > 0, { what: "the agent's first model request", timeoutMs: 25_000 });
       humanSha = await git.commit(REPO, { branch: "feature", files: { "NOTES.md": "human\n" }, message: "human commit" });
     })();
     await h.receive("issue_comment", payload);
