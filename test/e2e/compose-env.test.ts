@@ -6,6 +6,7 @@
  * compose.yaml is run and must pass. What this cannot show (the security options taking effect in
  * a container) is stated in the README.
  */
+import { waitFor } from "../helpers/wait-for.js";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -38,11 +39,7 @@ function healthCheck(test: string[], from: string, to: string): number | null {
 }
 
 async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
+  await waitFor(check, { what, timeoutMs, intervalMs: 300 });
 }
 
 describe.runIf(hasRedisServer)("compose.yaml's services, started with their own environment", () => {

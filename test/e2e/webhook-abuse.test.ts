@@ -4,6 +4,7 @@
  * the server buffering it (its resident memory grows by less than 30 MB), and repeated bad
  * signatures from one address end in 429, while GitHub's signed deliveries still go through.
  */
+import { waitFor } from "../helpers/wait-for.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import { generateKeyPairSync } from "node:crypto";
@@ -102,16 +103,12 @@ function flood(total: number, chunked: boolean): Promise<number> {
 }
 
 async function waitForHealth(timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error("the app did not become healthy");
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
+  // Not listening yet counts as not healthy.
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status === 200, {
+    what: "the app to become healthy",
+    timeoutMs,
+    intervalMs: 150,
+  });
 }
 
 // Raw sockets to a real process: nock (test setup) must not sit in between.

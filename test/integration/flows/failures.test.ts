@@ -1,3 +1,4 @@
+import { waitFor } from "../../helpers/wait-for.js";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FakeScript } from "../../helpers/fake-model.js";
 import { loadWebhook } from "../../helpers/webhook-fixtures.js";
@@ -177,7 +178,8 @@ describe("failures end in the status comment", () => {
     mockCommonCalls(gh);
     await h.receive("issues", loadWebhook("issues.labeled", { label: { name: "agent" }, repository: { clone_url: h.cloneUrl, default_branch: "main" } }));
     const started = Date.now();
-    while (h.model.requests.length === 0 && Date.now() - started < 15_000) await new Promise((r) => setTimeout(r, 20));
+    const run = h;
+    await waitFor(() => run.model.requests.length > 0, { what: "the agent's first model request", timeoutMs: 15_000 });
     expect(await h.queue.isRunning("codertocat/hello-world#1")).toBe(true);
 
     await h.receive("issue_comment", loadWebhook("issue_comment.created", { comment: { body: "/agent stop" }, repository: { clone_url: h.cloneUrl } }));

@@ -4,6 +4,7 @@
  * scan, a real git server, the scripted model server, and the strict GitHub REST mock.
  * `waitForJobs(n)` resolves when n jobs have finished: no sleeps as synchronisation.
  */
+import { waitFor } from "../../helpers/wait-for.js";
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -140,13 +141,11 @@ export async function startFlowHarness(options: FlowOptions): Promise<FlowHarnes
     finished,
     logs,
     async waitForLog(msg, timeoutMs = 5000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const line = logs.find((l) => l.msg === msg);
-        if (line) return line;
-        if (Date.now() > deadline) throw new Error(`no "${msg}" log line`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      return waitFor(() => logs.find((l) => l.msg === msg), {
+        what: `a "${msg}" log line`,
+        timeoutMs,
+        detail: () => `log messages: ${logs.map((l) => String(l.msg)).join(" | ")}`,
+      });
     },
     async receive(name, payload, id = randomUUID()) {
       await probot.receive({ id, name, payload } as Parameters<Probot["receive"]>[0]);

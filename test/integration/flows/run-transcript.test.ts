@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadWebhook } from "../../helpers/webhook-fixtures.js";
 import { MODEL_KEY, mockCommonCalls, OWNER, REPO, REPO_PATH, startFlowHarness, TOKEN, type FlowHarness } from "./flow-harness.js";
 
@@ -8,14 +8,11 @@ import { MODEL_KEY, mockCommonCalls, OWNER, REPO, REPO_PATH, startFlowHarness, T
 const OLD_PAT = `ghp_${"Zy9Xw8Vu7T".repeat(4)}`;
 const FIX = "*** Begin Patch\n*** Update File: src/greet.js\n-export const greet = () => 'helo';\n+export const greet = () => 'hello';\n*** End Patch";
 
-describe("run transcript", () => {
-  let h: FlowHarness | undefined;
-  afterEach(async () => {
-    await h?.close();
-    h = undefined;
-  });
-
-  it("the pushed commit gets an `issue-agent: run` check run holding every tool call, the edit and the tokens, with no secret; linked from the PR and the status; JSON Lines for the operator", async () => {
+describe("run transcript: a labelled issue resolved with a read, a shell command and an edit", () => {
+  let h: FlowHarness;
+  /** The one check run's summary, text and annotation messages. */
+  let output = "";
+  beforeAll(async () => {
     h = await startFlowHarness({
       files: { "README.md": "# demo\n", "src/greet.js": "export const greet = () => 'helo';\n", "deploy/notes.txt": `old token: ${OLD_PAT}\n` },
       script: [
@@ -37,33 +34,53 @@ describe("run transcript", () => {
     mockCommonCalls(gh);
 
     await h.receive("issues", loadWebhook("issues.labeled", { label: { name: "agent" }, repository: { clone_url: h.cloneUrl, default_branch: "main" } }));
-    const [done] = await h.waitForJobs(1);
-    expect(done?.outcome).toBe("succeeded");
+    await h.waitForJobs(1);
+    const check = h.gh.callsTo("POST", `${REPO_PATH}/check-runs`)[0]?.json;
+    output = `${check?.output?.summary}\n${check?.output?.text}\n${(check?.output?.annotations ?? []).map((a: { message: string }) => a.message).join("\n")}`;
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
 
-    const checks = gh.callsTo("POST", `${REPO_PATH}/check-runs`).map((c) => c.json);
+  it("puts one completed `issue-agent: run` check run on the pushed commit", () => {
+    expect(h.finished[0]?.outcome).toBe("succeeded");
+    const checks = h.gh.callsTo("POST", `${REPO_PATH}/check-runs`).map((c) => c.json);
     expect(checks).toHaveLength(1);
-    const check = checks[0];
-    expect(check).toMatchObject({ name: "issue-agent: run", head_sha: h.gitData.commits[0]?.sha, status: "completed" });
-    const output = `${check.output.summary}\n${check.output.text}\n${(check.output.annotations ?? []).map((a: { message: string }) => a.message).join("\n")}`;
+    expect(checks[0]).toMatchObject({ name: "issue-agent: run", head_sha: h.gitData.commits[0]?.sha, status: "completed" });
+  });
+
+  it("shows the task as the model saw it and the model with its prices", () => {
     expect(output).toContain("The task as the model saw it");
     // Dollar signs are escaped so GitHub does not render them as math; a person sees "$1.25".
     expect(output).toContain("Model `gpt-5-codex` (\\$1.25 in / \\$10.00 out per 1M tokens)");
+  });
+
+  it("shows every tool call with its output, and the edit as the patch sent it", () => {
     expect(output).toMatch(/`read_file` `src\/greet\.js`/);
     expect(output).toMatch(/`shell` `bash -c cat deploy\/notes\.txt; echo TRANSCRIPT-MARKER-42`/);
     expect(output).toContain("TRANSCRIPT-MARKER-42");
-    expect(output).toContain("+export const greet = () => 'hello';"); // the edit as the patch sent
+    expect(output).toContain("+export const greet = () => 'hello';");
+  });
+
+  it("shows the change as the self-review saw it, the tokens of each turn and the final summary", () => {
     expect(output).toMatch(/The change as the self-review saw it[\s\S]*-export const greet = \(\) => 'helo';\n\+export const greet = \(\) => 'hello';/);
     expect(output).toMatch(/Turn \d+: [\d,]+ input \/ [\d,]+ output tokens/);
     expect(output).toContain("Changed helo to hello.");
-    // Scanned like every other output: no secret of any kind.
+  });
+
+  it("redacts every secret the agent saw, as every other output is", () => {
     for (const secret of [OLD_PAT, TOKEN, MODEL_KEY]) expect(output).not.toContain(secret);
     expect(output).toContain("[REDACTED");
+  });
 
-    const prBody = gh.callsTo("POST", `${REPO_PATH}/pulls`)[0]?.json.body as string;
+  it("is linked from the PR body and the status comment", () => {
+    const prBody = h.gh.callsTo("POST", `${REPO_PATH}/pulls`)[0]?.json.body as string;
     expect(prBody).toContain(`[Run transcript](https://github.com/${OWNER}/${REPO}/runs/555)`);
-    const status = gh.callsTo("PATCH", /\/issues\/comments\/9101$/).at(-1)?.json.body as string;
+    const status = h.gh.callsTo("PATCH", /\/issues\/comments\/9101$/).at(-1)?.json.body as string;
     expect(status).toContain(`[Run transcript](https://github.com/${OWNER}/${REPO}/runs/555)`);
+  });
 
+  it("is written as JSON Lines for the operator, with every tool call and no secret", () => {
     const dir = path.join(h.env.AGENT_DATA_DIR, "transcripts");
     const [file] = readdirSync(dir);
     const jsonl = readFileSync(path.join(dir, file!), "utf8");
@@ -73,6 +90,9 @@ describe("run transcript", () => {
       .map((l) => JSON.parse(l) as { type: string; name?: string });
     expect(entries.filter((e) => e.type === "tool_call").map((e) => e.name)).toEqual(["read_file", "shell", "apply_patch"]);
     for (const secret of [OLD_PAT, TOKEN, MODEL_KEY]) expect(jsonl).not.toContain(secret);
-    gh.assertDone();
+  });
+
+  it("makes only the expected GitHub calls", () => {
+    h.gh.assertDone();
   });
 });

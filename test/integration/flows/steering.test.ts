@@ -1,3 +1,4 @@
+import { waitFor } from "../../helpers/wait-for.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadWebhook } from "../../helpers/webhook-fixtures.js";
 import { mockCommonCalls, REPO_PATH, startFlowHarness, type FlowHarness } from "./flow-harness.js";
@@ -26,8 +27,8 @@ describe("steering", () => {
     gh.on("GET", `${REPO_PATH}/pulls`).any().reply(200, []);
     mockCommonCalls(gh);
     await h.receive("issues", loadWebhook("issues.labeled", { label: { name: "agent" }, repository: { clone_url: h.cloneUrl, default_branch: "main" } }));
-    const started = Date.now();
-    while (h.model.requests.length === 0 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 20));
+    const run = h;
+    await waitFor(() => run.model.requests.length > 0, { what: "the agent's first model request", timeoutMs: 10_000 });
 
     await h.receive(
       "issue_comment",

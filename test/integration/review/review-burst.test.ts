@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
 import { Probot, ProbotOctokit } from "probot";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../../src/app.js";
 import { parseEnv } from "../../../src/config/env.js";
 import { createProbotClientFactory } from "../../../src/github/client.js";
@@ -22,6 +22,7 @@ import { observeGitHubCalls } from "../../../src/tasks/create-task-deps.js";
 import { REVIEW_CALL_BUDGET, runSecurityReview, type SecurityReviewDeps } from "../../../src/tasks/security-review.js";
 import { createSpendLedger, memorySpendStore } from "../../../src/tasks/spend-ledger.js";
 import { mockGitHub, type GitHubMock } from "../../helpers/mock-github.js";
+import { waitFor } from "../../helpers/wait-for.js";
 import { loadWebhook } from "../../helpers/webhook-fixtures.js";
 
 const { privateKey } = generateKeyPairSync("rsa", {
@@ -103,96 +104,134 @@ function mockRepository(mock: GitHubMock, head: Map<number, string>): void {
   mock.on("POST", `${REPO_PATH}/check-runs`).any().reply(201, { id: 1 });
 }
 
-describe("a burst of synchronize events", () => {
-  it("50 pushes per PR -> one review run per PR, within the REST-call bound, counted in /metrics", async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), "burst-"));
-    gh = mockGitHub();
-    const head = new Map<number, string>();
-    mockRepository(gh, head);
-    const log = pino({ level: "silent" });
-    const env = parseEnv({ APP_SLUG: "issue-agent", AGENT_DATA_DIR: dataDir, OSV_API_URL: "https://osv.test" });
-    const probot = new Probot({
-      appId: 1,
-      privateKey,
-      secret: "s",
-      log,
-      Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
-    });
-    const metrics = createMetrics();
-    const quota = createQuotaTracker({ reserve: env.AGENT_GITHUB_QUOTA_RESERVE });
-    const github = createProbotClientFactory(probot, { observe: observeGitHubCalls(quota, metrics) });
-    queue = new EmbeddedQueue({ dataDir, log, concurrency: 2, maxAttempts: 1, graceMs: 1000, pollMs: 20 });
-    const handlers = createHandlerTracker();
-    await probot.load(createApp({ env, queue, handlers, github, quota, metrics }));
+/** What the burst and the reviews after it did, captured before any `it` (nock is cleared after each). */
+interface BurstResult {
+  gh: GitHubMock;
+  handlerCalls: number;
+  handlerReadFiles: boolean;
+  depthAfterBurst: number;
+  runs: { outcome: JobOutcome }[];
+  reviewCalls: number;
+  metricsText: string;
+}
 
-    // 1. The burst: every push moves the PR's head; the worker is busy elsewhere meanwhile.
-    for (let n = 1; n <= PUSHES; n++) {
-      for (const number of PRS) {
-        head.set(number, sha(number, n));
-        const payload = loadWebhook("pull_request.synchronize", { pull_request: { number, head: { sha: sha(number, n) }, user: { login: "Codertocat" } } });
-        await probot.receive({ id: randomUUID(), name: "pull_request", payload } as Parameters<Probot["receive"]>[0]);
-      }
+const NO_WORKSPACE: SecurityReviewDeps["git"] = {
+  withWorkspace: async () => Promise.reject(new Error("no clone without a model")),
+  clone: async () => ({ headSha: "" }),
+  inspectChanges: async () => Promise.reject(new Error("no changes")),
+  apiCommitPlan: async () => Promise.reject(new Error("no commit")),
+  readBlobs: async () => Promise.reject(new Error("no commit")),
+  createBranch: async () => undefined,
+  commitAll: async () => null,
+  push: async () => undefined,
+  changedFiles: async () => [],
+  unifiedDiff: async () => "",
+};
+
+async function burstThenReview(burstDataDir: string, cleanups: (() => Promise<void> | void)[]): Promise<BurstResult> {
+  const gh = mockGitHub();
+  cleanups.push(() => gh.stop());
+  const head = new Map<number, string>();
+  mockRepository(gh, head);
+  const log = pino({ level: "silent" });
+  const env = parseEnv({ APP_SLUG: "issue-agent", AGENT_DATA_DIR: burstDataDir, OSV_API_URL: "https://osv.test" });
+  const probot = new Probot({
+    appId: 1,
+    privateKey,
+    secret: "s",
+    log,
+    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+  });
+  const metrics = createMetrics();
+  const quota = createQuotaTracker({ reserve: env.AGENT_GITHUB_QUOTA_RESERVE });
+  const github = createProbotClientFactory(probot, { observe: observeGitHubCalls(quota, metrics) });
+  const burstQueue = new EmbeddedQueue({ dataDir: burstDataDir, log, concurrency: 2, maxAttempts: 1, graceMs: 1000, pollMs: 20 });
+  cleanups.push(() => burstQueue.close(0));
+  const handlers = createHandlerTracker();
+  await probot.load(createApp({ env, queue: burstQueue, handlers, github, quota, metrics }));
+
+  // 1. The burst: every push moves the PR's head; the worker is busy elsewhere meanwhile.
+  for (let n = 1; n <= PUSHES; n++) {
+    for (const number of PRS) {
+      head.set(number, sha(number, n));
+      const payload = loadWebhook("pull_request.synchronize", { pull_request: { number, head: { sha: sha(number, n) }, user: { login: "Codertocat" } } });
+      await probot.receive({ id: randomUUID(), name: "pull_request", payload } as Parameters<Probot["receive"]>[0]);
     }
-    await handlers.idle();
-    const handlerCalls = gh.calls.filter((c) => !c.pathname.endsWith("/access_tokens")).length;
+  }
+  await handlers.idle();
+  const handlerCalls = gh.calls.filter((c) => !c.pathname.endsWith("/access_tokens")).length;
+  const handlerReadFiles = gh.calls.some((c) => /\/files$/.test(c.pathname));
+  const depthAfterBurst = await burstQueue.depth();
+
+  // 2. The worker gets to them.
+  const deps: SecurityReviewDeps = {
+    env,
+    github,
+    git: NO_WORKSPACE,
+    runAgent: async () => Promise.reject(new Error("no model")),
+    createSandbox: () => Promise.reject(new Error("no sandbox")) as never,
+    spend: createSpendLedger({}, memorySpendStore()),
+    metrics,
+    quota,
+  };
+  const runs: { outcome: JobOutcome }[] = [];
+  const before = gh.calls.length;
+  await burstQueue.startWorker(async (job) => {
+    const outcome = await runSecurityReview(deps, job);
+    runs.push({ outcome });
+    return outcome;
+  });
+  await waitFor(() => runs.length >= PRS.length, { what: `${PRS.length} review runs`, timeoutMs: 20_000, intervalMs: 50, detail: () => `${runs.length} ran` });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const reviewCalls = gh.calls.slice(before).filter((c) => !c.pathname.endsWith("/access_tokens")).length;
+  return { gh, handlerCalls, handlerReadFiles, depthAfterBurst, runs, reviewCalls, metricsText: await metrics.registry.metrics() };
+}
+
+describe("a burst of synchronize events: 50 pushes on each of two PRs", () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  let burst: BurstResult;
+  beforeAll(async () => {
+    const burstDataDir = mkdtempSync(path.join(tmpdir(), "burst-"));
+    cleanups.push(() => rmSync(burstDataDir, { recursive: true, force: true }));
+    burst = await burstThenReview(burstDataDir, cleanups);
+  });
+  afterAll(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it("costs the webhook handlers one config read and queues one review per PR", () => {
     // The burst read the config once (the repository's file and the owner's `.github` fallback), nothing else.
-    expect(handlerCalls).toBe(2);
-    expect(gh.calls.some((c) => /\/files$/.test(c.pathname))).toBe(false);
-    expect(await queue.depth()).toBe(PRS.length);
+    expect(burst.handlerCalls).toBe(2);
+    expect(burst.handlerReadFiles).toBe(false);
+    expect(burst.depthAfterBurst).toBe(PRS.length);
+  });
 
-    // 2. The worker gets to them: one run per PR, for the newest head.
-    const deps: SecurityReviewDeps = {
-      env,
-      github,
-      git: {
-        withWorkspace: async () => Promise.reject(new Error("no clone without a model")),
-        clone: async () => ({ headSha: "" }),
-        inspectChanges: async () => Promise.reject(new Error("no changes")),
-        apiCommitPlan: async () => Promise.reject(new Error("no commit")),
-        readBlobs: async () => Promise.reject(new Error("no commit")),
-        createBranch: async () => undefined,
-        commitAll: async () => null,
-        push: async () => undefined,
-        changedFiles: async () => [],
-        unifiedDiff: async () => "",
-      },
-      runAgent: async () => Promise.reject(new Error("no model")),
-      createSandbox: () => Promise.reject(new Error("no sandbox")) as never,
-      spend: createSpendLedger({}, memorySpendStore()),
-      metrics,
-      quota,
-    };
-    const runs: { outcome: JobOutcome }[] = [];
-    const before = gh.calls.length;
-    await queue.startWorker(async (job) => {
-      const outcome = await runSecurityReview(deps, job);
-      runs.push({ outcome });
-      return outcome;
-    });
-    const deadline = Date.now() + 20_000;
-    while (runs.length < PRS.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    await new Promise((resolve) => setTimeout(resolve, 200));
-
-    expect(runs).toHaveLength(PRS.length);
-    expect(runs.map((r) => r.outcome)).toEqual(PRS.map(() => "succeeded"));
+  it("runs one review per PR, for its newest head", () => {
+    expect(burst.runs).toHaveLength(PRS.length);
+    expect(burst.runs.map((r) => r.outcome)).toEqual(PRS.map(() => "succeeded"));
     // Whatever order the handlers enqueued in, the newest head is the one reviewed.
     expect(
-      gh
+      burst.gh
         .callsTo("POST", `${REPO_PATH}/check-runs`)
         .map((c) => c.json.head_sha)
         .sort(),
     ).toEqual(PRS.map((n) => sha(n, PUSHES)).sort());
-    const reviewCalls = gh.calls.slice(before).filter((c) => !c.pathname.endsWith("/access_tokens"));
-    for (const number of PRS) expect(gh.callsTo("GET", `${REPO_PATH}/pulls/${number}/files`)).toHaveLength(1);
-    expect(reviewCalls.length / PRS.length).toBeLessThanOrEqual(REVIEW_CALL_BUDGET);
-    gh.assertDone();
-
-    const text = await metrics.registry.metrics();
-    expect(text).toContain('issue_agent_github_calls_total{endpoint="GET /repos/{owner}/{repo}/pulls/{id}/files"} 2');
-    expect(text).toContain(`issue_agent_github_quota_remaining{installation="${INSTALLATION}"} 4200`);
-    expect(text).toMatch(/issue_agent_automatic_skipped_total\{kind="security-review",reason="coalesced"\} 98/);
   });
 
+  it("keeps each review within the stated REST-call budget, reading the PR's files once", () => {
+    for (const number of PRS) expect(burst.gh.callsTo("GET", `${REPO_PATH}/pulls/${number}/files`)).toHaveLength(1);
+    expect(burst.reviewCalls / PRS.length).toBeLessThanOrEqual(REVIEW_CALL_BUDGET);
+    burst.gh.assertDone();
+  });
+
+  it("shows the GitHub calls, the installation's remaining quota and the coalesced pushes in /metrics", () => {
+    expect(burst.metricsText).toContain('issue_agent_github_calls_total{endpoint="GET /repos/{owner}/{repo}/pulls/{id}/files"} 2');
+    expect(burst.metricsText).toContain(`issue_agent_github_quota_remaining{installation="${INSTALLATION}"} 4200`);
+    expect(burst.metricsText).toMatch(/issue_agent_automatic_skipped_total\{kind="security-review",reason="coalesced"\} 98/);
+  });
+});
+
+describe("review limits", () => {
   it("an author past the hourly review limit gets no more automatic reviews; low quota pauses them", async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), "burst-"));
     gh = mockGitHub();
