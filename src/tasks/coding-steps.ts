@@ -130,7 +130,17 @@ export async function publish(
   ws.transcript.note(method);
   const lines = [method, selfReviewLine(work.report)].filter(Boolean);
   const transcriptUrl = await publishCommitTranscript(
-    { deps, job, octokit: frame.octokit, owner: run.owner, repo: run.repo, secrets: frame.secrets, title: frame.reporter.title, model: frame.config.model.name, price: frame.price },
+    {
+      deps,
+      job,
+      octokit: frame.octokit,
+      owner: run.owner,
+      repo: run.repo,
+      secrets: frame.secrets,
+      title: frame.reporter.title,
+      model: frame.config.model.name,
+      price: frame.price,
+    },
     ws.transcript,
     commit,
     { ...work.stats, summary: work.result.summary, lines },

@@ -202,5 +202,10 @@ async function updatePrMarker({ job, p, frame }: Run, pr: PullRequestInfo, work:
   const data = { summary: work.result.summary.slice(0, 3000), sha: commit.sha, job: job.id, selfReview: selfReviewMarker(work.report) };
   const previous = findMarker(body, "pr") ?? {};
   const stripped = stripMarkers(body, "pr").trimEnd();
-  await updatePullRequestBody(frame.octokit, { owner: p.owner, repo: p.repo, number: pr.number, body: `${stripped}\n\n${renderMarker("pr", { ...previous, ...data })}` });
+  await updatePullRequestBody(frame.octokit, {
+    owner: p.owner,
+    repo: p.repo,
+    number: pr.number,
+    body: `${stripped}\n\n${renderMarker("pr", { ...previous, ...data })}`,
+  });
 }

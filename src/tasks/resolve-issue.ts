@@ -53,8 +53,17 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext, p: Resolv
   const branch = await chooseBranch(run, issue.context);
   return inWorkspace(run, async (ws) => {
     const baseSha = await checkoutBranch(run, ws, branch);
-    const taskText = buildIssuePrompt({ issue: issue.context, requester: p.requester.login, instruction: issue.instruction, previousSummary: branch.previousSummary });
-    const work = await runAgentWithSelfReview(run, ws, { baseSha, agentsMd: files.agentsMd, task: { kind: "resolve-issue", text: taskText, images: issue.context.images } });
+    const taskText = buildIssuePrompt({
+      issue: issue.context,
+      requester: p.requester.login,
+      instruction: issue.instruction,
+      previousSummary: branch.previousSummary,
+    });
+    const work = await runAgentWithSelfReview(run, ws, {
+      baseSha,
+      agentsMd: files.agentsMd,
+      task: { kind: "resolve-issue", text: taskText, images: issue.context.images },
+    });
     if ("stopped" in work) return work.stopped;
     const subject = formatTitle(work.result.prTitle, issue.context.title);
     const pushed = await publish(run, ws, work, {

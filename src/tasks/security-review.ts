@@ -268,7 +268,13 @@ interface Review {
   headSha: string;
 }
 
-export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContext, p: SecurityReviewPayload, frame: TaskFrame, pr: PullRequestInfo): Promise<JobOutcome> {
+export async function runSecurityReview(
+  deps: SecurityReviewDeps,
+  job: JobContext,
+  p: SecurityReviewPayload,
+  frame: TaskFrame,
+  pr: PullRequestInfo,
+): Promise<JobOutcome> {
   const review: Review = { deps, job, p, frame, pr, ref: { owner: p.owner, repo: p.repo, number: p.prNumber }, headSha: pr.headSha };
   if (await noteTooManyFiles(review)) return "no_changes";
   const { files, result } = await reviewFiles(review);
@@ -362,7 +368,13 @@ async function postInlineFindings(
   if (inline.length > 0) {
     const counts = inline.map((f) => f.severity);
     const body = `issue-agent security review of \`${headSha.slice(0, 7)}\`: ${inline.length} new finding(s) (${[...new Set(counts)].map((s) => `${counts.filter((c) => c === s).length} ${severityBadge(s)}`).join(", ")}). The summary comment lists everything, including what could not be commented inline.`;
-    const review = await postSecurityReview(frame.octokit, { ...ref, commitId: headSha, event, body, comments: inline.map((f) => toInlineComment(f, headSha)) });
+    const review = await postSecurityReview(frame.octokit, {
+      ...ref,
+      commitId: headSha,
+      event,
+      body,
+      comments: inline.map((f) => toInlineComment(f, headSha)),
+    });
     const rejected = new Set(review.rejected.map((c) => `${c.path}:${c.line}`));
     for (const f of inline) if (!rejected.has(`${f.path}:${f.line}`)) done.add(f.fingerprint);
   }

@@ -557,6 +557,35 @@ describe("security review tokens and stop rules", () => {
   });
 });
 
+describe("a review that fails", () => {
+  it("says so in the summary comment, with how to ask again, instead of only a log line", async () => {
+    const gh = mockGitHub();
+    gh.on("GET", "/repos/octo/app/pulls/5").reply(200, pr("a".repeat(40)));
+    gh.on("GET", /\/contents\//)
+      .any()
+      .reply(404, { message: "Not Found" });
+    gh.on("GET", "/repos/octo/app/pulls/5/files").reply(422, { message: "Unprocessable Entity" });
+    gh.on("GET", "/repos/octo/app/issues/5/comments").reply(200, []);
+    gh.on("POST", "/repos/octo/app/issues/5/comments").reply(201, { id: 90 });
+    expect(await runJob(deps(), job())).toBe("failed");
+    gh.assertDone();
+    const summary = gh.callsTo("POST", "/repos/octo/app/issues/5/comments")[0]?.json.body as string;
+    expect(summary).toContain("The security review of `aaaaaaa` failed");
+    expect(summary).toContain("`/agent review`");
+    expect(summary).toContain("issue-agent:security-summary");
+    expect(summary).not.toContain("ghs_installation_token_for_tests");
+  });
+
+  it("keeps skipping an invalid .github/agent.yml without posting anything", async () => {
+    const gh = mockGitHub();
+    gh.on("GET", "/repos/octo/app/pulls/5").reply(200, pr("a".repeat(40)));
+    gh.on("GET", "/repos/octo/app/contents/.github%2Fagent.yml").reply(200, "review:\n  requestChangesAt: sometimes\n");
+    expect(await runJob(deps(), job())).toBe("no_changes");
+    gh.assertDone();
+    expect(gh.calls.filter((c) => c.method !== "GET")).toEqual([]);
+  });
+});
+
 describe("a review whose head moved with no newer review waiting", () => {
   it("reviews the current head (events out of order, or the newer push was rate-limited)", async () => {
     const gh = arrange();

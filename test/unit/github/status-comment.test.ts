@@ -33,7 +33,13 @@ describe("StatusReporter", () => {
     gh.on("PATCH", "/repos/o/r/issues/comments/5").reply(500, { message: "boom" });
     gh.on("PATCH", "/repos/o/r/issues/comments/5").reply(200, {});
     const errors: unknown[] = [];
-    const reporter = new StatusReporter(octokit(), ref, { title: "t", marker: {}, minIntervalMs: 0, secrets: () => ["tok_SECRET_123456"], onError: (e) => errors.push(e) });
+    const reporter = new StatusReporter(octokit(), ref, {
+      title: "t",
+      marker: {},
+      minIntervalMs: 0,
+      secrets: () => ["tok_SECRET_123456"],
+      onError: (e) => errors.push(e),
+    });
     await reporter.finish({ phase: "failed", message: "x" });
     await reporter.finish({ phase: "failed", message: "leaked tok_SECRET_123456 to @alice" });
     const last = gh.calls.at(-1)?.json.body as string;
