@@ -35,17 +35,8 @@ import { findFirstRepoFile, INSTRUCTION_FILES } from "../github/repo-files.js";
 import type { JobContext, JobOutcome } from "../jobs/types.js";
 import { outboundCode } from "../shared/format-outbound.js";
 import { toModelLine, toModelPlainText, toModelText, type ModelText } from "../shared/sanitize.js";
-import {
-  cloneBranch,
-  finishNoChanges,
-  finishPushed,
-  inWorkspace,
-  publish,
-  runAgentWithSelfReview,
-  type AgentWork,
-  type CodingRun,
-  type PushedWork,
-} from "./coding-steps.js";
+import { cloneBranch, finishNoChanges, finishPushed, inWorkspace, publish, runAgentWithSelfReview } from "./coding-steps.js";
+import type { AgentWork, CodingRun, PushedWork } from "./coding-steps.js";
 import { RunStoppedError } from "./explain-failure.js";
 import { formatTitle, mergeExecutedWarning } from "./format-pull-request.js";
 import type { FixPrPayload } from "./job-payloads.js";

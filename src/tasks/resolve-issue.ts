@@ -21,18 +21,8 @@ import { findMarker } from "../github/markers.js";
 import { findFirstRepoFile, INSTRUCTION_FILES, PR_TEMPLATE_FILES } from "../github/repo-files.js";
 import type { StatusReporter } from "../github/status-comment.js";
 import { toModelText, type ModelText } from "../shared/sanitize.js";
-import {
-  cloneBranch,
-  finishNoChanges,
-  finishPushed,
-  inWorkspace,
-  publish,
-  runAgentWithSelfReview,
-  type AgentWork,
-  type CodingRun,
-  type PushedWork,
-  type Workspace,
-} from "./coding-steps.js";
+import { cloneBranch, finishNoChanges, finishPushed, inWorkspace, publish, runAgentWithSelfReview } from "./coding-steps.js";
+import type { AgentWork, CodingRun, PushedWork, Workspace } from "./coding-steps.js";
 import { formatPullRequestBody, formatTitle, slugify } from "./format-pull-request.js";
 import { selfReviewSection } from "./format-self-review.js";
 import type { ResolveIssuePayload } from "./job-payloads.js";

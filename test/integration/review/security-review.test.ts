@@ -6,7 +6,6 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import pino from "pino";
 import { ProbotOctokit } from "probot";
 import { renderMarker } from "../../../src/github/markers.js";
 import { afterEach, describe, expect, it } from "vitest";
@@ -19,6 +18,7 @@ import { parseFindingMarker } from "../../../src/review/review-markers.js";
 import { runJob } from "../../../src/tasks/job-registry.js";
 import type { SecurityReviewDeps } from "../../../src/tasks/security-review.js";
 import { createSpendLedger, memorySpendStore } from "../../../src/tasks/spend-ledger.js";
+import { fakeJob } from "../../helpers/job-context.js";
 import { mockGitHub, type GitHubMock } from "../../helpers/mock-github.js";
 import { validateWithMultitool } from "../../helpers/sarif-multitool.js";
 import { validateSarif } from "../cli/validate-sarif.js";
@@ -130,11 +130,9 @@ function deps(envOverrides: Record<string, string> = {}): SecurityReviewDeps {
 }
 
 function job(): JobContext {
-  return {
-    id: "job-1",
+  return fakeJob({
     kind: "security-review",
     key: "octo/app#5",
-    deliveryId: "d1",
     payload: {
       installationId: 1,
       owner: "octo",
@@ -145,13 +143,7 @@ function job(): JobContext {
       trigger: "opened",
       requester: { login: "alice", id: 1 },
     },
-    attempt: 1,
-    maxAttempts: 1,
-    signal: new AbortController().signal,
-    log: pino({ level: "silent" }),
-    takeMessages: () => [],
-    report: () => undefined,
-  };
+  });
 }
 
 interface Scenario {

@@ -2,7 +2,6 @@
  * The run frame every job kind runs in: the config read once, the spend caps checked once, and
  * every way a run can end turned into the status's final word in one place.
  */
-import pino from "pino";
 import { ProbotOctokit } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseEnv } from "../../../src/config/env.js";
@@ -11,6 +10,7 @@ import type { StatusUpdate } from "../../../src/github/status-comment.js";
 import type { JobContext, JobOutcome } from "../../../src/jobs/types.js";
 import { AppError } from "../../../src/shared/errors.js";
 import { openStatusComment, runInTaskFrame, type FrameDeps, type FrameSpec, type RunStatus, type TaskFrame } from "../../../src/tasks/task-frame.js";
+import { fakeJob } from "../../helpers/job-context.js";
 import { mockGitHub, type GitHubMock } from "../../helpers/mock-github.js";
 
 const octokit = new (ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }))() as unknown as GitHubClient;
@@ -31,20 +31,7 @@ class RecordingStatus implements RunStatus {
 }
 
 function job(over: Partial<JobContext> = {}): JobContext {
-  return {
-    id: "job-1",
-    kind: "resolve-issue",
-    key: "octo/app#3",
-    deliveryId: "d1",
-    payload: {},
-    attempt: 1,
-    maxAttempts: 1,
-    signal: new AbortController().signal,
-    log: pino({ level: "silent" }),
-    takeMessages: () => [],
-    report: () => undefined,
-    ...over,
-  };
+  return fakeJob({ kind: "resolve-issue", key: "octo/app#3", payload: {}, ...over });
 }
 
 function deps(capped: string | null = null): FrameDeps {
