@@ -140,7 +140,8 @@ export async function runInTaskFrame<S extends RunStatus, B>(
   };
 
   try {
-    const checked = spec.precheck ? await spec.precheck(octokit, repoId) : ({ go: undefined as B } as const);
+    // A kind without a precheck hands its body nothing (B is undefined for it).
+    const checked: Precheck<B> = spec.precheck ? await spec.precheck(octokit, repoId) : { go: undefined as B };
     if ("stop" in checked) return checked.stop;
     const config = await loadConfig(deps, job, configReader, spec);
     if ("error" in config) {
