@@ -116,13 +116,11 @@ export async function runAgentWithSelfReview(
   return stopped ? { stopped } : { result, report, stats };
 }
 
+/** Where and how a run's commit goes (what differs between the kinds). */
+export type PublishTarget = Pick<PublishParams, "baseSha" | "pushUrl" | "branch" | "expectedRemoteSha" | "message" | "requester" | "api">;
+
 /** Check, commit and push the work (publish-changes), then the transcript check run on the commit; null: nothing changed. */
-export async function publish(
-  run: CodingRun,
-  ws: Workspace,
-  work: AgentWork,
-  target: Pick<PublishParams, "baseSha" | "pushUrl" | "branch" | "expectedRemoteSha" | "message" | "requester" | "api">,
-): Promise<PushedWork | null> {
+export async function publish(run: CodingRun, ws: Workspace, work: AgentWork, target: PublishTarget): Promise<PushedWork | null> {
   const { deps, job, frame } = run;
   const commit = await publishChanges({ deps, config: frame.config, dir: ws.dir, token: ws.token, ...target });
   if (!commit) return null;

@@ -36,7 +36,7 @@ import type { JobContext, JobOutcome } from "../jobs/types.js";
 import { outboundCode } from "../shared/format-outbound.js";
 import { toModelLine, toModelPlainText, toModelText, type ModelText } from "../shared/sanitize.js";
 import { cloneBranch, finishNoChanges, finishPushed, inWorkspace, publish, runAgentWithSelfReview } from "./coding-steps.js";
-import type { AgentWork, CodingRun, PushedWork } from "./coding-steps.js";
+import type { AgentWork, CodingRun, PublishTarget, PushedWork } from "./coding-steps.js";
 import { RunStoppedError } from "./explain-failure.js";
 import { formatTitle, mergeExecutedWarning } from "./format-pull-request.js";
 import type { FixPrPayload } from "./job-payloads.js";
@@ -73,20 +73,25 @@ export async function runFixPr(deps: TaskDeps, job: JobContext, p: FixPrPayload,
     const { headSha: baseSha } = await cloneBranch(run, ws, { url: pushUrl, ref: pr.headRef });
     const work = await runAgentWithSelfReview(run, ws, { baseSha, agentsMd: context.agentsMd, task: { kind: "fix-pr", text: context.taskText } });
     if ("stopped" in work) return work.stopped;
-    const pushed = await publish(run, ws, work, {
-      baseSha,
-      pushUrl,
-      branch: pr.headRef,
-      expectedRemoteSha: baseSha,
-      message: formatTitle(work.result.prTitle, p.reviewCommentId ? "Address review comment" : `Follow-up for #${p.prNumber}`),
-      requester: p.requester,
-      // GitHub's Git Data API cannot write to a fork's branch as this app: forks keep the git push.
-      api: pr.isFork ? undefined : { octokit: frame.octokit, owner: p.owner, repo: p.repo, defaultBranch: pr.defaultBranch },
-    });
+    const pushed = await publish(run, ws, work, pushTarget(run, pr, pushUrl, baseSha, work));
     if (!pushed) return finishNoChanges(run, work, "The agent finished without changing any files, so nothing was pushed.");
     if (context.ours) await updatePrMarker(run, pr, work, pushed);
     return finishPushed(run, work, pushed, { resultLabel: "Pushed", resultUrl: `${pr.htmlUrl}/commits/${pushed.commit.sha}` });
   });
+}
+
+/** The PR's own branch, fast-forward only; forks by git push, others as configured. */
+function pushTarget({ p, frame }: Run, pr: PullRequestInfo, pushUrl: string, baseSha: string, work: AgentWork): PublishTarget {
+  return {
+    baseSha,
+    pushUrl,
+    branch: pr.headRef,
+    expectedRemoteSha: baseSha,
+    message: formatTitle(work.result.prTitle, p.reviewCommentId ? "Address review comment" : `Follow-up for #${p.prNumber}`),
+    requester: p.requester,
+    // GitHub's Git Data API cannot write to a fork's branch as this app: forks keep the git push.
+    api: pr.isFork ? undefined : { octokit: frame.octokit, owner: p.owner, repo: p.repo, defaultBranch: pr.defaultBranch },
+  };
 }
 
 async function readPullRequest({ job, p, frame }: Run): Promise<PullRequestInfo> {

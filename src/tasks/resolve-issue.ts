@@ -22,7 +22,8 @@ import { findFirstRepoFile, INSTRUCTION_FILES, PR_TEMPLATE_FILES } from "../gith
 import type { StatusReporter } from "../github/status-comment.js";
 import { toModelText, type ModelText } from "../shared/sanitize.js";
 import { cloneBranch, finishNoChanges, finishPushed, inWorkspace, publish, runAgentWithSelfReview } from "./coding-steps.js";
-import type { AgentWork, CodingRun, PushedWork, Workspace } from "./coding-steps.js";
+import type { AgentWork, CodingRun, PublishTarget, PushedWork, Workspace } from "./coding-steps.js";
+import type { SessionParams } from "./agent-session.js";
 import { formatPullRequestBody, formatTitle, slugify } from "./format-pull-request.js";
 import { selfReviewSection } from "./format-self-review.js";
 import type { ResolveIssuePayload } from "./job-payloads.js";
@@ -43,28 +44,10 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext, p: Resolv
   const branch = await chooseBranch(run, issue.context);
   return inWorkspace(run, async (ws) => {
     const baseSha = await checkoutBranch(run, ws, branch);
-    const taskText = buildIssuePrompt({
-      issue: issue.context,
-      requester: p.requester.login,
-      instruction: issue.instruction,
-      previousSummary: branch.previousSummary,
-    });
-    const work = await runAgentWithSelfReview(run, ws, {
-      baseSha,
-      agentsMd: files.agentsMd,
-      task: { kind: "resolve-issue", text: taskText, images: issue.context.images },
-    });
+    const work = await runAgentWithSelfReview(run, ws, { baseSha, agentsMd: files.agentsMd, task: issueTask(run, issue, branch) });
     if ("stopped" in work) return work.stopped;
     const subject = formatTitle(work.result.prTitle, issue.context.title);
-    const pushed = await publish(run, ws, work, {
-      baseSha,
-      pushUrl: p.cloneUrl,
-      branch: branch.name,
-      expectedRemoteSha: branch.existing ? baseSha : null,
-      message: `${subject}\n\nResolves #${p.issueNumber}.`,
-      requester: p.requester,
-      api: { octokit: frame.octokit, owner: p.owner, repo: p.repo, defaultBranch: p.defaultBranch },
-    });
+    const pushed = await publish(run, ws, work, pushTarget(run, branch, baseSha, subject));
     if (!pushed) return finishNoChanges(run, work, "The agent finished without changing any files, so no pull request was opened.", RETRY_HINT);
     const pr = await ensurePr(run, { issue: issue.context, branch: branch.name, subject, template: files.template, work, pushed });
     return finishPushed(run, work, pushed, {
@@ -79,7 +62,12 @@ async function removeTriggerLabel({ p, frame }: Run): Promise<void> {
   if (p.removeLabel) await removeLabel(frame.octokit, { owner: p.owner, repo: p.repo, number: p.issueNumber, label: p.removeLabel });
 }
 
-async function readIssue({ deps, job, p, frame }: Run): Promise<{ context: IssueContext; instruction: ModelText }> {
+interface Issue {
+  context: IssueContext;
+  instruction: ModelText;
+}
+
+async function readIssue({ deps, job, p, frame }: Run): Promise<Issue> {
   const { octokit, config, reporter } = frame;
   await reporter.update({ phase: "working", currentStep: "reading the issue" });
   const context = await getIssueContext(octokit, {
@@ -124,6 +112,30 @@ async function chooseBranch({ p, frame }: Run, issue: IssueContext): Promise<Bra
     name: existingPr?.headRef ?? `${prefix}${slugify(issue.title)}`,
     existing: existingPr !== null,
     previousSummary: existingPr ? String(findMarker(existingPr.body, "pr")?.summary ?? "") : "",
+  };
+}
+
+/** The task as the model sees it: the issue, the requester's instruction, and the previous run's summary. */
+function issueTask({ p }: Run, issue: Issue, branch: Branch): SessionParams["task"] {
+  const text = buildIssuePrompt({
+    issue: issue.context,
+    requester: p.requester.login,
+    instruction: issue.instruction,
+    previousSummary: branch.previousSummary,
+  });
+  return { kind: "resolve-issue", text, images: issue.context.images };
+}
+
+/** Where the commit goes: the agent's branch, fast-forward only when it existed; by the Git Data API when configured. */
+function pushTarget({ p, frame }: Run, branch: Branch, baseSha: string, subject: string): PublishTarget {
+  return {
+    baseSha,
+    pushUrl: p.cloneUrl,
+    branch: branch.name,
+    expectedRemoteSha: branch.existing ? baseSha : null,
+    message: `${subject}\n\nResolves #${p.issueNumber}.`,
+    requester: p.requester,
+    api: { octokit: frame.octokit, owner: p.owner, repo: p.repo, defaultBranch: p.defaultBranch },
   };
 }
 
