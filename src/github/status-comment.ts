@@ -65,7 +65,14 @@ export async function deleteStatusComment(octokit: GitHubClient, ref: StatusComm
   else await octokit.rest.pulls.deleteReviewComment({ owner: target.owner, repo: target.repo, comment_id: ref.commentId });
 }
 
+/** What a run says about itself: the reporter adds the run's title and start time. */
+export type StatusUpdate = Omit<StatusView, "title" | "startedAt">;
+
 export interface StatusReporterOptions {
+  /** How the comment names the run, on every edit. */
+  title: string;
+  /** When the run started (elapsed time on every edit); defaults to now. */
+  startedAt?: number;
   minIntervalMs?: number;
   now?: () => number;
   marker: MarkerData;
@@ -75,22 +82,27 @@ export interface StatusReporterOptions {
   onError?: (error: unknown) => void;
 }
 
-/** Throttled editor of one status comment. */
+/** Throttled editor of one status comment; it owns the run's title and start time. */
 export class StatusReporter {
   private lastSentAt = Number.NEGATIVE_INFINITY;
   private lastBody = "";
-  private pending: StatusView | null = null;
+  private pending: StatusUpdate | null = null;
   private chain: Promise<void> = Promise.resolve();
   private readonly notes: string[] = [];
   readonly edits: string[] = [];
+  readonly title: string;
+  readonly startedAt: number;
   /** Shown on every later edit (the run's model, once the config is known). */
-  always: Partial<StatusView> = {};
+  always: Partial<StatusUpdate> = {};
 
   constructor(
     private readonly octokit: GitHubClient,
     readonly ref: StatusCommentRef,
     private readonly options: StatusReporterOptions,
-  ) {}
+  ) {
+    this.title = options.title;
+    this.startedAt = options.startedAt ?? this.now();
+  }
 
   private now(): number {
     return (this.options.now ?? Date.now)();
@@ -102,14 +114,14 @@ export class StatusReporter {
   }
 
   /** Queue an intermediate update; sent now if the throttle allows, else folded into the next. */
-  update(view: StatusView): Promise<void> {
+  update(view: StatusUpdate): Promise<void> {
     this.pending = view;
     if (this.now() - this.lastSentAt < (this.options.minIntervalMs ?? 10_000)) return this.chain;
     return this.flush();
   }
 
   /** A final state: always sent (unless identical to the last one). */
-  finish(view: StatusView): Promise<void> {
+  finish(view: StatusUpdate): Promise<void> {
     this.pending = view;
     return this.flush();
   }
@@ -122,7 +134,7 @@ export class StatusReporter {
       const notes = [...(view.notes ?? []), ...this.notes];
       // Every untrusted piece is made safe inside renderStatus; the marker goes on after.
       const text = renderStatus(
-        { ...this.always, ...view, now: view.now ?? this.now(), ...(notes.length > 0 ? { notes } : {}) },
+        { title: this.title, startedAt: this.startedAt, ...this.always, ...view, now: view.now ?? this.now(), ...(notes.length > 0 ? { notes } : {}) },
         { allowCloseIssue: this.options.allowCloseIssue, secrets: this.options.secrets?.() ?? [] },
       );
       const full = `${text}\n\n${renderMarker("status", this.options.marker)}`;

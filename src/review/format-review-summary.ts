@@ -144,11 +144,23 @@ export function formatReviewSummary(input: SummaryInput): string {
  * earlier findings stay in the marker (they are neither re-checked nor resolved).
  */
 export function formatTooManyFilesNote(input: { files: number; max: number; headSha: string; pr: number; previous: SummaryMarker | null }): string {
-  const text = [
-    SUMMARY_HEADING,
-    "",
+  return notReviewedNote(
     `Not reviewed: \`${input.headSha.slice(0, 7)}\` changes ${input.files} files, more than the ${input.max} a security review covers on this installation (\`AGENT_REVIEW_MAX_FILES\`). Findings from earlier reviews below, if any, were not re-checked.`,
-  ];
+    input,
+  );
+}
+
+/** The review failed: why (the app's explanation of the error, made safe), and how to ask again. */
+export function formatReviewFailedNote(input: { message: string; hint: string; headSha: string; pr: number; previous: SummaryMarker | null }): string {
+  return notReviewedNote(
+    `**The security review of \`${input.headSha.slice(0, 7)}\` failed:** ${inlineNote(input.message, 600)}\n\n${inlineNote(input.hint, 300)} Findings from earlier reviews below, if any, were not re-checked.`,
+    input,
+  );
+}
+
+/** A summary saying why this head has no review, keeping what earlier reviews left open. */
+function notReviewedNote(why: string, input: { headSha: string; pr: number; previous: SummaryMarker | null }): string {
+  const text = [SUMMARY_HEADING, "", why];
   const open = input.previous?.open ?? [];
   if (open.length > 0)
     text.push("", "### Still open from earlier reviews", "", ...open.map((e) => `- ${severityBadge(e.severity)} ${formatOutbound(e.title)} ${location(e)}`));

@@ -22,9 +22,8 @@ export interface SessionParams {
   task: { kind: "resolve-issue" | "fix-pr"; text: string; images?: string[] };
   /** Trusted instructions: base-branch AGENTS.md and the configured test command. */
   instructions: string;
+  /** The status comment (it carries the run's title and start time). */
   reporter: StatusReporter;
-  title: string;
-  startedAt: number;
   /** A follow-up session (self-review fixes): the setup commands already ran in this workspace. */
   followUp?: { limits: AgentLimits } | undefined;
   /** Records every event of the session for the run transcript. */
@@ -66,7 +65,7 @@ export async function runAgentSession(p: SessionParams): Promise<RunAgentResult>
   const sandbox = deps.createSandbox({ ...policy, network: "off" });
   const setupSandbox = config.sandbox.network === "off" ? sandbox : deps.createSandbox({ ...policy, network: config.sandbox.network });
   for (const script of p.followUp ? [] : config.sandbox.setupCommands) {
-    await reporter.update({ title: p.title, phase: "working", startedAt: p.startedAt, currentStep: "setup:", currentCode: script.slice(0, 80) });
+    await reporter.update({ phase: "working", currentStep: "setup:", currentCode: script.slice(0, 80) });
     const result = await setupSandbox.run({ script, signal: job.signal });
     if (result.exitCode !== 0) {
       throw new SandboxError("sandbox/denied", `setup command failed with exit ${result.exitCode ?? "signal"}`, {
@@ -88,9 +87,9 @@ export async function runAgentSession(p: SessionParams): Promise<RunAgentResult>
     else if (event.type === "steering") step = { currentStep: "read your new message" };
     else return;
     job.report({ step: step.currentStep });
-    void reporter.update({ title: p.title, phase: "working", startedAt: p.startedAt, plan, ...step });
+    void reporter.update({ phase: "working", plan, ...step });
   };
-  await reporter.update({ title: p.title, phase: "working", startedAt: p.startedAt, ...step });
+  await reporter.update({ phase: "working", ...step });
   return deps.runAgent({
     task: { kind: p.task.kind, text: p.task.text, ...(p.task.images && config.model.vision ? { images: p.task.images } : {}) },
     workspaceDir: dir,
@@ -136,8 +135,6 @@ export async function settleAgentRun(p: {
   priced: boolean;
   result: RunAgentResult;
   reporter: StatusReporter;
-  title: string;
-  startedAt: number;
   retryHint: string;
 }): Promise<{ stats: RunStats; stopped: "failed" | "budget_exhausted" | null }> {
   const { result } = p;
@@ -156,9 +153,7 @@ export async function settleAgentRun(p: {
     p.job.report({ errorCode: result.error?.code ?? result.outcome, errorMessage: result.error?.message ?? result.outcome });
     const message = `The agent could not finish: ${result.error?.userMessage ?? result.error?.message ?? result.outcome}`;
     await p.reporter.finish({
-      title: p.title,
       phase: "failed",
-      startedAt: p.startedAt,
       ...stats,
       message,
       summary: result.summary,

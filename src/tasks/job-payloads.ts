@@ -84,7 +84,8 @@ export function jobKey(owner: string, repo: string, number: number): string {
   return `${owner}/${repo}#${number}`.toLowerCase();
 }
 
-function statusTargetOf(p: { owner: string; repo: string; status: StatusRef }): { target: StatusTarget; commentId: number } {
+/** The status comment a coding run owns, from its payload. */
+export function statusTargetOf(p: { owner: string; repo: string; status: StatusRef }): { target: StatusTarget; commentId: number } {
   const target: StatusTarget =
     p.status.type === "issue"
       ? { type: "issue", owner: p.owner, repo: p.repo, number: p.status.number }

@@ -1,228 +1,189 @@
 /**
- * resolve-issue: a labelled issue (or `/agent fix` on it) becomes a pull request.
- *  1. take over the status comment, load config, check spend caps (task-frame);
- *  2. remove the trigger label, so toggling it cannot queue a pile of runs;
- *  3. read the issue and the comments the agent may see (what a person sees on GitHub, permission-
- *     and time-filtered), and log where hidden content was removed;
- *  4. read AGENTS.md and the PR template from the default branch through the API;
- *  5. clone: the existing agent branch when a previous run made one, else the default branch;
- *  6. run the agent in the sandbox, mirroring its plan in the status comment;
- *  7. no changes -> explain, no PR; else check, commit and push (publish-changes);
- *  8. ensure the PR (find by head branch, create or update) and finish the status comment.
+ * resolve-issue: a labelled issue (or `/agent fix` on it) becomes a pull request. The task frame has
+ * taken over the status comment, loaded the config and checked the spend caps; then:
+ *  1. removeTriggerLabel: so toggling the label cannot queue a pile of runs;
+ *  2. readIssue: the issue and the comments the agent may see (what a person sees on GitHub,
+ *     permission- and time-filtered), logging where hidden content was removed;
+ *  3. readRepoFiles: AGENTS.md and the PR template from the default branch through the API;
+ *  4. chooseBranch: the existing agent branch when a previous run made one, else a new one;
+ *  5. checkoutBranch: clone that branch (or the default branch, and create the new one);
+ *  6. runAgentWithSelfReview: the agent in the sandbox, mirroring its plan in the status comment;
+ *  7. publish: check, commit and push (publish-changes); no changes -> explain, no PR;
+ *  8. ensurePr: find by head branch, create or update;
+ *  9. finishPushed: the status comment links the PR.
  */
 import type { JobContext, JobOutcome } from "../jobs/types.js";
-import { ensurePullRequest, findPullRequestByHeadPrefix } from "../github/ensure-pull-request.js";
-import { getIssueContext } from "../github/get-issue-context.js";
+import { ensurePullRequest, findPullRequestByHeadPrefix, type EnsuredPullRequest } from "../github/ensure-pull-request.js";
+import { getIssueContext, type IssueContext } from "../github/get-issue-context.js";
 import { createPermissionCache } from "../github/get-permission.js";
 import { removeLabel } from "../github/issue-actions.js";
-import { TOKEN_SCOPES } from "../github/token-scopes.js";
 import { findMarker } from "../github/markers.js";
 import { findFirstRepoFile, INSTRUCTION_FILES, PR_TEMPLATE_FILES } from "../github/repo-files.js";
-import { modelSettings, runAgentSession, settleAgentRun } from "./agent-session.js";
+import type { StatusReporter } from "../github/status-comment.js";
+import { toModelText, type ModelText } from "../shared/sanitize.js";
+import { cloneBranch, finishNoChanges, finishPushed, inWorkspace, publish, runAgentWithSelfReview } from "./coding-steps.js";
+import type { AgentWork, CodingRun, PublishTarget, PushedWork, Workspace } from "./coding-steps.js";
+import type { SessionParams } from "./agent-session.js";
 import { formatPullRequestBody, formatTitle, slugify } from "./format-pull-request.js";
-import { resolveIssuePayloadSchema } from "./job-payloads.js";
-import { toModelText } from "../shared/sanitize.js";
-import { buildInstructions, buildIssuePrompt, hiddenContentSources } from "./prompts.js";
-import { describeCommitMethod, publishChanges } from "./publish-changes.js";
-import { selfReview, selfReviewMarker } from "./self-review.js";
-import { selfReviewLine, selfReviewSection } from "./format-self-review.js";
-import { publishTranscriptCheck, startTranscript, transcriptHeader, withSavedTranscript } from "./run-transcript.js";
-import { runInTaskFrame } from "./task-frame.js";
+import { selfReviewSection } from "./format-self-review.js";
+import type { ResolveIssuePayload } from "./job-payloads.js";
+import { buildIssuePrompt, hiddenContentSources } from "./prompts.js";
+import { selfReviewMarker } from "./self-review.js";
+import type { TaskFrame } from "./task-frame.js";
 import type { TaskDeps } from "./task-deps.js";
 
-export async function runResolveIssue(deps: TaskDeps, job: JobContext): Promise<JobOutcome> {
-  const p = resolveIssuePayloadSchema.parse(job.payload);
-  const { owner, repo, issueNumber: number } = p;
-  const frameParams = {
-    installationId: p.installationId,
-    owner,
-    repo,
-    repoId: p.repoId,
-    number,
-    status: p.status,
-    title: `resolving issue #${number}`,
-    allowCloseIssue: number,
-    model: p.model,
-  };
-  return runInTaskFrame(deps, job, frameParams, async ({ octokit, reporter, config, startedAt, title, secrets }) => {
-    if (p.removeLabel) await removeLabel(octokit, { owner, repo, number, label: p.removeLabel });
-    await reporter.update({ title, phase: "working", startedAt, currentStep: "reading the issue" });
+type Run = CodingRun & { p: ResolveIssuePayload };
 
-    const permissionOf = createPermissionCache(octokit, owner, repo);
-    const issue = await getIssueContext(octokit, {
-      owner,
-      repo,
-      number,
-      snapshot: p.issueSnapshot,
-      triggerAt: p.triggerAt,
-      minPermission: config.trigger.minPermission,
-      permissionOf,
-      appSlug: deps.env.APP_SLUG,
+const RETRY_HINT = "Comment `/agent fix <more context>` to try again.";
+
+export async function runResolveIssue(deps: TaskDeps, job: JobContext, p: ResolveIssuePayload, frame: TaskFrame<StatusReporter>): Promise<JobOutcome> {
+  const run: Run = { deps, job, frame, p, installationId: p.installationId, owner: p.owner, repo: p.repo, retryHint: RETRY_HINT };
+  await removeTriggerLabel(run);
+  const issue = await readIssue(run);
+  const files = await readRepoFiles(run);
+  const branch = await chooseBranch(run, issue.context);
+  return inWorkspace(run, async (ws) => {
+    const baseSha = await checkoutBranch(run, ws, branch);
+    const work = await runAgentWithSelfReview(run, ws, { baseSha, agentsMd: files.agentsMd, task: issueTask(run, issue, branch) });
+    if ("stopped" in work) return work.stopped;
+    const subject = formatTitle(work.result.prTitle, issue.context.title);
+    const pushed = await publish(run, ws, work, pushTarget(run, branch, baseSha, subject));
+    if (!pushed) return finishNoChanges(run, work, "The agent finished without changing any files, so no pull request was opened.", RETRY_HINT);
+    const pr = await ensurePr(run, { issue: issue.context, branch: branch.name, subject, template: files.template, work, pushed });
+    return finishPushed(run, work, pushed, {
+      resultLabel: pr.created ? "Pull request" : "Updated pull request",
+      resultUrl: pr.url,
+      hint: "Comment `/agent fix <instructions>` on the pull request for follow-up changes.",
     });
-    const instruction = toModelText(p.instruction);
-    const hidden = hiddenContentSources([
-      ["issue body", issue.body],
-      ["instruction", instruction],
-      ...issue.comments.map((c) => [`comment by ${c.author}`, c.body] as const),
-    ]);
-    if (hidden.length > 0) job.log.info({ hidden }, "hidden content removed from text for the model");
-    const repoRef = { owner, repo, ref: p.defaultBranch };
-    const agentsMd = await findFirstRepoFile(octokit, repoRef, INSTRUCTION_FILES);
-    const template = await findFirstRepoFile(octokit, repoRef, PR_TEMPLATE_FILES);
-
-    const existingPr = await findPullRequestByHeadPrefix(octokit, { owner, repo, headPrefix: `${config.branch.prefix}issue-${number}-` });
-    const branch = existingPr?.headRef ?? `${config.branch.prefix}issue-${number}-${slugify(issue.title)}`;
-    const previousSummary = existingPr ? String(findMarker(existingPr.body, "pr")?.summary ?? "") : "";
-    const token = await deps.github.installationToken(p.installationId, TOKEN_SCOPES.gitPush(p.repoId));
-    secrets.push(token);
-
-    const transcript = startTranscript(deps, secrets);
-    return deps.git.withWorkspace(job, async (dir) =>
-      withSavedTranscript(deps, job, transcript, async () => {
-        const existingBranch = existingPr !== null;
-        const cloned = await deps.git.clone({
-          dir,
-          url: p.cloneUrl,
-          ref: existingBranch ? branch : p.defaultBranch,
-          token,
-          depth: deps.env.AGENT_CLONE_DEPTH,
-          scope: `installation:${p.installationId}`,
-        });
-        if (!existingBranch) await deps.git.createBranch({ dir, name: branch });
-
-        const session = {
-          deps,
-          job,
-          config,
-          dir,
-          reporter,
-          title,
-          startedAt,
-          transcript,
-          instructions: buildInstructions(agentsMd?.text ?? null, config.sandbox.testCommand),
-        };
-        const taskText = buildIssuePrompt({ issue, requester: p.requester.login, instruction, previousSummary });
-        const first = await runAgentSession({ ...session, task: { kind: "resolve-issue", text: taskText, images: issue.images } });
-        // Reviewed and fixed before anything is pushed (self-review.ts).
-        const { result, report } = await selfReview({
-          ...session,
-          baseSha: cloned.headSha,
-          taskText,
-          result: first,
-          followUp: (text, limits) => runAgentSession({ ...session, task: { kind: "resolve-issue", text }, followUp: { limits } }),
-        });
-        const { stats, stopped } = await settleAgentRun({
-          deps,
-          job,
-          repo: `${owner}/${repo}`,
-          installationId: p.installationId,
-          model: config.model.name,
-          priced: modelSettings(deps, config).priced,
-          result,
-          reporter,
-          title,
-          startedAt,
-          retryHint: "Comment `/agent fix <more context>` to try again.",
-        });
-        if (stopped) return stopped;
-
-        const subject = formatTitle(result.prTitle, issue.title);
-        const published = await publishChanges({
-          deps,
-          config,
-          dir,
-          baseSha: cloned.headSha,
-          pushUrl: p.cloneUrl,
-          branch,
-          expectedRemoteSha: existingBranch ? cloned.headSha : null,
-          token,
-          message: `${subject}\n\nResolves #${number}.`,
-          requester: p.requester,
-          api: { octokit, owner, repo, defaultBranch: p.defaultBranch },
-        });
-        if (!published) {
-          await reporter.finish({
-            title,
-            phase: "no_changes",
-            startedAt,
-            ...stats,
-            message: "The agent finished without changing any files, so no pull request was opened.",
-            summary: result.summary,
-            hint: "Comment `/agent fix <more context>` to try again.",
-          });
-          return "no_changes";
-        }
-
-        const method = describeCommitMethod(published, config.pullRequest.commitMethod);
-        transcript.note(method);
-        const transcriptUrl = await publishTranscriptCheck({
-          deps,
-          job,
-          octokit,
-          owner,
-          repo,
-          recorder: transcript,
-          headSha: published.sha,
-          files: published.keptFiles.map((path) => ({ path, deleted: false })),
-          header: transcriptHeader({
-            title,
-            model: config.model.name,
-            price: reporter.always.model?.price,
-            ...stats,
-            summary: result.summary,
-            lines: [method, selfReviewLine(report)].filter(Boolean),
-          }),
-          secrets,
-        });
-        const body = formatPullRequestBody({
-          issueNumber: number,
-          summary: result.prBody || result.summary,
-          changedFiles: published.changedFiles,
-          configChanges: published.configChanges,
-          executedChanges: published.executedChanges,
-          testsRun: result.testsRun,
-          template: template?.text ?? null,
-          secrets,
-          selfReview: selfReviewSection(report),
-          transcriptUrl,
-          marker: { issue: number, job: job.id, summary: result.summary.slice(0, 3000), sha: published.sha, selfReview: selfReviewMarker(report) },
-        });
-        const pr = await ensurePullRequest(
-          octokit,
-          {
-            owner,
-            repo,
-            head: branch,
-            base: p.defaultBranch,
-            title: subject,
-            body,
-            draft: config.pullRequest.draft,
-            labels: issue.labels.filter((l) => l.toLowerCase() !== config.trigger.label.toLowerCase()),
-            assignees: coAuthorLogin(p.requester.login),
-            reviewers: coAuthorLogin(p.requester.login),
-          },
-          (what, error) => job.log.warn({ err: error, what }, "pull request extra failed"),
-        );
-        job.report({ prUrl: pr.url });
-        await reporter.finish({
-          title,
-          phase: "succeeded",
-          startedAt,
-          ...stats,
-          resultLabel: pr.created ? "Pull request" : "Updated pull request",
-          resultUrl: pr.url,
-          message: [method, selfReviewLine(report)].filter(Boolean).join("\n\n"),
-          ...(transcriptUrl ? { transcriptUrl } : {}),
-          summary: result.summary,
-          changedFiles: published.changedFiles,
-          configChanges: published.configChanges,
-          executedChanges: published.executedChanges.map((e) => e.path),
-          hint: "Comment `/agent fix <instructions>` on the pull request for follow-up changes.",
-        });
-        return "succeeded";
-      }),
-    );
   });
+}
+
+async function removeTriggerLabel({ p, frame }: Run): Promise<void> {
+  if (p.removeLabel) await removeLabel(frame.octokit, { owner: p.owner, repo: p.repo, number: p.issueNumber, label: p.removeLabel });
+}
+
+interface Issue {
+  context: IssueContext;
+  instruction: ModelText;
+}
+
+async function readIssue({ deps, job, p, frame }: Run): Promise<Issue> {
+  const { octokit, config, reporter } = frame;
+  await reporter.update({ phase: "working", currentStep: "reading the issue" });
+  const context = await getIssueContext(octokit, {
+    owner: p.owner,
+    repo: p.repo,
+    number: p.issueNumber,
+    snapshot: p.issueSnapshot,
+    triggerAt: p.triggerAt,
+    minPermission: config.trigger.minPermission,
+    permissionOf: createPermissionCache(octokit, p.owner, p.repo),
+    appSlug: deps.env.APP_SLUG,
+  });
+  const instruction = toModelText(p.instruction);
+  const hidden = hiddenContentSources([
+    ["issue body", context.body],
+    ["instruction", instruction],
+    ...context.comments.map((c) => [`comment by ${c.author}`, c.body] as const),
+  ]);
+  if (hidden.length > 0) job.log.info({ hidden }, "hidden content removed from text for the model");
+  return { context, instruction };
+}
+
+async function readRepoFiles({ p, frame }: Run): Promise<{ agentsMd: string | null; template: string | null }> {
+  const repoRef = { owner: p.owner, repo: p.repo, ref: p.defaultBranch };
+  const agentsMd = await findFirstRepoFile(frame.octokit, repoRef, INSTRUCTION_FILES);
+  const template = await findFirstRepoFile(frame.octokit, repoRef, PR_TEMPLATE_FILES);
+  return { agentsMd: agentsMd?.text ?? null, template: template?.text ?? null };
+}
+
+interface Branch {
+  name: string;
+  /** A previous run's PR has it: the run continues on it. */
+  existing: boolean;
+  /** That run's summary, from the PR's marker. */
+  previousSummary: string;
+}
+
+async function chooseBranch({ p, frame }: Run, issue: IssueContext): Promise<Branch> {
+  const prefix = `${frame.config.branch.prefix}issue-${p.issueNumber}-`;
+  const existingPr = await findPullRequestByHeadPrefix(frame.octokit, { owner: p.owner, repo: p.repo, headPrefix: prefix });
+  return {
+    name: existingPr?.headRef ?? `${prefix}${slugify(issue.title)}`,
+    existing: existingPr !== null,
+    previousSummary: existingPr ? String(findMarker(existingPr.body, "pr")?.summary ?? "") : "",
+  };
+}
+
+/** The task as the model sees it: the issue, the requester's instruction, and the previous run's summary. */
+function issueTask({ p }: Run, issue: Issue, branch: Branch): SessionParams["task"] {
+  const text = buildIssuePrompt({
+    issue: issue.context,
+    requester: p.requester.login,
+    instruction: issue.instruction,
+    previousSummary: branch.previousSummary,
+  });
+  return { kind: "resolve-issue", text, images: issue.context.images };
+}
+
+/** Where the commit goes: the agent's branch, fast-forward only when it existed; by the Git Data API when configured. */
+function pushTarget({ p, frame }: Run, branch: Branch, baseSha: string, subject: string): PublishTarget {
+  return {
+    baseSha,
+    pushUrl: p.cloneUrl,
+    branch: branch.name,
+    expectedRemoteSha: branch.existing ? baseSha : null,
+    message: `${subject}\n\nResolves #${p.issueNumber}.`,
+    requester: p.requester,
+    api: { octokit: frame.octokit, owner: p.owner, repo: p.repo, defaultBranch: p.defaultBranch },
+  };
+}
+
+/** Returns the commit the agent starts from. */
+async function checkoutBranch(run: Run, ws: Workspace, branch: Branch): Promise<string> {
+  const cloned = await cloneBranch(run, ws, { url: run.p.cloneUrl, ref: branch.existing ? branch.name : run.p.defaultBranch });
+  if (!branch.existing) await run.deps.git.createBranch({ dir: ws.dir, name: branch.name });
+  return cloned.headSha;
+}
+
+async function ensurePr(
+  { job, p, frame }: Run,
+  r: { issue: IssueContext; branch: string; subject: string; template: string | null; work: AgentWork; pushed: PushedWork },
+): Promise<EnsuredPullRequest> {
+  const { result, report } = r.work;
+  const { commit } = r.pushed;
+  const body = formatPullRequestBody({
+    issueNumber: p.issueNumber,
+    summary: result.prBody || result.summary,
+    changedFiles: commit.changedFiles,
+    configChanges: commit.configChanges,
+    executedChanges: commit.executedChanges,
+    testsRun: result.testsRun,
+    template: r.template,
+    secrets: frame.secrets,
+    selfReview: selfReviewSection(report),
+    transcriptUrl: r.pushed.transcriptUrl,
+    marker: { issue: p.issueNumber, job: job.id, summary: result.summary.slice(0, 3000), sha: commit.sha, selfReview: selfReviewMarker(report) },
+  });
+  const coAuthor = coAuthorLogin(p.requester.login);
+  const pr = await ensurePullRequest(
+    frame.octokit,
+    {
+      owner: p.owner,
+      repo: p.repo,
+      head: r.branch,
+      base: p.defaultBranch,
+      title: r.subject,
+      body,
+      draft: frame.config.pullRequest.draft,
+      labels: r.issue.labels.filter((l) => l.toLowerCase() !== frame.config.trigger.label.toLowerCase()),
+      assignees: coAuthor,
+      reviewers: coAuthor,
+    },
+    (what, error) => job.log.warn({ err: error, what }, "pull request extra failed"),
+  );
+  job.report({ prUrl: pr.url });
+  return pr;
 }
 
 function coAuthorLogin(login: string): string[] {

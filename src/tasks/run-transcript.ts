@@ -111,6 +111,30 @@ export function transcriptHeader(h: {
   ].join("\n");
 }
 
+/**
+ * The transcript check run of a run that pushed `commit`: its header says the run's title, model
+ * and price (as the status comment shows them), stats, summary and `lines`. Returns its URL.
+ */
+export async function publishCommitTranscript(
+  run: Omit<PublishTranscriptParams, "recorder" | "headSha" | "files" | "header"> & { title: string; model: string; price: string | undefined },
+  recorder: TranscriptRecorder,
+  commit: { sha: string; keptFiles: readonly string[] },
+  outcome: { turns: number; tokens: number; costUsd: number; priced: boolean; summary: string; lines: string[] },
+): Promise<string | undefined> {
+  return publishTranscriptCheck({
+    deps: run.deps,
+    job: run.job,
+    octokit: run.octokit,
+    owner: run.owner,
+    repo: run.repo,
+    secrets: run.secrets,
+    recorder,
+    headSha: commit.sha,
+    files: commit.keptFiles.map((path) => ({ path, deleted: false })),
+    header: transcriptHeader({ title: run.title, model: run.model, price: run.price, ...outcome }),
+  });
+}
+
 export async function saveTranscriptQuietly(deps: Pick<TaskDeps, "env">, job: JobContext, recorder: TranscriptRecorder): Promise<void> {
   try {
     await saveTranscriptLines(deps.env.AGENT_DATA_DIR, job.id, recorder.entries, deps.env.AGENT_TRANSCRIPT_RETENTION_DAYS);

@@ -1,33 +1,42 @@
 /**
- * The security-review job, in order: read the PR and its files, load the repo config, run the
- * deterministic checks and (when a model is configured) the read-only model review on a clone of
- * the head, then post: one review with the new inline findings, the summary comment (upserted),
- * the check run, and SARIF when asked. If the PR head moved while reviewing, post nothing: a newer
- * job for that head is already queued.
+ * The security-review job. The task frame gives it the review's client (with a call budget), the
+ * config and the spend verdict; its status is the summary comment, which says so when a review fails.
+ * Before the config (the frame's precheck):
+ *  0. skipWhileQuotaLow: automatic reviews wait while the installation's quota is low;
+ *  1. readReviewedPullRequest: a closed PR is not reviewed; a moved head with a newer review waiting stops.
+ * Then, in runSecurityReview:
+ *  2. noteTooManyFiles: past AGENT_REVIEW_MAX_FILES, one short note instead of a review;
+ *  3. reviewFiles: the deterministic checks and (when allowed) the read-only model review on a
+ *     clone of the head, its cost charged to the spend caps;
+ *  4. readPosted: the app's earlier inline findings and summary;
+ *  5. headMoved: if the PR head moved while reviewing, post nothing (a newer job is queued);
+ *  6. postInlineFindings: one review with the new inline findings;
+ *  7. postSummary: the summary comment, upserted;
+ *  8. postCheckRun: the check run on the reviewed commit;
+ *  9. uploadSarif: when `review.sarif` asks for it.
  */
 import { stripMarkers } from "../shared/markers.js";
-import { loadRepoConfig } from "../config/load-repo-config.js";
+import type { EffectiveConfig } from "../config/repo-config.js";
 import { resolveModelProfile } from "../config/model-profile.js";
-import { applyOperatorCaps, type EffectiveConfig } from "../config/repo-config.js";
 import { formatSarif, sarifAutomationId, type SarifOptions } from "../review/format-sarif.js";
 import { createSecurityCheckRun, type CheckAnnotation } from "../github/check-run-security.js";
-import { CONFIG_SCOPE, type CallBudget, type GitHubClient } from "../github/client.js";
-import { getPullRequest, getRepositoryId, type PullRequestInfo } from "../github/get-pull-request-context.js";
+import type { GitHubClient } from "../github/client.js";
+import { getPullRequest, type PullRequestInfo } from "../github/get-pull-request-context.js";
 import { TOKEN_SCOPES } from "../github/token-scopes.js";
 import { getPermission, meetsPermission } from "../github/get-permission.js";
 import { ensureSecuritySummary, postSecurityReview, type InlineComment } from "../github/review-post.js";
-import { findSecuritySummary, listPostedFindings, listPullRequestDiffFiles } from "../github/review-pull-request-data.js";
+import { findSecuritySummary, listPostedFindings, listPullRequestDiffFiles, type SummaryComment } from "../github/review-pull-request-data.js";
 import { uploadReviewSarif } from "../github/review-sarif-upload.js";
 import type { JobContext, JobOutcome } from "../jobs/types.js";
 import { findMarker } from "../github/markers.js";
 import { createAgentReviewer, type ModelReviewer } from "../review/agent-reviewer.js";
 import { formatFindingComment, oneLine, severityBadge } from "../review/format-review-comment.js";
-import { formatReviewSummary, formatTooManyFilesNote, summarizeState } from "../review/format-review-summary.js";
+import { formatReviewFailedNote, formatReviewSummary, formatTooManyFilesNote, summarizeState } from "../review/format-review-summary.js";
 import type { DiffFile } from "../review/parse-diff.js";
 import { reviewDiff, type ReviewDiffResult } from "../review/review-diff.js";
-import { securityReviewPayloadSchema, type SecurityReviewPayload } from "./job-payloads.js";
+import type { SecurityReviewPayload } from "./job-payloads.js";
 import { atLeast, type Finding, type Severity } from "../review/types.js";
-import { ConfigError } from "../shared/errors.js";
+import type { Precheck, RunStatus, StatusContext, TaskFrame } from "./task-frame.js";
 import type { TaskDeps } from "./task-deps.js";
 
 export type SecurityReviewDeps = Pick<TaskDeps, "env" | "github" | "git" | "runAgent" | "createSandbox" | "spend" | "metrics" | "quota">;
@@ -82,11 +91,6 @@ export function sarifOptionsForPr(
     automationId: sarifAutomationId({ pr: p.prNumber }),
     versionControl: { repositoryUri: `${web}/${p.owner}/${p.repo}`, revisionId: pr.headSha, ...(sameRepo ? { branch: pr.headRef } : {}) },
   };
-}
-
-async function loadConfig(octokit: GitHubClient, deps: SecurityReviewDeps, p: SecurityReviewPayload): Promise<EffectiveConfig> {
-  const { config } = await loadRepoConfig(octokit, { owner: p.owner, repo: p.repo });
-  return applyOperatorCaps(config, deps.env);
 }
 
 /**
@@ -191,72 +195,120 @@ function isAutomatic(p: SecurityReviewPayload): boolean {
   return p.trigger !== "command";
 }
 
-export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContext): Promise<JobOutcome> {
-  const p = securityReviewPayloadSchema.parse(job.payload);
-  const ref = { owner: p.owner, repo: p.repo, number: p.prNumber };
-  const budget: CallBudget = { max: REVIEW_CALL_BUDGET, used: 0 };
-  const configReader = await deps.github.forInstallation(p.installationId, CONFIG_SCOPE, { budget });
+/** 0. Automatic reviews wait while the installation's quota is low: commands keep it. */
+export function skipWhileQuotaLow(deps: SecurityReviewDeps, job: JobContext, p: SecurityReviewPayload): JobOutcome | null {
+  if (!isAutomatic(p) || !deps.quota?.isLow(p.installationId)) return null;
+  job.log.warn({ installationId: p.installationId }, "automatic security review skipped: the installation's API quota is low");
+  deps.metrics?.automaticSkipped.inc({ kind: "security-review", reason: "quota" });
+  return "no_changes";
+}
 
-  // 0. Automatic reviews wait while the installation's quota is low: commands keep it.
-  if (isAutomatic(p) && deps.quota?.isLow(p.installationId)) {
-    job.log.warn({ installationId: p.installationId }, "automatic security review skipped: the installation's API quota is low");
-    deps.metrics?.automaticSkipped.inc({ kind: "security-review", reason: "quota" });
-    return "no_changes";
-  }
-  const repoId = p.repoId ?? (await getRepositoryId(configReader, { owner: p.owner, repo: p.repo }));
-  const octokit = await deps.github.forInstallation(p.installationId, TOKEN_SCOPES.review(repoId), { budget });
-
-  // 1. The PR as it is now; a closed PR is not reviewed. If its head moved since the job was
-  //    queued and a newer review waits for it, stop before listing anything; if none waits (its
-  //    push was rate-limited, or events arrived out of order), this run reviews the current head.
-  const pr = await getPullRequest(octokit, ref);
-  if (pr.state !== "open") return "no_changes";
-  const headSha = pr.headSha;
-  if (headSha !== p.headSha) {
+/**
+ * 1. The PR as it is now; a closed PR is not reviewed. If its head moved since the job was queued
+ *    and a newer review waits for it, stop before reading anything else; if none waits (its push
+ *    was rate-limited, or events arrived out of order), this run reviews the current head.
+ */
+export async function readReviewedPullRequest(job: JobContext, octokit: GitHubClient, p: SecurityReviewPayload): Promise<Precheck<PullRequestInfo>> {
+  const pr = await getPullRequest(octokit, { owner: p.owner, repo: p.repo, number: p.prNumber });
+  if (pr.state !== "open") return { stop: "no_changes" };
+  if (pr.headSha !== p.headSha) {
     if (((await job.waitingBehind?.()) ?? 0) > 0) {
-      job.log.info({ queued: p.headSha, head: headSha }, "security review skipped: the PR head moved and a newer review waits");
-      return "cancelled";
+      job.log.info({ queued: p.headSha, head: pr.headSha }, "security review skipped: the PR head moved and a newer review waits");
+      return { stop: "cancelled" };
     }
-    job.log.info({ queued: p.headSha, head: headSha }, "the PR head moved since this review was queued; reviewing the current head");
+    job.log.info({ queued: p.headSha, head: pr.headSha }, "the PR head moved since this review was queued; reviewing the current head");
   }
+  return { go: pr };
+}
 
-  // 2. Config from the default branch (never the PR head), clamped by the operator.
-  let config: EffectiveConfig;
-  try {
-    config = await loadConfig(configReader, deps, p);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      job.log.info({ issues: error.issues }, "security review skipped: invalid repository config");
-      return "no_changes";
-    }
-    throw error;
-  }
+/**
+ * The review's status is its summary comment: progress is not shown, and of the final states only
+ * a failure is written there (a stopped or superseded review leaves the last summary as it was).
+ */
+export function openReviewSummary(p: SecurityReviewPayload): (ctx: StatusContext) => RunStatus {
+  return ({ deps, job, octokit }) => ({
+    always: {},
+    update: async () => undefined,
+    finish: async (end) => {
+      if (end.phase !== "failed") return;
+      const ref = { owner: p.owner, repo: p.repo, number: p.prNumber };
+      try {
+        const previous = await findSecuritySummary(octokit, ref, deps.env.APP_SLUG);
+        const body = formatReviewFailedNote({
+          message: end.message ?? "The review failed.",
+          hint: "Comment `/agent review` to run it again; tell the app's operator if it keeps failing (the details are in the app's logs).",
+          headSha: p.headSha,
+          pr: p.prNumber,
+          previous: previous?.marker ?? null,
+        });
+        await ensureSecuritySummary(octokit, { ...ref, body, existingId: previous?.id ?? null });
+      } catch (error) {
+        job.log.warn({ err: error }, "the security summary could not say that the review failed");
+      }
+    },
+  });
+}
 
-  // 3. Too many files: one short note instead of a review (GitHub's own count, before listing).
+/** One review in progress: what every step needs. */
+interface Review {
+  deps: SecurityReviewDeps;
+  job: JobContext;
+  p: SecurityReviewPayload;
+  frame: TaskFrame;
+  pr: PullRequestInfo;
+  ref: { owner: string; repo: string; number: number };
+  /** The head this run reviews (the current one, see step 1). */
+  headSha: string;
+}
+
+export async function runSecurityReview(
+  deps: SecurityReviewDeps,
+  job: JobContext,
+  p: SecurityReviewPayload,
+  frame: TaskFrame,
+  pr: PullRequestInfo,
+): Promise<JobOutcome> {
+  const review: Review = { deps, job, p, frame, pr, ref: { owner: p.owner, repo: p.repo, number: p.prNumber }, headSha: pr.headSha };
+  if (await noteTooManyFiles(review)) return "no_changes";
+  const { files, result } = await reviewFiles(review);
+  const onPr = await readPosted(review);
+  if (await headMoved(review)) return "cancelled";
+  const inline = await postInlineFindings(review, result, onPr.posted);
+  const summary = await postSummary(review, { result, files, previous: onPr.summary, inline: inline.done });
+  await postCheckRun(review, result, summary);
+  await uploadSarif(review, result);
+  job.log.info(
+    { findings: result.findings.length, unanchored: result.unanchored.length, inline: inline.count, event: inline.event, githubCalls: frame.budget?.used },
+    "security review posted",
+  );
+  return "succeeded";
+}
+
+/** 2. Too many files: one short note instead of a review (GitHub's own count, before listing). */
+async function noteTooManyFiles({ deps, job, p, frame, pr, ref, headSha }: Review): Promise<boolean> {
   const maxFiles = deps.env.AGENT_REVIEW_MAX_FILES;
-  if (pr.changedFiles !== null && pr.changedFiles > maxFiles) {
-    const previous = await findSecuritySummary(octokit, ref, deps.env.APP_SLUG);
-    const note = formatTooManyFilesNote({ files: pr.changedFiles, max: maxFiles, headSha, pr: p.prNumber, previous: previous?.marker ?? null });
-    await ensureSecuritySummary(octokit, { ...ref, body: note, existingId: previous?.id ?? null });
-    deps.metrics?.automaticSkipped.inc({ kind: "security-review", reason: "too-many-files" });
-    job.log.info({ files: pr.changedFiles, max: maxFiles }, "security review skipped: too many files");
-    return "no_changes";
-  }
+  if (pr.changedFiles === null || pr.changedFiles <= maxFiles) return false;
+  const previous = await findSecuritySummary(frame.octokit, ref, deps.env.APP_SLUG);
+  const note = formatTooManyFilesNote({ files: pr.changedFiles, max: maxFiles, headSha, pr: p.prNumber, previous: previous?.marker ?? null });
+  await ensureSecuritySummary(frame.octokit, { ...ref, body: note, existingId: previous?.id ?? null });
+  deps.metrics?.automaticSkipped.inc({ kind: "security-review", reason: "too-many-files" });
+  job.log.info({ files: pr.changedFiles, max: maxFiles }, "security review skipped: too many files");
+  return true;
+}
 
-  // 4. Review the files GitHub reports for the PR.
-  const files = await listPullRequestDiffFiles(octokit, ref, maxFiles);
+/** 3. Review the files GitHub reports for the PR; the model's cost counts against the spend caps. */
+async function reviewFiles({ deps, job, p, frame, pr, ref, headSha }: Review): Promise<{ files: DiffFile[]; result: ReviewDiffResult }> {
+  const { octokit, config } = frame;
+  const files = await listPullRequestDiffFiles(octokit, ref, deps.env.AGENT_REVIEW_MAX_FILES);
   const source = reviewCloneSource(pr, p.prNumber);
   const repoName = `${p.owner}/${p.repo}`;
-  const modelRefusal =
-    (await deps.spend.check(repoName, p.installationId)) ??
-    alreadySelfReviewed(deps, pr, headSha) ??
-    (await modelReviewRefusal(octokit, deps, p, pr.author, config));
+  const modelRefusal = frame.capped ?? alreadySelfReviewed(deps, pr, headSha) ?? (await modelReviewRefusal(octokit, deps, p, pr.author, config));
   // The repository cache is keyed per installation, whatever the token (a public fork: none).
   const clone = async (): Promise<CloneSpec | null> =>
     source && {
       url: source.url,
       ref: source.ref,
-      token: source.token === "none" ? "" : await deps.github.installationToken(p.installationId, TOKEN_SCOPES.gitRead(repoId)),
+      token: source.token === "none" ? "" : await deps.github.installationToken(p.installationId, TOKEN_SCOPES.gitRead(frame.repoId)),
       scope: `installation:${p.installationId}`,
     };
   const result = await runReview(deps, job, config, files, clone, pr.title, modelRefusal);
@@ -276,69 +328,91 @@ export async function runSecurityReview(deps: SecurityReviewDeps, job: JobContex
       costUsd: result.modelCostUsd,
     });
   }
+  return { files, result };
+}
 
-  // 5. What is already on the PR.
+/** 4. What is already on the PR. */
+async function readPosted({ deps, frame, ref }: Review): Promise<{ posted: Set<string>; summary: SummaryComment | null }> {
   const appSlug = deps.env.APP_SLUG;
-  const [posted, summary] = await Promise.all([listPostedFindings(octokit, ref, appSlug), findSecuritySummary(octokit, ref, appSlug)]);
+  const [posted, summary] = await Promise.all([listPostedFindings(frame.octokit, ref, appSlug), findSecuritySummary(frame.octokit, ref, appSlug)]);
+  return { posted, summary };
+}
 
-  // 6. Stale-head guard: if the PR moved on while reviewing, this review is about a commit nobody looks at.
-  const now = await getPullRequest(octokit, ref);
-  if (now.headSha !== headSha) {
-    job.log.info({ reviewed: headSha, head: now.headSha }, "security review discarded: the PR head moved");
-    return "cancelled";
-  }
+/** 5. Stale-head guard: if the PR moved on while reviewing, this review is about a commit nobody looks at. */
+async function headMoved({ job, frame, ref, headSha }: Review): Promise<boolean> {
+  const now = await getPullRequest(frame.octokit, ref);
+  if (now.headSha === headSha) return false;
+  job.log.info({ reviewed: headSha, head: now.headSha }, "security review discarded: the PR head moved");
+  return true;
+}
 
-  // 7. One review with the new inline findings.
+/** 6. One review with the new inline findings; returns the fingerprints now inline (earlier ones included). */
+async function postInlineFindings(
+  { deps, frame, pr, ref, headSha }: Review,
+  result: ReviewDiffResult,
+  posted: Set<string>,
+): Promise<{ done: Set<string>; count: number; event: "COMMENT" | "REQUEST_CHANGES" }> {
+  const appSlug = deps.env.APP_SLUG;
   const fresh = result.findings.filter((f) => !posted.has(f.fingerprint));
   const inline = fresh.slice(0, MAX_INLINE_COMMENTS);
   const ownPr = appSlug !== undefined && pr.author.toLowerCase() === `${appSlug.toLowerCase()}[bot]`;
-  const event = reviewEvent(result.findings, config.review.requestChangesAt, ownPr);
-  const inlineDone = new Set(posted);
+  const event = reviewEvent(result.findings, frame.config.review.requestChangesAt, ownPr);
+  const done = new Set(posted);
   if (inline.length > 0) {
     const counts = inline.map((f) => f.severity);
     const body = `issue-agent security review of \`${headSha.slice(0, 7)}\`: ${inline.length} new finding(s) (${[...new Set(counts)].map((s) => `${counts.filter((c) => c === s).length} ${severityBadge(s)}`).join(", ")}). The summary comment lists everything, including what could not be commented inline.`;
-    const review = await postSecurityReview(octokit, { ...ref, commitId: headSha, event, body, comments: inline.map((f) => toInlineComment(f, headSha)) });
+    const review = await postSecurityReview(frame.octokit, {
+      ...ref,
+      commitId: headSha,
+      event,
+      body,
+      comments: inline.map((f) => toInlineComment(f, headSha)),
+    });
     const rejected = new Set(review.rejected.map((c) => `${c.path}:${c.line}`));
-    for (const f of inline) if (!rejected.has(`${f.path}:${f.line}`)) inlineDone.add(f.fingerprint);
+    for (const f of inline) if (!rejected.has(`${f.path}:${f.line}`)) done.add(f.fingerprint);
   }
+  return { done, count: inline.length, event };
+}
 
-  // 8. Summary comment, upserted.
-  const state = summarizeState(result, summary?.marker ?? null);
-  const textFiles = files.filter((f) => !f.binary && f.status !== "removed").length;
-  const summaryBody = formatReviewSummary({ result, state, headSha, pr: p.prNumber, inline: inlineDone, textFiles });
-  await ensureSecuritySummary(octokit, { ...ref, body: summaryBody, existingId: summary?.id ?? null });
+/** 7. The summary comment, upserted; returns its body. */
+async function postSummary(
+  { p, frame, ref, headSha }: Review,
+  s: { result: ReviewDiffResult; files: DiffFile[]; previous: SummaryComment | null; inline: Set<string> },
+): Promise<string> {
+  const state = summarizeState(s.result, s.previous?.marker ?? null);
+  const textFiles = s.files.filter((f) => !f.binary && f.status !== "removed").length;
+  const body = formatReviewSummary({ result: s.result, state, headSha, pr: p.prNumber, inline: s.inline, textFiles });
+  await ensureSecuritySummary(frame.octokit, { ...ref, body, existingId: s.previous?.id ?? null });
+  return body;
+}
 
-  // 9. Check run on the reviewed commit.
+/** 8. The check run on the reviewed commit. */
+async function postCheckRun({ p, frame, headSha }: Review, result: ReviewDiffResult, summaryBody: string): Promise<void> {
   const all = [...result.findings, ...result.unanchored];
-  await createSecurityCheckRun(octokit, {
+  await createSecurityCheckRun(frame.octokit, {
     owner: p.owner,
     repo: p.repo,
     headSha,
-    conclusion: checkConclusion(all, config.review.requestChangesAt),
+    conclusion: checkConclusion(all, frame.config.review.requestChangesAt),
     title: all.length === 0 ? "No security findings" : `${all.length} security finding(s)`,
     summary: stripMarkers(summaryBody),
     annotations: annotationsOf(result.findings),
   });
+}
 
-  // 10. Optional SARIF upload with its own token (security_events is optional for the App); a
-  //     missing permission must not fail the review.
-  if (config.review.sarif) {
-    try {
-      const uploader = await deps.github.forInstallation(p.installationId, TOKEN_SCOPES.sarif(repoId), { budget });
-      await uploadReviewSarif(uploader, {
-        owner: p.owner,
-        repo: p.repo,
-        commitSha: headSha,
-        ref: `refs/pull/${p.prNumber}/head`,
-        sarif: formatSarif(result, sarifOptionsForPr(p, pr, deps.env)),
-      });
-    } catch (error) {
-      job.log.warn({ err: error }, "SARIF upload failed");
-    }
+/** 9. Optional SARIF upload with its own token (security_events is optional for the App); a missing permission must not fail the review. */
+async function uploadSarif({ deps, job, p, frame, pr, headSha }: Review, result: ReviewDiffResult): Promise<void> {
+  if (!frame.config.review.sarif) return;
+  try {
+    const uploader = await deps.github.forInstallation(p.installationId, TOKEN_SCOPES.sarif(frame.repoId), frame.budget ? { budget: frame.budget } : undefined);
+    await uploadReviewSarif(uploader, {
+      owner: p.owner,
+      repo: p.repo,
+      commitSha: headSha,
+      ref: `refs/pull/${p.prNumber}/head`,
+      sarif: formatSarif(result, sarifOptionsForPr(p, pr, deps.env)),
+    });
+  } catch (error) {
+    job.log.warn({ err: error }, "SARIF upload failed");
   }
-  job.log.info(
-    { findings: result.findings.length, unanchored: result.unanchored.length, inline: inline.length, event, githubCalls: budget.used },
-    "security review posted",
-  );
-  return "succeeded";
 }

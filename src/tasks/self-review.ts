@@ -50,9 +50,8 @@ export interface SelfReviewParams {
   result: RunAgentResult;
   /** Run one more agent session in the same workspace with `text` as its task, within `limits`. */
   followUp(text: string, limits: AgentLimits): Promise<RunAgentResult>;
+  /** The status comment; its start time is the run's, for the budget left. */
   reporter: StatusReporter;
-  title: string;
-  startedAt: number;
   transcript?: TranscriptRecorder | undefined;
 }
 
@@ -118,7 +117,7 @@ async function reviewOnce(p: SelfReviewParams, spent: RunAgentResult): Promise<R
     signal: p.job.signal,
   };
   const hasModel = Boolean(deps.env.OPENAI_API_KEY || deps.env.OPENAI_BASE_URL);
-  const limits = remainingLimits(config.limits, spent, (deps.now ?? Date.now)() - p.startedAt);
+  const limits = remainingLimits(config.limits, spent, (deps.now ?? Date.now)() - p.reporter.startedAt);
   if (!config.selfReview.modelReview || !config.review.modelReview || !hasModel || !limits) {
     return reviewDiff({ ...base, noReviewerReason: "Only the deterministic checks ran on the agent's own change." });
   }
@@ -144,7 +143,7 @@ export async function selfReview(p: SelfReviewParams): Promise<{ result: RunAgen
   let result = p.result;
   if (!config.selfReview.enabled || result.outcome !== "completed") return { result, report };
   for (;;) {
-    await p.reporter.update({ title: p.title, phase: "working", startedAt: p.startedAt, currentStep: "security review of the change before it is pushed" });
+    await p.reporter.update({ phase: "working", currentStep: "security review of the change before it is pushed" });
     const review = await reviewOnce(p, result);
     report.reviews += 1;
     report.modelReviewed = review.coverage.modelReviewed;
@@ -166,7 +165,7 @@ export async function selfReview(p: SelfReviewParams): Promise<{ result: RunAgen
       }.`,
     );
     if (toFix.length === 0 || report.rounds >= config.selfReview.maxRounds || report.note) return { result, report };
-    const limits = remainingLimits(config.limits, result, (p.deps.now ?? Date.now)() - p.startedAt);
+    const limits = remainingLimits(config.limits, result, (p.deps.now ?? Date.now)() - p.reporter.startedAt);
     if (!limits) {
       report.note = "The run's budget was spent before the findings could be sent back.";
       return { result, report };

@@ -1,5 +1,5 @@
 /**
- * What the resolve-issue and fix-pr tasks need, injected so tests drive them with a nocked
+ * What the tasks (resolve-issue, fix-pr, the security review) need, injected so tests drive them with a nocked
  * Octokit, the real test git server, the scripted model and the real sandbox. `GitOps` is the
  * narrow slice of src/workspace/ the tasks use; `create-task-deps.ts` binds it to the real module.
  */

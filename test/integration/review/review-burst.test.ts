@@ -19,7 +19,8 @@ import { EmbeddedQueue } from "../../../src/jobs/embedded-queue.js";
 import { createMetrics } from "../../../src/jobs/metrics.js";
 import type { JobOutcome } from "../../../src/jobs/types.js";
 import { observeGitHubCalls } from "../../../src/tasks/create-task-deps.js";
-import { REVIEW_CALL_BUDGET, runSecurityReview, type SecurityReviewDeps } from "../../../src/tasks/security-review.js";
+import { runJob } from "../../../src/tasks/job-registry.js";
+import { REVIEW_CALL_BUDGET, type SecurityReviewDeps } from "../../../src/tasks/security-review.js";
 import { createSpendLedger, memorySpendStore } from "../../../src/tasks/spend-ledger.js";
 import { mockGitHub, type GitHubMock } from "../../helpers/mock-github.js";
 import { waitFor } from "../../helpers/wait-for.js";
@@ -177,7 +178,7 @@ async function burstThenReview(burstDataDir: string, cleanups: (() => Promise<vo
   const runs: { outcome: JobOutcome }[] = [];
   const before = gh.calls.length;
   await burstQueue.startWorker(async (job) => {
-    const outcome = await runSecurityReview(deps, job);
+    const outcome = await runJob(deps, job);
     runs.push({ outcome });
     return outcome;
   });

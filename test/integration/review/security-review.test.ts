@@ -6,7 +6,6 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import pino from "pino";
 import { ProbotOctokit } from "probot";
 import { renderMarker } from "../../../src/github/markers.js";
 import { afterEach, describe, expect, it } from "vitest";
@@ -16,8 +15,10 @@ import { CONFIG_SCOPE, withRepoPorts } from "../../../src/github/client.js";
 import { TOKEN_SCOPES } from "../../../src/github/token-scopes.js";
 import type { JobContext } from "../../../src/jobs/types.js";
 import { parseFindingMarker } from "../../../src/review/review-markers.js";
-import { runSecurityReview, type SecurityReviewDeps } from "../../../src/tasks/security-review.js";
+import { runJob } from "../../../src/tasks/job-registry.js";
+import type { SecurityReviewDeps } from "../../../src/tasks/security-review.js";
 import { createSpendLedger, memorySpendStore } from "../../../src/tasks/spend-ledger.js";
+import { fakeJob } from "../../helpers/job-context.js";
 import { mockGitHub, type GitHubMock } from "../../helpers/mock-github.js";
 import { validateWithMultitool } from "../../helpers/sarif-multitool.js";
 import { validateSarif } from "../cli/validate-sarif.js";
@@ -129,11 +130,9 @@ function deps(envOverrides: Record<string, string> = {}): SecurityReviewDeps {
 }
 
 function job(): JobContext {
-  return {
-    id: "job-1",
+  return fakeJob({
     kind: "security-review",
     key: "octo/app#5",
-    deliveryId: "d1",
     payload: {
       installationId: 1,
       owner: "octo",
@@ -144,13 +143,7 @@ function job(): JobContext {
       trigger: "opened",
       requester: { login: "alice", id: 1 },
     },
-    attempt: 1,
-    maxAttempts: 1,
-    signal: new AbortController().signal,
-    log: pino({ level: "silent" }),
-    takeMessages: () => [],
-    report: () => undefined,
-  };
+  });
 }
 
 interface Scenario {
@@ -193,7 +186,7 @@ describe("runSecurityReview", () => {
   it("posts one review with inline findings on the right lines, a summary with the unanchored one, and a check run", async () => {
     const gh = arrange();
     expectWrites(gh);
-    expect(await runSecurityReview(deps(), job())).toBe("succeeded");
+    expect(await runJob(deps(), job())).toBe("succeeded");
     gh.assertDone();
 
     const [review] = gh.callsTo("POST", "/repos/octo/app/pulls/5/reviews");
@@ -224,7 +217,7 @@ describe("runSecurityReview", () => {
   it("posts no duplicate when the same PR is synchronized again (summary edited in place)", async () => {
     const first = arrange();
     expectWrites(first);
-    await runSecurityReview(deps(), job());
+    await runJob(deps(), job());
     const posted = (first.callsTo("POST", "/repos/octo/app/pulls/5/reviews")[0]?.json.comments as { body: string }[]).map((c, i) => ({
       id: i + 1,
       body: c.body,
@@ -236,7 +229,7 @@ describe("runSecurityReview", () => {
     const second = arrange({ reviewComments: posted, issueComments: [{ id: 88, body: summaryBody, user: BOT }] });
     second.on("PATCH", "/repos/octo/app/issues/comments/88").reply(200, { id: 88 });
     second.on("POST", "/repos/octo/app/check-runs").reply(201, { id: 100 });
-    await runSecurityReview(deps(), job());
+    await runJob(deps(), job());
     second.assertDone();
     expect(second.callsTo("POST", "/repos/octo/app/pulls/5/reviews")).toEqual([]);
     expect(second.callsTo("POST", "/repos/octo/app/issues/5/comments")).toEqual([]);
@@ -245,13 +238,13 @@ describe("runSecurityReview", () => {
   it("does not let a forged marker from another user suppress a finding", async () => {
     const gh = arrange({ reviewComments: [] });
     expectWrites(gh);
-    await runSecurityReview(deps(), job());
+    await runJob(deps(), job());
     const real = gh.callsTo("POST", "/repos/octo/app/pulls/5/reviews")[0]?.json.comments as { body: string }[];
     gh.stop();
 
     const forged = arrange({ reviewComments: real.map((c, i) => ({ id: i + 1, body: c.body, user: { login: "mallory", type: "User" } })) });
     expectWrites(forged);
-    await runSecurityReview(deps(), job());
+    await runJob(deps(), job());
     expect((forged.callsTo("POST", "/repos/octo/app/pulls/5/reviews")[0]?.json.comments as unknown[]).length).toBe(2);
   });
 
@@ -264,7 +257,7 @@ describe("runSecurityReview", () => {
       modelRuns++;
       return scriptedAgent(input);
     };
-    expect(await runSecurityReview(d, job())).toBe("succeeded");
+    expect(await runJob(d, job())).toBe("succeeded");
     expect(modelRuns).toBe(0);
     const summary = gh.callsTo("POST", "/repos/octo/app/issues/5/comments")[0]?.json.body as string;
     expect(summary).toContain("only the deterministic checks ran");
@@ -296,7 +289,7 @@ describe("runSecurityReview", () => {
         modelRuns++;
         return scriptedAgent(input);
       };
-      expect(await runSecurityReview(d, job())).toBe("succeeded");
+      expect(await runJob(d, job())).toBe("succeeded");
       expect(modelRuns).toBe(expectedRuns);
       const summary = gh.callsTo("POST", "/repos/octo/app/issues/5/comments")[0]?.json.body as string;
       if (expectedRuns === 0) expect(summary).toContain("no model tokens were spent on the unchanged diff");
@@ -316,7 +309,7 @@ describe("runSecurityReview", () => {
     for (let run = 0; run < 3; run++) {
       const gh = arrange();
       expectWrites(gh);
-      await runSecurityReview(d, job());
+      await runJob(d, job());
       if (run === 2) expect(gh.callsTo("POST", "/repos/octo/app/issues/5/comments")[0]?.json.body).toContain("spending cap");
       gh.stop();
     }
@@ -326,7 +319,7 @@ describe("runSecurityReview", () => {
 
   it("posts nothing when the PR head moved during the review", async () => {
     const gh = arrange({ headAtEnd: "c".repeat(40) });
-    expect(await runSecurityReview(deps(), job())).toBe("cancelled");
+    expect(await runJob(deps(), job())).toBe("cancelled");
     gh.assertDone();
     expect(gh.calls.filter((c) => c.method !== "GET")).toEqual([]);
   });
@@ -388,7 +381,7 @@ describe("runSecurityReview", () => {
       );
       return result;
     };
-    expect(await runSecurityReview(d, job())).toBe("succeeded");
+    expect(await runJob(d, job())).toBe("succeeded");
     const upload = gh.callsTo("POST", "/repos/octo/app/code-scanning/sarifs")[0]?.json as { commit_sha: string; ref: string; sarif: string };
     expect(upload).toMatchObject({ commit_sha: "a".repeat(40), ref: "refs/pull/5/head" });
     const text = gunzipSync(Buffer.from(upload.sarif, "base64")).toString("utf8");
@@ -431,13 +424,13 @@ describe("runSecurityReview", () => {
   it("requests changes only at the configured threshold", async () => {
     const atCritical = arrange({ agentYml: "review:\n  requestChangesAt: critical\n" });
     expectWrites(atCritical);
-    await runSecurityReview(deps(), job());
+    await runJob(deps(), job());
     expect(atCritical.callsTo("POST", "/repos/octo/app/pulls/5/reviews")[0]?.json.event).toBe("REQUEST_CHANGES");
     atCritical.stop();
 
     const noSecret = arrange({ agentYml: "review:\n  requestChangesAt: critical\n  secretScan: false\n" });
     expectWrites(noSecret);
-    await runSecurityReview(deps(), job());
+    await runJob(deps(), job());
     // secretScan cannot be turned off by a repo, so the critical secret still triggers REQUEST_CHANGES.
     expect(noSecret.callsTo("POST", "/repos/octo/app/pulls/5/reviews")[0]?.json.event).toBe("REQUEST_CHANGES");
   });
@@ -452,13 +445,13 @@ describe("runSecurityReview", () => {
 
     const gated = arrange({ agentYml: yml });
     expectWrites(gated);
-    await runSecurityReview(deps(), job());
+    await runJob(deps(), job());
     expect(secretRules(gated)).toHaveLength(1);
     gated.stop();
 
     const allowed = arrange({ agentYml: yml });
     expectWrites(allowed);
-    await runSecurityReview(deps({ AGENT_ALLOW_DISABLE_SECRET_SCAN: "true" }), job());
+    await runJob(deps({ AGENT_ALLOW_DISABLE_SECRET_SCAN: "true" }), job());
     expect(secretRules(allowed)).toEqual([]);
     // The rest of the review still ran: the SQL injection is reported.
     expect(JSON.stringify(allowed.callsTo("POST", "/repos/octo/app/pulls/5/reviews"))).toMatch(/CWE-89/);
@@ -476,7 +469,7 @@ describe("runSecurityReview", () => {
       };
       const gh = arrange({ agentYml: yml });
       expectWrites(gh);
-      await runSecurityReview(d, job());
+      await runJob(d, job());
       gh.stop();
     }
     expect(models[0]).toMatchObject({ name: "gpt-4o", contextWindow: 64_000 });
@@ -523,7 +516,7 @@ describe("security review tokens and stop rules", () => {
   it("asks for a one-repository client for the review, contents:read for config, and clones a public fork without a token", async () => {
     const gh = arrangeFork(false);
     const { d, scopes, gitScopes, clones } = recordingDeps();
-    expect(await runSecurityReview(d, job())).toBe("succeeded");
+    expect(await runJob(d, job())).toBe("succeeded");
     gh.assertDone();
     expect(scopes).toEqual([CONFIG_SCOPE, TOKEN_SCOPES.review(1296269)]);
     expect(gitScopes).toEqual([]);
@@ -533,7 +526,7 @@ describe("security review tokens and stop rules", () => {
   it("clones a private fork's head from the base repository with a read-only token", async () => {
     const gh = arrangeFork(true);
     const { d, gitScopes, clones } = recordingDeps();
-    expect(await runSecurityReview(d, job())).toBe("succeeded");
+    expect(await runJob(d, job())).toBe("succeeded");
     gh.assertDone();
     expect(gitScopes).toEqual([{ repositoryIds: [1296269], permissions: { contents: "read" } }]);
     expect(clones).toEqual([{ url: "https://github.com/octo/app.git", ref: "refs/pull/5/head", token: "ghs_readOnlyReviewTokenForTests0123456789" }]);
@@ -542,7 +535,7 @@ describe("security review tokens and stop rules", () => {
   it("stops before listing anything when the PR head moved and a newer review waits for it", async () => {
     const gh = mockGitHub();
     gh.on("GET", "/repos/octo/app/pulls/5").reply(200, pr("d".repeat(40)));
-    expect(await runSecurityReview(deps(), { ...job(), waitingBehind: async () => 1 })).toBe("cancelled");
+    expect(await runJob(deps(), { ...job(), waitingBehind: async () => 1 })).toBe("cancelled");
     gh.assertDone();
     expect(gh.calls.map((c) => `${c.method} ${c.pathname}`)).toEqual(["GET /repos/octo/app/pulls/5"]);
   });
@@ -555,7 +548,7 @@ describe("security review tokens and stop rules", () => {
       .reply(404, { message: "Not Found" });
     gh.on("GET", "/repos/octo/app/issues/5/comments").reply(200, []);
     gh.on("POST", "/repos/octo/app/issues/5/comments").reply(201, { id: 90 });
-    expect(await runSecurityReview(deps(), job())).toBe("no_changes");
+    expect(await runJob(deps(), job())).toBe("no_changes");
     gh.assertDone();
     expect(gh.callsTo("GET", "/repos/octo/app/pulls/5/files")).toEqual([]);
     const note = gh.callsTo("POST", "/repos/octo/app/issues/5/comments")[0]?.json.body as string;
@@ -566,12 +559,41 @@ describe("security review tokens and stop rules", () => {
   it("skips an automatic review while the installation's quota is low, but not one asked for", async () => {
     const gh = mockGitHub();
     const d = { ...deps(), quota: { isLow: () => true } };
-    expect(await runSecurityReview(d, job())).toBe("no_changes");
+    expect(await runJob(d, job())).toBe("no_changes");
     expect(gh.calls).toEqual([]);
     gh.stop();
     const asked = arrange();
     expectWrites(asked);
-    expect(await runSecurityReview(d, { ...job(), payload: { ...job().payload, trigger: "command" } })).toBe("succeeded");
+    expect(await runJob(d, { ...job(), payload: { ...job().payload, trigger: "command" } })).toBe("succeeded");
+  });
+});
+
+describe("a review that fails", () => {
+  it("says so in the summary comment, with how to ask again, instead of only a log line", async () => {
+    const gh = mockGitHub();
+    gh.on("GET", "/repos/octo/app/pulls/5").reply(200, pr("a".repeat(40)));
+    gh.on("GET", /\/contents\//)
+      .any()
+      .reply(404, { message: "Not Found" });
+    gh.on("GET", "/repos/octo/app/pulls/5/files").reply(422, { message: "Unprocessable Entity" });
+    gh.on("GET", "/repos/octo/app/issues/5/comments").reply(200, []);
+    gh.on("POST", "/repos/octo/app/issues/5/comments").reply(201, { id: 90 });
+    expect(await runJob(deps(), job())).toBe("failed");
+    gh.assertDone();
+    const summary = gh.callsTo("POST", "/repos/octo/app/issues/5/comments")[0]?.json.body as string;
+    expect(summary).toContain("The security review of `aaaaaaa` failed");
+    expect(summary).toContain("`/agent review`");
+    expect(summary).toContain("issue-agent:security-summary");
+    expect(summary).not.toContain("ghs_installation_token_for_tests");
+  });
+
+  it("keeps skipping an invalid .github/agent.yml without posting anything", async () => {
+    const gh = mockGitHub();
+    gh.on("GET", "/repos/octo/app/pulls/5").reply(200, pr("a".repeat(40)));
+    gh.on("GET", "/repos/octo/app/contents/.github%2Fagent.yml").reply(200, "review:\n  requestChangesAt: sometimes\n");
+    expect(await runJob(deps(), job())).toBe("no_changes");
+    gh.assertDone();
+    expect(gh.calls.filter((c) => c.method !== "GET")).toEqual([]);
   });
 });
 
@@ -580,7 +602,7 @@ describe("a review whose head moved with no newer review waiting", () => {
     const gh = arrange();
     expectWrites(gh);
     const stale = { ...job(), payload: { ...job().payload, headSha: "0".repeat(40) }, waitingBehind: async () => 0 };
-    expect(await runSecurityReview(deps(), stale)).toBe("succeeded");
+    expect(await runJob(deps(), stale)).toBe("succeeded");
     expect(gh.callsTo("POST", "/repos/octo/app/pulls/5/reviews")[0]?.json.commit_id).toBe("a".repeat(40));
   });
 });

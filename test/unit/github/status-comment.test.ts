@@ -16,12 +16,12 @@ describe("StatusReporter", () => {
     gh = mockGitHub();
     gh.on("PATCH", "/repos/o/r/issues/comments/5").any().reply(200, {});
     let now = 0;
-    const reporter = new StatusReporter(octokit(), ref, { marker: { key: "k" }, minIntervalMs: 10_000, now: () => now });
+    const reporter = new StatusReporter(octokit(), ref, { title: "t", startedAt: 0, marker: { key: "k" }, minIntervalMs: 10_000, now: () => now });
     for (let i = 0; i < 20; i++) {
       now += 1000;
-      await reporter.update({ title: "t", phase: "working", startedAt: 0, currentStep: `step ${i}` });
+      await reporter.update({ phase: "working", currentStep: `step ${i}` });
     }
-    await reporter.finish({ title: "t", phase: "succeeded", startedAt: 0, resultUrl: "https://github.com/o/r/pull/1", resultLabel: "Pull request" });
+    await reporter.finish({ phase: "succeeded", resultUrl: "https://github.com/o/r/pull/1", resultLabel: "Pull request" });
     const edits = gh.callsTo("PATCH", "/repos/o/r/issues/comments/5").map((c) => c.json.body as string);
     expect(edits.length).toBeLessThanOrEqual(4); // 20 s of updates at one per 10 s, plus the final
     expect(edits.at(-1)).toContain("pull/1");
@@ -33,9 +33,15 @@ describe("StatusReporter", () => {
     gh.on("PATCH", "/repos/o/r/issues/comments/5").reply(500, { message: "boom" });
     gh.on("PATCH", "/repos/o/r/issues/comments/5").reply(200, {});
     const errors: unknown[] = [];
-    const reporter = new StatusReporter(octokit(), ref, { marker: {}, minIntervalMs: 0, secrets: () => ["tok_SECRET_123456"], onError: (e) => errors.push(e) });
-    await reporter.finish({ title: "t", phase: "failed", message: "x" });
-    await reporter.finish({ title: "t", phase: "failed", message: "leaked tok_SECRET_123456 to @alice" });
+    const reporter = new StatusReporter(octokit(), ref, {
+      title: "t",
+      marker: {},
+      minIntervalMs: 0,
+      secrets: () => ["tok_SECRET_123456"],
+      onError: (e) => errors.push(e),
+    });
+    await reporter.finish({ phase: "failed", message: "x" });
+    await reporter.finish({ phase: "failed", message: "leaked tok_SECRET_123456 to @alice" });
     const last = gh.calls.at(-1)?.json.body as string;
     expect(errors).toHaveLength(1);
     expect(last).not.toContain("tok_SECRET_123456");

@@ -57,8 +57,6 @@ function arrange(envVars: Record<string, string>, agentYml: unknown) {
       task: { kind: "resolve-issue", text: "x" },
       instructions: "",
       reporter,
-      title: "t",
-      startedAt: Date.now(),
     });
   return { session, runs, policies, agentSandbox: () => agentSandbox, agentModel: () => agentModel };
 }
