@@ -62,24 +62,13 @@ export function lineSaysEncrypted(line: string, previous = ""): boolean {
 
 // ---------------------------------------------------------------- placeholders
 
-/** Words that mark a value as written by a person to stand for a secret. */
-const PLACEHOLDER_WORDS = [
+/** Words that describe a value as made up (`example`, `dummy`) or as a well-known non-secret. */
+const DESCRIBING_WORDS = [
   "example",
   "sample",
   "dummy",
   "fake",
   "placeholder",
-  "changeme",
-  "change_me",
-  "change-me",
-  "changethis",
-  "change_this",
-  "your_",
-  "your-",
-  "yourpass",
-  "yourkey",
-  "yourtoken",
-  "yoursecret",
   "my_secret",
   "my-secret",
   "mysecret",
@@ -89,19 +78,8 @@ const PLACEHOLDER_WORDS = [
   "****",
   "••••",
   "....",
-  "redacted",
   "removed",
-  "todo",
-  "fixme",
   "insert",
-  "replace_me",
-  "replaceme",
-  "replace-me",
-  "replace_with",
-  "replace-with",
-  "replacewith",
-  "to_be_replaced",
-  "to-be-replaced",
   "notasecret",
   "not-a-secret",
   "not_a_secret",
@@ -110,15 +88,6 @@ const PLACEHOLDER_WORDS = [
   "notreal",
   "not_real",
   "nottherealkey",
-  "put_your",
-  "put-your",
-  "enter_your",
-  "enter-your",
-  "goes_here",
-  "goes-here",
-  "_here",
-  "-here",
-  "here_",
   "secret_key_here",
   "dontuse",
   "do_not_use",
@@ -145,6 +114,50 @@ const PLACEHOLDER_WORDS = [
   "abcdefgh",
   "12345678",
 ];
+
+/**
+ * Words that ask for a value to be filled in (`REPLACE_WITH_…`, `your_…_here`, `changeme`): a slot,
+ * not a value, so no rule reports it. Words that only describe a value as made up (`example`, `test`,
+ * `dummy`) are not here: a vendor-format value carrying them is still reported, as a placeholder.
+ */
+const SLOT_WORDS = [
+  "changeme",
+  "change_me",
+  "change-me",
+  "changethis",
+  "change_this",
+  "your_",
+  "your-",
+  "yourpass",
+  "yourkey",
+  "yourtoken",
+  "yoursecret",
+  "replace_me",
+  "replaceme",
+  "replace-me",
+  "replace_with",
+  "replace-with",
+  "replacewith",
+  "to_be_replaced",
+  "to-be-replaced",
+  "put_your",
+  "put-your",
+  "enter_your",
+  "enter-your",
+  "goes_here",
+  "goes-here",
+  "_here",
+  "-here",
+  "here_",
+  "insert_",
+  "insert-",
+  "redacted",
+  "todo",
+  "fixme",
+];
+
+/** Words that mark a value as written by a person to stand for a secret: slots and descriptions. */
+const PLACEHOLDER_WORDS = [...DESCRIBING_WORDS, ...SLOT_WORDS];
 /** Only for keyword rules: a value with no vendor prefix containing these is test data. */
 const TEST_WORDS = ["test", "mock", "demo", "stub", "sandbox", "fixture", "local", "debug", "sample", "secret", "password", "token", "apikey", "api_key"];
 /** The same for passwords (where "token" or "local" inside a value is no marker). */
@@ -288,47 +301,6 @@ export function isPlaceholderBody(body: string): boolean {
   if (isWordy(body)) return true;
   return hasPlaceholderShape(body);
 }
-
-/**
- * Words that ask for a value to be filled in (`REPLACE_WITH_…`, `your_…_here`, `changeme`): a slot,
- * not a value, so no rule reports it. Words that only describe a value as made up (`example`, `test`,
- * `dummy`) are not here: a vendor-format value carrying them is still reported, as a placeholder.
- */
-const SLOT_WORDS = [
-  "changeme",
-  "change_me",
-  "change-me",
-  "changethis",
-  "change_this",
-  "your_",
-  "your-",
-  "yourpass",
-  "yourkey",
-  "yourtoken",
-  "yoursecret",
-  "replace_me",
-  "replaceme",
-  "replace-me",
-  "replace_with",
-  "replace-with",
-  "replacewith",
-  "to_be_replaced",
-  "to-be-replaced",
-  "put_your",
-  "put-your",
-  "enter_your",
-  "enter-your",
-  "goes_here",
-  "goes-here",
-  "_here",
-  "-here",
-  "here_",
-  "insert_",
-  "insert-",
-  "redacted",
-  "todo",
-  "fixme",
-];
 
 /**
  * Tier 1 of the placeholder check: the value is a slot to fill in, not a value. A value bracketed as
