@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import { Probot } from "probot";
 import { runAgent } from "../agent/index.js";
 import type { Env } from "../config/env.js";
-import { createProbotClientFactory, type ObservedCall } from "../github/client.js";
+import { createProbotClientFactory, type GitHubClientFactory, type ObservedCall } from "../github/client.js";
 import { botLoginOf, createLabelEnsurer } from "../github/repo-github.js";
 import { createQuotaTracker, type QuotaTracker } from "../github/quota.js";
 import type { JobMetrics } from "../jobs/metrics.js";
@@ -61,7 +61,8 @@ export function createGitOpsFromEnv(env: Env): GitOps {
   });
 }
 
-export function createTaskDeps(options: CreateTaskDepsOptions): TaskDeps & { quota: QuotaTracker } {
+/** The factory is returned whole: the webhook side (app.ts) also mints handler clients from it. */
+export function createTaskDeps(options: CreateTaskDepsOptions): TaskDeps & { quota: QuotaTracker; github: GitHubClientFactory } {
   const quota = createQuotaTracker({ reserve: options.env.AGENT_GITHUB_QUOTA_RESERVE });
   return {
     env: options.env,

@@ -162,9 +162,7 @@ async function readThreads({ job, p, frame }: Run): Promise<ReviewThread[]> {
 async function readFailedCheck({ p, frame }: Run): Promise<{ name: string; summary: ModelText; log: string | null } | undefined> {
   if (!p.checkRun) return undefined;
   // Actions logs need an optional App permission: their own token, so its absence costs only the log.
-  const log = p.checkRun.actionsJobId
-    ? await (await frame.portFor(TOKEN_SCOPES.actionsLog(frame.repoId))).getActionsJobLogTail(p.checkRun.actionsJobId)
-    : null;
+  const log = p.checkRun.actionsJobId ? await (await frame.portFor(TOKEN_SCOPES.actionsLog(frame.repoId))).getActionsJobLogTail(p.checkRun.actionsJobId) : null;
   return { name: toModelLine(p.checkRun.name), summary: toModelText(p.checkRun.summary), log: log ? toModelPlainText(log) : null };
 }
 

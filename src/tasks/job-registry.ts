@@ -112,7 +112,7 @@ export function createJobHandler(deps: JobHandlerDeps): JobHandler {
  * handler threw), the run's status comment still has to end: this hook finishes it as failed with
  * the queue's (safe) reason. Kinds without a status comment are skipped.
  */
-export function createGiveUpHook(github: GitHubClientFactory, onError?: (error: unknown) => void): GiveUpHook {
+export function createGiveUpHook(github: Pick<GitHubClientFactory, "forRepo">, onError?: (error: unknown) => void): GiveUpHook {
   return async (job, reason) => {
     const status = statusOfJob(job.kind, job.payload);
     if (!status || status.repoId === null) return;

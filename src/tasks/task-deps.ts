@@ -77,9 +77,15 @@ export interface SecretHit {
   placeholder?: boolean;
 }
 
+/**
+ * What the tasks may ask of the client factory: repository ports and git tokens, never a bare
+ * Octokit (every GitHub call of a task goes through the port).
+ */
+export type TaskGitHub = Pick<GitHubClientFactory, "forRepo" | "installationToken">;
+
 export interface TaskDeps {
   env: Env;
-  github: GitHubClientFactory;
+  github: TaskGitHub;
   git: GitOps;
   runAgent: (input: RunAgentInput) => Promise<RunAgentResult>;
   createSandbox: (policy: SandboxPolicy) => Sandbox;

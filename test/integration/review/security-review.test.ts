@@ -263,7 +263,10 @@ describe("runSecurityReview", () => {
     gh.on("GET", "/repos/octo/app/contents/.github%2Fagent.yml").reply(404, { message: "Not Found" });
     gh.on("GET", "/repos/octo/app/collaborators/alice/permission").reply(200, { permission: "write", role_name: "write" });
     gh.on("GET", "/repos/octo/app/pulls/5/files").reply(200, [{ filename: "src/users.ts", status: "modified", changes: 3, patch: PATCH }]);
-    gh.on("GET", "/repos/octo/app/pulls/5/comments").reply(200, posted.map((c, i) => ({ id: i + 1, body: c.body, user: BOT })));
+    gh.on("GET", "/repos/octo/app/pulls/5/comments").reply(
+      200,
+      posted.map((c, i) => ({ id: i + 1, body: c.body, user: BOT })),
+    );
     gh.on("GET", "/repos/octo/app/issues/5/comments").reply(200, [{ id: 88, body: summary, user: BOT }]);
     gh.on("GET", "/repos/octo/app/pulls/5").reply(200, pr("a".repeat(40)));
     gh.on("PATCH", "/repos/octo/app/issues/comments/88").reply(200, { id: 88 });
@@ -523,10 +526,13 @@ describe("security review tokens and stop rules", () => {
     const gitScopes: unknown[] = [];
     const clones: { url: string; ref: string; token: string }[] = [];
     const d = deps();
-    d.github = withRepoPorts({
-      forInstallation: async (_id, scope) => (scopes.push(scope), octokit),
-      installationToken: async (_id, scope) => (gitScopes.push(scope), "ghs_readOnlyReviewTokenForTests0123456789"),
-    }, () => BOT.login);
+    d.github = withRepoPorts(
+      {
+        forInstallation: async (_id, scope) => (scopes.push(scope), octokit),
+        installationToken: async (_id, scope) => (gitScopes.push(scope), "ghs_readOnlyReviewTokenForTests0123456789"),
+      },
+      () => BOT.login,
+    );
     const clone = d.git.clone;
     d.git = { ...d.git, clone: async (o) => (clones.push({ url: o.url, ref: o.ref, token: o.token }), clone(o)) };
     return { d, scopes, gitScopes, clones };

@@ -157,7 +157,10 @@ describe("runInTaskFrame", () => {
     const scopes: TokenScope[] = [];
     const d: FrameDeps = {
       ...deps(),
-      github: withRepoPorts({ forInstallation: async (_id, scope) => (scopes.push(scope), octokit), installationToken: async () => TOKEN }, () => "issue-agent[bot]"),
+      github: withRepoPorts(
+        { forInstallation: async (_id, scope) => (scopes.push(scope), octokit), installationToken: async () => TOKEN },
+        () => "issue-agent[bot]",
+      ),
     };
     const runScope: TokenScope = { repositoryIds: [42], permissions: { issues: "write" } };
     const logScope: TokenScope = { repositoryIds: [42], permissions: { actions: "read" } };
