@@ -169,7 +169,7 @@ async function runReview(
  * Every GitHub call one review may make, token mints excluded: the PR (twice), the config files
  * (with the org fallback and `_extends`), the author's permission, the file list (at most
  * AGENT_REVIEW_MAX_FILES / 100 pages), the app's earlier comments, the review, the summary, the
- * check run and SARIF. Past it the review stops rather than drain the installation's quota.
+ * check run (looked up, then edited or created) and SARIF. Past it the review stops rather than drain the installation's quota.
  */
 export const REVIEW_CALL_BUDGET = 40;
 
