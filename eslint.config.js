@@ -90,6 +90,26 @@ export default tseslint.config(
     ],
   ),
   restrict(
+    ["src/tasks/**"],
+    [
+      { group: ["**/cli/**", "**/handlers/**"], message: "tasks/ run jobs; the CLI and the webhook handlers sit above them." },
+      {
+        group: [
+          "**/github/**",
+          "!**/github/repo-github.js",
+          "!**/github/client.js",
+          "!**/github/token-scopes.js",
+          "!**/github/markers.js",
+          "!**/github/status-comment.js",
+          "!**/github/format-status.js",
+          "!**/github/quota.js",
+        ],
+        message:
+          "tasks/ call GitHub through the repository port (github/repo-github.ts; the task frame hands it to the body), made by github/client.ts with a scope from github/token-scopes.ts; status-comment.ts is the status reporter, and markers.ts, format-status.ts and quota.ts are the pure helpers they may use.",
+      },
+    ],
+  ),
+  restrict(
     ["src/github/**"],
     [{ group: ["openai", "**/agent/**", "**/workspace/**", "**/sandbox/**"], message: "github/ knows nothing about the model or the workspace." }],
   ),
@@ -148,7 +168,6 @@ export default tseslint.config(
       },
     ],
   ),
-  restrict(["src/tasks/**"], [{ group: ["**/cli/**", "**/handlers/**"], message: "tasks/ run jobs; the CLI and the webhook handlers sit above them." }]),
   {
     // Operator settings are parsed once in config/ and passed down; nothing else reads the environment.
     files: ["src/**"],

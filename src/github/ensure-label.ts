@@ -27,17 +27,17 @@ export async function ensureLabel(octokit: Pick<GitHubClient, "request">, p: { o
 }
 
 /**
- * `ensureLabel` at most once per repository and label for the life of the process (the first use
+ * The repository port's `ensureLabel` at most once per repository and label for the life of the process (the first use
  * of a repository), never failing the caller: a missing permission is logged, not fatal.
  */
 export function createLabelEnsurer(onError: (error: unknown, where: string) => void) {
   const done = new Set<string>();
-  return async (octokit: Pick<GitHubClient, "request">, p: { owner: string; repo: string; name: string }): Promise<void> => {
-    const key = `${p.owner}/${p.repo}:${p.name}`.toLowerCase();
+  return async (gh: { owner: string; repo: string; ensureLabel(name: string): Promise<unknown> }, name: string): Promise<void> => {
+    const key = `${gh.owner}/${gh.repo}:${name}`.toLowerCase();
     if (done.has(key)) return;
     done.add(key);
     try {
-      await ensureLabel(octokit, p);
+      await gh.ensureLabel(name);
     } catch (error) {
       done.delete(key);
       onError(error, key);

@@ -72,6 +72,10 @@ export type { IssueContext, PullRequestInfo, ReviewThread, RepoPermission, Statu
 export type { InlineComment } from "./review-post.js";
 export type { CheckAnnotation } from "./check-run-security.js";
 export { meetsPermission } from "./get-permission.js";
+// Which files `findFirstFile` looks for: the agent's instructions, the PR template.
+export { INSTRUCTION_FILES, PR_TEMPLATE_FILES } from "./repo-files.js";
+// The per-process trigger-label ensurer works on ports; the tasks' wiring builds it from here.
+export { createLabelEnsurer } from "./ensure-label.js";
 
 export interface RepoScope {
   owner: string;

@@ -82,7 +82,10 @@ export interface StatusReporterOptions {
   onError?: (error: unknown) => void;
 }
 
-/** Throttled editor of one status comment; it owns the run's title and start time. */
+/**
+ * Throttled editor of one status comment; it owns the run's title and start time. `write` puts a
+ * full body on the comment (the repository port's `updateStatusComment`, bound to the comment).
+ */
 export class StatusReporter {
   private lastSentAt = Number.NEGATIVE_INFINITY;
   private lastBody = "";
@@ -96,8 +99,7 @@ export class StatusReporter {
   always: Partial<StatusUpdate> = {};
 
   constructor(
-    private readonly octokit: GitHubClient,
-    readonly ref: StatusCommentRef,
+    private readonly write: (body: string) => Promise<void>,
     private readonly options: StatusReporterOptions,
   ) {
     this.title = options.title;
@@ -141,7 +143,7 @@ export class StatusReporter {
       if (full === this.lastBody) return;
       this.lastSentAt = this.now();
       try {
-        await updateStatusComment(this.octokit, this.ref, full);
+        await this.write(full);
         this.lastBody = full;
         this.edits.push(full);
       } catch (error) {

@@ -118,10 +118,15 @@ export async function runAgentWithSelfReview(
 /** Where and how a run's commit goes (what differs between the kinds). */
 export type PublishTarget = Pick<PublishParams, "baseSha" | "pushUrl" | "branch" | "expectedRemoteSha" | "message" | "requester" | "api">;
 
+/** The Git Data API commit through the run's port, to the repository's default branch's history. */
+export function apiCommitTo(run: CodingRun, defaultBranch: string): NonNullable<PublishTarget["api"]> {
+  return { gh: run.frame.gh, defaultBranch };
+}
+
 /** Check, commit and push the work (publish-changes), then the transcript check run on the commit; null: nothing changed. */
 export async function publish(run: CodingRun, ws: Workspace, work: AgentWork, target: PublishTarget): Promise<PushedWork | null> {
   const { deps, job, frame } = run;
-  const commit = await publishChanges({ deps, config: frame.config, dir: ws.dir, token: ws.token, ...target });
+  const commit = await publishChanges({ deps, config: frame.config, dir: ws.dir, token: ws.token, botLogin: frame.gh.botLogin, ...target });
   if (!commit) return null;
   const method = describeCommitMethod(commit, frame.config.pullRequest.commitMethod);
   ws.transcript.note(method);
@@ -130,9 +135,7 @@ export async function publish(run: CodingRun, ws: Workspace, work: AgentWork, ta
     {
       deps,
       job,
-      octokit: frame.octokit,
-      owner: run.owner,
-      repo: run.repo,
+      gh: frame.gh,
       secrets: frame.secrets,
       title: frame.reporter.title,
       model: frame.config.model.name,

@@ -1,13 +1,14 @@
 /**
- * Production wiring of the tasks' dependencies: the real agent, sandbox and secret scan, and an
- * Octokit per installation from the Probot instance. main.ts / the worker call this once.
+ * Production wiring of the tasks' dependencies: the real agent, sandbox and secret scan, and the
+ * repository ports over an Octokit per installation from the Probot instance (the ports know the
+ * app's own login as start-up resolved it). main.ts / the worker call this once.
  */
 import type { Logger } from "pino";
 import { Probot } from "probot";
 import { runAgent } from "../agent/index.js";
 import type { Env } from "../config/env.js";
-import { createProbotClientFactory, type ObservedCall } from "../github/client.js";
-import { createLabelEnsurer } from "../github/ensure-label.js";
+import { createProbotClientFactory, type GitHubClientFactory, type ObservedCall } from "../github/client.js";
+import { botLoginOf, createLabelEnsurer } from "../github/repo-github.js";
 import { createQuotaTracker, type QuotaTracker } from "../github/quota.js";
 import type { JobMetrics } from "../jobs/metrics.js";
 import { createSandbox } from "../sandbox/index.js";
@@ -60,12 +61,17 @@ export function createGitOpsFromEnv(env: Env): GitOps {
   });
 }
 
-export function createTaskDeps(options: CreateTaskDepsOptions): TaskDeps & { quota: QuotaTracker } {
+/** The factory is returned whole: the webhook side (app.ts) also mints handler clients from it. */
+export function createTaskDeps(options: CreateTaskDepsOptions): TaskDeps & { quota: QuotaTracker; github: GitHubClientFactory } {
   const quota = createQuotaTracker({ reserve: options.env.AGENT_GITHUB_QUOTA_RESERVE });
   return {
     env: options.env,
     quota,
-    github: createProbotClientFactory(options.probot ?? probotFromEnv(options.env, options.log), { observe: observeGitHubCalls(quota, options.metrics) }),
+    github: createProbotClientFactory(options.probot ?? probotFromEnv(options.env, options.log), {
+      observe: observeGitHubCalls(quota, options.metrics),
+      // Read per port: the slug learnt at start-up (server/process-setup.ts), or later by its background retry.
+      botLogin: () => botLoginOf(options.env.APP_SLUG),
+    }),
     git: options.git ?? createGitOpsFromEnv(options.env),
     runAgent: (input) => runAgent(input),
     createSandbox,

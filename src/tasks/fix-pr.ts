@@ -14,28 +14,16 @@
  *  7. updatePrMarker: on the app's own PR, the newest summary in its hidden marker;
  *  8. finishPushed: the status comment (in the thread for a review comment) links the new commit.
  */
-import { updatePullRequestBody } from "../github/issue-actions.js";
 import { stripMarkers } from "../shared/markers.js";
-import { isSelf } from "../github/authorize-sender.js";
-import { createPermissionCache } from "../github/get-permission.js";
-import {
-  getPullRequest,
-  getPullRequestDiff,
-  getReviewThread,
-  getUnresolvedThreads,
-  type PullRequestInfo,
-  type ReviewThread,
-} from "../github/get-pull-request-context.js";
-import { getActionsJobLogTail } from "../github/get-actions-job-log.js";
+import { INSTRUCTION_FILES, type PullRequestInfo, type ReviewThread } from "../github/repo-github.js";
 import type { StatusReporter } from "../github/status-comment.js";
 import { TOKEN_SCOPES } from "../github/token-scopes.js";
 import { parseFindingMarker } from "../review/review-markers.js";
 import { findMarker, renderMarker } from "../github/markers.js";
-import { findFirstRepoFile, INSTRUCTION_FILES } from "../github/repo-files.js";
 import type { JobContext, JobOutcome } from "../jobs/types.js";
 import { outboundCode } from "../shared/format-outbound.js";
 import { toModelLine, toModelPlainText, toModelText, type ModelText } from "../shared/sanitize.js";
-import { cloneBranch, finishNoChanges, finishPushed, inWorkspace, publish, runAgentWithSelfReview } from "./coding-steps.js";
+import { apiCommitTo, cloneBranch, finishNoChanges, finishPushed, inWorkspace, publish, runAgentWithSelfReview } from "./coding-steps.js";
 import type { AgentWork, CodingRun, PublishTarget, PushedWork } from "./coding-steps.js";
 import { RunStoppedError } from "./explain-failure.js";
 import { formatTitle, mergeExecutedWarning } from "./format-pull-request.js";
@@ -81,7 +69,8 @@ export async function runFixPr(deps: TaskDeps, job: JobContext, p: FixPrPayload,
 }
 
 /** The PR's own branch, fast-forward only; forks by git push, others as configured. */
-function pushTarget({ p, frame }: Run, pr: PullRequestInfo, pushUrl: string, baseSha: string, work: AgentWork): PublishTarget {
+function pushTarget(run: Run, pr: PullRequestInfo, pushUrl: string, baseSha: string, work: AgentWork): PublishTarget {
+  const { p } = run;
   return {
     baseSha,
     pushUrl,
@@ -90,13 +79,13 @@ function pushTarget({ p, frame }: Run, pr: PullRequestInfo, pushUrl: string, bas
     message: formatTitle(work.result.prTitle, p.reviewCommentId ? "Address review comment" : `Follow-up for #${p.prNumber}`),
     requester: p.requester,
     // GitHub's Git Data API cannot write to a fork's branch as this app: forks keep the git push.
-    api: pr.isFork ? undefined : { octokit: frame.octokit, owner: p.owner, repo: p.repo, defaultBranch: pr.defaultBranch },
+    api: pr.isFork ? undefined : apiCommitTo(run, pr.defaultBranch),
   };
 }
 
 async function readPullRequest({ job, p, frame }: Run): Promise<PullRequestInfo> {
   await frame.reporter.update({ phase: "working", currentStep: "reading the pull request" });
-  const pr = await getPullRequest(frame.octokit, { owner: p.owner, repo: p.repo, number: p.prNumber });
+  const pr = await frame.gh.getPullRequest(p.prNumber);
   job.report({ prUrl: pr.htmlUrl });
   return pr;
 }
@@ -121,13 +110,13 @@ function checkPushable(pr: PullRequestInfo, baseCloneUrl: string): string {
 }
 /** The task as the model sees it (what a person sees on GitHub), the base branch's AGENTS.md, and whether the PR is the app's. */
 async function gatherContext(run: Run, pr: PullRequestInfo): Promise<{ taskText: string; agentsMd: string | null; ours: boolean }> {
-  const { deps, job, p, frame } = run;
-  const diff = await getPullRequestDiff(frame.octokit, { owner: p.owner, repo: p.repo, number: p.prNumber });
+  const { job, p, frame } = run;
+  const diff = await frame.gh.getPullRequestDiff(p.prNumber);
   const threads = await readThreads(run);
-  const ours = isSelf({ login: pr.author }, deps.env.APP_SLUG);
+  const ours = frame.gh.isSelf({ login: pr.author });
   const checkRun = await readFailedCheck(run);
   // Instructions come from the base branch: a PR cannot rewrite the rules it is fixed under.
-  const agentsMd = await findFirstRepoFile(frame.octokit, { owner: p.owner, repo: p.repo, ref: pr.baseRef }, INSTRUCTION_FILES);
+  const agentsMd = await frame.gh.findFirstFile(INSTRUCTION_FILES, pr.baseRef);
   // Everything below reaches the model as what a person sees on GitHub.
   const description = p.prSnapshot ? toModelText(p.prSnapshot.body) : pr.body;
   const instruction = toModelText(p.instruction);
@@ -154,20 +143,12 @@ async function gatherContext(run: Run, pr: PullRequestInfo): Promise<{ taskText:
 }
 
 /** The unresolved review threads, or the one thread of a review-comment trigger. */
-async function readThreads({ deps, job, p, frame }: Run): Promise<ReviewThread[]> {
-  const { octokit, config, reporter } = frame;
-  const filter = {
-    owner: p.owner,
-    repo: p.repo,
-    number: p.prNumber,
-    triggerAt: p.triggerAt,
-    minPermission: config.trigger.minPermission,
-    permissionOf: createPermissionCache(octokit, p.owner, p.repo),
-    appSlug: deps.env.APP_SLUG,
-  };
+async function readThreads({ job, p, frame }: Run): Promise<ReviewThread[]> {
+  const { gh, config, reporter } = frame;
+  const filter = { triggerAt: p.triggerAt, minPermission: config.trigger.minPermission };
   try {
-    if (p.reviewCommentId) return [await getReviewThread(octokit, { ...filter, commentId: p.reviewCommentId })];
-    return await getUnresolvedThreads(octokit, filter);
+    if (p.reviewCommentId) return [await gh.getReviewThread(p.prNumber, p.reviewCommentId, filter)];
+    return await gh.getUnresolvedThreads(p.prNumber, filter);
   } catch (error) {
     // The threads are context; an explicit instruction (or a failing check) is the task itself.
     if (!p.instruction.trim() && !p.checkRun) throw error;
@@ -178,30 +159,19 @@ async function readThreads({ deps, job, p, frame }: Run): Promise<ReviewThread[]
 }
 
 /** An autofix run's failing check, with its Actions log tail when the App may read it. */
-async function readFailedCheck({ deps, p }: Run): Promise<{ name: string; summary: ModelText; log: string | null } | undefined> {
+async function readFailedCheck({ p, frame }: Run): Promise<{ name: string; summary: ModelText; log: string | null } | undefined> {
   if (!p.checkRun) return undefined;
   // Actions logs need an optional App permission: their own token, so its absence costs only the log.
-  const log = p.checkRun.actionsJobId
-    ? await getActionsJobLogTail(await deps.github.forInstallation(p.installationId, TOKEN_SCOPES.actionsLog(p.repoId)), {
-        owner: p.owner,
-        repo: p.repo,
-        jobId: p.checkRun.actionsJobId,
-      })
-    : null;
+  const log = p.checkRun.actionsJobId ? await (await frame.portFor(TOKEN_SCOPES.actionsLog(frame.repoId))).getActionsJobLogTail(p.checkRun.actionsJobId) : null;
   return { name: toModelLine(p.checkRun.name), summary: toModelText(p.checkRun.summary), log: log ? toModelPlainText(log) : null };
 }
 
 /** Carry the newest run summary in the PR's hidden marker (and the executed-files warning in its body), so the next follow-up continues from it. */
-async function updatePrMarker({ job, p, frame }: Run, pr: PullRequestInfo, work: AgentWork, pushed: PushedWork): Promise<void> {
+async function updatePrMarker({ job, frame }: Run, pr: PullRequestInfo, work: AgentWork, pushed: PushedWork): Promise<void> {
   const { commit } = pushed;
   const body = mergeExecutedWarning(pr.rawBody, commit.executedChanges, commit.configChanges, frame.secrets);
   const data = { summary: work.result.summary.slice(0, 3000), sha: commit.sha, job: job.id, selfReview: selfReviewMarker(work.report) };
   const previous = findMarker(body, "pr") ?? {};
   const stripped = stripMarkers(body, "pr").trimEnd();
-  await updatePullRequestBody(frame.octokit, {
-    owner: p.owner,
-    repo: p.repo,
-    number: pr.number,
-    body: `${stripped}\n\n${renderMarker("pr", { ...previous, ...data })}`,
-  });
+  await frame.gh.updatePullRequestBody(pr.number, `${stripped}\n\n${renderMarker("pr", { ...previous, ...data })}`);
 }

@@ -7,7 +7,6 @@
  */
 import type { GitHubClientFactory } from "../github/client.js";
 import { TOKEN_SCOPES } from "../github/token-scopes.js";
-import { renderStatusBody, updateStatusComment } from "../github/status-comment.js";
 import type { GiveUpHook, JobContext, JobHandler, JobKind, JobOutcome } from "../jobs/types.js";
 import { redactSecrets } from "../shared/redact.js";
 import { runFixPr } from "./fix-pr.js";
@@ -66,7 +65,7 @@ const securityReview = framed(
     budget: { max: REVIEW_CALL_BUDGET, used: 0 },
     skip: () => skipWhileQuotaLow(deps, job, p),
     openStatus: openReviewSummary(p),
-    precheck: (octokit) => readReviewedPullRequest(job, octokit, p),
+    precheck: (gh) => readReviewedPullRequest(job, gh, p),
     onConfigError: "skip",
     onSpendCap: "input",
     modelPurpose: "review",
@@ -113,17 +112,18 @@ export function createJobHandler(deps: JobHandlerDeps): JobHandler {
  * handler threw), the run's status comment still has to end: this hook finishes it as failed with
  * the queue's (safe) reason. Kinds without a status comment are skipped.
  */
-export function createGiveUpHook(github: GitHubClientFactory, onError?: (error: unknown) => void): GiveUpHook {
+export function createGiveUpHook(github: Pick<GitHubClientFactory, "forRepo">, onError?: (error: unknown) => void): GiveUpHook {
   return async (job, reason) => {
     const status = statusOfJob(job.kind, job.payload);
     if (!status || status.repoId === null) return;
     try {
-      const octokit = await github.forInstallation(status.installationId, TOKEN_SCOPES.giveUp(status.repoId));
-      const body = renderStatusBody(
+      const { owner, repo } = status.target;
+      const gh = await github.forRepo(status.installationId, TOKEN_SCOPES.giveUp(status.repoId), { owner, repo });
+      await gh.setStatus(
+        { target: status.target, commentId: status.commentId },
         { title: status.title, phase: "failed", message: redactSecrets(reason), hint: "Comment `/agent fix` to try again." },
         { key: job.key, job: job.id, kind: job.kind },
       );
-      await updateStatusComment(octokit, { target: status.target, commentId: status.commentId }, body);
     } catch (error) {
       onError?.(error);
     }

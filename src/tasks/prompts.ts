@@ -5,8 +5,7 @@
  * hidden content was removed, the label says so (outside the fence, where user text cannot forge it).
  */
 import { fenceFor } from "../shared/format-outbound.js";
-import type { IssueContext } from "../github/get-issue-context.js";
-import type { PullRequestInfo, ReviewThread } from "../github/get-pull-request-context.js";
+import type { IssueContext, PullRequestInfo, ReviewThread } from "../github/repo-github.js";
 import { describeHidden, MAX_INBOUND_CHARS, toModelText, type ModelText } from "../shared/sanitize.js";
 
 const MAX_ITEM = 8_000;

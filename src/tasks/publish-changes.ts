@@ -15,8 +15,7 @@
  * 6. the branch moves without force, only if it is where we expect it.
  */
 import type { EffectiveConfig } from "../config/repo-config.js";
-import { createApiCommit } from "../github/create-api-commit.js";
-import type { GitHubClient } from "../github/client.js";
+import type { RepoGitHub } from "../github/repo-github.js";
 import { formatCommitMessage } from "../workspace/commit-all.js";
 import { outboundCode, outboundText } from "../shared/format-outbound.js";
 import { RunStoppedError } from "./explain-failure.js";
@@ -35,8 +34,10 @@ export interface PublishParams {
   token: string;
   message: string;
   requester: { login: string; id: number };
-  /** Where an `api` commit goes; absent (a fork PR) -> the git push, with `methodNote` saying why. */
-  api?: { octokit: Pick<GitHubClient, "rest">; owner: string; repo: string; defaultBranch: string } | undefined;
+  /** The app's login (`<slug>[bot]`, the port's `botLogin`): the author of a git commit. */
+  botLogin: string | undefined;
+  /** Where an `api` commit goes (the repository's port); absent (a fork PR) -> the git push, with `methodNote` saying why. */
+  api?: { gh: Pick<RepoGitHub, "createApiCommit">; defaultBranch: string } | undefined;
 }
 
 export type CommitMethod = "api" | "git";
@@ -63,9 +64,10 @@ const REFUSAL_TEXT: Record<string, string> = {
   unreadable: "changed while it was being read",
 };
 
-export function botIdentity(appSlug: string | undefined): GitIdentity {
-  const slug = appSlug ?? "issue-agent";
-  return { name: `${slug}[bot]`, email: `${slug}[bot]@users.noreply.github.com` };
+/** The git author of the app's commits; `issue-agent[bot]` while GitHub has not told the app its login. */
+export function botIdentity(botLogin: string | undefined): GitIdentity {
+  const login = botLogin ?? "issue-agent[bot]";
+  return { name: login, email: `${login}@users.noreply.github.com` };
 }
 
 export function coAuthorOf(requester: { login: string; id: number }): GitIdentity[] {
@@ -123,10 +125,9 @@ export async function publishChanges(p: PublishParams): Promise<Published | null
   }
 
   if (p.config.pullRequest.commitMethod === "api" && p.api) {
-    const { octokit, ...where } = p.api;
     const plan = await deps.git.apiCommitPlan({ dir });
-    const commit = await createApiCommit(octokit, {
-      ...where,
+    const commit = await p.api.gh.createApiCommit({
+      defaultBranch: p.api.defaultBranch,
       branch: p.branch,
       expectedRemoteSha: p.expectedRemoteSha,
       plan,
@@ -143,7 +144,7 @@ export async function publishChanges(p: PublishParams): Promise<Published | null
       keptFiles,
     };
   }
-  const sha = await deps.git.commitAll({ dir, message: p.message, author: botIdentity(deps.env.APP_SLUG), coAuthors: coAuthorOf(p.requester) });
+  const sha = await deps.git.commitAll({ dir, message: p.message, author: botIdentity(p.botLogin), coAuthors: coAuthorOf(p.requester) });
   if (!sha) return null;
   await deps.git.push({ dir, url: p.pushUrl, branch: p.branch, token: p.token, expectedRemoteSha: p.expectedRemoteSha });
   return { sha, changedFiles, configChanges, executedChanges: executedChangesIn(changedFiles), method: "git", verified: false, keptFiles };

@@ -13,15 +13,11 @@
  *  9. finishPushed: the status comment links the PR.
  */
 import type { JobContext, JobOutcome } from "../jobs/types.js";
-import { ensurePullRequest, findPullRequestByHeadPrefix, type EnsuredPullRequest } from "../github/ensure-pull-request.js";
-import { getIssueContext, type IssueContext } from "../github/get-issue-context.js";
-import { createPermissionCache } from "../github/get-permission.js";
-import { removeLabel } from "../github/issue-actions.js";
+import { INSTRUCTION_FILES, PR_TEMPLATE_FILES, type EnsuredPullRequest, type IssueContext } from "../github/repo-github.js";
 import { findMarker } from "../github/markers.js";
-import { findFirstRepoFile, INSTRUCTION_FILES, PR_TEMPLATE_FILES } from "../github/repo-files.js";
 import type { StatusReporter } from "../github/status-comment.js";
 import { toModelText, type ModelText } from "../shared/sanitize.js";
-import { cloneBranch, finishNoChanges, finishPushed, inWorkspace, publish, runAgentWithSelfReview } from "./coding-steps.js";
+import { apiCommitTo, cloneBranch, finishNoChanges, finishPushed, inWorkspace, publish, runAgentWithSelfReview } from "./coding-steps.js";
 import type { AgentWork, CodingRun, PublishTarget, PushedWork, Workspace } from "./coding-steps.js";
 import type { SessionParams } from "./agent-session.js";
 import { formatPullRequestBody, formatTitle, slugify } from "./format-pull-request.js";
@@ -59,7 +55,7 @@ export async function runResolveIssue(deps: TaskDeps, job: JobContext, p: Resolv
 }
 
 async function removeTriggerLabel({ p, frame }: Run): Promise<void> {
-  if (p.removeLabel) await removeLabel(frame.octokit, { owner: p.owner, repo: p.repo, number: p.issueNumber, label: p.removeLabel });
+  if (p.removeLabel) await frame.gh.removeLabel(p.issueNumber, p.removeLabel);
 }
 
 interface Issue {
@@ -67,19 +63,10 @@ interface Issue {
   instruction: ModelText;
 }
 
-async function readIssue({ deps, job, p, frame }: Run): Promise<Issue> {
-  const { octokit, config, reporter } = frame;
+async function readIssue({ job, p, frame }: Run): Promise<Issue> {
+  const { gh, config, reporter } = frame;
   await reporter.update({ phase: "working", currentStep: "reading the issue" });
-  const context = await getIssueContext(octokit, {
-    owner: p.owner,
-    repo: p.repo,
-    number: p.issueNumber,
-    snapshot: p.issueSnapshot,
-    triggerAt: p.triggerAt,
-    minPermission: config.trigger.minPermission,
-    permissionOf: createPermissionCache(octokit, p.owner, p.repo),
-    appSlug: deps.env.APP_SLUG,
-  });
+  const context = await gh.getIssueContext(p.issueNumber, { snapshot: p.issueSnapshot, triggerAt: p.triggerAt, minPermission: config.trigger.minPermission });
   const instruction = toModelText(p.instruction);
   const hidden = hiddenContentSources([
     ["issue body", context.body],
@@ -91,9 +78,8 @@ async function readIssue({ deps, job, p, frame }: Run): Promise<Issue> {
 }
 
 async function readRepoFiles({ p, frame }: Run): Promise<{ agentsMd: string | null; template: string | null }> {
-  const repoRef = { owner: p.owner, repo: p.repo, ref: p.defaultBranch };
-  const agentsMd = await findFirstRepoFile(frame.octokit, repoRef, INSTRUCTION_FILES);
-  const template = await findFirstRepoFile(frame.octokit, repoRef, PR_TEMPLATE_FILES);
+  const agentsMd = await frame.gh.findFirstFile(INSTRUCTION_FILES, p.defaultBranch);
+  const template = await frame.gh.findFirstFile(PR_TEMPLATE_FILES, p.defaultBranch);
   return { agentsMd: agentsMd?.text ?? null, template: template?.text ?? null };
 }
 
@@ -107,7 +93,7 @@ interface Branch {
 
 async function chooseBranch({ p, frame }: Run, issue: IssueContext): Promise<Branch> {
   const prefix = `${frame.config.branch.prefix}issue-${p.issueNumber}-`;
-  const existingPr = await findPullRequestByHeadPrefix(frame.octokit, { owner: p.owner, repo: p.repo, headPrefix: prefix });
+  const existingPr = await frame.gh.findPullRequestByHeadPrefix(prefix);
   return {
     name: existingPr?.headRef ?? `${prefix}${slugify(issue.title)}`,
     existing: existingPr !== null,
@@ -127,7 +113,8 @@ function issueTask({ p }: Run, issue: Issue, branch: Branch): SessionParams["tas
 }
 
 /** Where the commit goes: the agent's branch, fast-forward only when it existed; by the Git Data API when configured. */
-function pushTarget({ p, frame }: Run, branch: Branch, baseSha: string, subject: string): PublishTarget {
+function pushTarget(run: Run, branch: Branch, baseSha: string, subject: string): PublishTarget {
+  const { p } = run;
   return {
     baseSha,
     pushUrl: p.cloneUrl,
@@ -135,7 +122,7 @@ function pushTarget({ p, frame }: Run, branch: Branch, baseSha: string, subject:
     expectedRemoteSha: branch.existing ? baseSha : null,
     message: `${subject}\n\nResolves #${p.issueNumber}.`,
     requester: p.requester,
-    api: { octokit: frame.octokit, owner: p.owner, repo: p.repo, defaultBranch: p.defaultBranch },
+    api: apiCommitTo(run, p.defaultBranch),
   };
 }
 
@@ -166,11 +153,8 @@ async function ensurePr(
     marker: { issue: p.issueNumber, job: job.id, summary: result.summary.slice(0, 3000), sha: commit.sha, selfReview: selfReviewMarker(report) },
   });
   const coAuthor = coAuthorLogin(p.requester.login);
-  const pr = await ensurePullRequest(
-    frame.octokit,
+  const pr = await frame.gh.ensurePullRequest(
     {
-      owner: p.owner,
-      repo: p.repo,
       head: r.branch,
       base: p.defaultBranch,
       title: r.subject,

@@ -3,14 +3,14 @@
  * `AGENT_DATA_DIR/transcripts/` for the operator (files older than
  * AGENT_TRANSCRIPT_RETENTION_DAYS are removed as new ones are written; 0 writes none), and, when
  * the run pushed a commit, the `issue-agent: run` check run on it, linked from the status comment
- * and the PR body. Publishing a transcript never fails the run: an error is logged and the run's
+ * and the PR body (ensured: a retried run edits the app's check run on the commit instead of adding
+ * a second). Publishing a transcript never fails the run: an error is logged and the run's
  * result stands.
  */
 import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createTranscriptRecorder, type TranscriptEntry, type TranscriptRecorder } from "../agent/transcript.js";
-import type { GitHubClient } from "../github/client.js";
-import { createRunCheck } from "../github/run-check-run.js";
+import type { RepoGitHub } from "../github/repo-github.js";
 import type { JobContext } from "../jobs/types.js";
 import { GITHUB_TRANSCRIPT_LIMITS, layoutTranscript } from "./render-transcript.js";
 import type { TaskDeps } from "./task-deps.js";
@@ -46,9 +46,7 @@ export async function saveTranscriptLines(
 export interface PublishTranscriptParams {
   deps: Pick<TaskDeps, "env">;
   job: JobContext;
-  octokit: Pick<GitHubClient, "rest">;
-  owner: string;
-  repo: string;
+  gh: Pick<RepoGitHub, "ensureRunCheck">;
   recorder: TranscriptRecorder;
   headSha: string;
   /** Files of the commit (the first one that still exists carries overflow annotations). */
@@ -63,9 +61,7 @@ export async function publishTranscriptCheck(p: PublishTranscriptParams): Promis
   const limits = annotationPath ? GITHUB_TRANSCRIPT_LIMITS : { ...GITHUB_TRANSCRIPT_LIMITS, annotations: 0 };
   const layout = layoutTranscript(p.header, p.recorder.entries, limits);
   try {
-    const run = await createRunCheck(p.octokit, {
-      owner: p.owner,
-      repo: p.repo,
+    const run = await p.gh.ensureRunCheck({
       headSha: p.headSha,
       conclusion: "neutral",
       title: `Run transcript: ${p.recorder.entries.filter((e) => e.type === "tool_call").length} tool calls`,
@@ -124,9 +120,7 @@ export async function publishCommitTranscript(
   return publishTranscriptCheck({
     deps: run.deps,
     job: run.job,
-    octokit: run.octokit,
-    owner: run.owner,
-    repo: run.repo,
+    gh: run.gh,
     secrets: run.secrets,
     recorder,
     headSha: commit.sha,

@@ -1,5 +1,5 @@
 /**
- * The security-review job. The task frame gives it the review's client (with a call budget), the
+ * The security-review job. The task frame gives it the review's repository port (with a call budget), the
  * config and the spend verdict; its status is the summary comment, which says so when a review fails.
  * Before the config (the frame's precheck):
  *  0. skipWhileQuotaLow: automatic reviews wait while the installation's quota is low;
@@ -12,21 +12,22 @@
  *  5. headMoved: if the PR head moved while reviewing, post nothing (a newer job is queued);
  *  6. postInlineFindings: one review with the new inline findings;
  *  7. postSummary: the summary comment, upserted;
- *  8. postCheckRun: the check run on the reviewed commit;
+ *  8. postCheckRun: the check run on the reviewed commit (a retried review edits its own);
  *  9. uploadSarif: when `review.sarif` asks for it.
  */
 import { stripMarkers } from "../shared/markers.js";
 import type { EffectiveConfig } from "../config/repo-config.js";
 import { resolveModelProfile } from "../config/model-profile.js";
 import { formatSarif, sarifAutomationId, type SarifOptions } from "../review/format-sarif.js";
-import { createSecurityCheckRun, type CheckAnnotation } from "../github/check-run-security.js";
-import type { GitHubClient } from "../github/client.js";
-import { getPullRequest, type PullRequestInfo } from "../github/get-pull-request-context.js";
+import {
+  meetsPermission,
+  type CheckAnnotation,
+  type InlineComment,
+  type PullRequestInfo,
+  type RepoGitHub,
+  type SummaryComment,
+} from "../github/repo-github.js";
 import { TOKEN_SCOPES } from "../github/token-scopes.js";
-import { getPermission, meetsPermission } from "../github/get-permission.js";
-import { ensureSecuritySummary, postSecurityReview, type InlineComment } from "../github/review-post.js";
-import { findSecuritySummary, listPostedFindings, listPullRequestDiffFiles, type SummaryComment } from "../github/review-pull-request-data.js";
-import { uploadReviewSarif } from "../github/review-sarif-upload.js";
 import type { JobContext, JobOutcome } from "../jobs/types.js";
 import { findMarker } from "../github/markers.js";
 import { createAgentReviewer, type ModelReviewer } from "../review/agent-reviewer.js";
@@ -98,18 +99,12 @@ export function sarifOptionsForPr(
  * a PR on a public repository) run only the free deterministic checks: otherwise every drive-by PR
  * spends the operator's model budget. `/agent review` from an authorized user runs the model review.
  */
-async function modelReviewRefusal(
-  octokit: GitHubClient,
-  deps: SecurityReviewDeps,
-  p: SecurityReviewPayload,
-  author: string,
-  config: EffectiveConfig,
-): Promise<string | null> {
+async function modelReviewRefusal(gh: RepoGitHub, p: SecurityReviewPayload, author: string, config: EffectiveConfig): Promise<string | null> {
   if (p.trigger === "command") return null;
   const login = author.toLowerCase();
-  if (deps.env.APP_SLUG && login === `${deps.env.APP_SLUG.toLowerCase()}[bot]`) return null;
+  if (gh.isSelf({ login: author })) return null;
   if (config.trigger.allowedBots.some((bot) => bot.toLowerCase() === login)) return null;
-  const permission = await getPermission(octokit, { owner: p.owner, repo: p.repo, username: author });
+  const permission = await gh.permissionOf(author);
   if (meetsPermission(permission, config.trigger.minPermission)) return null;
   const min = config.trigger.minPermission;
   return `The model review runs automatically only on pull requests opened by users with ${min} permission, so only the deterministic checks ran. Someone with ${min} permission can ask for it with \`${config.trigger.commandPrefix} review\`.`;
@@ -120,8 +115,8 @@ async function modelReviewRefusal(
  * the model would only repeat itself, so only the free deterministic checks run again. Any other
  * commit on the branch (a human's push) changes the head and gets the full review.
  */
-function alreadySelfReviewed(deps: SecurityReviewDeps, pr: { author: string; rawBody: string }, headSha: string): string | null {
-  if (!deps.env.APP_SLUG || pr.author.toLowerCase() !== `${deps.env.APP_SLUG.toLowerCase()}[bot]`) return null;
+function alreadySelfReviewed(gh: RepoGitHub, pr: { author: string; rawBody: string }, headSha: string): string | null {
+  if (!gh.isSelf({ login: pr.author })) return null;
   const marker = findMarker(pr.rawBody, "pr");
   if (marker?.sha !== headSha || marker.selfReview !== "model") return null;
   return "This commit is the app's own change, which its security self-review (the model review included) checked before it was pushed; the deterministic checks ran again, and no model tokens were spent on the unchanged diff.";
@@ -174,7 +169,7 @@ async function runReview(
  * Every GitHub call one review may make, token mints excluded: the PR (twice), the config files
  * (with the org fallback and `_extends`), the author's permission, the file list (at most
  * AGENT_REVIEW_MAX_FILES / 100 pages), the app's earlier comments, the review, the summary, the
- * check run and SARIF. Past it the review stops rather than drain the installation's quota.
+ * check run (looked up, then edited or created) and SARIF. Past it the review stops rather than drain the installation's quota.
  */
 export const REVIEW_CALL_BUDGET = 40;
 
@@ -208,8 +203,8 @@ export function skipWhileQuotaLow(deps: SecurityReviewDeps, job: JobContext, p: 
  *    and a newer review waits for it, stop before reading anything else; if none waits (its push
  *    was rate-limited, or events arrived out of order), this run reviews the current head.
  */
-export async function readReviewedPullRequest(job: JobContext, octokit: GitHubClient, p: SecurityReviewPayload): Promise<Precheck<PullRequestInfo>> {
-  const pr = await getPullRequest(octokit, { owner: p.owner, repo: p.repo, number: p.prNumber });
+export async function readReviewedPullRequest(job: JobContext, gh: RepoGitHub, p: SecurityReviewPayload): Promise<Precheck<PullRequestInfo>> {
+  const pr = await gh.getPullRequest(p.prNumber);
   if (pr.state !== "open") return { stop: "no_changes" };
   if (pr.headSha !== p.headSha) {
     if (((await job.waitingBehind?.()) ?? 0) > 0) {
@@ -226,14 +221,13 @@ export async function readReviewedPullRequest(job: JobContext, octokit: GitHubCl
  * a failure is written there (a stopped or superseded review leaves the last summary as it was).
  */
 export function openReviewSummary(p: SecurityReviewPayload): (ctx: StatusContext) => RunStatus {
-  return ({ deps, job, octokit }) => ({
+  return ({ job, gh }) => ({
     always: {},
     update: async () => undefined,
     finish: async (end) => {
       if (end.phase !== "failed") return;
-      const ref = { owner: p.owner, repo: p.repo, number: p.prNumber };
       try {
-        const previous = await findSecuritySummary(octokit, ref, deps.env.APP_SLUG);
+        const previous = await gh.findSecuritySummary(p.prNumber);
         const body = formatReviewFailedNote({
           message: end.message ?? "The review failed.",
           hint: "Comment `/agent review` to run it again; tell the app's operator if it keeps failing (the details are in the app's logs).",
@@ -241,7 +235,7 @@ export function openReviewSummary(p: SecurityReviewPayload): (ctx: StatusContext
           pr: p.prNumber,
           previous: previous?.marker ?? null,
         });
-        await ensureSecuritySummary(octokit, { ...ref, body, existingId: previous?.id ?? null });
+        await gh.ensureSecuritySummary(p.prNumber, body, previous);
       } catch (error) {
         job.log.warn({ err: error }, "the security summary could not say that the review failed");
       }
@@ -256,7 +250,8 @@ interface Review {
   p: SecurityReviewPayload;
   frame: TaskFrame;
   pr: PullRequestInfo;
-  ref: { owner: string; repo: string; number: number };
+  /** The PR's number in the frame's repository. */
+  number: number;
   /** The head this run reviews (the current one, see step 1). */
   headSha: string;
 }
@@ -268,7 +263,7 @@ export async function runSecurityReview(
   frame: TaskFrame,
   pr: PullRequestInfo,
 ): Promise<JobOutcome> {
-  const review: Review = { deps, job, p, frame, pr, ref: { owner: p.owner, repo: p.repo, number: p.prNumber }, headSha: pr.headSha };
+  const review: Review = { deps, job, p, frame, pr, number: p.prNumber, headSha: pr.headSha };
   if (await noteTooManyFiles(review)) return "no_changes";
   const { files, result } = await reviewFiles(review);
   const onPr = await readPosted(review);
@@ -285,24 +280,24 @@ export async function runSecurityReview(
 }
 
 /** 2. Too many files: one short note instead of a review (GitHub's own count, before listing). */
-async function noteTooManyFiles({ deps, job, p, frame, pr, ref, headSha }: Review): Promise<boolean> {
+async function noteTooManyFiles({ deps, job, p, frame, pr, number, headSha }: Review): Promise<boolean> {
   const maxFiles = deps.env.AGENT_REVIEW_MAX_FILES;
   if (pr.changedFiles === null || pr.changedFiles <= maxFiles) return false;
-  const previous = await findSecuritySummary(frame.octokit, ref, deps.env.APP_SLUG);
+  const previous = await frame.gh.findSecuritySummary(number);
   const note = formatTooManyFilesNote({ files: pr.changedFiles, max: maxFiles, headSha, pr: p.prNumber, previous: previous?.marker ?? null });
-  await ensureSecuritySummary(frame.octokit, { ...ref, body: note, existingId: previous?.id ?? null });
+  await frame.gh.ensureSecuritySummary(number, note, previous);
   deps.metrics?.automaticSkipped.inc({ kind: "security-review", reason: "too-many-files" });
   job.log.info({ files: pr.changedFiles, max: maxFiles }, "security review skipped: too many files");
   return true;
 }
 
 /** 3. Review the files GitHub reports for the PR; the model's cost counts against the spend caps. */
-async function reviewFiles({ deps, job, p, frame, pr, ref, headSha }: Review): Promise<{ files: DiffFile[]; result: ReviewDiffResult }> {
-  const { octokit, config } = frame;
-  const files = await listPullRequestDiffFiles(octokit, ref, deps.env.AGENT_REVIEW_MAX_FILES);
+async function reviewFiles({ deps, job, p, frame, pr, number, headSha }: Review): Promise<{ files: DiffFile[]; result: ReviewDiffResult }> {
+  const { gh, config } = frame;
+  const files = await gh.listPullRequestDiffFiles(number, deps.env.AGENT_REVIEW_MAX_FILES);
   const source = reviewCloneSource(pr, p.prNumber);
   const repoName = `${p.owner}/${p.repo}`;
-  const modelRefusal = frame.capped ?? alreadySelfReviewed(deps, pr, headSha) ?? (await modelReviewRefusal(octokit, deps, p, pr.author, config));
+  const modelRefusal = frame.capped ?? alreadySelfReviewed(gh, pr, headSha) ?? (await modelReviewRefusal(gh, p, pr.author, config));
   // The repository cache is keyed per installation, whatever the token (a public fork: none).
   const clone = async (): Promise<CloneSpec | null> =>
     source && {
@@ -332,15 +327,14 @@ async function reviewFiles({ deps, job, p, frame, pr, ref, headSha }: Review): P
 }
 
 /** 4. What is already on the PR. */
-async function readPosted({ deps, frame, ref }: Review): Promise<{ posted: Set<string>; summary: SummaryComment | null }> {
-  const appSlug = deps.env.APP_SLUG;
-  const [posted, summary] = await Promise.all([listPostedFindings(frame.octokit, ref, appSlug), findSecuritySummary(frame.octokit, ref, appSlug)]);
+async function readPosted({ frame, number }: Review): Promise<{ posted: Set<string>; summary: SummaryComment | null }> {
+  const [posted, summary] = await Promise.all([frame.gh.listPostedFindings(number), frame.gh.findSecuritySummary(number)]);
   return { posted, summary };
 }
 
 /** 5. Stale-head guard: if the PR moved on while reviewing, this review is about a commit nobody looks at. */
-async function headMoved({ job, frame, ref, headSha }: Review): Promise<boolean> {
-  const now = await getPullRequest(frame.octokit, ref);
+async function headMoved({ job, frame, number, headSha }: Review): Promise<boolean> {
+  const now = await frame.gh.getPullRequest(number);
   if (now.headSha === headSha) return false;
   job.log.info({ reviewed: headSha, head: now.headSha }, "security review discarded: the PR head moved");
   return true;
@@ -348,21 +342,20 @@ async function headMoved({ job, frame, ref, headSha }: Review): Promise<boolean>
 
 /** 6. One review with the new inline findings; returns the fingerprints now inline (earlier ones included). */
 async function postInlineFindings(
-  { deps, frame, pr, ref, headSha }: Review,
+  { frame, pr, headSha }: Review,
   result: ReviewDiffResult,
   posted: Set<string>,
 ): Promise<{ done: Set<string>; count: number; event: "COMMENT" | "REQUEST_CHANGES" }> {
-  const appSlug = deps.env.APP_SLUG;
   const fresh = result.findings.filter((f) => !posted.has(f.fingerprint));
   const inline = fresh.slice(0, MAX_INLINE_COMMENTS);
-  const ownPr = appSlug !== undefined && pr.author.toLowerCase() === `${appSlug.toLowerCase()}[bot]`;
+  const ownPr = frame.gh.isSelf({ login: pr.author });
   const event = reviewEvent(result.findings, frame.config.review.requestChangesAt, ownPr);
   const done = new Set(posted);
   if (inline.length > 0) {
     const counts = inline.map((f) => f.severity);
     const body = `issue-agent security review of \`${headSha.slice(0, 7)}\`: ${inline.length} new finding(s) (${[...new Set(counts)].map((s) => `${counts.filter((c) => c === s).length} ${severityBadge(s)}`).join(", ")}). The summary comment lists everything, including what could not be commented inline.`;
-    const review = await postSecurityReview(frame.octokit, {
-      ...ref,
+    const review = await frame.gh.postSecurityReview({
+      number: pr.number,
       commitId: headSha,
       event,
       body,
@@ -376,22 +369,20 @@ async function postInlineFindings(
 
 /** 7. The summary comment, upserted; returns its body. */
 async function postSummary(
-  { p, frame, ref, headSha }: Review,
+  { p, frame, number, headSha }: Review,
   s: { result: ReviewDiffResult; files: DiffFile[]; previous: SummaryComment | null; inline: Set<string> },
 ): Promise<string> {
   const state = summarizeState(s.result, s.previous?.marker ?? null);
   const textFiles = s.files.filter((f) => !f.binary && f.status !== "removed").length;
   const body = formatReviewSummary({ result: s.result, state, headSha, pr: p.prNumber, inline: s.inline, textFiles });
-  await ensureSecuritySummary(frame.octokit, { ...ref, body, existingId: s.previous?.id ?? null });
+  await frame.gh.ensureSecuritySummary(number, body, s.previous);
   return body;
 }
 
-/** 8. The check run on the reviewed commit. */
-async function postCheckRun({ p, frame, headSha }: Review, result: ReviewDiffResult, summaryBody: string): Promise<void> {
+/** 8. The check run on the reviewed commit: the app's own one edited (a retried review), else created. */
+async function postCheckRun({ frame, headSha }: Review, result: ReviewDiffResult, summaryBody: string): Promise<void> {
   const all = [...result.findings, ...result.unanchored];
-  await createSecurityCheckRun(frame.octokit, {
-    owner: p.owner,
-    repo: p.repo,
+  await frame.gh.ensureSecurityCheckRun({
     headSha,
     conclusion: checkConclusion(all, frame.config.review.requestChangesAt),
     title: all.length === 0 ? "No security findings" : `${all.length} security finding(s)`,
@@ -404,10 +395,8 @@ async function postCheckRun({ p, frame, headSha }: Review, result: ReviewDiffRes
 async function uploadSarif({ deps, job, p, frame, pr, headSha }: Review, result: ReviewDiffResult): Promise<void> {
   if (!frame.config.review.sarif) return;
   try {
-    const uploader = await deps.github.forInstallation(p.installationId, TOKEN_SCOPES.sarif(frame.repoId), frame.budget ? { budget: frame.budget } : undefined);
-    await uploadReviewSarif(uploader, {
-      owner: p.owner,
-      repo: p.repo,
+    const uploader = await frame.portFor(TOKEN_SCOPES.sarif(frame.repoId));
+    await uploader.uploadSarif({
       commitSha: headSha,
       ref: `refs/pull/${p.prNumber}/head`,
       sarif: formatSarif(result, sarifOptionsForPr(p, pr, deps.env)),

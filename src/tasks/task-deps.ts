@@ -1,10 +1,11 @@
 /**
  * What the tasks (resolve-issue, fix-pr, the security review) need, injected so tests drive them with a nocked
- * Octokit, the real test git server, the scripted model and the real sandbox. `GitOps` is the
+ * Octokit behind the repository ports (`github.forRepo`), the real test git server, the scripted model and the real sandbox. `GitOps` is the
  * narrow slice of src/workspace/ the tasks use; `create-task-deps.ts` binds it to the real module.
  */
 import type { Env } from "../config/env.js";
-import type { GitHubClient, GitHubClientFactory } from "../github/client.js";
+import type { GitHubClientFactory } from "../github/client.js";
+import type { RepoGitHub } from "../github/repo-github.js";
 import type { QuotaView } from "../github/quota.js";
 import type { JobMetrics } from "../jobs/metrics.js";
 import type { RunAgentInput, RunAgentResult } from "../agent/types.js";
@@ -76,9 +77,15 @@ export interface SecretHit {
   placeholder?: boolean;
 }
 
+/**
+ * What the tasks may ask of the client factory: repository ports and git tokens, never a bare
+ * Octokit (every GitHub call of a task goes through the port).
+ */
+export type TaskGitHub = Pick<GitHubClientFactory, "forRepo" | "installationToken">;
+
 export interface TaskDeps {
   env: Env;
-  github: GitHubClientFactory;
+  github: TaskGitHub;
   git: GitOps;
   runAgent: (input: RunAgentInput) => Promise<RunAgentResult>;
   createSandbox: (policy: SandboxPolicy) => Sandbox;
@@ -87,7 +94,7 @@ export interface TaskDeps {
   /** The installations' REST quota as this process last saw it: automatic work pauses when it is low. */
   quota?: QuotaView | undefined;
   /** Create the trigger label on a repository's first run in this process (never fails the run). */
-  ensureTriggerLabel?: (octokit: Pick<GitHubClient, "request">, p: { owner: string; repo: string; name: string }) => Promise<void>;
+  ensureTriggerLabel?: (gh: Pick<RepoGitHub, "owner" | "repo" | "ensureLabel">, name: string) => Promise<void>;
   /** Minimum gap between intermediate status edits (default 10 s). */
   statusIntervalMs?: number;
   now?: () => number;

@@ -1,7 +1,9 @@
 /**
  * The one frame around every job kind (resolve-issue, fix-pr, the security review), in order:
  *  1. a reason not to start at all, decided without GitHub (the review: the API quota is low);
- *  2. the installation's clients: contents:read for the config, the kind's own scope for the run;
+ *  2. the repository's GitHub ports (github/repo-github.ts), each over its own least-privilege
+ *     client: contents:read for the config, the kind's own scope for the run; the body gets the
+ *     run's port only (and `portFor` for a further scope), never a bare Octokit;
  *  3. open the run's status (the status comment the handler created, or the review's summary
  *     comment): it owns the title and the start time, and takes the final word of every run;
  *  4. checks that can end the run before the config is read (the review: a closed PR, a newer head);
@@ -12,15 +14,13 @@
  *  8. the body; any failure becomes the status's final word here and nowhere else.
  * What each kind gives the frame (scope, status, checks, rules) is described in job-registry.ts.
  */
-import { loadRepoConfig } from "../config/load-repo-config.js";
 import { applyOperatorCaps, type EffectiveConfig } from "../config/repo-config.js";
 import { chooseRunModel } from "../config/run-model.js";
 import { resolveModelProfile, type ModelPurpose } from "../config/model-profile.js";
 import type { ModelPrice } from "../config/model-prices.js";
-import { CONFIG_SCOPE, type CallBudget, type GitHubClient, type TokenScope } from "../github/client.js";
-import { getRepositoryId } from "../github/get-pull-request-context.js";
-import { reportConfigError } from "../github/report-config-error.js";
-import { StatusReporter, type StatusCommentRef, type StatusUpdate } from "../github/status-comment.js";
+import { CONFIG_SCOPE, type CallBudget, type TokenScope } from "../github/client.js";
+import type { RepoGitHub, RepoStatusRef } from "../github/repo-github.js";
+import { StatusReporter, type StatusUpdate } from "../github/status-comment.js";
 import type { JobContext, JobOutcome } from "../jobs/types.js";
 import { ConfigError, isAppError } from "../shared/errors.js";
 import { failureFacts } from "../jobs/job-report.js";
@@ -40,7 +40,8 @@ export interface RunStatus {
 export interface StatusContext {
   deps: FrameDeps;
   job: JobContext;
-  octokit: GitHubClient;
+  /** The run's port, bound to the job's repository. */
+  gh: RepoGitHub;
   title: string;
   startedAt: number;
   /** Literal secrets of the run, read at each edit (tokens are added as they are minted). */
@@ -72,8 +73,8 @@ export interface FrameSpec<S extends RunStatus, B> {
   skip?(): JobOutcome | null;
   /** Step 3. */
   openStatus(ctx: StatusContext): S;
-  /** Step 4, with the run's client; what it returns is handed to the body. */
-  precheck?(octokit: GitHubClient, repoId: number): Promise<Precheck<B>>;
+  /** Step 4, with the run's port; what it returns is handed to the body. */
+  precheck?(gh: RepoGitHub, repoId: number): Promise<Precheck<B>>;
   /** Step 5: "report" lists the problems in a comment and fails the run; "skip" logs and ends with no_changes. */
   onConfigError: "report" | "skip";
   /** Step 7: "stop" ends the run as budget_exhausted; "input" hands the reason to the body. */
@@ -83,7 +84,10 @@ export interface FrameSpec<S extends RunStatus, B> {
 }
 
 export interface TaskFrame<S extends RunStatus = RunStatus> {
-  octokit: GitHubClient;
+  /** The run's GitHub port: the job's repository, the kind's token scope (and call budget). */
+  gh: RepoGitHub;
+  /** A port on the same repository over a client with another scope (Actions logs, SARIF), sharing the run's call budget. */
+  portFor(scope: TokenScope): Promise<RepoGitHub>;
   reporter: S;
   config: EffectiveConfig;
   repoId: number;
@@ -102,9 +106,9 @@ export function describePrice(price: ModelPrice | undefined): string | undefined
 }
 
 /** Step 3 of the coding kinds: the status comment the handler created, throttled, carrying the job's marker. */
-export function openStatusComment(ref: StatusCommentRef, allowCloseIssue?: number): (ctx: StatusContext) => StatusReporter {
-  return ({ deps, job, octokit, title, startedAt, secrets }) =>
-    new StatusReporter(octokit, ref, {
+export function openStatusComment(ref: RepoStatusRef, allowCloseIssue?: number): (ctx: StatusContext) => StatusReporter {
+  return ({ deps, job, gh, title, startedAt, secrets }) =>
+    new StatusReporter((body) => gh.updateStatusComment(ref, body), {
       title,
       startedAt,
       marker: { key: job.key, job: job.id, kind: job.kind },
@@ -131,12 +135,13 @@ export async function runInTaskFrame<S extends RunStatus, B>(
   const skipped = spec.skip?.();
   if (skipped) return skipped;
   const now = deps.now ?? Date.now;
-  const where = { owner: spec.owner, repo: spec.repo };
-  const configReader = await deps.github.forInstallation(spec.installationId, CONFIG_SCOPE, spec.budget ? { budget: spec.budget } : undefined);
-  const repoId = spec.repoId ?? (await getRepositoryId(configReader, where));
-  const octokit = await deps.github.forInstallation(spec.installationId, spec.scope(repoId), spec.budget ? { budget: spec.budget } : undefined);
+  const portFor = (scope: TokenScope): Promise<RepoGitHub> =>
+    deps.github.forRepo(spec.installationId, scope, { owner: spec.owner, repo: spec.repo }, spec.budget ? { budget: spec.budget } : undefined);
+  const configReader = await portFor(CONFIG_SCOPE);
+  const repoId = spec.repoId ?? (await configReader.getRepositoryId());
+  const gh = await portFor(spec.scope(repoId));
   const secrets: string[] = [];
-  const reporter = spec.openStatus({ deps, job, octokit, title: spec.title, startedAt: now(), secrets });
+  const reporter = spec.openStatus({ deps, job, gh, title: spec.title, startedAt: now(), secrets });
   const end = async ({ outcome, message, hint }: End): Promise<JobOutcome> => {
     await reporter.finish({ phase: phaseOf(outcome), message, ...(hint ? { hint } : {}) });
     return outcome;
@@ -144,19 +149,19 @@ export async function runInTaskFrame<S extends RunStatus, B>(
 
   try {
     // A kind without a precheck hands its body nothing (B is undefined for it).
-    const checked: Precheck<B> = spec.precheck ? await spec.precheck(octokit, repoId) : { go: undefined as B };
+    const checked: Precheck<B> = spec.precheck ? await spec.precheck(gh, repoId) : { go: undefined as B };
     if ("stop" in checked) return checked.stop;
     const config = await loadConfig(deps, job, configReader, spec);
     if ("error" in config) {
       if (spec.onConfigError === "skip") return "no_changes";
-      await reportConfigError(octokit, { ...where, issueNumber: spec.number, error: config.error });
+      await gh.reportConfigError(spec.number, config.error);
       return end({
         outcome: "failed",
         message: "The repository's `.github/agent.yml` is invalid; see the comment listing the problems.",
         hint: "Fix the file on the default branch, then trigger the agent again.",
       });
     }
-    if (spec.ensureTriggerLabel) await deps.ensureTriggerLabel?.(octokit, { ...where, name: config.trigger.label });
+    if (spec.ensureTriggerLabel) await deps.ensureTriggerLabel?.(gh, config.trigger.label);
     if (spec.model !== undefined) {
       // The payload sat in a queue: the operator may have narrowed the allowlist since.
       const choice = chooseRunModel(spec.model, deps.env);
@@ -171,7 +176,7 @@ export async function runInTaskFrame<S extends RunStatus, B>(
       job.report({ errorCode: "budget/daily-cap", errorMessage: capped });
       return end({ outcome: "budget_exhausted", message: capped });
     }
-    return await body({ octokit, reporter, config, repoId, secrets, capped, price, budget: spec.budget }, checked.go);
+    return await body({ gh, portFor, reporter, config, repoId, secrets, capped, price, budget: spec.budget }, checked.go);
   } catch (error) {
     const ending = await endOfFailure(job, error, secrets, () => reporter.update({ phase: "working", currentStep: "retrying after a temporary error" }));
     return end(ending);
@@ -182,11 +187,11 @@ export async function runInTaskFrame<S extends RunStatus, B>(
 async function loadConfig(
   deps: FrameDeps,
   job: JobContext,
-  reader: GitHubClient,
-  spec: Pick<FrameSpec<RunStatus, unknown>, "owner" | "repo" | "onConfigError">,
+  reader: RepoGitHub,
+  spec: Pick<FrameSpec<RunStatus, unknown>, "onConfigError">,
 ): Promise<EffectiveConfig | { error: ConfigError }> {
   try {
-    return applyOperatorCaps((await loadRepoConfig(reader, { owner: spec.owner, repo: spec.repo })).config, deps.env);
+    return applyOperatorCaps((await reader.loadConfig()).config, deps.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     if (spec.onConfigError === "skip") job.log.info({ issues: error.issues }, "run skipped: invalid repository config");

@@ -211,7 +211,10 @@ export function mockCommonCalls(gh: GitHubMock, options: { permission?: Record<s
   gh.on("PATCH", new RegExp(`^${REPO_PATH}/issues/comments/\\d+$`))
     .any()
     .reply(200, (call) => ({ id: 1, body: call.json.body }));
-  // The run transcript check run on a pushed commit.
+  // The run transcript check run on a pushed commit: looked up first (a retried run edits the app's own), then created.
+  gh.on("GET", new RegExp(`^${REPO_PATH}/commits/[0-9a-f]{40}/check-runs$`))
+    .any()
+    .reply(200, { total_count: 0, check_runs: [] });
   gh.on("POST", `${REPO_PATH}/check-runs`)
     .any()
     .reply(201, (call) => ({ id: 555, name: call.json.name, html_url: `https://github.com/${OWNER}/${REPO}/runs/555` }));

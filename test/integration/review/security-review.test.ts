@@ -102,7 +102,7 @@ afterEach(() => {
 function deps(envOverrides: Record<string, string> = {}): SecurityReviewDeps {
   return {
     env: parseEnv({ APP_SLUG: "issue-agent", OPENAI_API_KEY: "sk-test-not-real", OSV_API_URL: "https://osv.test", ...envOverrides }),
-    github: withRepoPorts({ forInstallation: async () => octokit, installationToken: async () => "ghs_installation_token_for_tests" }),
+    github: withRepoPorts({ forInstallation: async () => octokit, installationToken: async () => "ghs_installation_token_for_tests" }, () => BOT.login),
     git: {
       withWorkspace: async (_id, fn) => {
         work = mkdtempSync(path.join(tmpdir(), "review-"));
@@ -175,10 +175,18 @@ function arrange(s: Scenario = {}): GitHubMock {
   return gh;
 }
 
+/** The app's check runs on a commit, as GitHub lists them (`ensureSecurityCheckRun` looks before it creates). */
+function checkRunList(runs: { id: number; app: string }[] = []) {
+  return { total_count: runs.length, check_runs: runs.map((r) => ({ id: r.id, name: "issue-agent/security", app: { slug: r.app } })) };
+}
+
 function expectWrites(gh: GitHubMock) {
   gh.on("POST", "/repos/octo/app/pulls/5/reviews").any().reply(200, { id: 77 });
   gh.on("POST", "/repos/octo/app/issues/5/comments").any().reply(201, { id: 88 });
   gh.on("PATCH", "/repos/octo/app/issues/comments/88").any().reply(200, { id: 88 });
+  gh.on("GET", /^\/repos\/octo\/app\/commits\/[0-9a-f]{40}\/check-runs$/)
+    .any()
+    .reply(200, checkRunList());
   gh.on("POST", "/repos/octo/app/check-runs").any().reply(201, { id: 99 });
 }
 
@@ -228,11 +236,46 @@ describe("runSecurityReview", () => {
 
     const second = arrange({ reviewComments: posted, issueComments: [{ id: 88, body: summaryBody, user: BOT }] });
     second.on("PATCH", "/repos/octo/app/issues/comments/88").reply(200, { id: 88 });
-    second.on("POST", "/repos/octo/app/check-runs").reply(201, { id: 100 });
+    // The first run's check run is on this commit: edited, not a second one beside it.
+    second.on("GET", `/repos/octo/app/commits/${"a".repeat(40)}/check-runs`).reply(200, checkRunList([{ id: 99, app: "issue-agent" }]));
+    second.on("PATCH", "/repos/octo/app/check-runs/99").reply(200, { id: 99 });
     await runJob(deps(), job());
     second.assertDone();
     expect(second.callsTo("POST", "/repos/octo/app/pulls/5/reviews")).toEqual([]);
     expect(second.callsTo("POST", "/repos/octo/app/issues/5/comments")).toEqual([]);
+    expect(second.callsTo("POST", "/repos/octo/app/check-runs")).toEqual([]);
+  });
+
+  it("a retried review edits the check run it already created on the commit (one check run, not two), never another app's", async () => {
+    const gh = arrange();
+    const created: { id: number; app: string }[] = [{ id: 7, app: "some-ci" }];
+    gh.on("POST", "/repos/octo/app/pulls/5/reviews").reply(200, { id: 77 });
+    gh.on("POST", "/repos/octo/app/issues/5/comments").reply(201, { id: 88 });
+    gh.on("GET", `/repos/octo/app/commits/${"a".repeat(40)}/check-runs`)
+      .times(2)
+      .reply(200, () => checkRunList(created));
+    gh.on("POST", "/repos/octo/app/check-runs").reply(201, () => (created.push({ id: 99, app: "issue-agent" }), { id: 99 }));
+    // The retry sees what the first attempt posted: its findings and summary are already there.
+    gh.on("GET", "/repos/octo/app/pulls/5").reply(200, pr("a".repeat(40)));
+    expect(await runJob(deps(), job())).toBe("succeeded");
+    const posted = gh.callsTo("POST", "/repos/octo/app/pulls/5/reviews")[0]?.json.comments as { body: string }[];
+    const summary = gh.callsTo("POST", "/repos/octo/app/issues/5/comments")[0]?.json.body as string;
+    gh.on("GET", "/repos/octo/app/contents/.github%2Fagent.yml").reply(404, { message: "Not Found" });
+    gh.on("GET", "/repos/octo/app/collaborators/alice/permission").reply(200, { permission: "write", role_name: "write" });
+    gh.on("GET", "/repos/octo/app/pulls/5/files").reply(200, [{ filename: "src/users.ts", status: "modified", changes: 3, patch: PATCH }]);
+    gh.on("GET", "/repos/octo/app/pulls/5/comments").reply(
+      200,
+      posted.map((c, i) => ({ id: i + 1, body: c.body, user: BOT })),
+    );
+    gh.on("GET", "/repos/octo/app/issues/5/comments").reply(200, [{ id: 88, body: summary, user: BOT }]);
+    gh.on("GET", "/repos/octo/app/pulls/5").reply(200, pr("a".repeat(40)));
+    gh.on("PATCH", "/repos/octo/app/issues/comments/88").reply(200, { id: 88 });
+    gh.on("PATCH", "/repos/octo/app/check-runs/99").reply(200, { id: 99 });
+    expect(await runJob(deps(), job())).toBe("succeeded");
+    gh.assertDone();
+    expect(gh.callsTo("POST", "/repos/octo/app/check-runs")).toHaveLength(1);
+    expect(gh.callsTo("PATCH", "/repos/octo/app/check-runs/99")).toHaveLength(1);
+    expect(gh.callsTo("PATCH", "/repos/octo/app/check-runs/7")).toEqual([]);
   });
 
   it("does not let a forged marker from another user suppress a finding", async () => {
@@ -483,10 +526,13 @@ describe("security review tokens and stop rules", () => {
     const gitScopes: unknown[] = [];
     const clones: { url: string; ref: string; token: string }[] = [];
     const d = deps();
-    d.github = withRepoPorts({
-      forInstallation: async (_id, scope) => (scopes.push(scope), octokit),
-      installationToken: async (_id, scope) => (gitScopes.push(scope), "ghs_readOnlyReviewTokenForTests0123456789"),
-    });
+    d.github = withRepoPorts(
+      {
+        forInstallation: async (_id, scope) => (scopes.push(scope), octokit),
+        installationToken: async (_id, scope) => (gitScopes.push(scope), "ghs_readOnlyReviewTokenForTests0123456789"),
+      },
+      () => BOT.login,
+    );
     const clone = d.git.clone;
     d.git = { ...d.git, clone: async (o) => (clones.push({ url: o.url, ref: o.ref, token: o.token }), clone(o)) };
     return { d, scopes, gitScopes, clones };

@@ -2,11 +2,17 @@ import { Octokit } from "@octokit/rest";
 import { afterEach, describe, expect, it } from "vitest";
 import type { GitHubClient } from "../../../src/github/client.js";
 import { renderStatus } from "../../../src/github/format-status.js";
+import { createRepoGitHub } from "../../../src/github/repo-github.js";
 import { StatusReporter } from "../../../src/github/status-comment.js";
 import { mockGitHub, type GitHubMock } from "../../helpers/mock-github.js";
 
 const octokit = () => new Octokit({ auth: "x", request: { retries: 0 } }) as unknown as GitHubClient;
-const ref = { target: { type: "issue" as const, owner: "o", repo: "r", number: 1 }, commentId: 5 };
+const ref = { target: { type: "issue" as const, number: 1 }, commentId: 5 };
+/** The reporter writes through the repository port, as the task frame wires it. */
+const writer = () => {
+  const gh = createRepoGitHub(octokit(), { owner: "o", repo: "r" });
+  return (body: string) => gh.updateStatusComment(ref, body);
+};
 
 describe("StatusReporter", () => {
   let gh: GitHubMock;
@@ -16,7 +22,7 @@ describe("StatusReporter", () => {
     gh = mockGitHub();
     gh.on("PATCH", "/repos/o/r/issues/comments/5").any().reply(200, {});
     let now = 0;
-    const reporter = new StatusReporter(octokit(), ref, { title: "t", startedAt: 0, marker: { key: "k" }, minIntervalMs: 10_000, now: () => now });
+    const reporter = new StatusReporter(writer(), { title: "t", startedAt: 0, marker: { key: "k" }, minIntervalMs: 10_000, now: () => now });
     for (let i = 0; i < 20; i++) {
       now += 1000;
       await reporter.update({ phase: "working", currentStep: `step ${i}` });
@@ -33,7 +39,7 @@ describe("StatusReporter", () => {
     gh.on("PATCH", "/repos/o/r/issues/comments/5").reply(500, { message: "boom" });
     gh.on("PATCH", "/repos/o/r/issues/comments/5").reply(200, {});
     const errors: unknown[] = [];
-    const reporter = new StatusReporter(octokit(), ref, {
+    const reporter = new StatusReporter(writer(), {
       title: "t",
       marker: {},
       minIntervalMs: 0,

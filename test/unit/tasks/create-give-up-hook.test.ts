@@ -1,6 +1,7 @@
 import { Octokit } from "@octokit/rest";
 import { afterEach, describe, expect, it } from "vitest";
-import { withRepoPorts, type GitHubClient } from "../../../src/github/client.js";
+import { withRepoPorts, type GitHubClient, type GitHubClientFactory } from "../../../src/github/client.js";
+import { TOKEN_SCOPES } from "../../../src/github/token-scopes.js";
 import { createGiveUpHook } from "../../../src/tasks/job-registry.js";
 import { mockGitHub, type GitHubMock } from "../../helpers/mock-github.js";
 
@@ -12,7 +13,17 @@ describe("createGiveUpHook", () => {
     gh = mockGitHub();
     gh.on("PATCH", "/repos/o/r/issues/comments/77").reply(200, {});
     const octokit = new Octokit({ auth: "x", request: { retries: 0 } }) as unknown as GitHubClient;
-    const hook = createGiveUpHook(withRepoPorts({ forInstallation: async () => octokit, installationToken: async () => "t" }));
+    const ports = withRepoPorts({ forInstallation: async () => octokit, installationToken: async () => "t" });
+    const opened: unknown[][] = [];
+    // Only the port: a bare client from the factory would bypass it.
+    const github: GitHubClientFactory = {
+      forInstallation: () => Promise.reject(new Error("the give-up hook must write through the repository port")),
+      installationToken: ports.installationToken,
+      forRepo: (...args) => (opened.push(args), ports.forRepo(...args)),
+    };
+    const hook = createGiveUpHook(github, (error) => {
+      throw error;
+    });
     const payload = {
       installationId: 1,
       owner: "o",
@@ -34,5 +45,6 @@ describe("createGiveUpHook", () => {
     expect(body).toMatch(/Failed[\s\S]*worker stopped/);
     expect(body).not.toContain("ghs_abcdefghijklmnopqrstuvwxyz0123456789");
     gh.assertDone();
+    expect(opened).toEqual([[1, TOKEN_SCOPES.giveUp(2), { owner: "o", repo: "r" }]]);
   });
 });

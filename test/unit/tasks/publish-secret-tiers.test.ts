@@ -17,7 +17,6 @@ async function publish(files: [path: string, content: string][]): Promise<{ hits
   const hits = (await Promise.all(files.map(([path, content]) => scanner(path, addedLineList("", `${content}\n`))))).flat();
   let pushed = 0;
   const deps = {
-    env: { APP_SLUG: "issue-agent" },
     git: {
       inspectChanges: async () => ({ changedFiles: files.map(([p]) => p), refused: [], secretHits: hits, unscanned: [] }),
       commitAll: async () => "c0ffee",
@@ -39,6 +38,7 @@ async function publish(files: [path: string, content: string][]): Promise<{ hits
       token: "t",
       message: "Add docs",
       requester: { login: "octocat", id: 1 },
+      botLogin: "issue-agent[bot]",
     });
     return { hits, pushed };
   } catch (error) {

@@ -1,10 +1,15 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Octokit } from "@octokit/rest";
 import { describe, expect, it } from "vitest";
 import { createTranscriptRecorder, type TranscriptEntry } from "../../../src/agent/transcript.js";
+import type { GitHubClient } from "../../../src/github/client.js";
+import { createRepoGitHub } from "../../../src/github/repo-github.js";
 import { layoutTranscript, renderEntry, type TranscriptLimits } from "../../../src/tasks/render-transcript.js";
-import { saveTranscriptLines } from "../../../src/tasks/run-transcript.js";
+import { publishTranscriptCheck, saveTranscriptLines } from "../../../src/tasks/run-transcript.js";
+import { fakeJob } from "../../helpers/job-context.js";
+import { mockGitHub } from "../../helpers/mock-github.js";
 
 const PAT = `ghp_${"a1B2c3D4e5".repeat(4)}`;
 const LITERAL = "hunter2-literal-secret-value";
@@ -121,6 +126,39 @@ describe("JSON Lines file", () => {
       expect(await saveTranscriptLines(dir, "job-2", entries(1), 0)).toBeNull();
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the transcript check run", () => {
+  it("a retried run edits the app's transcript check run on the commit instead of adding a second (another app's is left alone)", async () => {
+    const gh = mockGitHub();
+    try {
+      const sha = "c".repeat(40);
+      gh.on("GET", `/repos/o/r/commits/${sha}/check-runs`).reply(200, {
+        total_count: 2,
+        check_runs: [
+          { id: 7, name: "issue-agent: run", app: { slug: "other-app" } },
+          { id: 555, name: "issue-agent: run", app: { slug: "issue-agent" } },
+        ],
+      });
+      gh.on("PATCH", "/repos/o/r/check-runs/555").reply(200, { id: 555, html_url: "https://github.com/o/r/runs/555" });
+      const octokit = new Octokit({ auth: "x", request: { retries: 0 } }) as unknown as GitHubClient;
+      const url = await publishTranscriptCheck({
+        deps: { env: {} as never },
+        job: fakeJob({ kind: "resolve-issue", key: "o/r#1", payload: {} }),
+        gh: createRepoGitHub(octokit, { owner: "o", repo: "r" }, { botLogin: "issue-agent[bot]" }),
+        recorder: createTranscriptRecorder({ now: () => 0 }),
+        headSha: sha,
+        files: [{ path: "README.md", deleted: false }],
+        header: "## issue-agent run",
+        secrets: [],
+      });
+      expect(url).toBe("https://github.com/o/r/runs/555");
+      gh.assertDone();
+      expect(gh.callsTo("POST", "/repos/o/r/check-runs")).toEqual([]);
+    } finally {
+      gh.stop();
     }
   });
 });

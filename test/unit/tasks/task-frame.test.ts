@@ -5,7 +5,7 @@
 import { ProbotOctokit } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseEnv } from "../../../src/config/env.js";
-import { withRepoPorts, type GitHubClient } from "../../../src/github/client.js";
+import { withRepoPorts, type GitHubClient, type TokenScope } from "../../../src/github/client.js";
 import type { StatusUpdate } from "../../../src/github/status-comment.js";
 import type { JobContext, JobOutcome } from "../../../src/jobs/types.js";
 import { AppError } from "../../../src/shared/errors.js";
@@ -37,7 +37,7 @@ function job(over: Partial<JobContext> = {}): JobContext {
 function deps(capped: string | null = null): FrameDeps {
   return {
     env: parseEnv({ APP_SLUG: "issue-agent" }),
-    github: withRepoPorts({ forInstallation: async () => octokit, installationToken: async () => TOKEN }),
+    github: withRepoPorts({ forInstallation: async () => octokit, installationToken: async () => TOKEN }, () => "issue-agent[bot]"),
     spend: { check: async () => capped, record: async () => undefined, today: async () => ({ caps: {}, repos: [], installations: [] }) as never },
   };
 }
@@ -150,11 +150,43 @@ describe("runInTaskFrame", () => {
     expect(status.finals).toEqual([expect.objectContaining({ phase: "cancelled" })]);
   });
 
+  it("hands the body a port bound to the job's repository and the kind's scope; further scopes stay on that repository", async () => {
+    gh = mockGitHub();
+    noConfigFile(gh);
+    gh.on("GET", "/repos/octo/app/actions/jobs/5/logs").reply(200, "step 3 failed");
+    const scopes: TokenScope[] = [];
+    const d: FrameDeps = {
+      ...deps(),
+      github: withRepoPorts(
+        { forInstallation: async (_id, scope) => (scopes.push(scope), octokit), installationToken: async () => TOKEN },
+        () => "issue-agent[bot]",
+      ),
+    };
+    const runScope: TokenScope = { repositoryIds: [42], permissions: { issues: "write" } };
+    const logScope: TokenScope = { repositoryIds: [42], permissions: { actions: "read" } };
+    let seen: { owner: string; repo: string; self: boolean; log: string | null } | undefined;
+    const outcome = await runInTaskFrame(d, job(), spec(new RecordingStatus(), { scope: () => runScope }), async (frame) => {
+      const logs = await frame.portFor(logScope);
+      seen = {
+        owner: frame.gh.owner,
+        repo: frame.gh.repo,
+        self: frame.gh.isSelf({ login: "issue-agent[bot]" }),
+        log: await logs.getActionsJobLogTail(5),
+      };
+      expect(frame).not.toHaveProperty("octokit");
+      return "succeeded";
+    });
+    expect(outcome).toBe("succeeded");
+    expect(seen).toEqual({ owner: "octo", repo: "app", self: true, log: "step 3 failed" });
+    expect(scopes.slice(1)).toEqual([runScope, logScope]);
+    expect(gh.callsTo("GET", "/repos/octo/app/actions/jobs/5/logs")).toHaveLength(1);
+  });
+
   it("gives the status comment the run's title and start time on every edit", async () => {
     gh = mockGitHub();
     noConfigFile(gh);
     gh.on("PATCH", "/repos/octo/app/issues/comments/77").any().reply(200, {});
-    const ref = { target: { type: "issue" as const, owner: "octo", repo: "app", number: 3 }, commentId: 77 };
+    const ref = { target: { type: "issue" as const, number: 3 }, commentId: 77 };
     let now = 1_000_000;
     const d = { ...deps(), now: () => now, statusIntervalMs: 0 };
     await runInTaskFrame(d, job(), spec(new RecordingStatus(), { openStatus: openStatusComment(ref, 3) }), async ({ reporter }) => {
