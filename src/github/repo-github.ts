@@ -68,7 +68,18 @@ import type { DiffFile } from "../review/parse-diff.js";
 
 // What callers of the port need to name, so they import github/ only through this module.
 export type { Authorization, Sender };
-export type { IssueContext, PullRequestInfo, ReviewThread, RepoPermission, StatusCommentRef, StatusView, SummaryComment, EnsuredPullRequest, DiffFile };
+export type {
+  IssueContext,
+  PullRequestInfo,
+  ReviewThread,
+  RepoPermission,
+  StatusCommentRef,
+  StatusTarget,
+  StatusView,
+  SummaryComment,
+  EnsuredPullRequest,
+  DiffFile,
+};
 export type { InlineComment } from "./review-post.js";
 export type { CheckAnnotation } from "./check-run-security.js";
 export { meetsPermission } from "./get-permission.js";

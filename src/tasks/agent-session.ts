@@ -7,7 +7,7 @@ import type { TranscriptRecorder } from "../agent/transcript.js";
 import type { AgentEvent, AgentLimits, PlanStep, RunAgentResult } from "../agent/types.js";
 import { resolveModelProfile, type ModelProfile, type ModelPurpose } from "../config/model-profile.js";
 import type { EffectiveConfig } from "../config/repo-config.js";
-import type { StatusReporter } from "../github/status-comment.js";
+import type { StatusReporter } from "../github/status-reporter.js";
 import type { JobContext } from "../jobs/types.js";
 import { CancelledError, SandboxError } from "../shared/errors.js";
 import { outboundCode } from "../shared/format-outbound.js";

@@ -5,7 +5,7 @@
  */
 import type { TranscriptRecorder } from "../agent/transcript.js";
 import type { RunAgentResult } from "../agent/types.js";
-import type { StatusReporter, StatusUpdate } from "../github/status-comment.js";
+import type { StatusReporter, StatusUpdate } from "../github/status-reporter.js";
 import { TOKEN_SCOPES } from "../github/token-scopes.js";
 import type { JobContext, JobOutcome } from "../jobs/types.js";
 import { modelSettings, runAgentSession, settleAgentRun, type RunStats, type SessionParams } from "./agent-session.js";

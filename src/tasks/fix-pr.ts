@@ -16,7 +16,7 @@
  */
 import { stripMarkers } from "../shared/markers.js";
 import { INSTRUCTION_FILES, type PullRequestInfo, type ReviewThread } from "../github/repo-github.js";
-import type { StatusReporter } from "../github/status-comment.js";
+import type { StatusReporter } from "../github/status-reporter.js";
 import { TOKEN_SCOPES } from "../github/token-scopes.js";
 import { parseFindingMarker } from "../review/review-markers.js";
 import { findMarker, renderMarker } from "../github/markers.js";

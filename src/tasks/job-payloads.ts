@@ -5,7 +5,7 @@
  * so the task parses instead of trusting a cast). The run functions are in job-registry.ts.
  */
 import { z } from "zod";
-import type { StatusTarget } from "../github/status-comment.js";
+import type { StatusTarget } from "../github/repo-github.js";
 import type { EnqueueRequest, JobKind, JsonValue } from "../jobs/types.js";
 
 const statusRef = z.discriminatedUnion("type", [

@@ -15,7 +15,7 @@
 import type { JobContext, JobOutcome } from "../jobs/types.js";
 import { INSTRUCTION_FILES, PR_TEMPLATE_FILES, type EnsuredPullRequest, type IssueContext } from "../github/repo-github.js";
 import { findMarker } from "../github/markers.js";
-import type { StatusReporter } from "../github/status-comment.js";
+import type { StatusReporter } from "../github/status-reporter.js";
 import { toModelText, type ModelText } from "../shared/sanitize.js";
 import { apiCommitTo, cloneBranch, finishNoChanges, finishPushed, inWorkspace, publish, runAgentWithSelfReview } from "./coding-steps.js";
 import type { AgentWork, CodingRun, PublishTarget, PushedWork, Workspace } from "./coding-steps.js";

@@ -14,7 +14,7 @@
 import type { TranscriptRecorder } from "../agent/transcript.js";
 import type { AgentLimits, RunAgentResult } from "../agent/types.js";
 import type { EffectiveConfig } from "../config/repo-config.js";
-import type { StatusReporter } from "../github/status-comment.js";
+import type { StatusReporter } from "../github/status-reporter.js";
 import type { JobContext } from "../jobs/types.js";
 import { createAgentReviewer } from "../review/agent-reviewer.js";
 import { reviewDiff, type ReviewDiffResult } from "../review/review-diff.js";

@@ -20,7 +20,7 @@ import { resolveModelProfile, type ModelPurpose } from "../config/model-profile.
 import type { ModelPrice } from "../config/model-prices.js";
 import { CONFIG_SCOPE, type CallBudget, type TokenScope } from "../github/client.js";
 import type { RepoGitHub, RepoStatusRef } from "../github/repo-github.js";
-import { StatusReporter, type StatusUpdate } from "../github/status-comment.js";
+import { StatusReporter, type StatusUpdate } from "../github/status-reporter.js";
 import type { JobContext, JobOutcome } from "../jobs/types.js";
 import { ConfigError, isAppError } from "../shared/errors.js";
 import { failureFacts } from "../jobs/job-report.js";

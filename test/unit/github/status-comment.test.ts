@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { GitHubClient } from "../../../src/github/client.js";
 import { renderStatus } from "../../../src/github/format-status.js";
 import { createRepoGitHub } from "../../../src/github/repo-github.js";
-import { StatusReporter } from "../../../src/github/status-comment.js";
+import { StatusReporter } from "../../../src/github/status-reporter.js";
 import { mockGitHub, type GitHubMock } from "../../helpers/mock-github.js";
 
 const octokit = () => new Octokit({ auth: "x", request: { retries: 0 } }) as unknown as GitHubClient;

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { RunAgentInput, RunAgentResult } from "../../../src/agent/types.js";
 import { parseEnv } from "../../../src/config/env.js";
 import { applyOperatorCaps, repoConfigSchema } from "../../../src/config/repo-config.js";
-import type { StatusReporter } from "../../../src/github/status-comment.js";
+import type { StatusReporter } from "../../../src/github/status-reporter.js";
 import type { JobContext } from "../../../src/jobs/types.js";
 import type { SandboxPolicy } from "../../../src/sandbox/types.js";
 import { runAgentSession } from "../../../src/tasks/agent-session.js";

@@ -6,7 +6,7 @@ import { ProbotOctokit } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseEnv } from "../../../src/config/env.js";
 import { withRepoPorts, type GitHubClient, type TokenScope } from "../../../src/github/client.js";
-import type { StatusUpdate } from "../../../src/github/status-comment.js";
+import type { StatusUpdate } from "../../../src/github/status-reporter.js";
 import type { JobContext, JobOutcome } from "../../../src/jobs/types.js";
 import { AppError } from "../../../src/shared/errors.js";
 import { openStatusComment, runInTaskFrame, type FrameDeps, type FrameSpec, type RunStatus, type TaskFrame } from "../../../src/tasks/task-frame.js";
