@@ -21,7 +21,11 @@ import type { WorkspaceLog } from "./workspace-log.js";
 import { serializeError, type FromWorker, type OpName, type ToWorker, type WorkerOps, type WorkerSettings } from "./worker-protocol.js";
 
 const send = (message: FromWorker): void => {
-  process.send?.(message);
+  if (!process.connected) return;
+  // A parent gone between the check and the write (a spare worker the app closed at once) fails the
+  // write with EPIPE: answered here rather than as an unhandled 'error' that crashes with a stack
+  // trace; the 'disconnect' handler below ends the worker.
+  process.send?.(message, undefined, undefined, () => undefined);
 };
 
 const log: WorkspaceLog = {
