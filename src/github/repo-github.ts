@@ -63,7 +63,15 @@ import { ensureSecuritySummary, postSecurityReview, type PostedReview, type Post
 import { findSecuritySummary, listPostedFindings, listPullRequestDiffFiles, type SummaryComment } from "./review-pull-request-data.js";
 import { uploadReviewSarif } from "./review-sarif-upload.js";
 import { createRunCheck, RUN_CHECK_NAME, type RunCheckParams } from "./run-check-run.js";
-import { createStatusComment, deleteStatusComment, renderStatusBody, updateStatusComment, type StatusCommentRef, type StatusTarget } from "./status-comment.js";
+import {
+  createStatusComment,
+  createStatusCommentWithBody,
+  deleteStatusComment,
+  renderStatusBody,
+  updateStatusComment,
+  type StatusCommentRef,
+  type StatusTarget,
+} from "./status-comment.js";
 import type { DiffFile } from "../review/parse-diff.js";
 
 // What callers of the port need to name, so they import github/ only through this module.
@@ -340,24 +348,4 @@ export function createRepoGitHub(octokit: GitHubClient, scope: RepoScope, option
     createApiCommit: (params) => createApiCommit(octokit, { ...params, owner, repo }),
   };
   return port;
-}
-
-/** Post a status comment whose full body (text and marker) is already rendered. */
-async function createStatusCommentWithBody(octokit: GitHubClient, target: StatusTarget, body: string): Promise<StatusCommentRef> {
-  try {
-    if (target.type === "issue") {
-      const { data } = await octokit.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.number, body });
-      return { target, commentId: data.id };
-    }
-    const { data } = await octokit.rest.pulls.createReplyForReviewComment({
-      owner: target.owner,
-      repo: target.repo,
-      pull_number: target.pullNumber,
-      comment_id: target.inReplyTo,
-      body,
-    });
-    return { target, commentId: data.id };
-  } catch (error) {
-    throw toGitHubError(error, "post the status comment");
-  }
 }

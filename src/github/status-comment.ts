@@ -26,14 +26,14 @@ export function renderStatusBody(view: StatusView, marker: MarkerData, allowClos
 }
 
 export async function createStatusComment(octokit: GitHubClient, target: StatusTarget, view: StatusView, marker: MarkerData): Promise<StatusCommentRef> {
+  return createStatusCommentWithBody(octokit, target, renderStatusBody(view, marker));
+}
+
+/** Post a status comment whose full body (text and marker) is already rendered. */
+export async function createStatusCommentWithBody(octokit: GitHubClient, target: StatusTarget, body: string): Promise<StatusCommentRef> {
   try {
     if (target.type === "issue") {
-      const { data } = await octokit.rest.issues.createComment({
-        owner: target.owner,
-        repo: target.repo,
-        issue_number: target.number,
-        body: renderStatusBody(view, marker),
-      });
+      const { data } = await octokit.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.number, body });
       return { target, commentId: data.id };
     }
     const { data } = await octokit.rest.pulls.createReplyForReviewComment({
@@ -41,7 +41,7 @@ export async function createStatusComment(octokit: GitHubClient, target: StatusT
       repo: target.repo,
       pull_number: target.pullNumber,
       comment_id: target.inReplyTo,
-      body: renderStatusBody(view, marker),
+      body,
     });
     return { target, commentId: data.id };
   } catch (error) {
