@@ -16,6 +16,7 @@ import {
   isExpressionReference,
   isHashShaped,
   isNaturalText,
+  isWordCased,
   isPlaceholder,
   isReference,
   isTemplate,
@@ -467,7 +468,9 @@ export function keyWords(key: string): string[] {
 }
 
 function splitWords(key: string): string[] {
+  // A numbered key (`password2`, `api_token_01`) names the same thing as the bare word.
   return key
+    .replace(/([A-Za-z])\d+(?=$|[^A-Za-z0-9])/g, "$1")
     .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
     .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
     .toLowerCase()
@@ -559,7 +562,8 @@ function secretLookAlike(value: string, path: string): LookAlike | "shape" | nul
   if (PUBLISHABLE.test(value)) return "shape";
   if (isTranslationPath(path) || isNaturalText(value) || /\s/.test(value)) return "translation";
   // Letters alone are an identifier or a word (`createOAuthAppAuth`, `gi.repository.`); generated keys mix in digits or symbols.
-  if (/^[A-Za-z_.$-]+$/.test(value)) return "shape";
+  // Random letters alone still switch case every letter or two (`tKqZmXoPwRbN`), which words never do.
+  if (/^[A-Za-z_.$-]+$/.test(value) && value.split(/[_.$-]/).every(isWordCased)) return "shape";
   if (isDigestFormat(value) || isNotCredentialShape(value) || isWordy(value)) return "shape";
   if (!looksRandom(value)) return "shape";
   // Base64 of readable text is an encoded password (judge the text), encoded `user:password` (judge the password) or prose.

@@ -188,7 +188,7 @@ const QUOTED_FLAG = /(?<![\w-])(["'])(?<key>--?[A-Za-z][\w.-]{1,60})\1\s*,\s*(?=
 const MYSQL_P = /\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlimport|mysqlsh)\b[^|;&\n]*?\s-p(?<value>[^\s'"]+|'[^']+'|"[^"]+")/g;
 const SHORT_FLAG =
   /\b(?<cmd>sshpass|redis-cli|ldapsearch|ldapadd|ldapmodify|ldapdelete|ldappasswd|htpasswd|smbclient|psexec|wget|rabbitmqctl)\b[^|;&\n]*?\s-(?<flag>[pawPW])\s+(?<value>'[^']+'|"[^"]+"|[^\s'"-][^\s'"]*)/g;
-const USER_FLAG = /\s(?:-u|--user|-U)(?:=|[ \t]+)(?<value>"[^"]*"(?::"[^"]*")?|'[^']*'(?::'[^']*')?|[^\s'":]*:(?:"[^"]*"|'[^']*')|[^\s'"]+)/g;
+const USER_FLAG = /\s(?:-u|--(?:proxy-)?user|-U)(?:=|[ \t]+)(?<value>"[^"]*"(?::"[^"]*")?|'[^']*'(?::'[^']*')?|[^\s'":]*:(?:"[^"]*"|'[^']*')|[^\s'"]+)/g;
 const DOCKER_ENV = /^\s*(?:ENV|ARG)\s+(?<key>[A-Za-z_][\w.-]{0,80})[ \t]+(?!=)(?<rest>\S.*)$/;
 const C_DEFINE = /^\s*#\s*define\s+(?<key>[A-Za-z_]\w{0,80})\s+(?:L|u8|u|U)?"/;
 const NETRC_PASSWORD = /(?:^|\s)(?<key>password|passwd)\s+(?<value>\S+)/g;
@@ -379,7 +379,7 @@ export function findAssignments(ctx: LineContext): Assignment[] {
           syntax: "flag",
         });
       }
-    if (/\s(?:-u|--user|-U)[\s=]/.test(line) && (/\bcurl\b|\bwget\b|\bhttp\b|--user\b/.test(line) || continuesCurl(ctx.lines, ctx.i))) {
+    if (/\s(?:-u|--(?:proxy-)?user|-U)[\s=]/.test(line) && (/\bcurl\b|\bwget\b|\bhttp\b|--(?:proxy-)?user\b/.test(line) || continuesCurl(ctx.lines, ctx.i))) {
       for (const m of line.matchAll(USER_FLAG)) {
         const raw = m.groups?.value ?? "";
         if (/^["']?[<[{]/.test(raw) && /[>\]}]["']?$/.test(raw)) continue;

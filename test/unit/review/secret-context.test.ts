@@ -77,6 +77,8 @@ const falseAlarms: Record<string, Quiet[]> = {
     ["gettext", "po/es.po", 'msgid "Password"\nmsgstr "Contraseña"'],
     ["a label under a password key", "src/strings.ts", '  passwordLabel: "Enter your password",'],
     ["a sentence", "src/messages.ts", '  password: "Password must have at least 12 characters",'],
+    ["words joined by underscores", "src/labels.py", 'PASSWORD_LABEL_KEY = "Current_Password_Field"'],
+    ["an identifier with acronyms", "src/auth.ts", 'const authToken = "createOAuthAppAuth_HTTPClient";'],
   ],
   "templates and placeholders": [
     ["single-brace URL template", "client.py", 'URL = "https://{USER}:{PASS}@git.internal.example/repo.git"'],
@@ -140,6 +142,9 @@ describe("context layer: real secrets next to the look-alikes", () => {
       "src/db.ts",
       'await mongoose.connect("mongodb+srv://admin:AFqizpXwRkTnLoeBuv@cluster0.example-db.net/prod");',
     ],
+    // Random letters switch case every letter or two; words (`HARDcoded`, `Mot_de_passe`) do not.
+    ["a letters-only token whose case changes at random", "ci.env", "DEPLOY_API_TOKEN=qWfTzRkBvNxLhPgYdJcM_sEoAiUu"],
+    ["a letters-only password in underscore-joined chunks", "settings.py", 'SMTP_PASSWORD = "hKwQz_RtYbNv"'],
   ])("finds %s", async (_name, path, content) => {
     expect((await hits(path, content)).length).toBeGreaterThan(0);
   });

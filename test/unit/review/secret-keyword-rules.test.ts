@@ -92,6 +92,8 @@ describe("generic rule: what a key name announces", () => {
     ["x-api-key", "key"],
     ["STRIPE_KEY", "key"],
     ["signingKey", "key"],
+    ["db_password2", "password"],
+    ["api_token_01", "key"],
   ])("%s names a %s", (key, kind) => {
     expect(classifyKey(key)).toBe(kind);
   });
@@ -135,6 +137,8 @@ describe("assignment syntaxes", () => {
     ["long CLI flag with a space", "ops.sh", `pulumi login --access-token ${token}`],
     ["mysql -p", "backup.sh", `mysqldump -u backup -p${password} shop > shop.sql`],
     ["curl -u user:password", "smoke.sh", `curl -fsS -u deploy:${password} https://registry.internal/v2/`],
+    ["curl --proxy-user user:password", "smoke.sh", `curl -x http://proxy.internal:3128 --proxy-user squid:${password} https://api.internal/v1/`],
+    ["a numbered password variable in Go", "main.go", `replicaPassword2 := "${password}"`],
     ["curl --user with a quoted password", "smoke.sh", `curl --user deploy:'${password}' -X PATCH https://api.internal/v1/flags`],
     [
       "curl -u on a continuation line",
