@@ -32,7 +32,7 @@ export const CODE_EXT =
   /\.(?:m?[jt]sx?|cjs|cts|mts|py|pyw|go|java|kt|kts|rb|php|cs|rs|swift|scala|c|cc|cpp|cxx|h|hpp|m|mm|dart|lua|groovy|gradle|vue|svelte|ex|exs|erl|clj|cljs|fs|vb|pl|pm|r|jl|sol|zig|nim|cr|hs|ml)$/i;
 
 const ASSIGN =
-  /(?:(?<![\w.$@\-\\])|(?<=\\[nrt]))(?<sigil>\$env:|\$|::?|@)?(?<kq>["'`]?)(?<key>[A-Za-z_][\w.-]{0,100})\k<kq>(?:\s*\]|\[\s*\])?\s*(?<op>:{1,3}=|\?=|\.=|\+=|\|\|=?|=>|={2,3}(?!=)|!==?|=(?![=~>])|:(?![:/\\=])|,(?=\s*[bBrRuUfF@$]?["'`])|[ \t]+(?=["']))[ \t]*/g;
+  /(?:(?<![\w.$@\-\\]|\$\{)|(?<=\\[nrt]))(?<sigil>\$env:|\$|::?|@)?(?<kq>["'`]?)(?<key>[A-Za-z_][\w.-]{0,100})\k<kq>(?:\s*\]|\[\s*\])?\s*(?<op>:{1,3}=|\?=|\.=|\+=|\|\|=?|=>|={2,3}(?!=)|!==?|=(?![=~>])|:(?![:/\\=])|,(?=\s*[bBrRuUfF@$]?["'`])|[ \t]+(?=["']))[ \t]*/g;
 
 /** Declaration keywords and type names that stand between a variable and its `=`. */
 const TYPE_WORDS = new Set([
@@ -266,7 +266,10 @@ export function findAssignments(ctx: LineContext): Assignment[] {
       if (!g.kq || !/(?:^|[({])\s*$/.test(line.slice(0, m.index ?? 0))) continue;
     }
     if (op === ":" && g.sigil === "::") continue;
-    const from = (m.index ?? 0) + m[0].length;
+    let from = (m.index ?? 0) + m[0].length;
+    // YAML's core tags say how to read the value that follows (`!!binary <base64>`, `!!str 0123`); they are not the value.
+    const tag = /^!!(?:str|binary)[ \t]+/.exec(line.slice(from, from + 12));
+    if (tag) from += tag[0].length;
     const v = readValue(line, from);
     if (TYPE_WORDS.has(key)) key = declaredName(line.slice(0, m.index ?? 0)) ?? key;
     if (VALUE_KEYS.has(key.toLowerCase())) {

@@ -25,6 +25,8 @@ const falseAlarms: Record<string, Quiet[]> = {
     ["a shell expansion", ".env", "DB_PASSWORD=${POSTGRES_PASSWORD}"],
     ["a shell default", "run.sh", 'export API_TOKEN="${API_TOKEN:-}"'],
     ["a shell assign-default from an argument", "run.sh", "SUMO_ACCESS_KEY=${SUMO_ACCESS_KEY:=$2}"],
+    ["a compose error-if-unset expansion", "docker-compose.yml", "      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set it in .env}"],
+    ["a shell default that is a word", "run.sh", 'export DB_PASSWORD="${DB_PASSWORD:-postgres}"'],
     ["a command substitution", "deploy.sh", "export VAULT_TOKEN=$(vault print token)"],
     ["os.environ", "settings.py", 'SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]'],
     ["os.getenv with a name", "settings.py", 'API_TOKEN = os.getenv("API_TOKEN")'],

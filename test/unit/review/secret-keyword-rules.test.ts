@@ -181,6 +181,7 @@ describe("assignment syntaxes", () => {
     ["a JDBC URL query parameter", "db.properties", `url=jdbc:mysql://db:3306/shop?user=app&password=${password}`],
     ["a key-named 32-hex value in INI", "app.ini", `[payments]\napi_key = ${make.hex(32, 120)}`],
     ["a key-named UUID", "config.yml", `webhook_secret: ${uuid(121)}`],
+    ["a YAML !!binary value", "secrets.yaml", `signing_secret: !!binary ${Buffer.from(make.b62(30, 122)).toString("base64")}`],
   ])("reads %s", async (_name, path, content) => {
     expect((await hits(path, content)).length).toBeGreaterThan(0);
   });
