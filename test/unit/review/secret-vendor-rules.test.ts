@@ -51,11 +51,22 @@ const families: Record<string, { found: Case[]; quiet: [name: string, path: stri
       ["Docker Hub token", "ci/login.sh", `echo "${make.dockerHub()}" | docker login -u shipbot --password-stdin`, "docker-hub-token"],
       ["Tailscale auth key", "cloud-init.yaml", `  - tailscale up --authkey=${make.tailscale()}`, "tailscale-key"],
       ["NuGet API key", "publish.ps1", `dotnet nuget push *.nupkg --api-key oy2${make.lowerAlnum(43, 56)}`, "nuget-api-key"],
+      [
+        "Buildkite API access token",
+        "pipeline.sh",
+        `curl -H "Authorization: Bearer bkua_${make.hex(40, 58)}" https://api.buildkite.com/v2/user`,
+        "buildkite-token",
+      ],
+      ["CircleCI personal API token", "release.md", `Token for the release job: CCIPAT_${make.b62(22, 59)}_${make.hex(40, 60)}`, "circleci-pat"],
+      ["Contentful personal access token", "contentful.sh", `contentful login --management-token CFPAT-${rand(ALPHA.url, 43, 61)}`, "contentful-pat"],
+      ["Doppler service token naming its config", "Procfile", `release: DOPPLER_TOKEN=dp.st.prd.${make.b62(43, 62)} ./migrate`, "doppler-token"],
       ["Bitbucket app password", "ci.sh", `git clone https://bot:ATBB${make.b62(32, 57)}@bitbucket.org/acme/app.git`, "bitbucket-app-password"],
     ],
     quiet: [
       ["a GitHub token spelled out in words", "README.md", "token: 'ghs_InstallationTokenGoesHere0000000000'"],
       ["a GitHub token one character short", "a.txt", `ghp_${make.b62(35)}`],
+      ["a Buildkite token one hex digit short", "a.txt", `bkua_${make.hex(39, 63)}`],
+      ["a CircleCI token of filler", "README.md", "export CIRCLE_TOKEN=CCIPAT_xxxxxxxxxxxxxxxxxxxxxx_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
     ],
   },
   "AI services": {
