@@ -485,6 +485,8 @@ export function classifyKey(key: string): GenericKind | null {
   if (w.some((x) => NOT_SECRET.has(x))) return null;
   // An Azure Key Vault, a keystore, a keychain: a place, not a key.
   if (/key(?:vault|store|chain|ring|tab)/.test(w.join(""))) return null;
+  // A CAPTCHA `site_key` is published in the page by design (its pair is the `secret_key`).
+  if (w.length >= 2 && w[w.length - 2] === "site" && w[w.length - 1] === "key") return null;
   const last = w[w.length - 1] ?? "";
   if (STOP_LAST.has(last)) return null;
   // `passwordless`, `password_policy_enabled`: the stop word decides, checked above.

@@ -112,6 +112,7 @@ describe("generic rule: what a key name announces", () => {
     "bypass",
     "keyVaultName",
     "key_size",
+    "hcaptcha_site_key",
   ])("%s names no credential", (key) => {
     expect(classifyKey(key)).toBeNull();
   });
@@ -181,6 +182,24 @@ describe("assignment syntaxes", () => {
     ["a JDBC URL query parameter", "db.properties", `url=jdbc:mysql://db:3306/shop?user=app&password=${password}`],
     ["a key-named 32-hex value in INI", "app.ini", `[payments]\napi_key = ${make.hex(32, 120)}`],
     ["a key-named UUID", "config.yml", `webhook_secret: ${uuid(121)}`],
+    [
+      "a YAML one-line block scalar",
+      "values.yaml",
+      `smtp:
+  password: >-
+    ${password}
+port: 587`,
+    ],
+    ["a libpq conninfo string", "db.py", `conn = psycopg2.connect("host=db dbname=shop user=app password=${password} sslmode=require")`],
+    ["Rust &str constant", "src/config.rs", `const API_TOKEN: &str = "${token}";`],
+    ["docker login -p", "Jenkinsfile", `sh "docker login -u ci -p ${password} registry.internal"`],
+    ["mongosh -p", "seed.sh", `mongosh -u admin -p ${password} --authenticationDatabase admin`],
+    ["C# NetworkCredential", "Mailer.cs", `var cred = new NetworkCredential("alerts", "${password}");`],
+    ["requests auth tuple", "client.py", `r = requests.get(url, auth=("svc_backup", "${password}"))`],
+    ["JDBC getConnection with user and password", "Db.java", `DriverManager.getConnection("jdbc:postgresql://db/shop", "app", "${password}");`],
+    ["PHP mysqli constructor", "db.php", `$db = new mysqli("db", "shop_app", "${password}", "shop");`],
+    ["PowerShell ConvertTo-SecureString -AsPlainText", "deploy.ps1", `$pw = ConvertTo-SecureString "${password}" -AsPlainText -Force`],
+    [".pgpass", ".pgpass", `db.internal:5432:shop:app:${password}`],
     ["a YAML !!binary value", "secrets.yaml", `signing_secret: !!binary ${Buffer.from(make.b62(30, 122)).toString("base64")}`],
   ])("reads %s", async (_name, path, content) => {
     expect((await hits(path, content)).length).toBeGreaterThan(0);
