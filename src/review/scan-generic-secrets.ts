@@ -501,6 +501,8 @@ export function classifyKey(key: string): GenericKind | null {
     return "key";
   const k = w.lastIndexOf("key");
   if (k > 0 && KEY_QUALIFIERS.has(w[k - 1] ?? "")) return "key";
+  // A bare `key` holding a generated value (`"key": "…"`, `key = "…"`); the value's shape decides, as for any key.
+  if (w.length === 1 && last === "key") return "key";
   // `STRIPE_KEY`, `SENDGRID_KEY`: a vendor-named key holding a generated value.
   if (k === w.length - 1 && k > 0 && w.length <= 3) return "key";
   return null;
@@ -678,8 +680,10 @@ export function judgeGeneric(a: Assignment, path: string, lineText: string): Gen
   if (!kind) return null;
   if (!a.quoted && isExpressionReference(value)) return null;
   // `f("NAME", "value")` is a setting only when NAME reads like one (`DB_PASSWORD`, `api.token`), not a class name (`HTTPPasswordMgr`).
-  if (a.syntax === "pair" && (!a.quoted || !/(?:pass(?:word|wd|phrase)?|pwd|secret|token|key|credentials?|auth)$/i.test(a.key))) return null;
+  if (a.syntax === "pair" && (!a.quoted || !/(?:pass(?:word|wd|phrase)?|pwd|secret|token|key|credentials?|auth)(?:_?\d{1,3})?$/i.test(a.key))) return null;
   if (kind === "password") return passwordLookAlike(value, path, lineText) ? null : { ruleId: "generic-password", title: "Hard-coded password" };
+  // A bare `key` names cache keys, object keys and IDs as often as credentials: only a long mixed-alphabet value counts there, not hex or a UUID.
+  if (keyWords(a.key).join("_") === "key" && (value.length < 20 || /^[0-9a-f-]+$/i.test(value))) return null;
   // Line shape: a hex digest or UUID is a credential under a credential's name, unless the line says it is a hash.
   if (isHashShaped(value) && HASH_WORDS.test(lineText.replace(a.key, ""))) return null;
   return secretLookAlike(value, path) ? null : { ruleId: "generic-secret", title: "Hard-coded secret (high-entropy value)" };

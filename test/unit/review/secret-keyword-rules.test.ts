@@ -127,6 +127,7 @@ describe("assignment syntaxes", () => {
     ["Kotlin val with a type", "Conf.kt", `val apiToken: String = "${token}"`],
     ["Java System.setProperty", "Main.java", `System.setProperty("PAYMENTS_API_TOKEN", "${token}");`],
     ["PHP define()", "wp-config.php", `define( 'DB_PASSWORD', '${password}' );`],
+    ["PHP define() of a numbered name, with the case-insensitive flag", "config.php", `define("REPLICA_PASSWORD_2", "${password}", true);`],
     ["PHP string concat assignment", "index.php", `$dbPassword .= "${password}";`],
     ["Ruby keyword argument", "client.rb", `Api::Client.new(api_key: "${token}", timeout: 5)`],
     ["Ruby hash rocket with a symbol", "config.rb", `{ :password => "${password}" }`],
@@ -200,6 +201,7 @@ port: 587`,
     ["PHP mysqli constructor", "db.php", `$db = new mysqli("db", "shop_app", "${password}", "shop");`],
     ["PowerShell ConvertTo-SecureString -AsPlainText", "deploy.ps1", `$pw = ConvertTo-SecureString "${password}" -AsPlainText -Force`],
     [".pgpass", ".pgpass", `db.internal:5432:shop:app:${password}`],
+    ["a bare `key` holding a long random value", "client.json", `{ "key": "${make.b62(30, 123)}" }`],
     ["a YAML !!binary value", "secrets.yaml", `signing_secret: !!binary ${Buffer.from(make.b62(30, 122)).toString("base64")}`],
   ])("reads %s", async (_name, path, content) => {
     expect((await hits(path, content)).length).toBeGreaterThan(0);
