@@ -278,6 +278,15 @@ export const SECRET_RULES: readonly SecretRule[] = [
     validate: (v) => !/^x+\./i.test(v),
   },
   {
+    // The data-centre suffix (`-us6`) makes the key self-identifying without the vendor's name nearby.
+    id: "mailchimp-api-key",
+    title: "Mailchimp API key",
+    severity: "high",
+    pattern: re(String.raw`(?<![\w-])([a-f0-9]{32}-us\d{1,2})${END}`),
+    keywords: ["-us"],
+    entropy: 3.2,
+  },
+  {
     id: "contentful-pat",
     title: "Contentful personal access token",
     severity: "high",

@@ -51,6 +51,7 @@ const families: Record<string, { found: Case[]; quiet: [name: string, path: stri
       ["Docker Hub token", "ci/login.sh", `echo "${make.dockerHub()}" | docker login -u shipbot --password-stdin`, "docker-hub-token"],
       ["Tailscale auth key", "cloud-init.yaml", `  - tailscale up --authkey=${make.tailscale()}`, "tailscale-key"],
       ["NuGet API key", "publish.ps1", `dotnet nuget push *.nupkg --api-key oy2${make.lowerAlnum(43, 56)}`, "nuget-api-key"],
+      ["Mailchimp API key, known by its data-centre suffix alone", "newsletter.txt", `${make.hex(32, 64)}-us21`, "mailchimp-api-key"],
       [
         "Buildkite API access token",
         "pipeline.sh",
@@ -65,6 +66,7 @@ const families: Record<string, { found: Case[]; quiet: [name: string, path: stri
     quiet: [
       ["a GitHub token spelled out in words", "README.md", "token: 'ghs_InstallationTokenGoesHere0000000000'"],
       ["a GitHub token one character short", "a.txt", `ghp_${make.b62(35)}`],
+      ["a digest followed by a region name", "deploy.log", `artifact ${make.hex(32, 65)}-us-east-1 uploaded`],
       ["a Buildkite token one hex digit short", "a.txt", `bkua_${make.hex(39, 63)}`],
       ["a CircleCI token of filler", "README.md", "export CIRCLE_TOKEN=CCIPAT_xxxxxxxxxxxxxxxxxxxxxx_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
     ],
