@@ -533,6 +533,8 @@ function isNotCredentialShape(value: string): boolean {
   if (/%[-+ #0]?\d*[sdfx]|\{\d*\}|\\[dws]|\(\?[=!:<]|^\^.*\$$|\[[A-Za-z0-9]-[A-Za-z0-9]/.test(value)) return true;
   // Code: calls, member access chains, arrow functions.
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(.*\)?$/.test(value) || /=>|\)\s*;?$/.test(value)) return true;
+  // A subscript cut off at its quote (`request.json_body[`, `params[`).
+  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\[$/.test(value)) return true;
   return false;
 }
 
@@ -660,6 +662,9 @@ export function judgeGeneric(a: Assignment, path: string, lineText: string): Gen
           ? { ruleId: "auth-header", title: "Credentials in an Authorization header" }
           : null;
     }
+    // `apikey: "…"` read as a header but holding a password-like value (symbols a token never has): judged as the key it names.
+    const name = a.key.slice(7);
+    if (!scheme && !/^[A-Za-z0-9._~+/=:-]+$/.test(credential) && classifyKey(name)) return judgeGeneric({ ...a, key: name }, path, lineText);
     if (
       credential.length < 16 ||
       !/^[A-Za-z0-9._~+/=:-]+$/.test(credential) ||

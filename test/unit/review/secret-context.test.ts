@@ -29,6 +29,7 @@ const falseAlarms: Record<string, Quiet[]> = {
     ["a .pgpass line reading the environment", ".pgpass", "*:*:*:app:${PGPASSWORD}"],
     ["a call with a password variable", "client.py", 'r = requests.get(url, auth=("svc_backup", password))'],
     ["a multi-line YAML block under a password key", "help.yaml", "password: |\n  Use at least twelve characters,\n  and never reuse one."],
+    ["a subscript in a template language", "login.jinja", "{% set my_password = request.json_body['password'] %}"],
     ["a bare `key` holding a hex ID", "cache.yml", `key: ${make.hex(40, 205)}`],
     ["a bare `key` holding a UUID", "flags.json", `{ "key": "${"3c8e1f7a-5b2d-4e9c-a1f0-6d7b8c9e0f12"}" }`],
     ["a bare `key` holding a short code", "dict.yaml", "key: Xk29fQ"],

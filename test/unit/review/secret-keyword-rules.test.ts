@@ -201,6 +201,7 @@ port: 587`,
     ["PHP mysqli constructor", "db.php", `$db = new mysqli("db", "shop_app", "${password}", "shop");`],
     ["PowerShell ConvertTo-SecureString -AsPlainText", "deploy.ps1", `$pw = ConvertTo-SecureString "${password}" -AsPlainText -Force`],
     [".pgpass", ".pgpass", `db.internal:5432:shop:app:${password}`],
+    ["an apikey with symbols a header token never has", "service.yaml", `apikey: "${password}!x"`],
     ["a bare `key` holding a long random value", "client.json", `{ "key": "${make.b62(30, 123)}" }`],
     ["a YAML !!binary value", "secrets.yaml", `signing_secret: !!binary ${Buffer.from(make.b62(30, 122)).toString("base64")}`],
   ])("reads %s", async (_name, path, content) => {
