@@ -527,6 +527,8 @@ function isNotCredentialShape(value: string): boolean {
   if (/^[a-z]{2,}(?:[A-Z][a-z]{2,}\d*)+$|^(?:[A-Z][a-z]{2,}\d*){2,}$/.test(value)) return true;
   // Paths and object keys: `uploads/2024/a.png`, `team/service/config`.
   if (value.includes("/") && (/\.[a-z]{2,5}$/.test(value) || /^[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)+\/?$/.test(value))) return true;
+  // Windows and registry paths (`HKLM:\Software\Company`, `C:\Program Files\App`, `\\server\share`).
+  if (/^(?:[A-Za-z][\w-]*:|\\\\[\w.-]+)?(?:\\[\w .$-]+){2,}\\?$/.test(value)) return true;
   // A list of choices (`true|false`, `on|off`).
   if (/^[a-z]+(?:\|[a-z]+)+$/i.test(value)) return true;
   // Format strings and regular expressions.

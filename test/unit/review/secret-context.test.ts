@@ -30,6 +30,8 @@ const falseAlarms: Record<string, Quiet[]> = {
     ["a call with a password variable", "client.py", 'r = requests.get(url, auth=("svc_backup", password))'],
     ["a multi-line YAML block under a password key", "help.yaml", "password: |\n  Use at least twelve characters,\n  and never reuse one."],
     ["a subscript in a template language", "login.jinja", "{% set my_password = request.json_body['password'] %}"],
+    ["a registry path under a key name", "setup.ps1", '$key = "HKLM:\\Software\\Company"'],
+    ["a Windows path under a key's name", "deploy.ini", "signing_key = D:\\Keys\\Contoso2\\prod7"],
     ["a bare `key` holding a hex ID", "cache.yml", `key: ${make.hex(40, 205)}`],
     ["a bare `key` holding a UUID", "flags.json", `{ "key": "${"3c8e1f7a-5b2d-4e9c-a1f0-6d7b8c9e0f12"}" }`],
     ["a bare `key` holding a short code", "dict.yaml", "key: Xk29fQ"],
