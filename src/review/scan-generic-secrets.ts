@@ -16,6 +16,7 @@ import {
   isExpressionReference,
   isHashShaped,
   isNaturalText,
+  isWordCased,
   isPlaceholder,
   isReference,
   isTemplate,
@@ -467,7 +468,9 @@ export function keyWords(key: string): string[] {
 }
 
 function splitWords(key: string): string[] {
+  // A numbered key (`password2`, `api_token_01`) names the same thing as the bare word.
   return key
+    .replace(/([A-Za-z])\d+(?=$|[^A-Za-z0-9])/g, "$1")
     .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
     .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
     .toLowerCase()
@@ -482,6 +485,8 @@ export function classifyKey(key: string): GenericKind | null {
   if (w.some((x) => NOT_SECRET.has(x))) return null;
   // An Azure Key Vault, a keystore, a keychain: a place, not a key.
   if (/key(?:vault|store|chain|ring|tab)/.test(w.join(""))) return null;
+  // A CAPTCHA `site_key` is published in the page by design (its pair is the `secret_key`).
+  if (w.length >= 2 && w[w.length - 2] === "site" && w[w.length - 1] === "key") return null;
   const last = w[w.length - 1] ?? "";
   if (STOP_LAST.has(last)) return null;
   // `passwordless`, `password_policy_enabled`: the stop word decides, checked above.
@@ -496,6 +501,8 @@ export function classifyKey(key: string): GenericKind | null {
     return "key";
   const k = w.lastIndexOf("key");
   if (k > 0 && KEY_QUALIFIERS.has(w[k - 1] ?? "")) return "key";
+  // A bare `key` holding a generated value (`"key": "…"`, `key = "…"`); the value's shape decides, as for any key.
+  if (w.length === 1 && last === "key") return "key";
   // `STRIPE_KEY`, `SENDGRID_KEY`: a vendor-named key holding a generated value.
   if (k === w.length - 1 && k > 0 && w.length <= 3) return "key";
   return null;
@@ -520,12 +527,16 @@ function isNotCredentialShape(value: string): boolean {
   if (/^[a-z]{2,}(?:[A-Z][a-z]{2,}\d*)+$|^(?:[A-Z][a-z]{2,}\d*){2,}$/.test(value)) return true;
   // Paths and object keys: `uploads/2024/a.png`, `team/service/config`.
   if (value.includes("/") && (/\.[a-z]{2,5}$/.test(value) || /^[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)+\/?$/.test(value))) return true;
+  // Windows and registry paths (`HKLM:\Software\Company`, `C:\Program Files\App`, `\\server\share`).
+  if (/^(?:[A-Za-z][\w-]*:|\\\\[\w.-]+)?(?:\\[\w .$-]+){2,}\\?$/.test(value)) return true;
   // A list of choices (`true|false`, `on|off`).
   if (/^[a-z]+(?:\|[a-z]+)+$/i.test(value)) return true;
   // Format strings and regular expressions.
   if (/%[-+ #0]?\d*[sdfx]|\{\d*\}|\\[dws]|\(\?[=!:<]|^\^.*\$$|\[[A-Za-z0-9]-[A-Za-z0-9]/.test(value)) return true;
   // Code: calls, member access chains, arrow functions.
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(.*\)?$/.test(value) || /=>|\)\s*;?$/.test(value)) return true;
+  // A subscript cut off at its quote (`request.json_body[`, `params[`).
+  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\[$/.test(value)) return true;
   return false;
 }
 
@@ -559,7 +570,8 @@ function secretLookAlike(value: string, path: string): LookAlike | "shape" | nul
   if (PUBLISHABLE.test(value)) return "shape";
   if (isTranslationPath(path) || isNaturalText(value) || /\s/.test(value)) return "translation";
   // Letters alone are an identifier or a word (`createOAuthAppAuth`, `gi.repository.`); generated keys mix in digits or symbols.
-  if (/^[A-Za-z_.$-]+$/.test(value)) return "shape";
+  // Random letters alone still switch case every letter or two (`tKqZmXoPwRbN`), which words never do.
+  if (/^[A-Za-z_.$-]+$/.test(value) && value.split(/[_.$-]/).every(isWordCased)) return "shape";
   if (isDigestFormat(value) || isNotCredentialShape(value) || isWordy(value)) return "shape";
   if (!looksRandom(value)) return "shape";
   // Base64 of readable text is an encoded password (judge the text), encoded `user:password` (judge the password) or prose.
@@ -652,6 +664,9 @@ export function judgeGeneric(a: Assignment, path: string, lineText: string): Gen
           ? { ruleId: "auth-header", title: "Credentials in an Authorization header" }
           : null;
     }
+    // `apikey: "…"` read as a header but holding a password-like value (symbols a token never has): judged as the key it names.
+    const name = a.key.slice(7);
+    if (!scheme && !/^[A-Za-z0-9._~+/=:-]+$/.test(credential) && classifyKey(name)) return judgeGeneric({ ...a, key: name }, path, lineText);
     if (
       credential.length < 16 ||
       !/^[A-Za-z0-9._~+/=:-]+$/.test(credential) ||
@@ -672,8 +687,10 @@ export function judgeGeneric(a: Assignment, path: string, lineText: string): Gen
   if (!kind) return null;
   if (!a.quoted && isExpressionReference(value)) return null;
   // `f("NAME", "value")` is a setting only when NAME reads like one (`DB_PASSWORD`, `api.token`), not a class name (`HTTPPasswordMgr`).
-  if (a.syntax === "pair" && (!a.quoted || !/(?:pass(?:word|wd|phrase)?|pwd|secret|token|key|credentials?|auth)$/i.test(a.key))) return null;
+  if (a.syntax === "pair" && (!a.quoted || !/(?:pass(?:word|wd|phrase)?|pwd|secret|token|key|credentials?|auth)(?:_?\d{1,3})?$/i.test(a.key))) return null;
   if (kind === "password") return passwordLookAlike(value, path, lineText) ? null : { ruleId: "generic-password", title: "Hard-coded password" };
+  // A bare `key` names cache keys, object keys and IDs as often as credentials: only a long mixed-alphabet value counts there, not hex or a UUID.
+  if (keyWords(a.key).join("_") === "key" && (value.length < 20 || /^[0-9a-f-]+$/i.test(value))) return null;
   // Line shape: a hex digest or UUID is a credential under a credential's name, unless the line says it is a hash.
   if (isHashShaped(value) && HASH_WORDS.test(lineText.replace(a.key, ""))) return null;
   return secretLookAlike(value, path) ? null : { ruleId: "generic-secret", title: "Hard-coded secret (high-entropy value)" };

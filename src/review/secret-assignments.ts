@@ -7,7 +7,9 @@
  * element whose value sits on the next line), name/value pairs split over lines (Kubernetes `env`,
  * Terraform `variable … default`, Postman, Hadoop `<name>/<value>`), CLI flags (`--password=…`,
  * `--token …`, `mysql -p…`, `curl -u user:pass`, also on `\`-continued lines), Dockerfile `ENV`,
- * C `#define`, `.netrc`, SQL `IDENTIFIED BY`, property lists, strings inside strings (notebooks),
+ * C `#define`, `.netrc`, `.pgpass`, SQL `IDENTIFIED BY`, property lists, strings inside strings (notebooks),
+ * calls that fix the password's position (`NetworkCredential(user, password)`, `auth=(user, password)`,
+ * `getConnection(url, user, password)`, `ConvertTo-SecureString "…" -AsPlainText`), one-line YAML block scalars,
  * comparisons with a literal (`password == "…"`), HTTP headers and URL user-info. The rules
  * (vendor, keyed, generic) judge the pairs; this module only reads them. Linear time: bounded
  * quantifiers, bounded value reads, and a cap on assignments per line.
@@ -24,15 +26,16 @@ export interface Assignment {
   quoted: boolean;
   /** Offset from the current line to the line holding the value (0, or 1 for an element whose value is on the next line). */
   lineOffset: number;
-  syntax: "assign" | "pair" | "xml" | "flag" | "netrc" | "url" | "define" | "sql";
+  /** `positional`: a call or file format that fixes the password's place (`NetworkCredential(user, password)`, `.pgpass`). */
+  syntax: "assign" | "pair" | "xml" | "flag" | "netrc" | "url" | "define" | "sql" | "positional";
 }
 
 /** File types whose unquoted right-hand sides are expressions, not literals. */
 export const CODE_EXT =
-  /\.(?:m?[jt]sx?|cjs|cts|mts|py|pyw|go|java|kt|kts|rb|php|cs|rs|swift|scala|c|cc|cpp|cxx|h|hpp|m|mm|dart|lua|groovy|gradle|vue|svelte|ex|exs|erl|clj|cljs|fs|vb|pl|pm|r|jl|sol|zig|nim|cr|hs|ml)$/i;
+  /\.(?:m?[jt]sx?|cjs|cts|mts|py|pyw|go|java|kt|kts|rb|php|cs|rs|swift|scala|c|cc|cpp|cxx|h|hpp|m|mm|dart|lua|groovy|gradle|vue|svelte|ex|exs|erl|clj|cljs|fs|vb|pl|pm|r|jl|sol|zig|nim|cr|hs|ml|ps1|psm1)$/i;
 
 const ASSIGN =
-  /(?:(?<![\w.$@\-\\])|(?<=\\[nrt]))(?<sigil>\$env:|\$|::?|@)?(?<kq>["'`]?)(?<key>[A-Za-z_][\w.-]{0,100})\k<kq>(?:\s*\]|\[\s*\])?\s*(?<op>:{1,3}=|\?=|\.=|\+=|\|\|=?|=>|={2,3}(?!=)|!==?|=(?![=~>])|:(?![:/\\=])|,(?=\s*[bBrRuUfF@$]?["'`])|[ \t]+(?=["']))[ \t]*/g;
+  /(?:(?<![\w.$@\-\\]|\$\{)|(?<=\\[nrt]))(?<sigil>\$env:|\$|::?|@)?(?<kq>["'`]?)(?<key>[A-Za-z_][\w.-]{0,100})\k<kq>(?:\s*\]|\[\s*\])?\s*(?<op>:{1,3}=|\?=|\.=|\+=|\|\|=?|=>|={2,3}(?!=)|!==?|=(?![=~>])|:(?![:/\\=])|,(?=\s*[bBrRuUfF@$]?["'`])|[ \t]+(?=["']))[ \t]*/g;
 
 /** Declaration keywords and type names that stand between a variable and its `=`. */
 const TYPE_WORDS = new Set([
@@ -143,12 +146,26 @@ function readValue(line: string, from: number): { value: string; index: number; 
 
 /** The variable a typed declaration names: `var token string =`, `api_key: str =`, `val key: String =`. */
 function declaredName(before: string): string | null {
-  return /([A-Za-z_$][\w$]*)\s*:?\s*$/.exec(before)?.[1] ?? null;
+  // `name: &str =` / `name: &'static str =` (Rust) as well as `name: string =`.
+  return /([A-Za-z_$][\w$]*)\s*:?\s*(?:&(?:'static\s+)?)?$/.exec(before)?.[1] ?? null;
+}
+
+/** The only line of a YAML block scalar opened on line `i`, when the block is one line long. */
+function oneLineBlock(lines: readonly string[], i: number): { value: string; index: number } | null {
+  const indent = (l: string) => /^[ \t]*/.exec(l)?.[0].length ?? 0;
+  const here = indent(lines[i] ?? "");
+  const next = lines[i + 1] ?? "";
+  const after = lines[i + 2];
+  if (!next.trim() || indent(next) <= here) return null;
+  if (after !== undefined && after.trim() && indent(after) > here) return null;
+  const value = next.trim();
+  return value.length <= MAX_VALUE ? { value, index: indent(next) } : null;
 }
 
 /** Within the same string literal as an earlier `"` (a JSON string holding `KEY=value\n...`). */
 function insideString(before: string): boolean {
-  return /["'`]$|\\[nrt]$|[?&]$/.test(before);
+  // Also after other `key=value` pairs of the same string (a libpq conninfo: `"dbname=shop user=app password=…"`).
+  return /["'`](?:[\w.-]{1,40}=[^\s"'`;]{0,200}[ \t;]+){0,12}$|\\[nrt]$|[?&]$/.test(before);
 }
 
 const VALUE_KEYS = new Set(["value", "default", "defaultvalue", "default_value", "secret_value", "initial_value", "val"]);
@@ -187,10 +204,24 @@ const LONG_FLAG = /(?<![\w-])--(?<key>[A-Za-z][\w.-]{1,60})(?:=|[ \t]+)(?!-)(?=\
 const QUOTED_FLAG = /(?<![\w-])(["'])(?<key>--?[A-Za-z][\w.-]{1,60})\1\s*,\s*(?=["'])/g;
 const MYSQL_P = /\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlimport|mysqlsh)\b[^|;&\n]*?\s-p(?<value>[^\s'"]+|'[^']+'|"[^"]+")/g;
 const SHORT_FLAG =
-  /\b(?<cmd>sshpass|redis-cli|ldapsearch|ldapadd|ldapmodify|ldapdelete|ldappasswd|htpasswd|smbclient|psexec|wget|rabbitmqctl)\b[^|;&\n]*?\s-(?<flag>[pawPW])\s+(?<value>'[^']+'|"[^"]+"|[^\s'"-][^\s'"]*)/g;
-const USER_FLAG = /\s(?:-u|--user|-U)(?:=|[ \t]+)(?<value>"[^"]*"(?::"[^"]*")?|'[^']*'(?::'[^']*')?|[^\s'":]*:(?:"[^"]*"|'[^']*')|[^\s'"]+)/g;
+  /\b(?<cmd>sshpass|redis-cli|ldapsearch|ldapadd|ldapmodify|ldapdelete|ldappasswd|htpasswd|smbclient|psexec|wget|rabbitmqctl|(?:docker|podman|buildah|skopeo|nerdctl)\s+login|mongo(?:sh|dump|restore|export|import)?|sqlcmd|bcp)\b[^|;&\n]*?\s-(?<flag>[pawPW])\s+(?<value>'[^']+'|"[^"]+"|[^\s'"-][^\s'"]*)/g;
+const USER_FLAG = /\s(?:-u|--(?:proxy-)?user|-U)(?:=|[ \t]+)(?<value>"[^"]*"(?::"[^"]*")?|'[^']*'(?::'[^']*')?|[^\s'":]*:(?:"[^"]*"|'[^']*')|[^\s'"]+)/g;
 const DOCKER_ENV = /^\s*(?:ENV|ARG)\s+(?<key>[A-Za-z_][\w.-]{0,80})[ \t]+(?!=)(?<rest>\S.*)$/;
 const C_DEFINE = /^\s*#\s*define\s+(?<key>[A-Za-z_]\w{0,80})\s+(?:L|u8|u|U)?"/;
+const STR = String.raw`(?:"[^"\n]{0,200}"|'[^'\n]{0,200}')`;
+/**
+ * Calls whose documented signature puts the password in a fixed position: `NetworkCredential(user, password)`,
+ * requests' `auth=(user, password)`, `HTTPBasicAuth`, Java's `PasswordAuthentication`; `mysqli(host, user, password)`,
+ * `new PDO(dsn, user, password)`, JDBC `getConnection(url, user, password)`; PowerShell's `ConvertTo-SecureString "…" -AsPlainText`.
+ */
+const POSITIONAL_PASSWORD = new RegExp(
+  String.raw`\b(?:(?:NetworkCredential|HTTPBasicAuth|HTTPDigestAuth|HttpBasicAuth|UsernamePasswordCredentials|PasswordAuthentication|setBasicAuth|basicAuth|basic_auth|auth\s*=\s*)\s*\(\s*${STR}\s*,\s*|(?:mysqli_connect|mysqli|PDO|getConnection|connect)\s*\(\s*${STR}\s*,\s*${STR}\s*,\s*|ConvertTo-SecureString\s+(?:-String\s+)?)(?<q>["'])(?<value>[^"'\n]{1,200})\k<q>`,
+  "g",
+);
+/** A .pgpass line: `host:port:database:user:password`. */
+const PGPASS = /^(?:[^:\s#]+):(?:\d+|\*):(?:[^:\s]+):(?:[^:\s]+):(?<value>\S.*)$/;
+const PGPASS_FILE = /(?:^|\/)(?:\.pgpass|pgpass\.conf)$/;
+
 const NETRC_PASSWORD = /(?:^|\s)(?<key>password|passwd)\s+(?<value>\S+)/g;
 /** scheme://user:password@host — user may be empty (`redis://:pw@host`). */
 const URL_USERINFO =
@@ -250,7 +281,7 @@ export function findAssignments(ctx: LineContext): Assignment[] {
   const push = (a: Assignment) => {
     const same = out.findIndex((o) => o.index === a.index && o.lineOffset === a.lineOffset);
     if (same < 0) out.push(a);
-    else if (out[same]?.syntax === "assign" && a.syntax !== "assign") out[same] = a;
+    else if ((out[same]?.syntax === "assign" && a.syntax !== "assign") || (out[same]?.syntax === "pair" && a.syntax === "positional")) out[same] = a;
   };
 
   // key = value, key: value, key := value, "key", "value" ...
@@ -266,7 +297,10 @@ export function findAssignments(ctx: LineContext): Assignment[] {
       if (!g.kq || !/(?:^|[({])\s*$/.test(line.slice(0, m.index ?? 0))) continue;
     }
     if (op === ":" && g.sigil === "::") continue;
-    const from = (m.index ?? 0) + m[0].length;
+    let from = (m.index ?? 0) + m[0].length;
+    // YAML's core tags say how to read the value that follows (`!!binary <base64>`, `!!str 0123`); they are not the value.
+    const tag = /^!!(?:str|binary)[ \t]+/.exec(line.slice(from, from + 12));
+    if (tag) from += tag[0].length;
     const v = readValue(line, from);
     if (TYPE_WORDS.has(key)) key = declaredName(line.slice(0, m.index ?? 0)) ?? key;
     if (VALUE_KEYS.has(key.toLowerCase())) {
@@ -280,6 +314,11 @@ export function findAssignments(ctx: LineContext): Assignment[] {
     if (!v.quoted) {
       // An unquoted right-hand side in code is an expression, unless we are inside a string literal.
       if (code && !insideString(line.slice(0, m.index ?? 0))) continue;
+      // A YAML block scalar of one line (`password: >-` with the value indented below it) holds that line; longer ones hold documents.
+      if (/^[|>][-+]?$/.test(v.value) && ctx.nextIsAdjacent) {
+        const block = oneLineBlock(ctx.lines, ctx.i);
+        if (block) push({ key, value: block.value, index: block.index, quoted: true, lineOffset: 1, syntax: "assign" });
+      }
       // YAML/INI block scalars and empty values.
       if (v.value === "" || /^[|>][-+]?$/.test(v.value)) continue;
     }
@@ -366,7 +405,7 @@ export function findAssignments(ctx: LineContext): Assignment[] {
           syntax: "flag",
         });
       }
-    if (/sshpass|redis-cli|ldap|htpasswd|smbclient|psexec|wget|rabbitmqctl/.test(line))
+    if (/sshpass|redis-cli|ldap|htpasswd|smbclient|psexec|wget|rabbitmqctl|login|mongo|sqlcmd|bcp/.test(line))
       for (const m of line.matchAll(SHORT_FLAG)) {
         const raw = m.groups?.value ?? "";
         const value = unquote(raw);
@@ -379,7 +418,7 @@ export function findAssignments(ctx: LineContext): Assignment[] {
           syntax: "flag",
         });
       }
-    if (/\s(?:-u|--user|-U)[\s=]/.test(line) && (/\bcurl\b|\bwget\b|\bhttp\b|--user\b/.test(line) || continuesCurl(ctx.lines, ctx.i))) {
+    if (/\s(?:-u|--(?:proxy-)?user|-U)[\s=]/.test(line) && (/\bcurl\b|\bwget\b|\bhttp\b|--(?:proxy-)?user\b/.test(line) || continuesCurl(ctx.lines, ctx.i))) {
       for (const m of line.matchAll(USER_FLAG)) {
         const raw = m.groups?.value ?? "";
         if (/^["']?[<[{]/.test(raw) && /[>\]}]["']?$/.test(raw)) continue;
@@ -433,6 +472,19 @@ export function findAssignments(ctx: LineContext): Assignment[] {
       const value = m.groups?.value ?? "";
       push({ key: "password", value, index: (m.index ?? 0) + m[0].length - value.length, quoted: false, lineOffset: 0, syntax: "netrc" });
     }
+  }
+
+  if (/credential|auth|connect|pdo|mysqli|securestring/i.test(line)) {
+    for (const m of line.matchAll(POSITIONAL_PASSWORD)) {
+      if (/ConvertTo-SecureString/i.test(m[0]) && !/-AsPlainText/i.test(line)) continue;
+      const value = m.groups?.value ?? "";
+      push({ key: "password", value, index: (m.index ?? 0) + m[0].length - value.length - 1, quoted: true, lineOffset: 0, syntax: "positional" });
+    }
+  }
+
+  if (PGPASS_FILE.test(ctx.path)) {
+    const value = PGPASS.exec(line)?.groups?.value ?? "";
+    if (value) push({ key: "password", value, index: line.length - value.length, quoted: false, lineOffset: 0, syntax: "positional" });
   }
 
   if (line.includes("://")) {

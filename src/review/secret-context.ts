@@ -460,9 +460,18 @@ export function isNaturalText(value: string): boolean {
   const v = value.trim();
   // One word as words are written: lower case, Capitalised, CAPITALS, a script without case, or words joined into an identifier.
   if (/^(?:\p{Lu}?[\p{Ll}\p{M}]+|[\p{Lu}\p{M}]+|[\p{Lo}\p{M}]+)[.!?:]?$/u.test(v)) return true;
-  if (/^[\p{L}\p{M}]+(?:[_.' -][\p{L}\p{M}]+)+$/u.test(v) || (/^[A-Za-z]+$/.test(v) && isWordy(v))) return true;
+  if (/^[\p{L}\p{M}]+(?:[_.' -][\p{L}\p{M}]+)+$/u.test(v) && v.split(/[_.' -]/).every(isWordCased)) return true;
+  if (/^[A-Za-z]+$/.test(v) && isWordy(v)) return true;
   // A sentence or label: three or more words, or two words with a letter-only tail.
   return /^\S+(?:\s+\S+){2,}$/.test(value.trim()) || /^[\p{L}]+[:!?.]?\s+[\p{L}\p{M}\s!?.:]+$/u.test(value.trim());
+}
+
+/**
+ * Cased as written words are: `HARDcoded`, `Mot`, `ACCESS`, `passwordLabel`. Random letters switch case
+ * every letter or two (`YXNkZmZm`), which no word does.
+ */
+export function isWordCased(segment: string): boolean {
+  return segment.length <= 3 || /^(?:\p{Lu}+|\p{Lu}?[\p{Ll}\p{M}]{2,}|[\p{Lo}\p{M}]+)+$/u.test(segment);
 }
 
 /** The line's key names its value as fake (`FAKE_TOKEN = ...`, `exampleKey: ...`). */

@@ -25,6 +25,19 @@ const falseAlarms: Record<string, Quiet[]> = {
     ["a shell expansion", ".env", "DB_PASSWORD=${POSTGRES_PASSWORD}"],
     ["a shell default", "run.sh", 'export API_TOKEN="${API_TOKEN:-}"'],
     ["a shell assign-default from an argument", "run.sh", "SUMO_ACCESS_KEY=${SUMO_ACCESS_KEY:=$2}"],
+    ["a password read at run time in PowerShell", "deploy.ps1", "$pw = ConvertTo-SecureString $env:DEPLOY_PASSWORD -AsPlainText -Force"],
+    ["a .pgpass line reading the environment", ".pgpass", "*:*:*:app:${PGPASSWORD}"],
+    ["a call with a password variable", "client.py", 'r = requests.get(url, auth=("svc_backup", password))'],
+    ["a multi-line YAML block under a password key", "help.yaml", "password: |\n  Use at least twelve characters,\n  and never reuse one."],
+    ["a subscript in a template language", "login.jinja", "{% set my_password = request.json_body['password'] %}"],
+    ["a registry path under a key name", "setup.ps1", '$key = "HKLM:\\Software\\Company"'],
+    ["a Windows path under a key's name", "deploy.ini", "signing_key = D:\\Keys\\Contoso2\\prod7"],
+    ["a bare `key` holding a hex ID", "cache.yml", `key: ${make.hex(40, 205)}`],
+    ["a bare `key` holding a UUID", "flags.json", `{ "key": "${"3c8e1f7a-5b2d-4e9c-a1f0-6d7b8c9e0f12"}" }`],
+    ["a bare `key` holding a short code", "dict.yaml", "key: Xk29fQ"],
+    ["a CAPTCHA site key (public by design)", "config.yaml", "site_key: 6LcR4cYpAAAAAJ9kT2mXqP3vB8nW1yZ5hL7dF0sQ"],
+    ["a compose error-if-unset expansion", "docker-compose.yml", "      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set it in .env}"],
+    ["a shell default that is a word", "run.sh", 'export DB_PASSWORD="${DB_PASSWORD:-postgres}"'],
     ["a command substitution", "deploy.sh", "export VAULT_TOKEN=$(vault print token)"],
     ["os.environ", "settings.py", 'SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]'],
     ["os.getenv with a name", "settings.py", 'API_TOKEN = os.getenv("API_TOKEN")'],
@@ -77,6 +90,8 @@ const falseAlarms: Record<string, Quiet[]> = {
     ["gettext", "po/es.po", 'msgid "Password"\nmsgstr "Contraseña"'],
     ["a label under a password key", "src/strings.ts", '  passwordLabel: "Enter your password",'],
     ["a sentence", "src/messages.ts", '  password: "Password must have at least 12 characters",'],
+    ["words joined by underscores", "src/labels.py", 'PASSWORD_LABEL_KEY = "Current_Password_Field"'],
+    ["an identifier with acronyms", "src/auth.ts", 'const authToken = "createOAuthAppAuth_HTTPClient";'],
   ],
   "templates and placeholders": [
     ["single-brace URL template", "client.py", 'URL = "https://{USER}:{PASS}@git.internal.example/repo.git"'],
@@ -140,6 +155,9 @@ describe("context layer: real secrets next to the look-alikes", () => {
       "src/db.ts",
       'await mongoose.connect("mongodb+srv://admin:AFqizpXwRkTnLoeBuv@cluster0.example-db.net/prod");',
     ],
+    // Random letters switch case every letter or two; words (`HARDcoded`, `Mot_de_passe`) do not.
+    ["a letters-only token whose case changes at random", "ci.env", "DEPLOY_API_TOKEN=qWfTzRkBvNxLhPgYdJcM_sEoAiUu"],
+    ["a letters-only password in underscore-joined chunks", "settings.py", 'SMTP_PASSWORD = "hKwQz_RtYbNv"'],
   ])("finds %s", async (_name, path, content) => {
     expect((await hits(path, content)).length).toBeGreaterThan(0);
   });

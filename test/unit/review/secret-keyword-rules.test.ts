@@ -92,6 +92,8 @@ describe("generic rule: what a key name announces", () => {
     ["x-api-key", "key"],
     ["STRIPE_KEY", "key"],
     ["signingKey", "key"],
+    ["db_password2", "password"],
+    ["api_token_01", "key"],
   ])("%s names a %s", (key, kind) => {
     expect(classifyKey(key)).toBe(kind);
   });
@@ -110,6 +112,7 @@ describe("generic rule: what a key name announces", () => {
     "bypass",
     "keyVaultName",
     "key_size",
+    "hcaptcha_site_key",
   ])("%s names no credential", (key) => {
     expect(classifyKey(key)).toBeNull();
   });
@@ -124,6 +127,7 @@ describe("assignment syntaxes", () => {
     ["Kotlin val with a type", "Conf.kt", `val apiToken: String = "${token}"`],
     ["Java System.setProperty", "Main.java", `System.setProperty("PAYMENTS_API_TOKEN", "${token}");`],
     ["PHP define()", "wp-config.php", `define( 'DB_PASSWORD', '${password}' );`],
+    ["PHP define() of a numbered name, with the case-insensitive flag", "config.php", `define("REPLICA_PASSWORD_2", "${password}", true);`],
     ["PHP string concat assignment", "index.php", `$dbPassword .= "${password}";`],
     ["Ruby keyword argument", "client.rb", `Api::Client.new(api_key: "${token}", timeout: 5)`],
     ["Ruby hash rocket with a symbol", "config.rb", `{ :password => "${password}" }`],
@@ -135,6 +139,8 @@ describe("assignment syntaxes", () => {
     ["long CLI flag with a space", "ops.sh", `pulumi login --access-token ${token}`],
     ["mysql -p", "backup.sh", `mysqldump -u backup -p${password} shop > shop.sql`],
     ["curl -u user:password", "smoke.sh", `curl -fsS -u deploy:${password} https://registry.internal/v2/`],
+    ["curl --proxy-user user:password", "smoke.sh", `curl -x http://proxy.internal:3128 --proxy-user squid:${password} https://api.internal/v1/`],
+    ["a numbered password variable in Go", "main.go", `replicaPassword2 := "${password}"`],
     ["curl --user with a quoted password", "smoke.sh", `curl --user deploy:'${password}' -X PATCH https://api.internal/v1/flags`],
     [
       "curl -u on a continuation line",
@@ -177,6 +183,27 @@ describe("assignment syntaxes", () => {
     ["a JDBC URL query parameter", "db.properties", `url=jdbc:mysql://db:3306/shop?user=app&password=${password}`],
     ["a key-named 32-hex value in INI", "app.ini", `[payments]\napi_key = ${make.hex(32, 120)}`],
     ["a key-named UUID", "config.yml", `webhook_secret: ${uuid(121)}`],
+    [
+      "a YAML one-line block scalar",
+      "values.yaml",
+      `smtp:
+  password: >-
+    ${password}
+port: 587`,
+    ],
+    ["a libpq conninfo string", "db.py", `conn = psycopg2.connect("host=db dbname=shop user=app password=${password} sslmode=require")`],
+    ["Rust &str constant", "src/config.rs", `const API_TOKEN: &str = "${token}";`],
+    ["docker login -p", "Jenkinsfile", `sh "docker login -u ci -p ${password} registry.internal"`],
+    ["mongosh -p", "seed.sh", `mongosh -u admin -p ${password} --authenticationDatabase admin`],
+    ["C# NetworkCredential", "Mailer.cs", `var cred = new NetworkCredential("alerts", "${password}");`],
+    ["requests auth tuple", "client.py", `r = requests.get(url, auth=("svc_backup", "${password}"))`],
+    ["JDBC getConnection with user and password", "Db.java", `DriverManager.getConnection("jdbc:postgresql://db/shop", "app", "${password}");`],
+    ["PHP mysqli constructor", "db.php", `$db = new mysqli("db", "shop_app", "${password}", "shop");`],
+    ["PowerShell ConvertTo-SecureString -AsPlainText", "deploy.ps1", `$pw = ConvertTo-SecureString "${password}" -AsPlainText -Force`],
+    [".pgpass", ".pgpass", `db.internal:5432:shop:app:${password}`],
+    ["an apikey with symbols a header token never has", "service.yaml", `apikey: "${password}!x"`],
+    ["a bare `key` holding a long random value", "client.json", `{ "key": "${make.b62(30, 123)}" }`],
+    ["a YAML !!binary value", "secrets.yaml", `signing_secret: !!binary ${Buffer.from(make.b62(30, 122)).toString("base64")}`],
   ])("reads %s", async (_name, path, content) => {
     expect((await hits(path, content)).length).toBeGreaterThan(0);
   });

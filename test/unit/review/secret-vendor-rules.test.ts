@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { SECRET_RULES } from "../../../src/review/secret-rules.js";
-import { hits, make, rand, ALPHA } from "./secret-samples.js";
+import { hits, make, rand, uuid, ALPHA } from "./secret-samples.js";
 
 type Case = [name: string, path: string, content: string, ruleId: string];
 
@@ -51,11 +51,24 @@ const families: Record<string, { found: Case[]; quiet: [name: string, path: stri
       ["Docker Hub token", "ci/login.sh", `echo "${make.dockerHub()}" | docker login -u shipbot --password-stdin`, "docker-hub-token"],
       ["Tailscale auth key", "cloud-init.yaml", `  - tailscale up --authkey=${make.tailscale()}`, "tailscale-key"],
       ["NuGet API key", "publish.ps1", `dotnet nuget push *.nupkg --api-key oy2${make.lowerAlnum(43, 56)}`, "nuget-api-key"],
+      ["Mailchimp API key, known by its data-centre suffix alone", "newsletter.txt", `${make.hex(32, 64)}-us21`, "mailchimp-api-key"],
+      [
+        "Buildkite API access token",
+        "pipeline.sh",
+        `curl -H "Authorization: Bearer bkua_${make.hex(40, 58)}" https://api.buildkite.com/v2/user`,
+        "buildkite-token",
+      ],
+      ["CircleCI personal API token", "release.md", `Token for the release job: CCIPAT_${make.b62(22, 59)}_${make.hex(40, 60)}`, "circleci-pat"],
+      ["Contentful personal access token", "contentful.sh", `contentful login --management-token CFPAT-${rand(ALPHA.url, 43, 61)}`, "contentful-pat"],
+      ["Doppler service token naming its config", "Procfile", `release: DOPPLER_TOKEN=dp.st.prd.${make.b62(43, 62)} ./migrate`, "doppler-token"],
       ["Bitbucket app password", "ci.sh", `git clone https://bot:ATBB${make.b62(32, 57)}@bitbucket.org/acme/app.git`, "bitbucket-app-password"],
     ],
     quiet: [
       ["a GitHub token spelled out in words", "README.md", "token: 'ghs_InstallationTokenGoesHere0000000000'"],
       ["a GitHub token one character short", "a.txt", `ghp_${make.b62(35)}`],
+      ["a digest followed by a region name", "deploy.log", `artifact ${make.hex(32, 65)}-us-east-1 uploaded`],
+      ["a Buildkite token one hex digit short", "a.txt", `bkua_${make.hex(39, 63)}`],
+      ["a CircleCI token of filler", "README.md", "export CIRCLE_TOKEN=CCIPAT_xxxxxxxxxxxxxxxxxxxxxx_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
     ],
   },
   "AI services": {
@@ -112,6 +125,26 @@ const families: Record<string, { found: Case[]; quiet: [name: string, path: stri
       ["a transaction hash", "tx.json", `{ "transactionHash": "${make.ethereumKey(81)}" }`],
       ["a block hash in prose", "notes.txt", `Block hash ${make.ethereumKey(82)} was reorged.`],
       ["a zero-padded ABI word", "abi.txt", "0x0000000000000000000000000000000000000000000000000000000000000001"],
+    ],
+  },
+  "developer platforms, known by their prefix alone": {
+    found: [
+      ["SonarQube user token", "sonar.txt", `Token for CI: squ_${make.hex(40, 70)}`, "sonarqube-token"],
+      ["NVIDIA API key", "notes.md", `key nvapi-${rand(ALPHA.url, 64, 71)} for the demo`, "nvidia-api-key"],
+      ["OpenRouter API key", "chat.py", `client = OpenAI(base_url=BASE, api_key="sk-or-v1-${make.hex(64, 72)}")`, "openrouter-api-key"],
+      ["Stripe webhook signing secret", "webhooks.md", `endpoint secret whsec_${make.b62(32, 73)}`, "stripe-webhook-secret"],
+      ["Tencent Cloud SecretId", "cos.ini", `secret_id = AKID${make.b62(32, 74)}`, "tencent-secret-id"],
+      ["HubSpot private app token", "crm.txt", `pat-na1-${uuid(75)}`, "hubspot-private-app-token"],
+      ["LangSmith API key", "trace.env", `LANGCHAIN_API_KEY=lsv2_pt_${make.hex(32, 76)}_${make.hex(10, 77)}`, "langsmith-api-key"],
+      ["Astra DB token", "astra.txt", `AstraCS:${rand(ALPHA.letters, 24, 78)}:${make.hex(64, 79)}`, "astra-db-token"],
+      ["PostHog personal API key", "analytics.txt", `phx_${make.b62(47, 80)}`, "posthog-personal-key"],
+      ["MailerSend API token", "mail.txt", `mlsn.${make.hex(64, 81)}`, "mailersend-token"],
+      ["Pinecone API key", "vector.txt", `pcsk_${make.b62(6, 82)}_${make.b62(64, 83)}`, "pinecone-api-key"],
+    ],
+    quiet: [
+      ["a SonarQube-prefixed value one hex digit short", "notes.txt", `squ_${make.hex(39, 85)}`],
+      ["a HubSpot portal ID in a URL path", "crm.txt", "https://app.hubspot.com/contacts/12345678/objects/0-1/views/all/list"],
+      ["a PostHog project key (public by design, phc_)", "analytics.ts", `posthog.init("phc_${make.b62(43, 84)}")`],
     ],
   },
 };
