@@ -176,7 +176,8 @@ describe("vendor formats", () => {
     const started = performance.now();
     let matches = 0;
     for (const r of SECRET_RULES) matches += [...hostile.matchAll(r.pattern)].length;
-    expect(matches).toBeGreaterThanOrEqual(0);
+    // Filler is not a credential of any vendor format, and no pattern backtracks on it.
+    expect(matches).toBe(0);
     expect(performance.now() - started).toBeLessThan(500);
   });
 });
