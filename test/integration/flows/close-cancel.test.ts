@@ -3,26 +3,22 @@
  * write access who closes the issue does not cancel the maintainer's run; a maintainer who closes
  * it does. (The worker is not started, so the run stays where the close finds it.)
  */
-import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
-import { Probot, ProbotOctokit } from "probot";
+import type { Probot } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp } from "../../../src/app.js";
 import { parseEnv } from "../../../src/config/env.js";
 import { createProbotClientFactory } from "../../../src/github/client.js";
 import { createHandlerTracker } from "../../../src/handlers/handler-tracker.js";
 import { EmbeddedQueue } from "../../../src/jobs/embedded-queue.js";
+import { createTestProbot } from "../../helpers/test-probot.js";
 import { mockGitHub, type GitHubMock } from "../../helpers/mock-github.js";
 import { FIXTURE_INSTALLATION_ID, loadWebhook } from "../../helpers/webhook-fixtures.js";
 
-const { privateKey } = generateKeyPairSync("rsa", {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: "pkcs1", format: "pem" },
-  publicKeyEncoding: { type: "spki", format: "pem" },
-});
 const REPO_PATH = "/repos/Codertocat/Hello-World";
 const KEY = "codertocat/hello-world#1";
 
@@ -56,13 +52,7 @@ describe("closing an issue with a run queued", () => {
     gh.on("POST", `${REPO_PATH}/issues/1/comments`).reply(201, { id: 4001 });
     const log = pino({ level: "silent" });
     const env = parseEnv({ APP_SLUG: "issue-agent", AGENT_DATA_DIR: dataDir });
-    const probot = new Probot({
-      appId: 1,
-      privateKey,
-      secret: "s",
-      log,
-      Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
-    });
+    const probot = createTestProbot(log);
     queue = new EmbeddedQueue({ dataDir, log, concurrency: 1, maxAttempts: 1, graceMs: 1000 });
     const handlers = createHandlerTracker();
     await probot.load(createApp({ env, queue, handlers, github: createProbotClientFactory(probot) }));

@@ -3,12 +3,12 @@
  * function) must cost at most one review run per PR, and that run stays within the stated REST-call
  * bound; the calls and the installation's remaining quota show in /metrics.
  */
-import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
-import { Probot, ProbotOctokit } from "probot";
+import type { Probot } from "probot";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../../src/app.js";
 import { parseEnv } from "../../../src/config/env.js";
@@ -22,15 +22,11 @@ import { observeGitHubCalls } from "../../../src/tasks/create-task-deps.js";
 import { runJob } from "../../../src/tasks/job-registry.js";
 import { REVIEW_CALL_BUDGET, type SecurityReviewDeps } from "../../../src/tasks/security-review.js";
 import { createSpendLedger, memorySpendStore } from "../../../src/tasks/spend-ledger.js";
+import { createTestProbot } from "../../helpers/test-probot.js";
 import { mockGitHub, type GitHubMock } from "../../helpers/mock-github.js";
 import { waitFor } from "../../helpers/wait-for.js";
 import { loadWebhook } from "../../helpers/webhook-fixtures.js";
 
-const { privateKey } = generateKeyPairSync("rsa", {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: "pkcs1", format: "pem" },
-  publicKeyEncoding: { type: "spki", format: "pem" },
-});
 const REPO_PATH = "/repos/Codertocat/Hello-World";
 const INSTALLATION = 42424242;
 const PRS = [2, 3];
@@ -136,13 +132,7 @@ async function burstThenReview(burstDataDir: string, cleanups: (() => Promise<vo
   mockRepository(gh, head);
   const log = pino({ level: "silent" });
   const env = parseEnv({ APP_SLUG: "issue-agent", AGENT_DATA_DIR: burstDataDir, OSV_API_URL: "https://osv.test" });
-  const probot = new Probot({
-    appId: 1,
-    privateKey,
-    secret: "s",
-    log,
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
-  });
+  const probot = createTestProbot(log);
   const metrics = createMetrics();
   const quota = createQuotaTracker({ reserve: env.AGENT_GITHUB_QUOTA_RESERVE });
   const github = createProbotClientFactory(probot, { observe: observeGitHubCalls(quota, metrics) });
@@ -240,13 +230,7 @@ describe("review limits", () => {
     mockRepository(gh, head);
     const log = pino({ level: "silent" });
     const env = parseEnv({ APP_SLUG: "issue-agent", AGENT_DATA_DIR: dataDir, AGENT_REVIEWS_PER_AUTHOR_PER_HOUR: "1" });
-    const probot = new Probot({
-      appId: 1,
-      privateKey,
-      secret: "s",
-      log,
-      Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
-    });
+    const probot = createTestProbot(log);
     const quota = createQuotaTracker({ reserve: 1000 });
     const github = createProbotClientFactory(probot, { observe: (c) => quota.record(c) });
     queue = new EmbeddedQueue({ dataDir, log, concurrency: 1, maxAttempts: 1, graceMs: 1000, pollMs: 20 });
